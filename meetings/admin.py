@@ -1,0 +1,433 @@
+"""The back office: everything an ISU editor needs to prepare a programme without leaving it."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from markdownx.admin import MarkdownxModelAdmin
+
+from .copying import copy_programme
+from .models import (
+    Action,
+    ActionPlan,
+    Activity,
+    Convention,
+    DiscussionQuestion,
+    Document,
+    Mandate,
+    Meeting,
+    Milestone,
+    NewsCategory,
+    NewsPost,
+    Obligation,
+    Organisation,
+    Person,
+    Presentation,
+    Programme,
+    Room,
+    Session,
+    State,
+    Venue,
+    WorkPlan,
+)
+from .templatetags.meetings_tags import document_size
+
+
+def year_filter(field_path):
+    """A list filter offering the years present in `field_path` (a date field)."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = "year"
+
+        def lookups(self, request, model_admin):
+            years = model_admin.get_queryset(request).dates(field_path, "year", order="DESC")
+            return [(str(d.year), str(d.year)) for d in years]
+
+        def queryset(self, request, queryset):
+            if self.value() and self.value().isdigit():
+                return queryset.filter(**{f"{field_path}__year": int(self.value())})
+            return queryset
+
+    YearFilter.title = _("year")
+    return YearFilter
+
+
+# Reference data ---------------------------------------------------------------------------
+
+
+# A web address typed without a scheme means https (Django 6's default, chosen now).
+URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Convention)
+class ConventionAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_AS_HTTPS
+    list_display = ["short_name", "full_name", "isu_email"]
+    search_fields = ["short_name", "full_name"]
+
+
+@admin.register(State)
+class StateAdmin(admin.ModelAdmin):
+    list_display = ["name", "iso_code"]
+    search_fields = ["name", "iso_code"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_AS_HTTPS
+    list_display = ["name", "acronym"]
+    search_fields = ["name", "acronym"]
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "honorific", "function", "organisation", "state"]
+    list_filter = ["state", "organisation"]
+    list_select_related = ["organisation", "state"]
+    search_fields = ["name", "function", "organisation__acronym", "organisation__name"]
+    autocomplete_fields = ["organisation", "state"]
+
+
+class RoomInline(admin.TabularInline):
+    model = Room
+    extra = 1
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "address", "city"]
+    list_filter = ["city"]
+    search_fields = ["name", "address", "city"]
+    inlines = [RoomInline]
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "floor", "venue"]
+    list_filter = ["venue"]
+    list_select_related = ["venue"]
+    search_fields = ["name", "floor", "venue__name", "venue__city"]
+    autocomplete_fields = ["venue"]
+
+
+# Action plans ------------------------------------------------------------------------------
+
+
+class ActionInline(admin.TabularInline):
+    model = Action
+    extra = 1
+    fields = ["number", "title", "text", "source"]
+    show_change_link = True
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(MarkdownxModelAdmin):
+    list_display = ["name", "short_name", "convention", "start_year", "end_year"]
+    list_filter = ["convention"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ActionInline]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "number"]
+    list_filter = ["plan__convention", "plan"]
+    list_select_related = ["plan"]
+    search_fields = ["plan__short_name", "plan__name", "number", "title", "text"]
+    autocomplete_fields = ["plan"]
+
+
+# Meetings and programmes -------------------------------------------------------------------
+
+
+@admin.register(Meeting)
+class MeetingAdmin(MarkdownxModelAdmin):
+    list_display = ["title", "convention", "kind", "start_date", "end_date", "status"]
+    list_filter = ["convention", "kind", year_filter("start_date"), "status"]
+    list_select_related = ["convention"]
+    search_fields = ["title", "slug", "venue__city"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["venue"]
+    date_hierarchy = "start_date"
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 1
+    fields = ["position", "date", "start_time", "end_time", "title", "slug", "kind", "room"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["room"]
+    show_change_link = True  # presentations and questions are edited on the session's page
+
+
+class CopyProgrammeForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.select_related("convention"),
+        label=_("Copy into meeting"),
+        help_text=_("Sessions keep their day within the meeting: day one stays day one."),
+    )
+    slug = forms.SlugField(
+        label=_("Slug of the copy"),
+        required=False,
+        help_text=_("Leave empty to keep the same address as the original."),
+    )
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(MarkdownxModelAdmin):
+    list_display = ["title", "meeting", "convention", "status", "session_count"]
+    list_filter = [
+        ("meeting__convention", admin.RelatedOnlyFieldListFilter),
+        "meeting",
+        year_filter("meeting__start_date"),
+        "status",
+    ]
+    list_select_related = ["meeting__convention"]
+    search_fields = ["title", "slug", "meeting__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["meeting", "convened_by"]
+    inlines = [SessionInline]
+    actions = ["copy_programme_action"]
+    change_form_template = "admin/meetings/programme/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_session_count=Count("sessions"))
+
+    @admin.display(description=_("convention"), ordering="meeting__convention")
+    def convention(self, obj):
+        return obj.meeting.convention
+
+    @admin.display(description=_("sessions"), ordering="_session_count")
+    def session_count(self, obj):
+        return obj._session_count
+
+    @admin.action(description=_("Copy this programme into another meeting"), permissions=["add"])
+    def copy_programme_action(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select exactly one programme to copy."), level=messages.WARNING
+            )
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:meetings_programme_copy", args=[queryset.get().pk])
+        )
+
+    def get_urls(self):
+        copy = path(
+            "<int:pk>/copy/",
+            self.admin_site.admin_view(self.copy_view),
+            name="meetings_programme_copy",
+        )
+        return [copy, *super().get_urls()]
+
+    def copy_view(self, request, pk):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        programme = get_object_or_404(Programme.objects.select_related("meeting"), pk=pk)
+        form = CopyProgrammeForm(request.POST or None, initial={"slug": programme.slug})
+        if request.method == "POST" and form.is_valid():
+            try:
+                copy = copy_programme(
+                    programme, form.cleaned_data["meeting"], form.cleaned_data["slug"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    format_html(
+                        "Copied “{}” into {} as a draft, with {} sessions.",
+                        programme,
+                        copy.meeting,
+                        copy.sessions.count(),
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:meetings_programme_change", args=[copy.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": programme,
+            "form": form,
+            "title": _("Copy this programme"),
+        }
+        return TemplateResponse(request, "admin/meetings/programme/copy.html", context)
+
+
+class PresentationInline(admin.StackedInline):
+    model = Presentation
+    extra = 0
+    fields = [
+        "position",
+        "kind",
+        "title",
+        "presenters",
+        "organisations",
+        "delegation_state",
+        "delegation_organisation",
+        "document",
+    ]
+    autocomplete_fields = [
+        "presenters",
+        "organisations",
+        "delegation_state",
+        "delegation_organisation",
+        "document",
+    ]
+
+
+class DiscussionQuestionInline(admin.TabularInline):
+    model = DiscussionQuestion
+    extra = 1
+    fields = ["position", "audience", "text"]
+
+
+@admin.register(Session)
+class SessionAdmin(MarkdownxModelAdmin):
+    list_display = ["title", "programme", "date", "start_time", "kind"]
+    list_filter = [
+        ("programme__meeting__convention", admin.RelatedOnlyFieldListFilter),
+        "programme__meeting",
+        year_filter("date"),
+        "kind",
+        "programme__status",
+    ]
+    list_select_related = ["programme__meeting"]
+    search_fields = ["title", "purpose", "programme__title", "questions__text"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["programme", "room", "actions"]
+    inlines = [PresentationInline, DiscussionQuestionInline]
+    fieldsets = [
+        (None, {"fields": ["programme", "title", "slug", "kind"]}),
+        (_("When and where"), {"fields": ["date", "start_time", "end_time", "position", "room"]}),
+        (_("Content"), {"fields": ["purpose", "actions", "questions_intro"]}),
+    ]
+
+
+@admin.register(Presentation)
+class PresentationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "session", "kind"]
+    list_filter = ["kind", "session__programme__meeting"]
+    list_select_related = ["session"]
+    search_fields = ["title", "session__title", "presenters__name", "organisations__acronym"]
+    autocomplete_fields = [
+        "session",
+        "presenters",
+        "organisations",
+        "delegation_state",
+        "delegation_organisation",
+        "document",
+    ]
+
+
+@admin.register(DiscussionQuestion)
+class DiscussionQuestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "audience", "session"]
+    list_filter = ["audience", "session__programme__meeting"]
+    list_select_related = ["session"]
+    search_fields = ["text", "session__title"]
+    autocomplete_fields = ["session"]
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "language", "size", "symbol", "meeting", "available"]
+    list_filter = ["kind", "language", "meeting__convention", "meeting"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "symbol"]
+    autocomplete_fields = ["meeting", "programme"]
+    readonly_fields = ["size"]
+
+    @admin.display(description=_("size"), ordering="size_bytes")
+    def size(self, obj):
+        return document_size(obj.size_bytes) or "-"
+
+    @admin.display(description=_("file held"), boolean=True)
+    def available(self, obj):
+        return obj.is_available
+
+
+# Coordination -------------------------------------------------------------------------------
+
+
+@admin.register(Mandate)
+class MandateAdmin(admin.ModelAdmin):
+    list_display = ["state", "role", "detail", "convention", "start_year", "end_year", "person"]
+    list_filter = ["convention", "role", "start_year"]
+    list_select_related = ["state", "convention", "person"]
+    search_fields = ["state__name", "person__name", "detail"]
+    autocomplete_fields = ["state", "person"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 1
+    fields = ["year", "quarter", "position", "text"]
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(MarkdownxModelAdmin):
+    list_display = ["title", "convention", "start_year", "end_year", "status"]
+    list_filter = ["convention", "start_year", "status"]
+    list_select_related = ["convention"]
+    search_fields = ["title", "subtitle", "group"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["coordinators", "actions", "document"]
+    inlines = [MilestoneInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "work_plan", "year", "quarter"]
+    list_filter = ["work_plan", "year", "quarter"]
+    list_select_related = ["work_plan__convention"]
+    search_fields = ["text", "work_plan__title"]
+    autocomplete_fields = ["work_plan"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(MarkdownxModelAdmin):
+    list_display = ["__str__", "convention", "year", "month"]
+    list_filter = ["convention", "year"]
+    list_select_related = ["convention"]
+    search_fields = ["text"]
+    autocomplete_fields = ["coordinators", "meeting", "actions", "document"]
+
+
+@admin.register(Obligation)
+class ObligationAdmin(admin.ModelAdmin):
+    list_display = ["state", "convention", "article", "as_of_year", "as_of_month"]
+    list_filter = ["convention", "article", "as_of_year"]
+    list_select_related = ["state", "convention"]
+    search_fields = ["state__name"]
+    autocomplete_fields = ["state"]
+
+
+# News ---------------------------------------------------------------------------------------
+
+
+@admin.register(NewsCategory)
+class NewsCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(NewsPost)
+class NewsPostAdmin(MarkdownxModelAdmin):
+    list_display = ["title", "posted_on", "status"]
+    list_filter = ["status", year_filter("posted_on"), "categories"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["categories", "meeting"]
+    date_hierarchy = "posted_on"

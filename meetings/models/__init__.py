@@ -1,0 +1,41 @@
+"""The domain of DESIGN.md, one module per part; import models from `meetings.models`."""
+
+from .common import PublishableQuerySet, Status
+from .coordination import Activity, Mandate, Milestone, Obligation, WorkPlan
+from .news import NewsCategory, NewsPost
+from .plans import Action, ActionPlan
+from .programmes import (
+    DiscussionQuestion,
+    Document,
+    Meeting,
+    Presentation,
+    Programme,
+    Session,
+)
+from .reference import Convention, Organisation, Person, Room, State, Venue
+
+__all__ = [
+    "Action",
+    "ActionPlan",
+    "Activity",
+    "Convention",
+    "DiscussionQuestion",
+    "Document",
+    "Mandate",
+    "Meeting",
+    "Milestone",
+    "NewsCategory",
+    "NewsPost",
+    "Obligation",
+    "Organisation",
+    "Person",
+    "Presentation",
+    "Programme",
+    "PublishableQuerySet",
+    "Room",
+    "Session",
+    "State",
+    "Status",
+    "Venue",
+    "WorkPlan",
+]

@@ -1,0 +1,260 @@
+"""Who holds which office, coordinators' work plans and activities, and States' obligations."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+from .common import MONTH_CHOICES, PublishableQuerySet, status_field
+from .plans import Action
+from .programmes import Document, Meeting
+from .reference import Convention, Person, State
+
+
+def year_range_constraint(model_name):
+    return models.CheckConstraint(
+        condition=Q(end_year__isnull=True) | Q(end_year__gte=F("start_year")),
+        name=f"{model_name}_ends_after_start",
+        violation_error_message=_("The last year cannot be before the first year."),
+    )
+
+
+class Mandate(models.Model):
+    class Role(models.TextChoices):
+        CO_CHAIR_VA = "co_chair_va", _("Co-Chair of the Standing Committee on Victim Assistance")
+        PRESIDENT = "president", _("President of a Meeting of the States Parties")
+        VA_COORDINATOR = "va_coordinator", _("Coordinator on Victim Assistance")
+        ICA_COORDINATOR = (
+            "ica_coordinator",
+            _("Coordinator on International Cooperation and Assistance"),
+        )
+
+    convention = models.ForeignKey(
+        Convention, verbose_name=_("convention"), on_delete=models.PROTECT, related_name="mandates"
+    )
+    state = models.ForeignKey(
+        State, verbose_name=_("state"), on_delete=models.PROTECT, related_name="mandates"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mandates",
+        help_text=_("The person who holds the office for the State, where a source names one."),
+    )
+    role = models.CharField(_("office"), max_length=20, choices=Role.choices)
+    detail = models.CharField(
+        _("detail"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. “Eleventh Meeting of the States Parties (11MSP)” for a President."),
+    )
+    start_year = models.PositiveSmallIntegerField(_("from (year)"))
+    end_year = models.PositiveSmallIntegerField(
+        _("until (year)"), null=True, blank=True, help_text=_("Empty while still in office.")
+    )
+
+    class Meta:
+        ordering = ["-start_year", "convention", "role", "state"]
+        verbose_name = _("office holder")
+        verbose_name_plural = _("office holders")
+        constraints = [year_range_constraint("mandate")]
+
+    def __str__(self):
+        years = str(self.start_year)
+        if self.end_year and self.end_year != self.start_year:
+            years += f"-{self.end_year}"
+        role = self.get_role_display()
+        if self.detail:
+            role = f"{role}, {self.detail}"
+        return f"{self.state}: {role} ({self.convention}, {years})"
+
+    def get_absolute_url(self):
+        return reverse("meetings:coordination")
+
+
+class WorkPlan(models.Model):
+    convention = models.ForeignKey(
+        Convention,
+        verbose_name=_("convention"),
+        on_delete=models.PROTECT,
+        related_name="work_plans",
+    )
+    group = models.CharField(
+        _("working group"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. CCM Thematic Working Group on Victim Assistance."),
+    )
+    title = models.CharField(_("title"), max_length=300, help_text=_("e.g. Work Plan 2023-2024."))
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    start_year = models.PositiveSmallIntegerField(_("from (year)"))
+    end_year = models.PositiveSmallIntegerField(_("until (year)"), null=True, blank=True)
+    coordinators = models.ManyToManyField(
+        State, verbose_name=_("coordinators"), blank=True, related_name="work_plans"
+    )
+    actions = models.ManyToManyField(
+        Action, verbose_name=_("actions served"), blank=True, related_name="work_plans"
+    )
+    background = MarkdownxField(_("background"), blank=True)
+    objectives = MarkdownxField(_("objectives"), blank=True)
+    activities = MarkdownxField(_("activities"), blank=True)
+    expected_outputs = MarkdownxField(_("expected outputs"), blank=True)
+    budget_and_partners = MarkdownxField(_("budget, implementers and partners"), blank=True)
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="work_plans",
+    )
+    status = status_field()
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_year", "title"]
+        verbose_name = _("work plan")
+        verbose_name_plural = _("work plans")
+        constraints = [year_range_constraint("workplan")]
+
+    def __str__(self):
+        return f"{self.convention}: {self.title}" if self.convention_id else self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:work_plan_detail", args=[self.slug])
+
+
+class Milestone(models.Model):
+    class Quarter(models.IntegerChoices):
+        Q1 = 1, _("First quarter")
+        Q2 = 2, _("Second quarter")
+        Q3 = 3, _("Third quarter")
+        Q4 = 4, _("Fourth quarter")
+
+    work_plan = models.ForeignKey(
+        WorkPlan, verbose_name=_("work plan"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=Quarter.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("what is planned"))
+
+    class Meta:
+        ordering = ["work_plan", "year", "quarter", "position", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4),
+                name="milestone_quarter_1_to_4",
+                violation_error_message=_("The quarter is 1, 2, 3 or 4."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Q{self.quarter} {self.year}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return self.work_plan.get_absolute_url() + f"#q{self.quarter}-{self.year}"
+
+
+class Activity(models.Model):
+    """An entry of the coordinators' activity timeline; sources date them to the month."""
+
+    convention = models.ForeignKey(
+        Convention,
+        verbose_name=_("convention"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"), choices=MONTH_CHOICES)
+    text = MarkdownxField(_("text"))
+    coordinators = models.ManyToManyField(
+        State, verbose_name=_("coordinators"), blank=True, related_name="activities"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("related meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    actions = models.ManyToManyField(
+        Action, verbose_name=_("actions served"), blank=True, related_name="activities"
+    )
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+
+    class Meta:
+        ordering = ["-year", "-month", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__gte=1, month__lte=12),
+                name="activity_month_1_to_12",
+                violation_error_message=_("The month is 1 to 12."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_month_display()} {self.year}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:coordination") + f"#activity-{self.pk}"
+
+
+class Obligation(models.Model):
+    """A State Party reported, as of a month, to have obligations under an article."""
+
+    convention = models.ForeignKey(
+        Convention,
+        verbose_name=_("convention"),
+        on_delete=models.PROTECT,
+        related_name="obligations",
+    )
+    state = models.ForeignKey(
+        State, verbose_name=_("state"), on_delete=models.PROTECT, related_name="obligations"
+    )
+    article = models.CharField(_("article"), max_length=10, help_text=_("e.g. 5."))
+    as_of_year = models.PositiveSmallIntegerField(_("reported as of (year)"))
+    as_of_month = models.PositiveSmallIntegerField(
+        _("reported as of (month)"), choices=MONTH_CHOICES
+    )
+
+    class Meta:
+        ordering = ["convention", "article", "-as_of_year", "-as_of_month", "state"]
+        verbose_name = _("obligation")
+        verbose_name_plural = _("obligations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "state", "article", "as_of_year", "as_of_month"],
+                name="obligation_unique_per_report",
+                violation_error_message=_("This obligation is already recorded for that date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(as_of_month__gte=1, as_of_month__lte=12),
+                name="obligation_month_1_to_12",
+                violation_error_message=_("The month is 1 to 12."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.state}: {self.convention} Article {self.article}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:coordination") + "#obligations"

@@ -1,0 +1,57 @@
+"""News posts and their categories."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+from .common import PublishableQuerySet, status_field
+from .programmes import Meeting
+
+
+class NewsCategory(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("news category")
+        verbose_name_plural = _("news categories")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:news_list") + f"?category={self.slug}"
+
+
+class NewsPost(models.Model):
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    posted_on = models.DateField(_("posted on"))
+    body = MarkdownxField(_("text"))
+    categories = models.ManyToManyField(
+        NewsCategory, verbose_name=_("categories"), blank=True, related_name="posts"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("related meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="news_posts",
+    )
+    status = status_field()
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-posted_on", "-pk"]
+        verbose_name = _("news post")
+        verbose_name_plural = _("news posts")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:news_detail", args=[self.slug])

@@ -1,0 +1,110 @@
+"""Action plans and their numbered actions."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+from .reference import Convention
+
+
+class ActionPlan(models.Model):
+    convention = models.ForeignKey(
+        Convention, verbose_name=_("convention"), on_delete=models.PROTECT, related_name="plans"
+    )
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. Cartagena Action Plan."))
+    short_name = models.CharField(_("short name"), max_length=20, help_text=_("e.g. CAP, LAP."))
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("Used in the web address.")
+    )
+    start_year = models.PositiveSmallIntegerField(_("first year"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("last year"), null=True, blank=True)
+    summary = MarkdownxField(
+        _("summary"),
+        blank=True,
+        help_text=_(
+            "What the plan is, as a source says it. Quote sources; never paraphrase "
+            "treaty text as if it were the text."
+        ),
+    )
+
+    class Meta:
+        ordering = ["convention", F("start_year").asc(nulls_last=True), "name"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=F("start_year")),
+                name="actionplan_ends_after_start",
+                violation_error_message=_("The last year cannot be before the first year."),
+            ),
+        ]
+
+    def __str__(self):
+        if self.start_year and self.end_year:
+            return f"{self.name} {self.start_year}-{self.end_year}"
+        if self.start_year:
+            return f"{self.name} {self.start_year}"
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:action_plan_detail", args=[self.slug])
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(
+        ActionPlan, verbose_name=_("action plan"), on_delete=models.PROTECT, related_name="actions"
+    )
+    number = models.PositiveSmallIntegerField(
+        _("number"), help_text=_("The action's number in its plan (24 for Action #24).")
+    )
+    title = models.CharField(
+        _("short title"),
+        max_length=400,
+        blank=True,
+        help_text=_(
+            "Where a source only summarises the action, put the summary here and "
+            "leave the text empty."
+        ),
+    )
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_(
+            "The action's words, quoted exactly from the plan. Leave empty rather than paraphrase."
+        ),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=400,
+        blank=True,
+        help_text=_("Where the title and text were taken from, and what is still missing."),
+    )
+
+    class Meta:
+        ordering = ["plan", "number"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                name="action_unique_number_in_plan",
+                violation_error_message=_("This plan already has an action with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="action_number_positive",
+                violation_error_message=_("Action numbers start at 1."),
+            ),
+        ]
+
+    def __str__(self):
+        """Reads 'CAP #24' (with the title when there is one); needs the plan (select_related)."""
+        label = f"{self.plan.short_name} #{self.number}"
+        return f"{label}: {self.title}" if self.title else label
+
+    def get_absolute_url(self):
+        return reverse("meetings:action_detail", args=[self.plan.slug, self.number])

@@ -1,0 +1,516 @@
+"""Meetings, their programmes, timed sessions, presentations, questions and documents."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+from .common import PublishableQuerySet, Status, status_field, validate_time_zone
+from .plans import Action
+from .reference import Convention, Organisation, Person, Room, State, Venue
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        INTERSESSIONAL = "intersessional", _("Intersessional meetings")
+        MSP = "msp", _("Meeting of the States Parties")
+        REVIEW_CONFERENCE = "review_conference", _("Review Conference")
+        WORKSHOP = "workshop", _("Workshop")
+        SIDE_EVENT = "side_event", _("Side event")
+
+    convention = models.ForeignKey(
+        Convention, verbose_name=_("convention"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    number = models.PositiveSmallIntegerField(
+        _("number"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For numbered meetings only: 11 for the Eleventh Meeting of the States Parties (11MSP)."
+        ),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, help_text=_("Used in the web address.")
+    )
+    start_date = models.DateField(_("first day"))
+    end_date = models.DateField(_("last day"))
+    venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("venue"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="Europe/Zurich",
+        validators=[validate_time_zone],
+        help_text=_("Session times are local times in this zone (Europe/Zurich for Geneva)."),
+    )
+    summary = MarkdownxField(_("summary"), blank=True)
+    status = status_field()
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "title"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="meeting_ends_on_or_after_start",
+                violation_error_message=_("The last day cannot be before the first day."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED
+
+    def clean(self):
+        super().clean()
+        if self.pk and self.start_date and self.end_date:
+            outside = Session.objects.filter(programme__meeting=self).exclude(
+                date__range=(self.start_date, self.end_date)
+            )
+            if outside.exists():
+                raise ValidationError(
+                    _(
+                        "Sessions of this meeting fall outside these dates: %(sessions)s. Move "
+                        "them first."
+                    ),
+                    params={"sessions": ", ".join(str(s) for s in outside[:5])},
+                    code="sessions_outside_meeting",
+                )
+
+
+class Programme(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="programmes"
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        help_text=_("e.g. Parallel Programme for Victim Assistance Experts."),
+    )
+    slug = models.SlugField(
+        _("slug"), max_length=100, help_text=_("Used in the web address; unique in its meeting.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order among the meeting's programmes.")
+    )
+    background = MarkdownxField(_("background"), blank=True)
+    focus = MarkdownxField(
+        _("focus"), blank=True, help_text=_("What this programme concentrates on.")
+    )
+    convened_by = models.ManyToManyField(
+        "meetings.Mandate",
+        verbose_name=_("convened by"),
+        blank=True,
+        related_name="programmes",
+        help_text=_("The office holders who convene it, e.g. the Co-Chairs."),
+    )
+    status = status_field()
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", "position", "title"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "slug"],
+                name="programme_unique_slug_in_meeting",
+                violation_error_message=_("This meeting already has a programme with this slug."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:programme_detail", args=[self.meeting.slug, self.slug])
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        OPENING = "opening", _("Opening")
+        DISCUSSION = "discussion", _("Discussion")
+        PRESENTATION = "presentation", _("Presentation")
+        GROUP_WORK = "group_work", _("Group work")
+        FEEDBACK = "feedback", _("Feedback")
+        BREAK = "break", _("Break")
+        CLOSING = "closing", _("Closing")
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"),
+        default=0,
+        help_text=_("Order within the day; untimed items keep their place by it."),
+    )
+    date = models.DateField(
+        _("day"),
+        null=True,
+        blank=True,
+        help_text=_("Must lie within the meeting's dates. Leave empty while the day is not set."),
+    )
+    start_time = models.TimeField(
+        _("starts"), null=True, blank=True, help_text=_("Local time at the meeting, e.g. 10:15.")
+    )
+    end_time = models.TimeField(_("ends"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(
+        _("slug"), max_length=100, help_text=_("Used in the web address; unique in its programme.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DISCUSSION)
+    room = models.ForeignKey(
+        Room,
+        verbose_name=_("room"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    purpose = MarkdownxField(
+        _("purpose"), blank=True, help_text=_("What the session is about and why.")
+    )
+    questions_intro = models.TextField(
+        _("introduction to the questions"),
+        blank=True,
+        help_text=_(
+            "e.g. “Participants are asked to come prepared to address the following questions:”"
+        ),
+    )
+    actions = models.ManyToManyField(
+        Action,
+        verbose_name=_("actions served"),
+        blank=True,
+        related_name="sessions",
+        help_text=_("The action-plan actions this session helps carry out."),
+    )
+
+    class Meta:
+        ordering = ["programme", F("date").asc(nulls_last=True), "position", "start_time"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "slug"],
+                name="session_unique_slug_in_programme",
+                violation_error_message=_("This programme already has a session with this slug."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__isnull=True) | Q(date__isnull=False),
+                name="session_time_needs_day",
+                violation_error_message=_("A session with a start time needs a day."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__isnull=True)
+                | Q(start_time__isnull=False, end_time__gt=F("start_time")),
+                name="session_ends_after_start",
+                violation_error_message=_("A session must end after it starts."),
+            ),
+        ]
+        # A further invariant, "the day lies within the meeting's dates", spans two tables and
+        # is enforced in the database by triggers (meetings/db_triggers.py) and in clean().
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        programme = self.programme
+        return reverse(
+            "meetings:session_detail",
+            args=[programme.meeting.slug, programme.slug, self.slug],
+        )
+
+    @property
+    def is_break(self):
+        return self.kind == self.Kind.BREAK
+
+    def clean(self):
+        super().clean()
+        if self.date is None or self.programme_id is None:
+            return
+        meeting = self.programme.meeting
+        if not (meeting.start_date <= self.date <= meeting.end_date):
+            raise ValidationError(
+                {
+                    "date": ValidationError(
+                        _("%(day)s is outside the dates of %(meeting)s (%(start)s to %(end)s)."),
+                        params={
+                            "day": formats.date_format(self.date),
+                            "meeting": meeting,
+                            "start": formats.date_format(meeting.start_date),
+                            "end": formats.date_format(meeting.end_date),
+                        },
+                        code="session_outside_meeting",
+                    )
+                }
+            )
+
+
+class Presentation(models.Model):
+    class Kind(models.TextChoices):
+        SCENE_SETTING = "scene_setting", _("Scene-setting presentation")
+        PRESENTATION = "presentation", _("Presentation")
+        REMARKS = "remarks", _("Remarks")
+        STATEMENT = "statement", _("Statement")
+
+    session = models.ForeignKey(
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="presentations",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind.choices, default=Kind.PRESENTATION
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    presenters = models.ManyToManyField(
+        Person, verbose_name=_("presenters"), blank=True, related_name="presentations"
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("organisations"),
+        blank=True,
+        related_name="presentations",
+        help_text=_("The organisations presenting, e.g. ICRC."),
+    )
+    delegation_state = models.ForeignKey(
+        State,
+        verbose_name=_("delegation (State)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text=_("For a statement by a State's delegation."),
+    )
+    delegation_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("delegation (organisation)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text=_("For a statement by an organisation's delegation."),
+    )
+    document = models.ForeignKey(
+        "meetings.Document",
+        verbose_name=_("document"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="presentations",
+    )
+
+    class Meta:
+        ordering = ["session", "position", "pk"]
+        verbose_name = _("presentation")
+        verbose_name_plural = _("presentations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(delegation_state__isnull=True)
+                | Q(delegation_organisation__isnull=True),
+                name="presentation_one_delegation",
+                violation_error_message=_(
+                    "A statement is by a State or by an organisation, not both."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.title}" if self.title else self.get_kind_display()
+
+    def get_absolute_url(self):
+        return self.session.get_absolute_url() + f"#presentation-{self.pk}"
+
+
+class DiscussionQuestion(models.Model):
+    class Audience(models.TextChoices):
+        ALL = "all", _("All participants")
+        STATES_PARTIES = "states_parties", _("States Parties' experts")
+        SURVIVORS = "survivors", _("Survivors and their representative organisations")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="questions"
+    )
+    audience = models.CharField(
+        _("asked of"), max_length=20, choices=Audience.choices, default=Audience.ALL
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.TextField(_("question"))
+
+    class Meta:
+        ordering = ["session", "audience", "position", "pk"]
+        verbose_name = _("discussion question")
+        verbose_name_plural = _("discussion questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="question_not_empty",
+                violation_error_message=_("A question needs its text."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text if len(self.text) <= 80 else self.text[:79] + "…"
+
+    def get_absolute_url(self):
+        return self.session.get_absolute_url() + f"#question-{self.pk}"
+
+
+def document_upload_to(instance, filename):
+    """A name the server chooses: never the uploader's (which may hold ../, quotes, CR/LF)."""
+    return f"documents/{uuid.uuid4().hex}.pdf"
+
+
+def validate_pdf(file):
+    """Refuse anything that is not a PDF by its content, not just by its name."""
+    if getattr(file, "_committed", False):
+        return  # already stored and checked when it was uploaded
+    if file.size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if file.size > settings.DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s; the limit is %(limit)s."),
+            params={
+                "size": formats.number_format(file.size),
+                "limit": formats.number_format(settings.DOCUMENT_MAX_BYTES),
+            },
+            code="too_large",
+        )
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(1024)
+    file.seek(position)
+    if not head.lstrip(b"\x00\t\n\r ").startswith(b"%PDF-"):
+        raise ValidationError(
+            _("This is not a PDF file: its content does not start as a PDF does."),
+            code="not_pdf",
+        )
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        PROGRAMME = "programme", _("Programme")
+        PRESENTATION = "presentation", _("Presentation")
+        STATEMENT = "statement", _("Statement")
+        PARTICIPANTS = "participants", _("List of participants")
+        CONCEPT_NOTE = "concept_note", _("Concept note")
+        WORK_PLAN = "work_plan", _("Work plan")
+        GUIDANCE = "guidance", _("Guidance")
+        OTHER = "other", _("Other")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        FRENCH = "fr", _("French")
+        SPANISH = "es", _("Spanish")
+        ARABIC = "ar", _("Arabic")
+        CHINESE = "zh", _("Chinese")
+        RUSSIAN = "ru", _("Russian")
+
+    title = models.CharField(_("title"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    language = models.CharField(
+        _("language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to=document_upload_to,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf"]), validate_pdf],
+        help_text=_("A PDF. Its size is measured on upload."),
+    )
+    size_bytes = models.PositiveBigIntegerField(
+        _("size in bytes"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Measured from the uploaded file. For a document whose file we do not "
+            "hold, the size its source states."
+        ),
+    )
+    symbol = models.CharField(
+        _("official symbol"),
+        max_length=100,
+        blank=True,
+        help_text=_("e.g. APLC/MSP.11/2011/WP.1. One symbol may have one file per language."),
+    )
+    revision = models.CharField(_("revision"), max_length=20, blank=True)
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="documents",
+    )
+
+    class Meta:
+        ordering = ["title", "language"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["symbol", "revision", "language"],
+                condition=~Q(symbol=""),
+                name="document_one_file_per_symbol_language",
+                violation_error_message=_(
+                    "There is already a document with this symbol, revision and language."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_language_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            self.size_bytes = self.file.size
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.file.url if self.file else reverse("meetings:document_list")
+
+    @property
+    def is_available(self):
+        return bool(self.file)
+
+    @property
+    def format_label(self):
+        """'PDF', from the stored name; every document we hold or describe is a PDF."""
+        suffix = PurePath(self.file.name).suffix if self.file else ".pdf"
+        return suffix.lstrip(".").upper() or "PDF"

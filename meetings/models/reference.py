@@ -1,0 +1,161 @@
+"""Reference data: conventions, states, organisations, people, venues and rooms."""
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+models.CharField.register_lookup(Length)
+
+
+class Convention(models.Model):
+    short_name = models.CharField(
+        _("short name"),
+        max_length=20,
+        unique=True,
+        help_text=_("As used in titles and file names, e.g. APMBC or CCM."),
+    )
+    full_name = models.CharField(
+        _("full name"),
+        max_length=300,
+        help_text=_("The treaty's full title; it heads every programme PDF."),
+    )
+    isu_email = models.EmailField(_("ISU e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("convention")
+        verbose_name_plural = _("conventions")
+
+    def __str__(self):
+        return self.short_name
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_list") + f"?convention={self.short_name}"
+
+
+class State(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    iso_code = models.CharField(
+        _("ISO code"),
+        max_length=2,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2}\Z", _("Two capital letters, e.g. CH."))],
+        help_text=_("ISO 3166-1 alpha-2 code, two capital letters (CH for Switzerland)."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("state")
+        verbose_name_plural = _("states")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iso_code__length=2),
+                name="state_iso_code_two_letters",
+                violation_error_message=_("The ISO code has exactly two letters."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(
+        _("acronym"), max_length=30, blank=True, help_text=_("e.g. ICRC, ICBL, HI.")
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    honorific = models.CharField(
+        _("honorific"), max_length=30, blank=True, help_text=_("e.g. H.E., Dr., Ms.")
+    )
+    function = models.CharField(
+        _("function"), max_length=200, blank=True, help_text=_("The person's post or role.")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    state = models.ForeignKey(
+        State,
+        verbose_name=_("state"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text=_("The State the person represents, if any."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return f"{self.honorific} {self.name}" if self.honorific else self.name
+
+
+class Venue(models.Model):
+    name = models.CharField(_("name"), max_length=200, help_text=_("e.g. WMO Building."))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+
+    class Meta:
+        ordering = ["city", "name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "city"],
+                name="venue_unique_name_city",
+                violation_error_message=_("This city already has a venue of that name."),
+            ),
+        ]
+
+    def __str__(self):
+        return ", ".join(part for part in (self.name, self.address, self.city) if part)
+
+
+class Room(models.Model):
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("venue"), on_delete=models.PROTECT, related_name="rooms"
+    )
+    name = models.CharField(_("name"), max_length=100, help_text=_("e.g. Salle B."))
+    floor = models.CharField(
+        _("floor"), max_length=100, blank=True, help_text=_("e.g. Ground Floor.")
+    )
+
+    class Meta:
+        ordering = ["venue", "name"]
+        verbose_name = _("room")
+        verbose_name_plural = _("rooms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["venue", "name"],
+                name="room_unique_name_in_venue",
+                violation_error_message=_("This venue already has a room of that name."),
+            ),
+        ]
+
+    def __str__(self):
+        """The location line as a programme prints it."""
+        return ", ".join(part for part in (self.name, self.floor, str(self.venue)) if part)

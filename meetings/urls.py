@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/<slug:meeting>/", views.meeting_detail, name="meeting_detail"),
+    path(
+        "meetings/<slug:meeting>/<slug:programme>/",
+        views.programme_detail,
+        name="programme_detail",
+    ),
+    path(
+        "meetings/<slug:meeting>/<slug:programme>/sessions/<slug:session>/",
+        views.session_detail,
+        name="session_detail",
+    ),
+    path("action-plans/", views.action_plan_list, name="action_plan_list"),
+    path("action-plans/<slug:plan>/", views.action_plan_detail, name="action_plan_detail"),
+    path("action-plans/<slug:plan>/<int:number>/", views.action_detail, name="action_detail"),
+    path("coordination/", views.coordination, name="coordination"),
+    path("coordination/work-plans/<slug:slug>/", views.work_plan_detail, name="work_plan_detail"),
+    path("news/", views.news_list, name="news_list"),
+    path("news/<slug:slug>/", views.news_detail, name="news_detail"),
+    path("documents/", views.document_list, name="document_list"),
+]

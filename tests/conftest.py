@@ -1,0 +1,67 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from meetings.models import Convention, Meeting, Programme, Session, Status
+
+
+@pytest.fixture
+def seeds(db):
+    call_command("loaddata", "seeds", verbosity=0)
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    user = django_user_model.objects.create_user("editor", password="pw-editor-1", is_staff=True)
+    user.groups.add(Group.objects.get(name="ISU editor"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def convention(db):
+    return Convention.objects.create(short_name="APMBC", full_name="Mine Ban Convention")
+
+
+@pytest.fixture
+def meeting(convention):
+    return Meeting.objects.create(
+        convention=convention,
+        kind=Meeting.Kind.INTERSESSIONAL,
+        title="Intersessional Meetings May 2030",
+        slug="may-2030",
+        start_date=datetime.date(2030, 5, 21),
+        end_date=datetime.date(2030, 5, 25),
+        status=Status.PUBLISHED,
+    )
+
+
+@pytest.fixture
+def programme(meeting):
+    return Programme.objects.create(
+        meeting=meeting, title="Parallel Programme", slug="parallel", status=Status.PUBLISHED
+    )
+
+
+@pytest.fixture
+def make_session(programme):
+    def make(n=1, **fields):
+        defaults = {
+            "programme": programme,
+            "title": f"Session {n}",
+            "slug": f"session-{n}",
+            "date": datetime.date(2030, 5, 22),
+            "start_time": datetime.time(9 + n % 8, 0),
+            "position": n,
+        }
+        defaults.update(fields)
+        return Session.objects.create(**defaults)
+
+    return make

@@ -1,0 +1,102 @@
+"""The settings module refuses malformed environment values, naming the variable."""
+
+import runpy
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+SETTINGS = Path(__file__).resolve().parents[2] / "vapp" / "settings.py"
+VARIABLES = [
+    "DEBUG", "SECRET_KEY", "DATABASE_URL", "TIME_ZONE", "ALLOWED_HOSTS", "LOG_LEVEL",
+    "DOCUMENT_MAX_BYTES", "DB_CONN_MAX_AGE", "SECURE_COOKIES",
+]  # fmt: skip
+
+
+@pytest.fixture
+def load(monkeypatch):
+    for name in VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
+    def load_with(**env):
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        return runpy.run_path(str(SETTINGS))
+
+    return load_with
+
+
+def test_debug_off_without_secret_key_stops_start_up(load):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY is not set"):
+        load()
+
+
+def test_debug_on_gives_a_development_secret_key(load):
+    settings = load(DEBUG="true")
+    assert settings["DEBUG"] is True
+    assert settings["SECRET_KEY"].startswith("django-insecure")
+
+
+def test_a_set_secret_key_is_used(load):
+    assert load(SECRET_KEY="s3cret-value")["SECRET_KEY"] == "s3cret-value"
+
+
+@pytest.mark.parametrize("value", ["maybe", "tru", "2", "yes please"])
+def test_malformed_boolean_names_the_variable(load, value):
+    with pytest.raises(ImproperlyConfigured, match=r"^DEBUG must be one of"):
+        load(DEBUG=value, SECRET_KEY="k")
+
+
+@pytest.mark.parametrize("value", ["TRUE", "on", "1", "Yes"])
+def test_boolean_spellings_are_accepted(load, value):
+    assert load(DEBUG=value)["DEBUG"] is True
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["mysql://localhost/db", "postgres//localhost/db", "not a url", "postgres://localhost"],
+)
+def test_malformed_database_url_names_the_variable(load, value):
+    with pytest.raises(ImproperlyConfigured, match=r"^DATABASE_URL"):
+        load(DATABASE_URL=value, SECRET_KEY="k")
+
+
+def test_sqlite_in_the_project_folder_is_the_default(load):
+    database = load(SECRET_KEY="k")["DATABASES"]["default"]
+    assert database["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(database["NAME"]).parent == SETTINGS.parents[1]
+
+
+def test_postgres_url_switches_to_postgresql(load):
+    database = load(SECRET_KEY="k", DATABASE_URL="postgres://postgres@127.0.0.1:5432/vapp")[
+        "DATABASES"
+    ]["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["NAME"], database["HOST"], database["PORT"]) == ("vapp", "127.0.0.1", 5432)
+
+
+def test_time_zone_defaults_to_geneva_and_is_aware(load):
+    settings = load(SECRET_KEY="k")
+    assert settings["TIME_ZONE"] == "Europe/Zurich"
+    assert settings["USE_TZ"] is True
+
+
+def test_unknown_time_zone_names_the_variable(load):
+    with pytest.raises(ImproperlyConfigured, match=r"^TIME_ZONE must be an IANA time zone"):
+        load(SECRET_KEY="k", TIME_ZONE="Geneva/Moon")
+
+
+@pytest.mark.parametrize("value", ["ten", "-5", "1.5"])
+def test_malformed_number_names_the_variable(load, value):
+    with pytest.raises(ImproperlyConfigured, match=r"^DOCUMENT_MAX_BYTES must"):
+        load(SECRET_KEY="k", DOCUMENT_MAX_BYTES=value)
+
+
+def test_unknown_log_level_names_the_variable(load):
+    with pytest.raises(ImproperlyConfigured, match=r"^LOG_LEVEL must"):
+        load(SECRET_KEY="k", LOG_LEVEL="LOUD")
+
+
+def test_allowed_hosts_is_a_comma_separated_list(load):
+    hosts = load(SECRET_KEY="k", ALLOWED_HOSTS="a.example, b.example,")["ALLOWED_HOSTS"]
+    assert hosts == ["a.example", "b.example"]
