@@ -58,7 +58,7 @@ class Mandate(models.Model):
     )
 
     class Meta:
-        ordering = ["-start_year", "convention", "role", "state"]
+        ordering = ["-start_year", "convention_id", "role", "state_id"]
         verbose_name = _("office holder")
         verbose_name_plural = _("office holders")
         constraints = [year_range_constraint("mandate")]
@@ -146,7 +146,7 @@ class Milestone(models.Model):
     text = models.TextField(_("what is planned"))
 
     class Meta:
-        ordering = ["work_plan", "year", "quarter", "position", "pk"]
+        ordering = ["work_plan_id", "year", "quarter", "position", "pk"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         constraints = [
@@ -237,7 +237,7 @@ class Obligation(models.Model):
     )
 
     class Meta:
-        ordering = ["convention", "article", "-as_of_year", "-as_of_month", "state"]
+        ordering = ["convention_id", "article", "-as_of_year", "-as_of_month", "state__name"]
         verbose_name = _("obligation")
         verbose_name_plural = _("obligations")
         constraints = [

@@ -30,7 +30,7 @@ class ActionPlan(models.Model):
     )
 
     class Meta:
-        ordering = ["convention", F("start_year").asc(nulls_last=True), "name"]
+        ordering = ["convention_id", F("start_year").asc(nulls_last=True), "name"]
         verbose_name = _("action plan")
         verbose_name_plural = _("action plans")
         constraints = [
@@ -85,7 +85,7 @@ class Action(models.Model):
     )
 
     class Meta:
-        ordering = ["plan", "number"]
+        ordering = ["plan_id", "number"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
         constraints = [

@@ -134,7 +134,7 @@ class Programme(models.Model):
     objects = PublishableQuerySet.as_manager()
 
     class Meta:
-        ordering = ["meeting", "position", "title"]
+        ordering = ["meeting_id", "position", "title"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         constraints = [
@@ -212,7 +212,7 @@ class Session(models.Model):
     )
 
     class Meta:
-        ordering = ["programme", F("date").asc(nulls_last=True), "position", "start_time"]
+        ordering = ["programme_id", F("date").asc(nulls_last=True), "position", "start_time"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         constraints = [
@@ -328,7 +328,7 @@ class Presentation(models.Model):
     )
 
     class Meta:
-        ordering = ["session", "position", "pk"]
+        ordering = ["session_id", "position", "pk"]
         verbose_name = _("presentation")
         verbose_name_plural = _("presentations")
         constraints = [
@@ -365,7 +365,7 @@ class DiscussionQuestion(models.Model):
     text = models.TextField(_("question"))
 
     class Meta:
-        ordering = ["session", "audience", "position", "pk"]
+        ordering = ["session_id", "audience", "position", "pk"]
         verbose_name = _("discussion question")
         verbose_name_plural = _("discussion questions")
         constraints = [

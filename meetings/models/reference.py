@@ -2,12 +2,10 @@
 
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
 from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-models.CharField.register_lookup(Length)
 
 
 class Convention(models.Model):
@@ -53,7 +51,7 @@ class State(models.Model):
         verbose_name_plural = _("states")
         constraints = [
             models.CheckConstraint(
-                condition=Q(iso_code__length=2),
+                condition=Exact(Length("iso_code"), 2),
                 name="state_iso_code_two_letters",
                 violation_error_message=_("The ISO code has exactly two letters."),
             ),
@@ -145,7 +143,7 @@ class Room(models.Model):
     )
 
     class Meta:
-        ordering = ["venue", "name"]
+        ordering = ["venue_id", "name"]
         verbose_name = _("room")
         verbose_name_plural = _("rooms")
         constraints = [
