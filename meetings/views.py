@@ -1,6 +1,8 @@
 """Thin views: read the request, call one query from `queries`, render one template."""
 
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.formats import date_format
 
 from . import queries
 from .models import Meeting, Status
@@ -14,6 +16,14 @@ def _preview(request):
 
 def _is_draft(*objects):
     return any(getattr(obj, "status", Status.PUBLISHED) != Status.PUBLISHED for obj in objects)
+
+
+def _meeting_crumbs(meeting, current=False):
+    """Breadcrumbs as seed 000 shows them: 'Intersessional meetings > May 2012'."""
+    return [
+        (meeting.get_kind_display(), reverse("meetings:meeting_list") + f"?kind={meeting.kind}"),
+        (date_format(meeting.start_date, "F Y"), None if current else meeting.get_absolute_url()),
+    ]
 
 
 def home(request):
@@ -40,7 +50,11 @@ def meeting_detail(request, meeting):
     return render(
         request,
         "meetings/meeting_detail.html",
-        {"meeting": meeting, "is_draft": _is_draft(meeting)},
+        {
+            "meeting": meeting,
+            "is_draft": _is_draft(meeting),
+            "crumbs": _meeting_crumbs(meeting, current=True),
+        },
     )
 
 
@@ -53,6 +67,7 @@ def programme_detail(request, meeting, programme):
             "programme": programme,
             "meeting": programme.meeting,
             "is_draft": _is_draft(programme, programme.meeting),
+            "crumbs": [*_meeting_crumbs(programme.meeting), (programme.title, None)],
         },
     )
 
@@ -68,6 +83,11 @@ def session_detail(request, meeting, programme, session):
             "programme": programme,
             "meeting": programme.meeting,
             "is_draft": _is_draft(programme, programme.meeting),
+            "crumbs": [
+                (programme.meeting.title, programme.meeting.get_absolute_url()),
+                (programme.title, programme.get_absolute_url()),
+                (session.title, None),
+            ],
         },
     )
 
