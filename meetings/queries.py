@@ -2,15 +2,22 @@
 
 `preview=True` (staff only, decided by the view) lets drafts through; otherwise a draft
 meeting, programme, work plan or news post, and everything inside a draft, is never returned.
+Each function's docstring says how many queries it costs; tests/meetings/test_query_budgets.py
+holds them to it, with one item and with several.
 """
 
-from django.db.models import Prefetch
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from .models import (
     Action,
     ActionPlan,
     Activity,
+    Convention,
     DiscussionQuestion,
     Document,
     Mandate,
@@ -26,12 +33,12 @@ from .models import (
 PUBLISHED = Status.PUBLISHED
 
 
-def _meetings(preview):
+def _meetings(preview=False):
     meetings = Meeting.objects.select_related("convention", "venue")
     return meetings if preview else meetings.published()
 
 
-def _programmes(preview):
+def _programmes(preview=False):
     programmes = Programme.objects.select_related("meeting__convention", "meeting__venue")
     if preview:
         return programmes
@@ -43,10 +50,29 @@ def public_sessions():
     return Session.objects.filter(programme__status=PUBLISHED, programme__meeting__status=PUBLISHED)
 
 
-def home_page():
-    """Latest meetings, current office holders, latest news: 3 queries."""
+def public_documents():
+    """Documents not tied to a draft meeting or programme."""
+    return (
+        Document.objects.exclude(meeting__status=Status.DRAFT)
+        .exclude(programme__status=Status.DRAFT)
+        .exclude(programme__meeting__status=Status.DRAFT)
+    )
+
+
+def _published_meeting_or_none(meeting):
+    """A related meeting, or None where it is a draft: a draft is never linked."""
+    return meeting if meeting is not None and meeting.status == PUBLISHED else None
+
+
+# -- home ---------------------------------------------------------------------------------------
+
+
+def home_page(today=None):
+    """Upcoming and recent meetings, current office holders, latest news: 4 queries."""
+    today = today or timezone.localdate()
     return {
-        "meetings": list(_meetings(False)[:6]),
+        "upcoming": list(_meetings().filter(end_date__gte=today).order_by("start_date")[:5]),
+        "recent": list(_meetings().filter(end_date__lt=today)[:5]),
         "mandates": current_mandates(),
         "news": list(NewsPost.objects.published()[:3]),
     }
@@ -67,21 +93,27 @@ def current_mandates():
     return holders
 
 
-def meeting_list(convention=None, kind=None):
-    meetings = _meetings(False)
+# -- meetings -----------------------------------------------------------------------------------
+
+
+def meeting_list(convention="", kind=""):
+    """Published meetings, newest first, with the conventions to filter by: 2 queries."""
+    meetings = _meetings()
     if convention:
         meetings = meetings.filter(convention__short_name=convention)
     if kind:
         meetings = meetings.filter(kind=kind)
-    return meetings
+    return {"meetings": list(meetings), "conventions": list(Convention.objects.all())}
 
 
 def meeting_page(slug, preview=False):
+    """The meeting with its programmes and documents: 3 queries."""
     programmes = Programme.objects.all() if preview else Programme.objects.published()
+    documents = Document.objects.all() if preview else public_documents()
     return get_object_or_404(
         _meetings(preview).prefetch_related(
             Prefetch("programmes", queryset=programmes),
-            Prefetch("documents", queryset=Document.objects.order_by("title", "language")),
+            Prefetch("documents", queryset=documents.order_by("title", "language")),
         ),
         slug=slug,
     )
@@ -94,14 +126,14 @@ def session_prefetches():
             "presentations",
             queryset=Presentation.objects.select_related(
                 "document", "delegation_state", "delegation_organisation"
-            ).prefetch_related("presenters__organisation", "organisations"),
+            ).prefetch_related("presenters", "organisations"),
         ),
         Prefetch("questions", queryset=DiscussionQuestion.objects.all()),
     ]
 
 
 def programme_page(meeting_slug, programme_slug, preview=False):
-    """The programme with everything its page shows, in a fixed number of queries."""
+    """The programme with everything its page shows: 10 queries, whatever its size."""
     sessions = Session.objects.select_related("room__venue").prefetch_related(*session_prefetches())
     return get_object_or_404(
         _programmes(preview).prefetch_related(
@@ -114,7 +146,26 @@ def programme_page(meeting_slug, programme_slug, preview=False):
     )
 
 
+@dataclass
+class Day:
+    """One day of a programme's timetable; `date` is None for items whose day is not set."""
+
+    date: datetime.date | None
+    sessions: list = field(default_factory=list)
+
+
+def programme_days(sessions):
+    """Sessions grouped by day, in the order the model sorts them (undated items last)."""
+    days = []
+    for session in sessions:
+        if not days or days[-1].date != session.date:
+            days.append(Day(session.date))
+        days[-1].sessions.append(session)
+    return days
+
+
 def session_page(meeting_slug, programme_slug, session_slug, preview=False):
+    """One session in full: 8 queries."""
     programme = get_object_or_404(
         _programmes(preview), meeting__slug=meeting_slug, slug=programme_slug
     )
@@ -127,73 +178,185 @@ def session_page(meeting_slug, programme_slug, session_slug, preview=False):
     return session
 
 
+# -- action plans -------------------------------------------------------------------------------
+
+
 def action_plan_list():
-    return ActionPlan.objects.select_related("convention")
+    """Every plan with its convention: 1 query."""
+    return list(ActionPlan.objects.select_related("convention"))
 
 
 def action_plan_page(slug):
+    """The plan and its actions: 2 queries."""
     return get_object_or_404(
         ActionPlan.objects.select_related("convention").prefetch_related("actions"), slug=slug
     )
 
 
+@dataclass
+class Discussed:
+    """One place where an action was taken up: a session, a work plan or an activity."""
+
+    kind: str
+    sort_key: tuple
+    item: object
+
+
 def action_page(plan_slug, number):
-    """The action, and every published session, work plan and activity that serves it."""
+    """The action, and every published session, work plan and activity that serves it,
+    newest first, in one list: 4 queries."""
     action = get_object_or_404(
         Action.objects.select_related("plan__convention"), plan__slug=plan_slug, number=number
     )
     sessions = (
         public_sessions()
         .filter(actions=action)
-        .select_related("programme__meeting")
-        .order_by("-date", "position")
+        .select_related("programme__meeting__convention", "room__venue")
     )
-    return {
-        "action": action,
-        "sessions": list(sessions),
-        "work_plans": list(WorkPlan.objects.published().filter(actions=action)),
-        "activities": list(Activity.objects.filter(actions=action)),
-    }
+    work_plans = WorkPlan.objects.published().filter(actions=action).select_related("convention")
+    activities = Activity.objects.filter(actions=action).select_related("convention", "meeting")
+    timeline = [
+        Discussed(
+            "session",
+            (s.date or s.programme.meeting.start_date, s.start_time or datetime.time.min),
+            s,
+        )
+        for s in sessions
+    ]
+    timeline += [
+        Discussed("work_plan", (datetime.date(w.start_year, 1, 1), datetime.time.min), w)
+        for w in work_plans
+    ]
+    for activity in activities:
+        activity.public_meeting = _published_meeting_or_none(activity.meeting)
+        timeline.append(
+            Discussed(
+                "activity",
+                (datetime.date(activity.year, activity.month, 1), datetime.time.min),
+                activity,
+            )
+        )
+    timeline.sort(key=lambda entry: entry.sort_key, reverse=True)
+    return {"action": action, "timeline": timeline}
+
+
+# -- coordination -------------------------------------------------------------------------------
 
 
 def coordination_page():
+    """Office holders (current and earlier), the activity timeline, work plans: 6 queries."""
+    mandates = list(Mandate.objects.select_related("state", "person", "convention"))
+    activities = list(
+        Activity.objects.select_related("convention", "document", "meeting").prefetch_related(
+            "coordinators", "actions__plan"
+        )
+    )
+    for activity in activities:
+        activity.public_meeting = _published_meeting_or_none(activity.meeting)
     return {
-        "mandates": list(Mandate.objects.select_related("state", "person", "convention")),
-        "activities": list(
-            Activity.objects.select_related("convention", "document").prefetch_related(
-                "coordinators", "actions__plan"
-            )
-        ),
+        "current": current_mandates(),
+        "mandates": mandates,
+        "activities": activities,
         "work_plans": list(WorkPlan.objects.published().select_related("convention")),
     }
 
 
+@dataclass
+class Quarter:
+    year: int
+    quarter: int
+    milestones: list = field(default_factory=list)
+
+    @property
+    def label(self):
+        return f"Q{self.quarter} {self.year}"
+
+    @property
+    def anchor(self):
+        return f"q{self.quarter}-{self.year}"
+
+
+def quarter_columns(milestones):
+    """Every quarter from the first milestone's to the last's, empty ones included, so the chart
+    keeps time to scale; each holds its milestones in order."""
+    milestones = list(milestones)
+    if not milestones:
+        return []
+    first = min((m.year, m.quarter) for m in milestones)
+    last = max((m.year, m.quarter) for m in milestones)
+    columns = {}
+    year, quarter = first
+    while (year, quarter) <= last:
+        columns[(year, quarter)] = Quarter(year, quarter)
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    for milestone in milestones:
+        columns[(milestone.year, milestone.quarter)].milestones.append(milestone)
+    return list(columns.values())
+
+
 def work_plan_page(slug, preview=False):
+    """The work plan with its coordinators, actions and milestones: 5 queries."""
     work_plans = WorkPlan.objects.all() if preview else WorkPlan.objects.published()
-    return get_object_or_404(
+    work_plan = get_object_or_404(
         work_plans.select_related("convention", "document").prefetch_related(
             "coordinators", "actions__plan", "milestones"
         ),
         slug=slug,
     )
+    return {"work_plan": work_plan, "quarters": quarter_columns(work_plan.milestones.all())}
+
+
+# -- news ---------------------------------------------------------------------------------------
 
 
 def news_list():
-    return NewsPost.objects.published().prefetch_related("categories")
+    """Published posts with their categories: 2 queries."""
+    return list(NewsPost.objects.published().prefetch_related("categories"))
 
 
 def news_page(slug, preview=False):
+    """One post, its categories and its meeting (linked only if published): 2 queries."""
     posts = NewsPost.objects.all() if preview else NewsPost.objects.published()
-    return get_object_or_404(
+    post = get_object_or_404(
         posts.select_related("meeting").prefetch_related("categories"), slug=slug
     )
+    post.public_meeting = post.meeting if preview else _published_meeting_or_none(post.meeting)
+    return post
 
 
-def document_list():
-    """Documents not tied to a draft meeting or programme."""
-    return (
-        Document.objects.exclude(meeting__status=Status.DRAFT)
-        .exclude(programme__status=Status.DRAFT)
-        .exclude(programme__meeting__status=Status.DRAFT)
-        .select_related("meeting", "programme")
-    )
+# -- documents ----------------------------------------------------------------------------------
+
+
+@dataclass
+class DocumentSet:
+    """The files of one document: one per language where it has an official symbol."""
+
+    documents: list
+
+    @property
+    def first(self):
+        return self.documents[0]
+
+
+def document_sets(documents):
+    """Group documents sharing a symbol and revision into one row; others stand alone."""
+    sets = {}
+    for document in documents:
+        key = (document.symbol, document.revision) if document.symbol else ("pk", document.pk)
+        sets.setdefault(key, DocumentSet([])).documents.append(document)
+    return list(sets.values())
+
+
+def document_list(meeting="", kind="", language=""):
+    """The public library, filtered, with the published meetings to filter by: 2 queries."""
+    documents = public_documents().select_related("meeting", "programme__meeting")
+    if meeting:
+        documents = documents.filter(Q(meeting__slug=meeting) | Q(programme__meeting__slug=meeting))
+    if kind:
+        documents = documents.filter(kind=kind)
+    if language:
+        documents = documents.filter(language=language)
+    return {
+        "document_sets": document_sets(documents),
+        "meetings": list(Meeting.objects.published().only("slug", "title", "start_date")),
+    }

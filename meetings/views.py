@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from . import queries
-from .models import Meeting, Status
+from .models import Document, Meeting, Status
 
 
 def _preview(request):
@@ -18,8 +18,14 @@ def _is_draft(*objects):
     return any(getattr(obj, "status", Status.PUBLISHED) != Status.PUBLISHED for obj in objects)
 
 
+def _choice(request, name, allowed):
+    """A filter value from the query string, or "" when it is absent or not one we know."""
+    value = request.GET.get(name, "")
+    return value if value in allowed else ""
+
+
 def _meeting_crumbs(meeting, current=False):
-    """Breadcrumbs as seed 000 shows them: 'Intersessional meetings > May 2012'."""
+    """Breadcrumbs as seed 000 shows them: 'Intersessional Meetings > May 2012'."""
     return [
         (meeting.get_kind_display(), reverse("meetings:meeting_list") + f"?kind={meeting.kind}"),
         (date_format(meeting.start_date, "F Y"), None if current else meeting.get_absolute_url()),
@@ -31,17 +37,16 @@ def home(request):
 
 
 def meeting_list(request):
+    kind = _choice(request, "kind", Meeting.Kind.values)
+    # An unknown convention simply matches no meeting.
     convention = request.GET.get("convention", "")
-    kind = request.GET.get("kind", "")
-    if kind not in Meeting.Kind.values:
-        kind = ""
-    meetings = queries.meeting_list(convention=convention, kind=kind)
-    context = {
-        "meetings": meetings,
-        "kinds": Meeting.Kind.choices,
-        "selected_convention": convention,
-        "selected_kind": kind,
-    }
+    context = queries.meeting_list(convention=convention, kind=kind)
+    context.update(
+        kinds=Meeting.Kind.choices,
+        selected_convention=convention,
+        selected_kind=kind,
+        crumbs=[("Meetings", None)],
+    )
     return render(request, "meetings/meeting_list.html", context)
 
 
@@ -66,6 +71,7 @@ def programme_detail(request, meeting, programme):
         {
             "programme": programme,
             "meeting": programme.meeting,
+            "days": queries.programme_days(programme.sessions.all()),
             "is_draft": _is_draft(programme, programme.meeting),
             "crumbs": [*_meeting_crumbs(programme.meeting), (programme.title, None)],
         },
@@ -84,7 +90,7 @@ def session_detail(request, meeting, programme, session):
             "meeting": programme.meeting,
             "is_draft": _is_draft(programme, programme.meeting),
             "crumbs": [
-                (programme.meeting.title, programme.meeting.get_absolute_url()),
+                *_meeting_crumbs(programme.meeting),
                 (programme.title, programme.get_absolute_url()),
                 (session.title, None),
             ],
@@ -93,40 +99,77 @@ def session_detail(request, meeting, programme, session):
 
 
 def action_plan_list(request):
-    return render(request, "meetings/action_plan_list.html", {"plans": queries.action_plan_list()})
+    return render(
+        request,
+        "meetings/action_plan_list.html",
+        {"plans": queries.action_plan_list(), "crumbs": [("Action plans", None)]},
+    )
 
 
 def action_plan_detail(request, plan):
-    return render(
-        request, "meetings/action_plan_detail.html", {"plan": queries.action_plan_page(plan)}
-    )
+    plan = queries.action_plan_page(plan)
+    crumbs = [("Action plans", reverse("meetings:action_plan_list")), (plan.name, None)]
+    return render(request, "meetings/action_plan_detail.html", {"plan": plan, "crumbs": crumbs})
 
 
 def action_detail(request, plan, number):
-    return render(request, "meetings/action_detail.html", queries.action_page(plan, number))
+    context = queries.action_page(plan, number)
+    plan = context["action"].plan
+    context["crumbs"] = [
+        ("Action plans", reverse("meetings:action_plan_list")),
+        (plan.name, plan.get_absolute_url()),
+        (f"Action #{number}", None),
+    ]
+    return render(request, "meetings/action_detail.html", context)
 
 
 def coordination(request):
-    return render(request, "meetings/coordination.html", queries.coordination_page())
+    context = queries.coordination_page()
+    context["crumbs"] = [("Coordination", None)]
+    return render(request, "meetings/coordination.html", context)
 
 
 def work_plan_detail(request, slug):
-    work_plan = queries.work_plan_page(slug, preview=_preview(request))
-    return render(
-        request,
-        "meetings/work_plan_detail.html",
-        {"work_plan": work_plan, "is_draft": _is_draft(work_plan)},
+    context = queries.work_plan_page(slug, preview=_preview(request))
+    work_plan = context["work_plan"]
+    context.update(
+        is_draft=_is_draft(work_plan),
+        crumbs=[("Coordination", reverse("meetings:coordination")), (work_plan.title, None)],
     )
+    return render(request, "meetings/work_plan_detail.html", context)
 
 
 def news_list(request):
-    return render(request, "meetings/news_list.html", {"posts": queries.news_list()})
+    return render(
+        request,
+        "meetings/news_list.html",
+        {"posts": queries.news_list(), "crumbs": [("News", None)]},
+    )
 
 
 def news_detail(request, slug):
     post = queries.news_page(slug, preview=_preview(request))
-    return render(request, "meetings/news_detail.html", {"post": post, "is_draft": _is_draft(post)})
+    crumbs = [("News", reverse("meetings:news_list")), (post.title, None)]
+    return render(
+        request,
+        "meetings/news_detail.html",
+        {"post": post, "is_draft": _is_draft(post), "crumbs": crumbs},
+    )
 
 
 def document_list(request):
-    return render(request, "meetings/document_list.html", {"documents": queries.document_list()})
+    kind = _choice(request, "kind", Document.Kind.values)
+    language = _choice(request, "language", Document.Language.values)
+    # An unknown or draft meeting's slug simply matches no public document.
+    meeting = request.GET.get("meeting", "")
+    context = queries.document_list(meeting=meeting, kind=kind, language=language)
+    context.update(
+        kinds=Document.Kind.choices,
+        languages=Document.Language.choices,
+        selected_meeting=meeting,
+        selected_kind=kind,
+        selected_language=language,
+        filtered=bool(meeting or kind or language),
+        crumbs=[("Documents", None)],
+    )
+    return render(request, "meetings/document_list.html", context)

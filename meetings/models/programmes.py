@@ -20,7 +20,7 @@ from .reference import Convention, Organisation, Person, Room, State, Venue
 
 class Meeting(models.Model):
     class Kind(models.TextChoices):
-        INTERSESSIONAL = "intersessional", _("Intersessional meetings")
+        INTERSESSIONAL = "intersessional", _("Intersessional Meetings")
         MSP = "msp", _("Meeting of the States Parties")
         REVIEW_CONFERENCE = "review_conference", _("Review Conference")
         WORKSHOP = "workshop", _("Workshop")

@@ -1,4 +1,6 @@
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from meetings.markdown import render_markdown
@@ -20,3 +22,15 @@ def document_size(size_bytes):
     if size_bytes < 1024 * 1024:
         return f"{max(1, round(size_bytes / 1024))}KB"
     return f"{size_bytes / (1024 * 1024):.1f}MB"
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url_name, label):
+    """A main-menu link, marked as the current section when the page lies under it."""
+    url = reverse(url_name)
+    path = context["request"].path if "request" in context else ""
+    if path == url:
+        return format_html('<a href="{}" aria-current="page">{}</a>', url, label)
+    if url != "/" and path.startswith(url):
+        return format_html('<a href="{}" aria-current="true">{}</a>', url, label)
+    return format_html('<a href="{}">{}</a>', url, label)

@@ -1,0 +1,112 @@
+"""WCAG 2.2 AA checks in a real Chromium: axe-core on every public page type, reflow at 320 px,
+the print stylesheet. axe-core comes bundled with axe-playwright-python (nothing is fetched)."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PROGRAMME = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
+
+PAGES = {
+    "home": "/",
+    "meetings": "/meetings/",
+    "meetings filtered": "/meetings/?convention=APMBC&kind=intersessional",
+    "meeting": "/meetings/intersessional-meetings-may-2012/",
+    "programme": PROGRAMME,
+    "programme without a day": (
+        "/meetings/intersessional-meetings-may-2012/standing-committee-victim-assistance/"
+    ),
+    "session": PROGRAMME + "sessions/coordination-national-plans/",
+    "break": PROGRAMME + "sessions/lunch-break/",
+    "action plans": "/action-plans/",
+    "action plan": "/action-plans/cartagena-action-plan/",
+    "action": "/action-plans/cartagena-action-plan/24/",
+    "action without text": "/action-plans/lausanne-action-plan/31/",
+    "coordination": "/coordination/",
+    "work plan": "/coordination/work-plans/ccm-victim-assistance-2023-2024/",
+    "news": "/news/",
+    "news post": "/news/mine-ban-treaty-intersessional-meetings-may-2012/",
+    "documents": "/documents/",
+    "documents filtered": "/documents/?kind=presentation&language=en",
+    "not found": "/no-such-page/",
+}
+
+# Every axe rule of WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
+AXE_OPTIONS = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
+    "resultTypes": ["violations"],
+}
+
+
+def describe(violations):
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+    )
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
+def test_axe_finds_no_violation(site, page, axe, url):
+    response = page.goto(site + url)
+    assert response.status == (404 if url == "/no-such-page/" else 200)
+    results = axe.run(page, options=AXE_OPTIONS)
+    violations = results.response["violations"]
+    assert violations == [], describe(violations)
+
+
+def test_axe_finds_no_violation_on_a_phone(site, phone, axe):
+    phone.goto(site + PROGRAMME)
+    violations = axe.run(phone, options=AXE_OPTIONS).response["violations"]
+    assert violations == [], describe(violations)
+
+
+def test_axe_would_report_a_violation(site, page, axe):
+    """The scan can fail: an image without a text alternative is reported."""
+    page.goto(site + "/")
+    page.evaluate(
+        "document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"x.png\">')"
+    )
+    ids = {v["id"] for v in axe.run(page, options=AXE_OPTIONS).response["violations"]}
+    assert "image-alt" in ids
+
+
+@pytest.mark.parametrize("url", PAGES.values(), ids=PAGES.keys())
+def test_pages_reflow_at_320_px_without_sideways_scrolling(site, phone, url):
+    phone.goto(site + url)
+    overflow = phone.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{url} is {overflow}px wider than a 320px screen"
+
+
+def test_text_zoomed_to_200_percent_still_fits(site, browser):
+    """200% zoom on a 1280 px screen lays out as a 640 px one with text twice the size."""
+    context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)
+    page = context.new_page()
+    try:
+        page.goto(site + PROGRAMME)
+        page.add_style_tag(content="html { font-size: 200% !important; }")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+    finally:
+        context.close()
+
+
+def test_print_stylesheet_drops_navigation_and_keeps_the_programme(site, page):
+    page.goto(site + PROGRAMME)
+    page.emulate_media(media="print")
+    assert not page.get_by_role("navigation", name="Main").is_visible()
+    assert not page.get_by_role("navigation", name="On this page").is_visible()
+    assert page.get_by_role("heading", name="Timetable at a glance").is_visible()
+    assert page.get_by_text("How can coordination be improved?").is_visible()

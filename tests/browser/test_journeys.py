@@ -1,0 +1,124 @@
+"""A delegate's way through the site, by mouse and by keyboard alone, in a real Chromium."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PROGRAMME_TITLE = "Parallel Programme for Victim Assistance Experts"
+SESSION_TITLE = "Session One: Coordination in the Implementation of National Plans"
+ACTION_TITLE = "Cartagena Action Plan, Action #24"
+MEETING_TITLE = "Intersessional Standing Committee Meetings, May 2012"
+
+
+def h1(page):
+    return page.locator("h1").inner_text()
+
+
+def test_a_delegate_clicks_from_home_to_a_session_and_its_action_and_back(site, page):
+    page.goto(site + "/")
+    page.get_by_role("link", name=MEETING_TITLE).click()
+    assert h1(page) == MEETING_TITLE
+
+    page.get_by_role("link", name=PROGRAMME_TITLE).click()
+    assert h1(page) == PROGRAMME_TITLE
+    crumbs = page.get_by_role("navigation", name="Breadcrumb").get_by_role("listitem")
+    assert crumbs.all_inner_texts() == [
+        "Home",
+        "Intersessional Meetings",
+        "May 2012",
+        PROGRAMME_TITLE,
+    ]
+
+    page.get_by_role("heading", name=SESSION_TITLE).get_by_role("link").click()
+    assert h1(page) == SESSION_TITLE
+    assert "How can coordination be improved?" in page.content()
+
+    page.get_by_role("link", name=ACTION_TITLE).click()
+    assert h1(page) == ACTION_TITLE
+    page.get_by_role("link", name=SESSION_TITLE).click()
+    assert h1(page) == SESSION_TITLE
+
+    page.go_back()
+    assert h1(page) == ACTION_TITLE
+    page.go_back()
+    assert h1(page) == SESSION_TITLE
+
+
+def focused_text(page):
+    return page.evaluate("document.activeElement ? document.activeElement.innerText : ''")
+
+
+def tab_to(page, name, limit=300):
+    """Press Tab until the focused element reads `name`; fail if it is never reached."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if focused_text(page).strip() == name:
+            return
+    raise AssertionError(f"{name!r} cannot be reached with the Tab key")
+
+
+def test_a_keyboard_user_reaches_the_same_pages_with_tab_and_enter(site, page):
+    page.goto(site + "/")
+    page.keyboard.press("Tab")
+    assert focused_text(page) == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+
+    tab_to(page, MEETING_TITLE)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert h1(page) == MEETING_TITLE
+
+    tab_to(page, PROGRAMME_TITLE)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert h1(page) == PROGRAMME_TITLE
+
+    tab_to(page, SESSION_TITLE)  # first in the timetable: an in-page link to the full session
+    page.keyboard.press("Enter")
+    tab_to(page, SESSION_TITLE)  # then the session's own heading link
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert h1(page) == SESSION_TITLE
+
+    tab_to(page, ACTION_TITLE)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert h1(page) == ACTION_TITLE
+
+    tab_to(page, SESSION_TITLE)  # the action page lists the sessions that served it
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert h1(page) == SESSION_TITLE
+
+
+def test_focus_is_visible_on_every_focused_link(site, page):
+    page.goto(site + "/")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # past the skip link, onto the first link of the header
+    outline = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, parseFloat(s.outlineWidth)]; })()"
+    )
+    assert outline[0] != "none" and outline[1] >= 2
+
+
+def test_the_site_works_with_javascript_off(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(site + "/meetings/")
+        page.get_by_label("Kind of meeting").select_option("workshop")
+        page.get_by_role("button", name="Show meetings").click()
+        assert "kind=workshop" in page.url
+        assert "No meeting matches these filters." in page.content()
+
+        page.get_by_label("Kind of meeting").select_option("intersessional")
+        page.get_by_role("button", name="Show meetings").click()
+        page.get_by_role("link", name=MEETING_TITLE).click()
+        page.get_by_role("link", name=PROGRAMME_TITLE).click()
+        assert h1(page) == PROGRAMME_TITLE
+        page.goto(site + "/documents/?language=en")
+        assert page.get_by_label("Language").input_value() == "en"
+    finally:
+        context.close()
