@@ -78,14 +78,17 @@ def home_page(today=None):
     }
 
 
-def current_mandates():
+def current_mandates(mandates=None):
     """For each convention and office, the holders of the latest year on record.
 
-    One query over a table that grows by a few rows a year; the latest holders are kept in Python.
+    One query (none if `mandates`, all of them newest first, are given) over a table that grows
+    by a few rows a year; the latest holders are kept in Python.
     """
+    if mandates is None:
+        mandates = Mandate.objects.select_related("state", "person", "convention")
     latest = {}
     holders = []
-    for mandate in Mandate.objects.select_related("state", "person", "convention"):
+    for mandate in mandates:
         key = (mandate.convention_id, mandate.role)
         latest.setdefault(key, mandate.start_year)
         if mandate.start_year == latest[key]:
@@ -254,7 +257,7 @@ def coordination_page():
     for activity in activities:
         activity.public_meeting = _published_meeting_or_none(activity.meeting)
     return {
-        "current": current_mandates(),
+        "current": current_mandates(mandates),
         "mandates": mandates,
         "activities": activities,
         "work_plans": list(WorkPlan.objects.published().select_related("convention")),

@@ -1,13 +1,8 @@
 """The public pages serve the seed content, hide drafts, and keep their queries constant."""
 
-import datetime
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
-from meetings.models import DiscussionQuestion, Meeting, NewsPost, Presentation, Programme, Status
+from meetings.models import Meeting, NewsPost, Programme, Status
 
 PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
 
@@ -96,31 +91,3 @@ def test_a_draft_news_post_answers_404(seeds, client):
     NewsPost.objects.update(status=Status.DRAFT)
     assert client.get("/news/mine-ban-treaty-intersessional-meetings-may-2012/").status_code == 404
     assert b"Mine Ban Treaty" not in client.get("/news/").content
-
-
-def add_sessions(programme, count):
-    """Sessions each with a question and a presentation, so every prefetch has rows."""
-    first = programme.sessions.count()
-    for n in range(first, first + count):
-        session = programme.sessions.create(
-            title=f"S{n}", slug=f"s{n}", date=datetime.date(2030, 5, 22), position=n
-        )
-        DiscussionQuestion.objects.create(session=session, text=f"Q{n}?")
-        Presentation.objects.create(session=session, title=f"P{n}")
-
-
-def queries_for(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
-
-
-@pytest.mark.parametrize("view", ["programme_detail", "meeting_detail"])
-def test_page_queries_do_not_grow_with_sessions(client, programme, view):
-    args = [programme.meeting.slug, programme.slug][: 2 if view == "programme_detail" else 1]
-    url = reverse(f"meetings:{view}", args=args)
-    add_sessions(programme, 1)
-    one = queries_for(client, url)
-    add_sessions(programme, 2)
-    assert programme.sessions.count() == 3
-    assert queries_for(client, url) == one
