@@ -1,8 +1,19 @@
-"""The public pages serve the seed content, hide drafts, and keep their queries constant."""
+"""The public pages serve the seed content, filter, hide drafts and fail kindly."""
+
+import re
 
 import pytest
 
-from meetings.models import Meeting, NewsPost, Programme, Status
+from meetings.models import (
+    Action,
+    Activity,
+    Document,
+    Meeting,
+    NewsPost,
+    Programme,
+    Status,
+    WorkPlan,
+)
 
 PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
 
@@ -91,3 +102,68 @@ def test_a_draft_news_post_answers_404(seeds, client):
     NewsPost.objects.update(status=Status.DRAFT)
     assert client.get("/news/mine-ban-treaty-intersessional-meetings-may-2012/").status_code == 404
     assert b"Mine Ban Treaty" not in client.get("/news/").content
+
+
+def test_a_server_error_shows_the_friendly_page(seeds, client, monkeypatch):
+    def broken():
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("meetings.queries.home_page", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
+    assert b"the database went away" not in response.content
+
+
+def test_meetings_filter_by_convention_and_kind(seeds, client):
+    title = b"Intersessional Standing Committee Meetings, May 2012"
+    assert title in client.get("/meetings/?convention=APMBC").content
+    assert title not in client.get("/meetings/?convention=CCM").content
+    assert title not in client.get("/meetings/?kind=workshop").content
+    # An unknown kind is ignored rather than an error; an unknown convention matches nothing.
+    assert title in client.get("/meetings/?kind=<script>").content
+    response = client.get("/meetings/?convention=%00%27")
+    assert response.status_code == 200
+    assert b"No meeting matches these filters." in response.content
+
+
+def test_documents_filter_by_meeting_kind_and_language(seeds, client):
+    def titles(query):
+        page = client.get("/documents/" + query).content.decode()
+        return sorted(re.findall(r'<span class="document-title">([^<]+)</span>', page))
+
+    everything = titles("")
+    assert "List of Participants" in everything and len(everything) == 3
+    assert titles("?kind=participants") == ["List of Participants"]
+    assert titles("?meeting=intersessional-meetings-may-2012") == everything
+    assert titles("?meeting=no-such-meeting") == []
+    assert titles("?language=fr") == []
+    assert titles("?language=xx&kind=yy") == everything  # unknown values are ignored
+
+
+def test_a_document_set_is_one_row_with_a_link_per_language(seeds, client):
+    for language in ("en", "fr"):
+        Document.objects.create(
+            title="Guidance on an Integrated Approach",
+            kind="guidance",
+            symbol="CCM/MSP/2024/WP.1",
+            language=language,
+            size_bytes=2048,
+        )
+    page = client.get("/documents/?kind=guidance").content.decode()
+    assert page.count('<span class="document-title">Guidance on an Integrated Approach') == 1
+    assert "English <span" in page and "French <span" in page
+
+
+def test_the_action_page_lists_sessions_work_plans_and_activities_newest_first(seeds, client):
+    action = Action.objects.get(plan__short_name="CAP", number=24)
+    work_plan = WorkPlan.objects.get(slug="ccm-victim-assistance-2023-2024")
+    work_plan.actions.add(action)
+    Activity.objects.create(
+        convention=work_plan.convention, year=2016, month=9, text="Discussed."
+    ).actions.add(action)
+    page = client.get(action.get_absolute_url()).content.decode()
+    badges = re.findall(r'<span class="badge">(Session|Work plan|Activity)</span>', page)
+    assert badges == ["Work plan", "Activity", "Session"]  # 2023, 2016, 2012
+    assert "3 places, newest first." in page
