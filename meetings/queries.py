@@ -100,9 +100,12 @@ def current_mandates(mandates=None):
 
 
 def meeting_list(convention="", kind=""):
-    """Published meetings, newest first, with the conventions to filter by: 2 queries."""
+    """Published meetings, newest first, with the conventions to filter by: 2 queries.
+    `convention` is a short name, "" for all, or None for a value that names none."""
     meetings = _meetings()
-    if convention:
+    if convention is None:
+        meetings = meetings.none()
+    elif convention:
         meetings = meetings.filter(convention__short_name=convention)
     if kind:
         meetings = meetings.filter(kind=kind)
@@ -351,9 +354,12 @@ def document_sets(documents):
 
 
 def document_list(meeting="", kind="", language=""):
-    """The public library, filtered, with the published meetings to filter by: 2 queries."""
+    """The public library, filtered, with the published meetings to filter by: 2 queries.
+    `meeting` is a slug, "" for all, or None for a value that names none."""
     documents = public_documents().select_related("meeting", "programme__meeting")
-    if meeting:
+    if meeting is None:
+        documents = documents.none()
+    elif meeting:
         documents = documents.filter(Q(meeting__slug=meeting) | Q(programme__meeting__slug=meeting))
     if kind:
         documents = documents.filter(kind=kind)

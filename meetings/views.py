@@ -1,5 +1,7 @@
 """Thin views: read the request, call one query from `queries`, render one template."""
 
+import re
+
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -16,6 +18,17 @@ def _preview(request):
 
 def _is_draft(*objects):
     return any(getattr(obj, "status", Status.PUBLISHED) != Status.PUBLISHED for obj in objects)
+
+
+SLUG_OR_NAME = re.compile(r"[-\w]{1,100}")
+
+
+def _lookup(request, name):
+    """A filter value that names a row (a meeting's slug, a convention's short name), or "" when
+    absent. A value that cannot name one (a NUL byte, punctuation, 10,000 characters) comes back
+    as None, which matches nothing, and never reaches the database."""
+    value = request.GET.get(name, "")
+    return value if value == "" or SLUG_OR_NAME.fullmatch(value) else None
 
 
 def _choice(request, name, allowed):
@@ -39,11 +52,12 @@ def home(request):
 def meeting_list(request):
     kind = _choice(request, "kind", Meeting.Kind.values)
     # An unknown convention simply matches no meeting.
-    convention = request.GET.get("convention", "")
+    convention = _lookup(request, "convention")
     context = queries.meeting_list(convention=convention, kind=kind)
     context.update(
         kinds=Meeting.Kind.choices,
         selected_convention=convention,
+        filtered=convention != "" or bool(kind),
         selected_kind=kind,
         crumbs=[("Meetings", None)],
     )
@@ -161,7 +175,7 @@ def document_list(request):
     kind = _choice(request, "kind", Document.Kind.values)
     language = _choice(request, "language", Document.Language.values)
     # An unknown or draft meeting's slug simply matches no public document.
-    meeting = request.GET.get("meeting", "")
+    meeting = _lookup(request, "meeting")
     context = queries.document_list(meeting=meeting, kind=kind, language=language)
     context.update(
         kinds=Document.Kind.choices,
@@ -169,7 +183,7 @@ def document_list(request):
         selected_meeting=meeting,
         selected_kind=kind,
         selected_language=language,
-        filtered=bool(meeting or kind or language),
+        filtered=meeting != "" or bool(kind or language),
         crumbs=[("Documents", None)],
     )
     return render(request, "meetings/document_list.html", context)

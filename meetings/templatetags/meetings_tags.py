@@ -34,3 +34,12 @@ def nav_link(context, url_name, label):
     if url != "/" and path.startswith(url):
         return format_html('<a href="{}" aria-current="true">{}</a>', url, label)
     return format_html('<a href="{}">{}</a>', url, label)
+
+
+@register.filter
+def and_list(items):
+    """'Austria', 'Austria and Panama', 'Australia, Austria, Chile and Iraq'."""
+    names = [str(item) for item in items]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from offline import refuse_other_hosts
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the tests
 # themselves (loading fixtures) are still synchronous and safe here.
@@ -59,19 +60,31 @@ def site(live_server):
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Open pages that may fetch only from the site itself: a request to any other host (a CDN
+    font, a script) is refused and fails the test."""
+    contexts, refused = [], []
+
+    def make(**options):
+        context = browser.new_context(**options)
+        context.set_default_timeout(15_000)
+        refused.append(refuse_other_hosts(context, live_server.url))
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+    foreign = [url for urls in refused for url in urls]
+    assert foreign == [], f"pages fetched from other hosts: {foreign}"
 
 
 @pytest.fixture
-def phone(browser):
+def page(new_page):
+    return new_page(viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def phone(new_page):
     """A 320 px wide screen, the narrowest WCAG's reflow criterion asks for."""
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    return new_page(viewport={"width": 320, "height": 640})

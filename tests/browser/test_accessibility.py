@@ -88,19 +88,15 @@ def test_pages_reflow_at_320_px_without_sideways_scrolling(site, phone, url):
     assert overflow <= 0, f"{url} is {overflow}px wider than a 320px screen"
 
 
-def test_text_zoomed_to_200_percent_still_fits(site, browser):
+def test_text_zoomed_to_200_percent_still_fits(site, new_page):
     """200% zoom on a 1280 px screen lays out as a 640 px one with text twice the size."""
-    context = browser.new_context(viewport={"width": 640, "height": 450}, device_scale_factor=2)
-    page = context.new_page()
-    try:
-        page.goto(site + PROGRAMME)
-        page.add_style_tag(content="html { font-size: 200% !important; }")
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0
-    finally:
-        context.close()
+    page = new_page(viewport={"width": 640, "height": 450}, device_scale_factor=2)
+    page.goto(site + PROGRAMME)
+    page.add_style_tag(content="html { font-size: 200% !important; }")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
 
 
 def test_print_stylesheet_drops_navigation_and_keeps_the_programme(site, page):

@@ -1,6 +1,7 @@
 """A delegate's way through the site, by mouse and by keyboard alone, in a real Chromium."""
 
 import pytest
+from offline import refuse_other_hosts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,22 +104,33 @@ def test_focus_is_visible_on_every_focused_link(site, page):
     assert outline[0] != "none" and outline[1] >= 2
 
 
-def test_the_site_works_with_javascript_off(site, browser):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    try:
-        page.goto(site + "/meetings/")
-        page.get_by_label("Kind of meeting").select_option("workshop")
-        page.get_by_role("button", name="Show meetings").click()
-        assert "kind=workshop" in page.url
-        assert "No meeting matches these filters." in page.content()
+def test_the_site_works_with_javascript_off(site, new_page):
+    page = new_page(java_script_enabled=False)
+    page.goto(site + "/meetings/")
+    page.get_by_label("Kind of meeting").select_option("workshop")
+    page.get_by_role("button", name="Show meetings").click()
+    assert "kind=workshop" in page.url
+    assert "No meeting matches these filters." in page.content()
 
-        page.get_by_label("Kind of meeting").select_option("intersessional")
-        page.get_by_role("button", name="Show meetings").click()
-        page.get_by_role("link", name=MEETING_TITLE).click()
-        page.get_by_role("link", name=PROGRAMME_TITLE).click()
-        assert h1(page) == PROGRAMME_TITLE
-        page.goto(site + "/documents/?language=en")
-        assert page.get_by_label("Language").input_value() == "en"
-    finally:
-        context.close()
+    page.get_by_label("Kind of meeting").select_option("intersessional")
+    page.get_by_role("button", name="Show meetings").click()
+    page.get_by_role("link", name=MEETING_TITLE).click()
+    page.get_by_role("link", name=PROGRAMME_TITLE).click()
+    assert h1(page) == PROGRAMME_TITLE
+    page.goto(site + "/documents/?language=en")
+    assert page.get_by_label("Language").input_value() == "en"
+
+
+def test_a_page_that_fetches_from_another_host_is_caught(site, browser, live_server):
+    """The guard of every browser test can fail: a CDN stylesheet is refused and recorded."""
+    context = browser.new_context()
+    refused = refuse_other_hosts(context, live_server.url)
+    page = context.new_page()
+    page.goto(site + "/")
+    page.evaluate(
+        "document.head.insertAdjacentHTML('beforeend',"
+        " '<link rel=stylesheet href=\\'https://cdn.example.org/x.css\\'>')"
+    )
+    page.wait_for_timeout(300)
+    context.close()
+    assert refused == ["https://cdn.example.org/x.css"]

@@ -123,9 +123,19 @@ def test_meetings_filter_by_convention_and_kind(seeds, client):
     assert title not in client.get("/meetings/?kind=workshop").content
     # An unknown kind is ignored rather than an error; an unknown convention matches nothing.
     assert title in client.get("/meetings/?kind=<script>").content
-    response = client.get("/meetings/?convention=%00%27")
-    assert response.status_code == 200
-    assert b"No meeting matches these filters." in response.content
+
+
+HOSTILE = ["%00", "%27%22%3E%3Cscript%3E", "x" * 10_000, "%E2%80%AE", "a%0D%0Ab", "..%2F..%2F"]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=["nul", "quotes", "10k", "rlo", "crlf", "dots"])
+def test_hostile_filter_values_match_nothing_and_never_fail(seeds, client, value):
+    for url in (f"/meetings/?convention={value}&kind={value}", f"/documents/?meeting={value}"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert "<script>" not in page
+        assert "No meeting matches these filters." in page or "No document matches" in page
 
 
 def test_documents_filter_by_meeting_kind_and_language(seeds, client):
@@ -138,6 +148,7 @@ def test_documents_filter_by_meeting_kind_and_language(seeds, client):
     assert titles("?kind=participants") == ["List of Participants"]
     assert titles("?meeting=intersessional-meetings-may-2012") == everything
     assert titles("?meeting=no-such-meeting") == []
+    assert titles("?meeting=%00") == []
     assert titles("?language=fr") == []
     assert titles("?language=xx&kind=yy") == everything  # unknown values are ignored
 
