@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
+from . import pdf, queries
 from .copying import copy_programme
 from .models import (
     Action,
@@ -38,6 +39,7 @@ from .models import (
     WorkPlan,
 )
 from .templatetags.meetings_tags import document_size
+from .views import pdf_preview_response
 
 
 def year_filter(field_path):
@@ -195,7 +197,7 @@ class ProgrammeAdmin(MarkdownxModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["meeting", "convened_by"]
     inlines = [SessionInline]
-    actions = ["copy_programme_action"]
+    actions = ["copy_programme_action", "render_pdfs_action"]
     change_form_template = "admin/meetings/programme/change_form.html"
 
     def get_queryset(self, request):
@@ -220,13 +222,34 @@ class ProgrammeAdmin(MarkdownxModelAdmin):
             reverse("admin:meetings_programme_copy", args=[queryset.get().pk])
         )
 
+    @admin.action(description=_("Render the PDFs of the selected programmes"))
+    def render_pdfs_action(self, request, queryset):
+        programmes = queries.programmes_in_full(queryset.values("pk"))
+        result = pdf.render_all(programmes)
+        level = messages.WARNING if result.failed else messages.SUCCESS
+        self.message_user(request, f"PDFs: {result.summary()}.", level)
+        for programme, problem in result.failed:
+            self.message_user(request, f"{programme}: {problem}", messages.ERROR)
+
     def get_urls(self):
         copy = path(
             "<int:pk>/copy/",
             self.admin_site.admin_view(self.copy_view),
             name="meetings_programme_copy",
         )
-        return [copy, *super().get_urls()]
+        preview = path(
+            "<int:pk>/pdf/",
+            self.admin_site.admin_view(self.pdf_preview_view),
+            name="meetings_programme_pdf_preview",
+        )
+        return [copy, preview, *super().get_urls()]
+
+    def pdf_preview_view(self, request, pk):
+        """A fresh render of the programme as it is now, drafts included; stored nowhere."""
+        programme = get_object_or_404(queries.programmes_in_full(), pk=pk)
+        if not self.has_view_permission(request, programme):
+            raise PermissionDenied
+        return pdf_preview_response(programme)
 
     def copy_view(self, request, pk):
         if not self.has_add_permission(request):

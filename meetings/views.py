@@ -2,11 +2,14 @@
 
 import re
 
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
+from django.utils.http import http_date
 
-from . import queries
+from . import pdf, queries
 from .models import Document, Meeting, Status
 
 
@@ -90,6 +93,69 @@ def programme_detail(request, meeting, programme):
             "crumbs": [*_meeting_crumbs(programme.meeting), (programme.title, None)],
         },
     )
+
+
+def programme_pdf(request, meeting, programme):
+    """The stored PDF of a published programme; staff previewing a draft get a fresh render."""
+    stored = pdf.current_pdf(meeting, programme)  # one query: the path of almost every download
+    if stored is None:
+        programme = queries.programme_page(meeting, programme, preview=_preview(request))
+        if _is_draft(programme, programme.meeting):
+            return pdf_preview_response(programme)
+        try:
+            stored = pdf.ensure_pdf(programme)
+        except (pdf.RenderBusy, pdf.RenderError) as problem:
+            # Serve the last good PDF while another request renders, or after a failed render.
+            stored = pdf.last_good_pdf(programme)
+            if stored is None:
+                return _pdf_unavailable(request, programme, problem)
+    return stored_pdf_response(request, stored)
+
+
+def stored_pdf_response(request, stored):
+    """The stored file, named for what it is, answering conditional requests with 304."""
+    etag = f'"{stored.fingerprint[:32]}"'
+    last_modified = stored.finished_at.timestamp()
+    not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
+    if not_modified is not None:
+        return not_modified
+    response = FileResponse(
+        stored.file.open("rb"),
+        content_type="application/pdf",
+        filename=pdf.file_name(stored.programme),
+    )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+def pdf_preview_response(programme):
+    """A fresh render, stored nowhere and never cached: staff previews of drafts."""
+    try:
+        rendered = pdf.render_pdf(pdf.printable(pdf.programme_html(programme)))
+    except pdf.RenderError as problem:
+        response = HttpResponse(
+            f"The PDF could not be rendered: {problem}", status=503, content_type="text/plain"
+        )
+    else:
+        response = HttpResponse(rendered.data, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="draft-{pdf.file_name(programme)}"'
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _pdf_unavailable(request, programme, problem):
+    busy = isinstance(problem, pdf.RenderBusy)
+    response = render(
+        request,
+        "meetings/pdf_unavailable.html",
+        {"programme": programme, "meeting": programme.meeting, "busy": busy},
+        status=503,
+    )
+    response["Retry-After"] = "10" if busy else "300"
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 def session_detail(request, meeting, programme, session):

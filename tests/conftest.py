@@ -7,6 +7,13 @@ from django.core.management import call_command
 from meetings.models import Convention, Meeting, Programme, Session, Status
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Uploads and rendered PDFs go to a folder of the test's own, never the project's."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def seeds(db):
     call_command("loaddata", "seeds", verbosity=0)

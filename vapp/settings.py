@@ -156,6 +156,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Documents are programme PDFs and statements: a few MB each at most.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# Programme PDFs render in a child process held to these limits (meetings/pdf.py).
+PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60, minimum=1)
+PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024, minimum=64)
+PDF_FETCH_MAX_BYTES = env_int("PDF_FETCH_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -180,4 +184,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    # WeasyPrint reports each layout step at INFO; keep its warnings (refused URLs) only.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -3,6 +3,7 @@
 from .common import PublishableQuerySet, Status
 from .coordination import Activity, Mandate, Milestone, Obligation, WorkPlan
 from .news import NewsCategory, NewsPost
+from .pdfs import ContentVersion, ProgrammePDF
 from .plans import Action, ActionPlan
 from .programmes import (
     DiscussionQuestion,
@@ -18,6 +19,7 @@ __all__ = [
     "Action",
     "ActionPlan",
     "Activity",
+    "ContentVersion",
     "Convention",
     "DiscussionQuestion",
     "Document",
@@ -31,6 +33,7 @@ __all__ = [
     "Person",
     "Presentation",
     "Programme",
+    "ProgrammePDF",
     "PublishableQuerySet",
     "Room",
     "Session",

@@ -1,0 +1,96 @@
+"""Rendered programme PDFs, kept in media storage so each version is rendered once.
+
+A PDF is identified by the fingerprint of the HTML it was rendered from: a download whose HTML
+has not changed reuses the file. To avoid rendering that HTML on every download, every content
+change bumps one counter (`ContentVersion`, see meetings/signals.py); a PDF checked against the
+current counter is served straight away (one query), and only after a change is the HTML
+rendered again and compared.
+"""
+
+from django.db import models
+from django.db.models import F
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class ContentVersion(models.Model):
+    """One row counting content changes; bumped by a single UPDATE on every save or delete."""
+
+    number = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("content version")
+
+    def __str__(self):
+        return f"Content version {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:home")
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.update(number=F("number") + 1):
+            cls.objects.get_or_create(pk=1)
+
+    @classmethod
+    def current(cls):
+        row = cls.objects.first()
+        return row.number if row else 0
+
+
+def programme_pdf_upload_to(instance, filename):
+    return f"programmes/{instance.programme_id}-{instance.fingerprint[:32]}.pdf"
+
+
+class ProgrammePDF(models.Model):
+    class State(models.TextChoices):
+        RENDERING = "rendering", _("Rendering")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    programme = models.ForeignKey(
+        "meetings.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="pdfs",
+    )
+    fingerprint = models.CharField(
+        _("fingerprint"), max_length=64, help_text=_("SHA-256 of the HTML it is rendered from.")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    file = models.FileField(_("file"), upload_to=programme_pdf_upload_to, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    checked_version = models.PositiveBigIntegerField(
+        _("checked at content version"),
+        default=0,
+        help_text=_("The content version at which this PDF was last found to be current."),
+    )
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    seconds = models.FloatField(_("render seconds"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["programme_id", "-finished_at", "-pk"]
+        verbose_name = _("programme PDF")
+        verbose_name_plural = _("programme PDFs")
+        constraints = [
+            # The row doubles as the lock: two requests cannot both start the same render.
+            models.UniqueConstraint(
+                fields=["programme", "fingerprint"], name="programme_pdf_one_per_fingerprint"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="done") | ~models.Q(file=""),
+                name="programme_pdf_done_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} ({self.get_state_display()}, {self.fingerprint[:12]})"
+
+    def get_absolute_url(self):
+        return reverse(
+            "meetings:programme_pdf", args=[self.programme.meeting.slug, self.programme.slug]
+        )
