@@ -287,6 +287,7 @@ def ensure_pdf(programme, retry_failed=False):
         if row.state == ProgrammePDF.State.DONE:
             if row.checked_version != version:
                 ProgrammePDF.objects.filter(pk=row.pk).update(checked_version=version)
+                row.checked_version = version
             row.rendered_now = False
             return row
         if row.state == ProgrammePDF.State.FAILED and not retry_failed:

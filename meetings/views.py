@@ -9,7 +9,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
 from django.utils.http import http_date
 
-from . import pdf, queries
+from . import middleware, pdf, queries
 from .models import Document, Meeting, Status
 
 
@@ -97,22 +97,25 @@ def programme_detail(request, meeting, programme):
 
 def programme_pdf(request, meeting, programme):
     """The stored PDF of a published programme; staff previewing a draft get a fresh render."""
-    stored = pdf.current_pdf(meeting, programme)  # one query: the path of almost every download
-    if stored is None:
-        programme = queries.programme_page(meeting, programme, preview=_preview(request))
-        if _is_draft(programme, programme.meeting):
-            return pdf_preview_response(programme)
-        try:
-            stored = pdf.ensure_pdf(programme)
-        except (pdf.RenderBusy, pdf.RenderError) as problem:
-            # Serve the last good PDF while another request renders, or after a failed render.
-            stored = pdf.last_good_pdf(programme)
-            if stored is None:
-                return _pdf_unavailable(request, programme, problem)
-    return stored_pdf_response(request, stored)
+    # One query; after it, meetings.middleware serves repeats of this address by itself.
+    stored = pdf.current_pdf(meeting, programme)
+    if stored is not None:
+        return stored_pdf_response(request, stored, remember=True)
+    programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    if _is_draft(programme, programme.meeting):
+        return pdf_preview_response(programme)
+    try:
+        stored = pdf.ensure_pdf(programme)
+    except (pdf.RenderBusy, pdf.RenderError) as problem:
+        # Serve the last good PDF while another request renders, or after a failed render.
+        stored = pdf.last_good_pdf(programme)
+        if stored is None:
+            return _pdf_unavailable(request, programme, problem)
+        return stored_pdf_response(request, stored)
+    return stored_pdf_response(request, stored, remember=True)
 
 
-def stored_pdf_response(request, stored):
+def stored_pdf_response(request, stored, remember=False):
     """The stored file, named for what it is, answering conditional requests with 304."""
     etag = f'"{stored.fingerprint[:32]}"'
     last_modified = stored.finished_at.timestamp()
@@ -127,6 +130,15 @@ def stored_pdf_response(request, stored):
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=300)
+    if remember and hasattr(stored.file, "path"):  # local storage: the fast path can serve it
+        middleware.remember(
+            request.path_info,
+            stored.checked_version,
+            stored.file.path,
+            etag,
+            last_modified,
+            pdf.file_name(stored.programme),
+        )
     return response
 
 

@@ -14,6 +14,17 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(autouse=True)
+def fresh_pdf_fast_path(settings):
+    """Each test starts with an empty download fast path that checks the version every time."""
+    from meetings import middleware
+
+    settings.PDF_FRESHNESS_SECONDS = 0
+    middleware.forget_all()
+    yield
+    middleware.forget_all()
+
+
 @pytest.fixture
 def seeds(db):
     call_command("loaddata", "seeds", verbosity=0)

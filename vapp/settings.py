@@ -108,6 +108,8 @@ MIDDLEWARE = [
     # Serves STATIC_ROOT (after collectstatic) from the app server itself, with compression
     # and long caching for hashed names; under DEBUG it finds files in static/ directly.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Repeat downloads of a stored programme PDF, served without the rest of the stack.
+    "meetings.middleware.StoredPDFMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -163,6 +165,9 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60, minimum=1)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024, minimum=64)
 PDF_FETCH_MAX_BYTES = env_int("PDF_FETCH_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# How long a process trusts the content version it last read before serving a stored PDF
+# without asking the database (meetings/middleware.py); 0 asks on every download.
+PDF_FRESHNESS_SECONDS = env_int("PDF_FRESHNESS_SECONDS", 1, minimum=0)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -212,6 +212,28 @@ def test_rendered_once_then_served_from_storage(seeds, client, renders):
     assert len(renders) == 1
 
 
+def test_repeat_downloads_take_the_fast_path_without_a_query(seeds, client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = download(client)
+    settings.PDF_FRESHNESS_SECONDS = 60
+    download(client)  # reads the version once
+    with CaptureQueriesContext(connection) as queries:
+        again = download(client)
+    assert len(queries) == 0
+    assert again.data == first.data and again["ETag"] == first["ETag"]
+    assert client.get(PDF_URL, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+
+
+def test_the_fast_path_lets_go_after_a_change(seeds, client, renders):
+    download(client)
+    download(client)
+    Programme.objects.filter(slug="parallel-programme-victim-assistance").update(status="draft")
+    ContentVersion.bump()
+    assert client.get(PDF_URL).status_code == 404  # a draft now: not served from memory
+
+
 def test_an_edit_to_the_programme_renders_the_next_download_anew(seeds, client, renders):
     before = download(client)
     Presentation.objects.filter(title__startswith="Coordination").update(title="Swapped")
