@@ -101,15 +101,16 @@ def main():
         manage(env, "collectstatic", "--no-input", "-v0")
 
         # 1. Cold render: WeasyPrint in a fresh process, against Chromium in a fresh process.
-        html_path = work / "programme.html"
+        html_path, chromium_path = work / "programme.html", work / "chromium.html"
         django_script(
             env,
             "from meetings import pdf, queries\n"
             f"p = queries.programme_page(*{PARALLEL.strip('/').split('/')[1:]!r})\n"
             f"html = pdf.printable(pdf.programme_html(p))\n"
-            # Chromium reads the stylesheet and fonts from the project's static folder.
-            f"html = html.replace('<head>', '<head><base href=\"file://{ROOT}/\">', 1)\n"
-            f"open({str(html_path)!r}, 'w').write(html)\n",
+            f"open({str(html_path)!r}, 'w').write(html)\n"
+            # Chromium reads the same stylesheet and fonts from the project's static folder.
+            f"html = html.replace('href=\"/static/', 'href=\"file://{ROOT}/static/')\n"
+            f"open({str(chromium_path)!r}, 'w').write(html)\n",
         )
         weasy_cold = median_seconds(
             [
@@ -135,7 +136,7 @@ def main():
                 f"--user-data-dir={work / 'chromium'}",
                 "--no-pdf-header-footer",
                 f"--print-to-pdf={work / 'chromium.pdf'}",
-                f"file://{html_path}",
+                f"file://{chromium_path}",
             ]
         )
         warm = django_script(
@@ -151,30 +152,6 @@ def main():
             "print(statistics.median(times), r.pages)\n",
         ).split()
         warm_seconds, seed_pages = float(warm[0]), int(warm[1])
-
-        # 3. A programme of about 40 pages: the seed programme with many more sessions.
-        big = django_script(
-            env,
-            "import datetime, time\n"
-            "from meetings import pdf, queries\n"
-            "from meetings.models import Session, DiscussionQuestion\n"
-            f"p = queries.programme_page(*{PARALLEL.strip('/').split('/')[1:]!r})\n"
-            "day = datetime.date(2012, 5, 22)\n"
-            "for n in range(120):\n"
-            "    s = Session.objects.create(programme=p, title=f'Working session {n}: '"
-            " + 'monitoring national plans ' * 2, slug=f'w{n}', date=day, position=200 + n,"
-            " purpose='The purpose of this discussion is to share experiences. ' * 4)\n"
-            "    for q in range(4):\n"
-            "        DiscussionQuestion.objects.create(session=s, audience='states_parties',"
-            " text=f'Question {q}: what are the main challenges encountered in ensuring a "
-            "coordinated approach to the implementation of national plans?')\n"
-            "p = queries.programme_page(p.meeting.slug, p.slug)\n"
-            "html = pdf.printable(pdf.programme_html(p))\n"
-            "pdf.render_pdf(html)\n"
-            "t = time.perf_counter(); r = pdf.render_pdf(html); s = time.perf_counter() - t\n"
-            "print(r.pages, s)\n",
-        ).split()
-        big_pages, big_seconds = int(big[0]), float(big[1])
 
         # 2. Downloads under load: the stored PDF through the site vs the same bytes as static.
         manage(env, "render_programme_pdfs", "-v0")
@@ -219,6 +196,30 @@ def main():
         wrk(site_url)
         static_rps = wrk(static_url)
         site_rps = wrk(site_url)
+        # 3. A programme of about 40 pages: the seed programme with many more sessions.
+        big = django_script(
+            env,
+            "import datetime, time\n"
+            "from meetings import pdf, queries\n"
+            "from meetings.models import Session, DiscussionQuestion\n"
+            f"p = queries.programme_page(*{PARALLEL.strip('/').split('/')[1:]!r})\n"
+            "day = datetime.date(2012, 5, 22)\n"
+            "for n in range(120):\n"
+            "    s = Session.objects.create(programme=p, title=f'Working session {n}: '"
+            " + 'monitoring national plans ' * 2, slug=f'w{n}', date=day, position=200 + n,"
+            " purpose='The purpose of this discussion is to share experiences. ' * 4)\n"
+            "    for q in range(4):\n"
+            "        DiscussionQuestion.objects.create(session=s, audience='states_parties',"
+            " text=f'Question {q}: what are the main challenges encountered in ensuring a "
+            "coordinated approach to the implementation of national plans?')\n"
+            "p = queries.programme_page(p.meeting.slug, p.slug)\n"
+            "html = pdf.printable(pdf.programme_html(p))\n"
+            "pdf.render_pdf(html)\n"
+            "t = time.perf_counter(); r = pdf.render_pdf(html); s = time.perf_counter() - t\n"
+            "print(r.pages, s)\n",
+        ).split()
+        big_pages, big_seconds = int(big[0]), float(big[1])
+
     finally:
         if server is not None:
             server.terminate()
