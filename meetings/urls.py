@@ -19,6 +19,11 @@ urlpatterns = [
         name="programme_pdf",
     ),
     path(
+        "meetings/<slug:meeting>/<slug:programme>/programme.ics",
+        views.programme_ics,
+        name="programme_ics",
+    ),
+    path(
         "meetings/<slug:meeting>/<slug:programme>/sessions/<slug:session>/",
         views.session_detail,
         name="session_detail",

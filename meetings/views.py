@@ -9,7 +9,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
 from django.utils.http import http_date
 
-from . import middleware, pdf, queries
+from . import calendar, middleware, pdf, queries
 from .models import Document, Meeting, Status
 
 
@@ -113,6 +113,20 @@ def programme_pdf(request, meeting, programme):
             return _pdf_unavailable(request, programme, problem)
         return stored_pdf_response(request, stored)
     return stored_pdf_response(request, stored, remember=True)
+
+
+def programme_ics(request, meeting, programme):
+    """The programme's timed sessions as an iCalendar file."""
+    programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    response = HttpResponse(
+        calendar.programme_calendar(programme, request.build_absolute_uri),
+        content_type="text/calendar; charset=utf-8",
+    )
+    name = pdf.file_name(programme).removesuffix(".pdf") + ".ics"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    if _is_draft(programme, programme.meeting):
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def stored_pdf_response(request, stored, remember=False):

@@ -165,6 +165,8 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60, minimum=1)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024, minimum=64)
 PDF_FETCH_MAX_BYTES = env_int("PDF_FETCH_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# The domain part of calendar event UIDs: never change it, or calendars duplicate every event.
+CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "programmes.va-isu.org")
 # How long a process trusts the content version it last read before serving a stored PDF
 # without asking the database (meetings/middleware.py); 0 asks on every download.
 PDF_FRESHNESS_SECONDS = env_int("PDF_FRESHNESS_SECONDS", 1, minimum=0)
