@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
-from . import pdf, queries
+from . import pdf, queries, revisions
 from .copying import copy_programme
 from .models import (
     Action,
@@ -32,6 +32,7 @@ from .models import (
     Person,
     Presentation,
     Programme,
+    ProgrammeRevision,
     Room,
     Session,
     State,
@@ -170,6 +171,35 @@ class SessionInline(admin.TabularInline):
     show_change_link = True  # presentations and questions are edited on the session's page
 
 
+class PublishRevisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("What changed"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One or two lines delegates will read on the Changes page, e.g. “Scene-setting "
+            "presenters of sessions one and two swapped”."
+        ),
+    )
+
+
+class ProgrammeRevisionInline(admin.TabularInline):
+    """Published revisions, read only: a revision is a record of what was published."""
+
+    model = ProgrammeRevision
+    fields = ["number", "published_at", "published_by", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class CopyProgrammeForm(forms.Form):
     meeting = forms.ModelChoiceField(
         queryset=Meeting.objects.select_related("convention"),
@@ -196,7 +226,7 @@ class ProgrammeAdmin(MarkdownxModelAdmin):
     search_fields = ["title", "slug", "meeting__title"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["meeting", "convened_by"]
-    inlines = [SessionInline]
+    inlines = [SessionInline, ProgrammeRevisionInline]
     actions = ["copy_programme_action", "render_pdfs_action"]
     change_form_template = "admin/meetings/programme/change_form.html"
 
@@ -242,7 +272,43 @@ class ProgrammeAdmin(MarkdownxModelAdmin):
             self.admin_site.admin_view(self.pdf_preview_view),
             name="meetings_programme_pdf_preview",
         )
-        return [copy, preview, *super().get_urls()]
+        publish = path(
+            "<int:pk>/publish/",
+            self.admin_site.admin_view(self.publish_view),
+            name="meetings_programme_publish",
+        )
+        return [copy, preview, publish, *super().get_urls()]
+
+    def publish_view(self, request, pk):
+        """Publish the programme as its next numbered revision, with a note of what changed."""
+        if not request.user.has_perm("meetings.add_programmerevision"):
+            raise PermissionDenied
+        programme = get_object_or_404(Programme.objects.select_related("meeting"), pk=pk)
+        form = PublishRevisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            revision = revisions.publish(programme, form.cleaned_data["note"], request.user)
+            self.message_user(
+                request,
+                format_html(
+                    'Published “{}” as revision {}. <a href="{}">See it as delegates do</a>.',
+                    programme,
+                    revision.number,
+                    programme.get_absolute_url(),
+                ),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:meetings_programme_change", args=[programme.pk])
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": programme,
+            "form": form,
+            "next_number": (programme.revisions.count() or 0) + 1,
+            "title": _("Publish a revision"),
+        }
+        return TemplateResponse(request, "admin/meetings/programme/publish.html", context)
 
     def pdf_preview_view(self, request, pk):
         """A fresh render of the programme as it is now, drafts included; stored nowhere."""

@@ -25,6 +25,7 @@ from .models import (
     NewsPost,
     Presentation,
     Programme,
+    ProgrammeRevision,
     Session,
     Status,
     WorkPlan,
@@ -144,11 +145,13 @@ def _with_everything(programmes):
         Prefetch("sessions", queryset=sessions),
         Prefetch("convened_by", queryset=Mandate.objects.select_related("state", "person")),
         "documents",
+        # Newest first, without the snapshots: the page and PDF say which revision they show.
+        Prefetch("revisions", queryset=ProgrammeRevision.objects.defer("snapshot")),
     )
 
 
 def programme_page(meeting_slug, programme_slug, preview=False):
-    """The programme with everything its page (or PDF) shows: 10 queries, whatever its size."""
+    """The programme with everything its page (or PDF) shows: 11 queries, whatever its size."""
     return get_object_or_404(
         _with_everything(_programmes(preview)), meeting__slug=meeting_slug, slug=programme_slug
     )
@@ -158,6 +161,12 @@ def programmes_in_full(pks=None):
     """Programmes with everything their PDF shows, drafts included (for staff and commands)."""
     programmes = _with_everything(_programmes(preview=True))
     return programmes if pks is None else programmes.filter(pk__in=pks)
+
+
+def programme_changes(meeting_slug, programme_slug):
+    """A published programme and its revisions with their snapshots: 2 queries."""
+    programme = get_object_or_404(_programmes(), meeting__slug=meeting_slug, slug=programme_slug)
+    return programme, list(programme.revisions.all())
 
 
 @dataclass

@@ -19,6 +19,11 @@ urlpatterns = [
         name="programme_pdf",
     ),
     path(
+        "meetings/<slug:meeting>/<slug:programme>/changes/",
+        views.programme_changes,
+        name="programme_changes",
+    ),
+    path(
         "meetings/<slug:meeting>/<slug:programme>/programme.ics",
         views.programme_ics,
         name="programme_ics",

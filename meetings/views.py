@@ -11,6 +11,7 @@ from django.utils.http import http_date
 
 from . import calendar, middleware, pdf, queries
 from .models import Document, Meeting, Status
+from .revisions import with_changes
 
 
 def _preview(request):
@@ -91,6 +92,24 @@ def programme_detail(request, meeting, programme):
             "days": queries.programme_days(programme.sessions.all()),
             "is_draft": _is_draft(programme, programme.meeting),
             "crumbs": [*_meeting_crumbs(programme.meeting), (programme.title, None)],
+        },
+    )
+
+
+def programme_changes(request, meeting, programme):
+    programme, revisions = queries.programme_changes(meeting, programme)
+    return render(
+        request,
+        "meetings/programme_changes.html",
+        {
+            "programme": programme,
+            "meeting": programme.meeting,
+            "revisions": with_changes(revisions),
+            "crumbs": [
+                *_meeting_crumbs(programme.meeting),
+                (programme.title, programme.get_absolute_url()),
+                ("Changes", None),
+            ],
         },
     )
 

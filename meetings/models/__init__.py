@@ -14,6 +14,7 @@ from .programmes import (
     Session,
 )
 from .reference import Convention, Organisation, Person, Room, State, Venue
+from .revisions import ProgrammeRevision
 
 __all__ = [
     "Action",
@@ -34,6 +35,7 @@ __all__ = [
     "Presentation",
     "Programme",
     "ProgrammePDF",
+    "ProgrammeRevision",
     "PublishableQuerySet",
     "Room",
     "Session",

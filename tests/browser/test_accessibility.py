@@ -17,6 +17,7 @@ PAGES = {
     "programme without a day": (
         "/meetings/intersessional-meetings-may-2012/standing-committee-victim-assistance/"
     ),
+    "programme changes": PROGRAMME + "changes/",
     "session": PROGRAMME + "sessions/coordination-national-plans/",
     "break": PROGRAMME + "sessions/lunch-break/",
     "action plans": "/action-plans/",

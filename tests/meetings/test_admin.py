@@ -11,8 +11,14 @@ from django.urls import reverse
 from meetings.models import DiscussionQuestion, Document, Meeting, Presentation, Programme, Status
 from meetings.signals import BOOKKEEPING
 
+# Revisions are made by "Publish a revision" and shown inline on their programme's page.
+NOT_EDITED_ON_THEIR_OWN = {*BOOKKEEPING, "ProgrammeRevision"}
 MODELS = sorted(
-    (m for m in apps.get_app_config("meetings").get_models() if m.__name__ not in BOOKKEEPING),
+    (
+        m
+        for m in apps.get_app_config("meetings").get_models()
+        if m.__name__ not in NOT_EDITED_ON_THEIR_OWN
+    ),
     key=lambda m: m.__name__,
 )
 
@@ -52,7 +58,9 @@ def test_editor_group_cannot_manage_users(editor_client, editor):
     assert not editor.has_perm("auth.change_group")
     permissions = Group.objects.get(name="ISU editor").permissions
     assert set(permissions.values_list("content_type__app_label", flat=True)) == {"meetings"}
-    assert permissions.count() == 4 * len(MODELS)
+    assert permissions.count() == 4 * len(MODELS) + 2  # + add and view programme revisions
+    assert not editor.has_perm("meetings.change_programmerevision")
+    assert not editor.has_perm("meetings.delete_programmerevision")
 
 
 def test_programme_page_lists_sessions_inline_with_links_and_copy_button(seeds, editor_client):
@@ -174,6 +182,7 @@ def programme_post(programme, title, session):
         "focus": "",
         "status": "draft",
         **inline_management("sessions", 1),
+        **inline_management("revisions", 0),  # read-only inline: no forms, but its management
     }
     data.update({f"sessions-0-{key}": value for key, value in session.items()})
     return data

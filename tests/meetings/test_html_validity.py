@@ -23,6 +23,7 @@ PUBLIC_PAGES = [
     "/meetings/intersessional-meetings-may-2012/",
     PROGRAMME,
     "/meetings/intersessional-meetings-may-2012/standing-committee-victim-assistance/",
+    PROGRAMME + "changes/",
     PROGRAMME + "sessions/coordination-national-plans/",
     "/meetings/intersessional-meetings-may-2012/standing-committee-victim-assistance/"
     "sessions/promise-to-survivors/",

@@ -40,7 +40,7 @@ PAGES = {
     "meetings": ("/meetings/", 2),
     "meetings filtered": ("/meetings/?convention=APMBC&kind=intersessional", 2),
     "meeting": ("/meetings/m1/", 3),
-    "programme": ("/meetings/m1/p1/", 10),
+    "programme": ("/meetings/m1/p1/", 11),
     "session": ("/meetings/m1/p1/sessions/s1/", 8),
     "action plans": ("/action-plans/", 1),
     "action plan": ("/action-plans/plan-1/", 2),
