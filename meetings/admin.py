@@ -300,15 +300,25 @@ class ProgrammeAdmin(MarkdownxModelAdmin):
             return HttpResponseRedirect(
                 reverse("admin:meetings_programme_change", args=[programme.pk])
             )
+        return self._form_page(
+            request,
+            "publish.html",
+            programme,
+            form,
+            _("Publish a revision"),
+            next_number=programme.revisions.count() + 1,
+        )
+
+    def _form_page(self, request, template, programme, form, title, **extra):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": programme,
             "form": form,
-            "next_number": (programme.revisions.count() or 0) + 1,
-            "title": _("Publish a revision"),
+            "title": title,
+            **extra,
         }
-        return TemplateResponse(request, "admin/meetings/programme/publish.html", context)
+        return TemplateResponse(request, f"admin/meetings/programme/{template}", context)
 
     def pdf_preview_view(self, request, pk):
         """A fresh render of the programme as it is now, drafts included; stored nowhere."""
@@ -343,14 +353,7 @@ class ProgrammeAdmin(MarkdownxModelAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:meetings_programme_change", args=[copy.pk])
                 )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": programme,
-            "form": form,
-            "title": _("Copy this programme"),
-        }
-        return TemplateResponse(request, "admin/meetings/programme/copy.html", context)
+        return self._form_page(request, "copy.html", programme, form, _("Copy this programme"))
 
 
 class PresentationInline(admin.StackedInline):

@@ -58,6 +58,13 @@ def tab_to(page, name, limit=300):
     raise AssertionError(f"{name!r} cannot be reached with the Tab key")
 
 
+def follow_by_keyboard(page, name):
+    """Tab to the link reading `name`, press Enter, wait for the page it opens."""
+    tab_to(page, name)
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+
+
 def test_a_keyboard_user_reaches_the_same_pages_with_tab_and_enter(site, page):
     page.goto(site + "/")
     page.keyboard.press("Tab")
@@ -65,31 +72,16 @@ def test_a_keyboard_user_reaches_the_same_pages_with_tab_and_enter(site, page):
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "content"
 
-    tab_to(page, MEETING_TITLE)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    follow_by_keyboard(page, MEETING_TITLE)
     assert h1(page) == MEETING_TITLE
-
-    tab_to(page, PROGRAMME_TITLE)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    follow_by_keyboard(page, PROGRAMME_TITLE)
     assert h1(page) == PROGRAMME_TITLE
-
-    tab_to(page, SESSION_TITLE)  # first in the timetable: an in-page link to the full session
-    page.keyboard.press("Enter")
-    tab_to(page, SESSION_TITLE)  # then the session's own heading link
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    follow_by_keyboard(page, SESSION_TITLE)  # the timetable's in-page link to the full session
+    follow_by_keyboard(page, SESSION_TITLE)  # then the session's own heading link
     assert h1(page) == SESSION_TITLE
-
-    tab_to(page, ACTION_TITLE)
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    follow_by_keyboard(page, ACTION_TITLE)
     assert h1(page) == ACTION_TITLE
-
-    tab_to(page, SESSION_TITLE)  # the action page lists the sessions that served it
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    follow_by_keyboard(page, SESSION_TITLE)  # the action page lists the sessions that served it
     assert h1(page) == SESSION_TITLE
 
 
