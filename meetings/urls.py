@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "meetings"
 
@@ -39,6 +39,9 @@ urlpatterns = [
     path("coordination/", views.coordination, name="coordination"),
     path("coordination/work-plans/<slug:slug>/", views.work_plan_detail, name="work_plan_detail"),
     path("news/", views.news_list, name="news_list"),
+    path("news/feed.atom", feeds.NewsFeed(), name="news_feed"),
+    path("meetings/changes.atom", feeds.RevisionFeed(), name="revision_feed"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("news/<slug:slug>/", views.news_detail, name="news_detail"),
     path("documents/", views.document_list, name="document_list"),
 ]

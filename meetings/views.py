@@ -41,12 +41,35 @@ def _choice(request, name, allowed):
     return value if value in allowed else ""
 
 
+def _dates(meeting, first=None, last=None):
+    first, last = first or meeting.start_date, last or meeting.end_date
+    if first == last:
+        return date_format(first, "j F Y")
+    return f"{date_format(first, 'j F')} to {date_format(last, 'j F Y')}"
+
+
+def _meta(title, description, kind="website"):
+    """What a shared link shows (Open Graph) and the page's description."""
+    return {"title": title, "description": description, "type": kind}
+
+
 def _meeting_crumbs(meeting, current=False):
     """Breadcrumbs as seed 000 shows them: 'Intersessional Meetings > May 2012'."""
     return [
         (meeting.get_kind_display(), reverse("meetings:meeting_list") + f"?kind={meeting.kind}"),
         (date_format(meeting.start_date, "F Y"), None if current else meeting.get_absolute_url()),
     ]
+
+
+def robots_txt(request):
+    """Crawlers are welcome on the public pages, not in the back office."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /markdownx/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def home(request):
@@ -77,21 +100,37 @@ def meeting_detail(request, meeting):
             "meeting": meeting,
             "is_draft": _is_draft(meeting),
             "crumbs": _meeting_crumbs(meeting, current=True),
+            "meta": _meta(
+                meeting.title,
+                f"{_dates(meeting)}"
+                + (f", {meeting.venue.city}" if meeting.venue else "")
+                + f". {meeting.get_kind_display()} of the {meeting.convention.full_name}.",
+            ),
         },
     )
 
 
 def programme_detail(request, meeting, programme):
     programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    days = queries.programme_days(programme.sessions.all())
+    dated = [day.date for day in days if day.date]
+    meeting = programme.meeting
+    when = _dates(meeting, min(dated, default=None), max(dated, default=None))
+    where = f", {meeting.venue.city}" if meeting.venue else ""
     return render(
         request,
         "meetings/programme_detail.html",
         {
             "programme": programme,
-            "meeting": programme.meeting,
-            "days": queries.programme_days(programme.sessions.all()),
-            "is_draft": _is_draft(programme, programme.meeting),
-            "crumbs": [*_meeting_crumbs(programme.meeting), (programme.title, None)],
+            "meeting": meeting,
+            "days": days,
+            "meta": _meta(
+                f"{programme.title}, {when}",
+                f"{meeting.title}{where}: the programme with its sessions, rooms, presenters "
+                "and the questions to prepare.",
+            ),
+            "is_draft": _is_draft(programme, meeting),
+            "crumbs": [*_meeting_crumbs(meeting), (programme.title, None)],
         },
     )
 
@@ -213,6 +252,13 @@ def session_detail(request, meeting, programme, session):
             "session": session,
             "programme": programme,
             "meeting": programme.meeting,
+            "meta": _meta(
+                session.title,
+                f"{programme.title}, {programme.meeting.title}"
+                + (f", {date_format(session.date, 'j F Y')}" if session.date else "")
+                + (f" at {session.start_time:%H:%M}" if session.start_time else "")
+                + ".",
+            ),
             "is_draft": _is_draft(programme, programme.meeting),
             "crumbs": [
                 *_meeting_crumbs(programme.meeting),
@@ -278,7 +324,12 @@ def news_detail(request, slug):
     return render(
         request,
         "meetings/news_detail.html",
-        {"post": post, "is_draft": _is_draft(post), "crumbs": crumbs},
+        {
+            "post": post,
+            "is_draft": _is_draft(post),
+            "crumbs": crumbs,
+            "meta": _meta(post.title, f"Posted {date_format(post.posted_on, 'j F Y')}.", "article"),
+        },
     )
 
 

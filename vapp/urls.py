@@ -1,8 +1,11 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from markdownx.views import ImageUploadView, MarkdownifyView
+
+from meetings.sitemaps import SITEMAPS
 
 admin.site.site_header = "Victim assistance programmes: back office"
 admin.site.site_title = "VA programmes admin"
@@ -21,6 +24,7 @@ urlpatterns = [
         staff_member_required(ImageUploadView.as_view()),
         name="markdownx_upload",
     ),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("meetings.urls")),
 ]
 
