@@ -44,23 +44,18 @@ def _description(session, url):
     return "\n".join(lines)
 
 
-def programme_calendar(programme, absolute):
-    """The .ics bytes of `programme`; `absolute(path)` makes a full URL of a site path."""
+def _events(programme, absolute, only=None):
+    """The events of `programme`'s timed sessions (or of the one session `only`)."""
     meeting = programme.meeting
     zone = ZoneInfo(meeting.time_zone)
     sequence = ContentVersion.current()
     stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", f"{programme.title}, {meeting.title}")
-    calendar.add("x-wr-timezone", meeting.time_zone)
     sessions = list(programme.sessions.all())
     for index, session in enumerate(sessions):
         if session.date is None or session.start_time is None:
             continue  # a day or time not yet set: nothing a calendar can place
+        if only is not None and session.pk != only.pk:
+            continue
         event = Event()
         event.add("uid", f"session-{session.pk}@{settings.CALENDAR_UID_DOMAIN}")
         event.add("dtstamp", stamp)
@@ -78,6 +73,39 @@ def programme_calendar(programme, absolute):
         event.add("url", url)
         event.add("description", _description(session, url))
         event.add("categories", [session.get_kind_display()])
-        calendar.add_component(event)
+        if session.is_break:
+            event.add("transp", "TRANSPARENT")  # a break does not make a delegate busy
+        yield event
+
+
+def build_calendar(name, time_zone, programmes, absolute, only=None):
+    """The .ics bytes of the timed sessions of `programmes` (loaded by queries with their
+    sessions); `absolute(path)` makes a full URL of a site path."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", time_zone)
+    for programme in programmes:
+        for event in _events(programme, absolute, only):
+            calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def programme_calendar(programme, absolute):
+    meeting = programme.meeting
+    name = f"{programme.title}, {meeting.title}"
+    return build_calendar(name, meeting.time_zone, [programme], absolute)
+
+
+def session_calendar(session, absolute):
+    programme = session.programme
+    name = f"{session.title}, {programme.title}"
+    return build_calendar(name, programme.meeting.time_zone, [programme], absolute, only=session)
+
+
+def meeting_calendar(meeting, programmes, absolute):
+    return build_calendar(meeting.title, meeting.time_zone, programmes, absolute)

@@ -157,6 +157,13 @@ def programme_page(meeting_slug, programme_slug, preview=False):
     )
 
 
+def meeting_calendar(slug, preview=False):
+    """A meeting and its programmes with their sessions, for its calendar: 12 queries."""
+    meeting = get_object_or_404(_meetings(preview), slug=slug)
+    programmes = _programmes(preview).filter(meeting=meeting)
+    return meeting, list(_with_everything(programmes))
+
+
 def programmes_in_full(pks=None):
     """Programmes with everything their PDF shows, drafts included (for staff and commands)."""
     programmes = _with_everything(_programmes(preview=True))

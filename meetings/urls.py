@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/<slug:meeting>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<slug:meeting>/meeting.ics", views.meeting_ics, name="meeting_ics"),
     path(
         "meetings/<slug:meeting>/<slug:programme>/",
         views.programme_detail,
@@ -32,6 +33,11 @@ urlpatterns = [
         "meetings/<slug:meeting>/<slug:programme>/sessions/<slug:session>/",
         views.session_detail,
         name="session_detail",
+    ),
+    path(
+        "meetings/<slug:meeting>/<slug:programme>/sessions/<slug:session>/session.ics",
+        views.session_ics,
+        name="session_ics",
     ),
     path("action-plans/", views.action_plan_list, name="action_plan_list"),
     path("action-plans/<slug:plan>/", views.action_plan_detail, name="action_plan_detail"),

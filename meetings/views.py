@@ -173,18 +173,35 @@ def programme_pdf(request, meeting, programme):
     return stored_pdf_response(request, stored, remember=True)
 
 
+def _calendar_response(request, data, name, draft):
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    if draft:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
 def programme_ics(request, meeting, programme):
     """The programme's timed sessions as an iCalendar file."""
     programme = queries.programme_page(meeting, programme, preview=_preview(request))
-    response = HttpResponse(
-        calendar.programme_calendar(programme, request.build_absolute_uri),
-        content_type="text/calendar; charset=utf-8",
-    )
-    name = pdf.file_name(programme).removesuffix(".pdf") + ".ics"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    if _is_draft(programme, programme.meeting):
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+    data = calendar.programme_calendar(programme, request.build_absolute_uri)
+    name = pdf.file_name(programme).removesuffix(".pdf")
+    return _calendar_response(request, data, name, _is_draft(programme, programme.meeting))
+
+
+def session_ics(request, meeting, programme, session):
+    session = queries.session_page(meeting, programme, session, preview=_preview(request))
+    data = calendar.session_calendar(session, request.build_absolute_uri)
+    name = pdf.file_name(session.programme).removesuffix(".pdf") + f"-{session.slug}"
+    draft = _is_draft(session.programme, session.programme.meeting)
+    return _calendar_response(request, data, name, draft)
+
+
+def meeting_ics(request, meeting):
+    meeting, programmes = queries.meeting_calendar(meeting, preview=_preview(request))
+    data = calendar.meeting_calendar(meeting, programmes, request.build_absolute_uri)
+    name = f"{meeting.convention.short_name}-{meeting.start_date:%Y-%m}-{meeting.slug}"
+    return _calendar_response(request, data, name, _is_draft(meeting, *programmes))
 
 
 def stored_pdf_response(request, stored, remember=False):

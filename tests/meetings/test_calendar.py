@@ -74,3 +74,35 @@ def test_the_calendar_of_a_draft_is_404_to_the_public(seeds, editor_client):
 @pytest.mark.usefixtures("seeds")
 def test_the_programme_page_links_to_its_calendar(client):
     assert ICS_URL.encode() in client.get(PARALLEL).content
+
+
+def test_a_break_is_marked_and_leaves_the_delegate_free(seeds, client):
+    lunch = events(client)["Break for lunch and side events"]
+    assert lunch["transp"] == "TRANSPARENT"
+    assert "Break" in lunch["categories"].cats
+
+
+def test_a_single_session_has_its_own_calendar(seeds, client):
+    url = PARALLEL + "sessions/coordination-national-plans/session.ics"
+    calendar = Calendar.from_ical(client.get(url).content)
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["summary"]).startswith("Session One")
+    assert event["uid"] in {e["uid"] for e in events(client).values()}  # the same event
+    page = client.get(PARALLEL + "sessions/coordination-national-plans/").content.decode()
+    assert url in page
+
+
+def test_the_whole_meeting_has_a_calendar_of_its_published_programmes(seeds, client):
+    url = "/meetings/intersessional-meetings-may-2012/meeting.ics"
+    summaries = {
+        str(e["summary"]) for e in Calendar.from_ical(client.get(url).content).walk("VEVENT")
+    }
+    assert summaries == set(events(client))  # the other programme has no timed session
+    Programme.objects.filter(slug="parallel-programme-victim-assistance").update(status="draft")
+    assert Calendar.from_ical(client.get(url).content).walk("VEVENT") == []
+    assert url.encode() in client.get("/meetings/intersessional-meetings-may-2012/").content
+
+
+def test_the_programme_page_offers_a_webcal_subscription(seeds, client):
+    page = client.get(PARALLEL).content.decode()
+    assert f'href="webcal://testserver{ICS_URL}"' in page
