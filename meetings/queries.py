@@ -216,6 +216,11 @@ def action_plan_list():
     return list(ActionPlan.objects.select_related("convention"))
 
 
+def action_plans_with_actions():
+    """Every plan with its convention and actions, for the open data: 2 queries."""
+    return list(ActionPlan.objects.select_related("convention").prefetch_related("actions"))
+
+
 def action_plan_page(slug):
     """The plan and its actions: 2 queries."""
     return get_object_or_404(

@@ -25,6 +25,11 @@ urlpatterns = [
         name="programme_changes",
     ),
     path(
+        "meetings/<slug:meeting>/<slug:programme>/schedule.json",
+        views.programme_schedule_json,
+        name="programme_schedule_json",
+    ),
+    path(
         "meetings/<slug:meeting>/<slug:programme>/programme.ics",
         views.programme_ics,
         name="programme_ics",
@@ -40,6 +45,7 @@ urlpatterns = [
         name="session_ics",
     ),
     path("action-plans/", views.action_plan_list, name="action_plan_list"),
+    path("action-plans.json", views.action_plans_json, name="action_plans_json"),
     path("action-plans/<slug:plan>/", views.action_plan_detail, name="action_plan_detail"),
     path("action-plans/<slug:plan>/<int:number>/", views.action_detail, name="action_detail"),
     path("coordination/", views.coordination, name="coordination"),

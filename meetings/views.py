@@ -2,14 +2,14 @@
 
 import re
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
 from django.utils.http import http_date
 
-from . import calendar, middleware, pdf, queries
+from . import calendar, middleware, opendata, pdf, queries
 from .models import Document, Meeting, Status
 from .revisions import with_changes
 
@@ -171,6 +171,29 @@ def programme_pdf(request, meeting, programme):
             return _pdf_unavailable(request, programme, problem)
         return stored_pdf_response(request, stored)
     return stored_pdf_response(request, stored, remember=True)
+
+
+def _json_response(data, name, draft=False):
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'inline; filename="{name}.json"'
+    if draft:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def programme_schedule_json(request, meeting, programme):
+    """The programme in the frab/pretalx schedule.json shape (docs/schedule.schema.json)."""
+    programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    revision = programme.revisions.all()[0] if programme.revisions.all() else None
+    data = opendata.schedule(programme, request.build_absolute_uri, revision)
+    name = pdf.file_name(programme).removesuffix(".pdf")
+    return _json_response(data, name, _is_draft(programme, programme.meeting))
+
+
+def action_plans_json(request):
+    """The action plans with their actions (docs/action-plans.schema.json)."""
+    data = opendata.action_plans(queries.action_plans_with_actions(), request.build_absolute_uri)
+    return _json_response(data, "action-plans")
 
 
 def _calendar_response(request, data, name, draft):
