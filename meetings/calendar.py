@@ -18,7 +18,7 @@ from .models import ContentVersion
 PRODID = "-//ISU APMBC and CCM//Victim assistance programmes//EN"
 
 
-def _end(session, following):
+def session_end(session, following):
     """A session's end: its own, else the start of the next timed session of the same day."""
     if session.end_time:
         return session.end_time
@@ -62,7 +62,7 @@ def _events(programme, absolute, only=None):
         event.add("sequence", sequence)
         event.add("summary", session.title)
         event.add("dtstart", datetime.datetime.combine(session.date, session.start_time, zone))
-        end = _end(session, sessions[index + 1 :])
+        end = session_end(session, sessions[index + 1 :])
         if end:
             event.add("dtend", datetime.datetime.combine(session.date, end, zone))
         if session.room:

@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from .calendar import session_end
+from .pdf import file_name as pdf_file_name
+
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "programmes.va-isu.org")
 
 
@@ -97,8 +100,6 @@ def _event(session, end, zone, absolute):
 
 def schedule(programme, absolute, revision=None):
     """The programme as a `schedule.json` document (a dict)."""
-    from .calendar import _end
-    from .pdf import file_name as pdf_file_name
 
     meeting = programme.meeting
     zone = ZoneInfo(meeting.time_zone)
@@ -116,7 +117,7 @@ def schedule(programme, absolute, revision=None):
                 }
             )
             continue
-        end = _end(session, sessions[index + 1 :])
+        end = session_end(session, sessions[index + 1 :])
         day = days.setdefault(session.date, {})
         day.setdefault(session.room.name if session.room else "", []).append(
             _event(session, end, zone, absolute)
