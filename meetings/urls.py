@@ -56,4 +56,5 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("news/<slug:slug>/", views.news_detail, name="news_detail"),
     path("documents/", views.document_list, name="document_list"),
+    path("search/", views.search_page, name="search"),
 ]

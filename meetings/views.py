@@ -9,7 +9,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
 from django.utils.http import http_date
 
-from . import calendar, middleware, opendata, pdf, queries
+from . import calendar, middleware, opendata, pdf, queries, search
 from .models import Document, Meeting, Status
 from .revisions import with_changes
 
@@ -67,6 +67,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /markdownx/",
+        "Disallow: /search/",
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
@@ -371,6 +372,28 @@ def news_detail(request, slug):
             "meta": _meta(post.title, f"Posted {date_format(post.posted_on, 'j F Y')}.", "article"),
         },
     )
+
+
+def search_page(request):
+    """Search results: never cached by a crawler's index (robots.txt) and never an error."""
+    context = search.search_page(
+        raw_query=request.GET.get("q", ""),
+        convention=request.GET.get("convention", ""),
+        year=request.GET.get("year", ""),
+        kind=request.GET.get("kind", ""),
+        page=request.GET.get("page"),
+    )
+    query = context["query"]
+    title = f"Search: {query.text}" if query else "Search"
+    context.update(
+        crumbs=[("Search", None)],
+        meta=_meta(
+            title,
+            "Search the programmes, sessions, "
+            "questions, action plans, work plans, news and documents.",
+        ),
+    )
+    return render(request, "meetings/search.html", context)
 
 
 def document_list(request):

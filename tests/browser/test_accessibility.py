@@ -29,6 +29,7 @@ PAGES = {
     "news": "/news/",
     "news post": "/news/mine-ban-treaty-intersessional-meetings-may-2012/",
     "documents": "/documents/",
+    "search": "/search/?q=survivors",
     "documents filtered": "/documents/?kind=presentation&language=en",
     "not found": "/no-such-page/",
 }

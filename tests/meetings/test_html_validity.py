@@ -36,6 +36,9 @@ PUBLIC_PAGES = [
     "/news/",
     "/news/mine-ban-treaty-intersessional-meetings-may-2012/",
     "/documents/",
+    "/search/?q=survivors",
+    "/search/?q=survivors&kind=sessions&convention=APMBC&year=2012",
+    "/search/?q=nothing-like-this",
     "/documents/?meeting=intersessional-meetings-may-2012&kind=programme&language=fr",
     "/no-such-page/",
 ]

@@ -51,6 +51,8 @@ PAGES = {
     "news post": ("/news/n1/", 2),
     "documents": ("/documents/", 2),
     "documents filtered": ("/documents/?meeting=m1&kind=presentation&language=en", 2),
+    "search": ("/search/?q=meeting", 11),  # 2 + a count per kind + one list per kind found
+    "search one kind": ("/search/?q=session&kind=sessions&convention=APMBC", 4),
 }
 
 

@@ -1,0 +1,257 @@
+"""Site search (meetings/search.py): the suite runs on SQLite and again on PostgreSQL, so each test
+here proves its behaviour on both; the index test runs on PostgreSQL only."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+
+from meetings import search
+from meetings.models import (
+    Action,
+    DiscussionQuestion,
+    Meeting,
+    NewsPost,
+    Programme,
+    Session,
+    Status,
+)
+
+PUBLISHED = Status.PUBLISHED
+
+
+def results(client, **params):
+    """The result links of a search page, and its status line."""
+    response = client.get("/search/", params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    status = re.search(r'<p role="status" id="search-status">(.*?)</p>', html, re.S)
+    links = re.findall(r'<a class="result-title" href="([^"]+)">', html)
+    return links, status.group(1) if status else "", html
+
+
+def a_session(meeting, title, *, slug="s", status=PUBLISHED, **fields):
+    programme, _ = Programme.objects.get_or_create(
+        meeting=meeting, slug="p", defaults={"title": "Programme", "status": status}
+    )
+    return Session.objects.create(
+        programme=programme, title=title, slug=slug, date=meeting.start_date, **fields
+    )
+
+
+# -- the seed content -------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_seed_question_finds_its_session(client, seeds):
+    questions = list(DiscussionQuestion.objects.select_related("session"))
+    assert len(questions) >= 10
+    for question in questions:
+        links, status, _ = results(client, q=question.text, kind="questions")
+        assert question.get_absolute_url() in links, (question.text, status)
+
+
+@pytest.mark.django_db
+def test_a_seed_session_is_found_by_the_words_of_the_actions_it_serves(client, seeds):
+    served = [
+        (session, action)
+        for session in Session.objects.prefetch_related("actions")
+        for action in session.actions.all()
+        if action.text
+    ]
+    assert served
+    for session, action in served:
+        words = " ".join(action.text.split()[:8])
+        links, status, _ = results(client, q=words, kind="sessions")
+        assert session.get_absolute_url() in links, (action, status)
+
+
+@pytest.mark.django_db
+def test_a_seed_session_is_found_by_words_of_its_title_with_them_marked(client, seeds):
+    links, status, html = results(client, q="promise survivors")
+    session = Session.objects.get(slug="promise-to-survivors")
+    assert session.get_absolute_url() in links
+    assert re.search(r"<mark>survivors</mark>", html, re.I)
+    assert "result" in status
+
+
+@pytest.mark.django_db
+def test_results_are_grouped_by_kind_with_counts(client, seeds):
+    _, status, html = results(client, q="survivors")
+    headings = re.findall(r'<h2 id="kind-([\w-]+)">([^<]+) <span class="count">\((\d+)\)', html)
+    kinds = [key for key, _, _ in headings]
+    assert {"sessions", "questions"} <= set(kinds)
+    assert kinds == [k.key for k in search.KINDS if k.key in kinds]  # the kinds' order
+    total = sum(int(count) for _, _, count in headings)
+    assert status.startswith(f"{total} results")
+
+
+# -- hostile and odd queries ----------------------------------------------------------------------
+
+HOSTILE = [
+    '"unclosed quote',
+    "'; DROP TABLE meetings_session; --",
+    "survivors & | ! : * ( ) <-> \\",
+    "-survivors",
+    "survivors OR or AND NOT",
+    "réadaptation psychosociale àéîõü",
+    "x" * 10_000,
+    "!!! ??? ...",
+    "a\x00b",
+    "\u202esurvivors",
+    "<script>alert(1)</script>",
+    "%_%",
+    "the of and",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
+def test_a_hostile_query_gives_results_or_a_clear_nothing_found(client, seeds, query):
+    links, status, html = results(client, q=query)
+    assert status, "the page always says what it found"
+    assert links or "Nothing found" in status or "Type a word" in status
+    assert "<script>alert(1)</script>" not in html
+
+
+@pytest.mark.django_db
+def test_a_query_of_only_punctuation_asks_for_a_word(client, seeds):
+    _, status, _ = results(client, q="?!... --- ***")
+    assert status.startswith("Type a word to search for")
+
+
+@pytest.mark.django_db
+def test_a_very_long_query_is_cut_and_says_so(client, seeds):
+    _, status, html = results(client, q="survivors " * 2000)
+    assert "only its first 200 characters were searched" in html
+    assert status.startswith("9 results") or "result" in status
+
+
+def test_cleaning_removes_control_and_bidi_characters():
+    query = search.clean_query("  sur\x00vi\u202evors\r\n  and\tmore ")
+    assert query.text == "sur vi vors and more"
+    assert not query.truncated
+    assert search.clean_query("x" * 201).truncated
+
+
+@pytest.mark.django_db
+def test_bad_filter_values_and_page_numbers_are_ignored(client, seeds):
+    for params in [
+        {"convention": "\x00", "year": "2012'--", "kind": "../etc", "page": "-1"},
+        {"year": "99999999999999999999", "page": "1e9"},
+        {"kind": "sessions", "page": "999999"},
+    ]:
+        links, status, _ = results(client, q="survivors", **params)
+        assert links, (params, status)
+
+
+# -- what is found, what is not -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_drafts_and_everything_inside_them_are_never_found(client, meeting):
+    hidden = Meeting.objects.create(
+        convention=meeting.convention,
+        kind=meeting.kind,
+        title="Zanzibarian draft meeting",
+        slug="draft",
+        start_date=meeting.start_date,
+        end_date=meeting.end_date,
+    )
+    session = a_session(hidden, "Zanzibarian session")
+    DiscussionQuestion.objects.create(session=session, text="Zanzibarian question?")
+    NewsPost.objects.create(
+        title="Zanzibarian news", slug="n", body="Text.", posted_on=datetime.date(2030, 1, 1)
+    )
+    links, status, _ = results(client, q="zanzibarian")
+    assert links == [] and "Nothing found" in status
+
+    hidden.status = PUBLISHED
+    hidden.save()
+    Programme.objects.filter(meeting=hidden).update(status=PUBLISHED)
+    links, _, _ = results(client, q="zanzibarian")
+    assert hidden.get_absolute_url() in links
+    assert session.get_absolute_url() in links
+
+
+@pytest.mark.django_db
+def test_markup_in_content_is_shown_as_text_with_the_match_marked(client, meeting):
+    a_session(meeting, "<img src=x onerror=alert(1)> Zanzibarian", purpose="**Zanzibarian** aim")
+    _, _, html = results(client, q="zanzibarian")
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; <mark>Zanzibarian</mark>" in html
+    assert "**" not in html.split('id="kind-sessions"')[1]
+
+
+@pytest.mark.django_db
+def test_filters_by_convention_and_year(client, meeting):
+    from meetings.models import Convention
+
+    other = Convention.objects.create(short_name="CCM", full_name="Cluster Munitions")
+    later = Meeting.objects.create(
+        convention=other,
+        kind=meeting.kind,
+        title="Later meeting",
+        slug="later",
+        start_date=datetime.date(2031, 9, 1),
+        end_date=datetime.date(2031, 9, 3),
+        status=PUBLISHED,
+    )
+    first = a_session(meeting, "Zanzibarian one")
+    second = a_session(later, "Zanzibarian two")
+    links, _, _ = results(client, q="zanzibarian", kind="sessions")
+    assert set(links) == {first.get_absolute_url(), second.get_absolute_url()}
+    assert results(client, q="zanzibarian", kind="sessions", convention="CCM")[0] == [
+        second.get_absolute_url()
+    ]
+    assert results(client, q="zanzibarian", kind="sessions", year="2030")[0] == [
+        first.get_absolute_url()
+    ]
+    links, status, _ = results(client, q="zanzibarian", convention="CCM", year="2030")
+    assert links == [] and "with these filters" in status
+
+
+@pytest.mark.django_db
+def test_one_kind_is_paginated(client, meeting):
+    sessions = [a_session(meeting, f"Zanzibarian {n}", slug=f"s{n}") for n in range(25)]
+    links, status, html = results(client, q="zanzibarian")
+    assert len(links) == search.PER_KIND
+    assert "All 25 sessions found" in html
+
+    first, _, html = results(client, q="zanzibarian", kind="sessions")
+    assert len(first) == search.PER_PAGE
+    assert "Page 1 of 2" in html and 'rel="next"' in html
+    second, _, html = results(client, q="zanzibarian", kind="sessions", page="2")
+    assert len(second) == 5 and 'rel="prev"' in html
+    assert set(first) | set(second) == {s.get_absolute_url() for s in sessions}
+
+
+@pytest.mark.django_db
+def test_a_title_match_ranks_above_a_body_match(client, meeting):
+    body = a_session(meeting, "Other", slug="body", purpose="Zanzibarian in the purpose only")
+    title = a_session(meeting, "Zanzibarian in the title", slug="title")
+    links, _, _ = results(client, q="zanzibarian", kind="sessions")
+    assert links == [title.get_absolute_url(), body.get_absolute_url()]
+
+
+@pytest.mark.django_db
+def test_actions_without_a_title_are_listed_by_number(client, seeds):
+    action = Action.objects.filter(title="").exclude(text="").select_related("plan").first()
+    _, _, html = results(client, q=" ".join(action.text.split()[:6]), kind="actions")
+    assert f"{action.plan.short_name} #{action.number}" in html
+
+
+# -- PostgreSQL's indexes ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_postgresql_uses_each_kinds_index(seeds):
+    if connection.vendor != "postgresql":
+        pytest.skip("GIN indexes exist on PostgreSQL only")
+    query = search.clean_query("survivors")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    for kind in search.KINDS:
+        plan = search._matching(kind, query).explain()
+        assert f"search_{kind.model._meta.model_name}" in plan, (kind.key, plan)
