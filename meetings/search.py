@@ -3,8 +3,8 @@
 Each kind of result (meetings, programmes, sessions, questions, actions, work plans, news,
 documents) is searched in its own table, through the same public filters as its pages, so a draft
 and everything inside one is never found. There is no separate index to keep in step: on
-PostgreSQL each kind's search vector has a GIN expression index (migration 0007), which the
-query below uses because it builds the very same expression.
+PostgreSQL each searchable table has a stored, generated `search_vector` column with a GIN index
+(migration 0007), which PostgreSQL itself keeps up to date.
 
 - PostgreSQL: `websearch_to_tsquery` (quotes, `or` and `-word` mean what they mean in a web
   search engine, and no input is a syntax error), English stemming, titles weighted above body
@@ -23,10 +23,17 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import add, and_, or_
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
+from django.db.models.expressions import Col
 from django.db.models.functions import Concat
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -97,8 +104,15 @@ class Kind:
     def fields(self):
         return self.title_fields + self.body_fields
 
+    def stored_vector(self):
+        """The table's `search_vector` column (PostgreSQL only; not a model field)."""
+        column = SearchVectorField()
+        column.set_attributes_from_name("search_vector")
+        column.model = self.model
+        return Col(self.model._meta.db_table, column)
+
     def vector(self):
-        """The search vector; migration 0007 indexes exactly this expression."""
+        """The search vector as an expression: what migration 0007 stores in `search_vector`."""
         parts = []
         if self.title_fields:
             parts.append(SearchVector(*self.title_fields, weight="A", config=CONFIG))
@@ -354,7 +368,7 @@ def _condition(kind, query):
     """The annotations and the condition that pick `kind`'s rows matching `query`."""
     if _is_postgresql():
         ts_query = SearchQuery(query.text, search_type="websearch", config=CONFIG)
-        return {"search": kind.vector()}, Q(search=ts_query)
+        return {"search": kind.stored_vector()}, Q(search=ts_query)
     if not query.terms:
         return {}, Q(pk__in=[])
     return {}, reduce(
@@ -369,7 +383,7 @@ def _condition(kind, query):
 def _matching(kind, query):
     """Every row of `kind` matching `query`, published or not: for subqueries."""
     annotations, condition = _condition(kind, query)
-    return kind.model.objects.annotate(**annotations).filter(condition)
+    return kind.model.objects.alias(**annotations).filter(condition)
 
 
 def _session_condition(query):
@@ -391,12 +405,12 @@ def _matches(kind, query):
         annotations, condition = {}, _session_condition(query)
     else:
         annotations, condition = _condition(kind, query)
-    rows = kind.public().annotate(**annotations).filter(condition)
+    rows = kind.public().alias(**annotations).filter(condition)
     if _is_postgresql():
         ts_query = SearchQuery(query.text, search_type="websearch", config=CONFIG)
         marks = {"start_sel": START, "stop_sel": STOP, "config": CONFIG}
         return rows.annotate(
-            rank=SearchRank(kind.vector(), ts_query),
+            rank=SearchRank(kind.stored_vector(), ts_query),
             marked_title=SearchHeadline(kind.shown_title, ts_query, highlight_all=True, **marks),
             marked_body=SearchHeadline(
                 _joined(kind.body_fields),

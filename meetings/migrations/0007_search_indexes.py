@@ -1,60 +1,72 @@
-"""GIN indexes for the site search on PostgreSQL (nothing on SQLite, which has no such index).
+"""Full-text search on PostgreSQL: a stored search vector per searchable table, GIN-indexed.
 
-Each index holds the search vector that meetings/search.py builds for its kind: the same
-fields, weights and text-search configuration, so PostgreSQL can use it for `vector @@ query`.
-The expressions are written out here, frozen, as a migration must be; the test
-tests/meetings/test_search.py::test_postgresql_uses_each_kinds_index fails if the two drift.
-They are not in the models' Meta.indexes because SQLite cannot create them.
+Each table gets a column `search_vector`, GENERATED ALWAYS AS the weighted vector that
+meetings/search.py describes for its kind (title fields weight A, body fields weight B, English
+configuration), STORED, so that ranking reads the vector instead of re-parsing the text of every
+match; and a GIN index on it. PostgreSQL keeps the column up to date on every insert and update,
+bulk ones included. It is not a model field: Django never reads or writes it, and SQLite (which
+searches by plain word match) does not have it.
+
+A later migration that changes the type of one of these source columns (a longer max_length) must
+drop the column first and add it again with this migration's SQL: PostgreSQL refuses to alter a
+column that a generated column uses, loudly, at migrate time. The test
+tests/meetings/test_search.py::test_the_stored_vectors_are_the_kinds_vectors fails if the SQL
+below and search.KINDS drift apart.
 """
 
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
 from django.db import migrations
 
-CONFIG = "english"
-
-# model: (title fields weighted A, body fields weighted B)
+# table: (title columns weighted A, body columns weighted B)
 VECTORS = {
-    "meeting": (("title",), ("summary",)),
-    "programme": (("title",), ("background", "focus")),
-    "session": (("title",), ("purpose", "questions_intro")),
-    "discussionquestion": ((), ("text",)),
-    "action": (("title",), ("text",)),
-    "workplan": (
-        ("title", "subtitle"),
-        ("background", "objectives", "activities", "expected_outputs", "budget_and_partners"),
+    "meetings_meeting": (["title"], ["summary"]),
+    "meetings_programme": (["title"], ["background", "focus"]),
+    "meetings_session": (["title"], ["purpose", "questions_intro"]),
+    "meetings_discussionquestion": ([], ["text"]),
+    "meetings_action": (["title"], ["text"]),
+    "meetings_workplan": (
+        ["title", "subtitle"],
+        ["background", "objectives", "activities", "expected_outputs", "budget_and_partners"],
     ),
-    "newspost": (("title",), ("body",)),
-    "document": (("title", "symbol"), ()),
+    "meetings_newspost": (["title"], ["body"]),
+    "meetings_document": (["title", "symbol"], []),
 }
 
 
-def _index(model_name):
-    title_fields, body_fields = VECTORS[model_name]
+def _weighted(columns, weight):
+    text = " || ' ' || ".join(f'coalesce("{column}", \'\')' for column in columns)
+    return f"setweight(to_tsvector('english', {text}), '{weight}')"
+
+
+def _vector(table):
+    title_columns, body_columns = VECTORS[table]
     parts = []
-    if title_fields:
-        parts.append(SearchVector(*title_fields, weight="A", config=CONFIG))
-    if body_fields:
-        parts.append(SearchVector(*body_fields, weight="B", config=CONFIG))
-    vector = parts[0] if len(parts) == 1 else parts[0] + parts[1]
-    return GinIndex(vector, name=f"search_{model_name}")
+    if title_columns:
+        parts.append(_weighted(title_columns, "A"))
+    if body_columns:
+        parts.append(_weighted(body_columns, "B"))
+    return " || ".join(parts)
 
 
-def create_indexes(apps, schema_editor):
+def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for model_name in VECTORS:
-        schema_editor.add_index(apps.get_model("meetings", model_name), _index(model_name))
+    for table in VECTORS:
+        schema_editor.execute(
+            f'ALTER TABLE "{table}" ADD COLUMN search_vector tsvector '
+            f"GENERATED ALWAYS AS ({_vector(table)}) STORED"
+        )
+        name = table.removeprefix("meetings_")
+        schema_editor.execute(f'CREATE INDEX "search_{name}" ON "{table}" USING gin (search_vector)')
 
 
-def drop_indexes(apps, schema_editor):
+def drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    for model_name in VECTORS:
-        schema_editor.remove_index(apps.get_model("meetings", model_name), _index(model_name))
+    for table in VECTORS:
+        schema_editor.execute(f'ALTER TABLE "{table}" DROP COLUMN search_vector')  # and its index
 
 
 class Migration(migrations.Migration):
     dependencies = [("meetings", "0006_editors_publish_revisions")]
 
-    operations = [migrations.RunPython(create_indexes, drop_indexes)]
+    operations = [migrations.RunPython(create, drop)]

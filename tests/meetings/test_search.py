@@ -6,6 +6,9 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
+from django.test import Client
 
 from meetings import search
 from meetings.models import (
@@ -245,13 +248,41 @@ def test_actions_without_a_title_are_listed_by_number(client, seeds):
 # -- PostgreSQL's indexes ---------------------------------------------------------------------
 
 
+def only_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the stored vectors and their indexes exist on PostgreSQL only")
+
+
 @pytest.mark.django_db
 def test_postgresql_uses_each_kinds_index(seeds):
-    if connection.vendor != "postgresql":
-        pytest.skip("GIN indexes exist on PostgreSQL only")
+    only_on_postgresql()
     query = search.clean_query("survivors")
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+    with connection.cursor() as cursor:  # tiny tables: leave the planner only bitmap scans
+        for scan in ("seqscan", "indexscan", "indexonlyscan"):
+            cursor.execute(f"SET LOCAL enable_{scan} = off")
     for kind in search.KINDS:
         plan = search._matching(kind, query).explain()
         assert f"search_{kind.model._meta.model_name}" in plan, (kind.key, plan)
+
+
+@pytest.mark.django_db
+def test_the_stored_vectors_are_the_kinds_vectors(seeds):
+    """Migration 0007's generated columns hold what search.KINDS says each kind searches."""
+    only_on_postgresql()
+    for kind in search.KINDS:
+        pairs = kind.model.objects.annotate(
+            computed=Cast(kind.vector(), TextField()),
+            stored=Cast(kind.stored_vector(), TextField()),
+        ).values_list("computed", "stored")
+        assert pairs, kind.key
+        for computed, stored in pairs:
+            assert computed == stored, kind.key
+
+
+@pytest.mark.django_db
+def test_the_stored_vector_follows_an_edit(seeds):
+    only_on_postgresql()
+    session = Session.objects.get(slug="promise-to-survivors")
+    assert not results(Client(), q="zanzibarian")[0]
+    Session.objects.filter(pk=session.pk).update(purpose="Now Zanzibarian.")  # no save() signal
+    assert results(Client(), q="zanzibarian")[0] == [session.get_absolute_url()]
