@@ -178,6 +178,10 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "meetings.markdown.render_markdown"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/gif")
 MARKDOWNX_UPLOAD_MAX_SIZE = env_int("MARKDOWNX_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
+# Images of the editor (meetings/editor.py): refused above this many pixels (a small file can
+# declare a huge image), scaled down to this many pixels on their longer side.
+EDITOR_IMAGE_MAX_PIXELS = env_int("EDITOR_IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
+EDITOR_IMAGE_MAX_SIDE = env_int("EDITOR_IMAGE_MAX_SIDE", 1600, minimum=16)
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from markdownx.views import ImageUploadView, MarkdownifyView
 
+from meetings import editor
 from meetings.sitemaps import SITEMAPS
 
 admin.site.site_header = "Victim assistance programmes: back office"
@@ -13,17 +12,10 @@ admin.site.index_title = "Meetings, programmes and coordination"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    # django-markdownx's preview and upload endpoints serve the admin editor only: staff only.
-    path(
-        "markdownx/markdownify/",
-        staff_member_required(MarkdownifyView.as_view()),
-        name="markdownx_markdownify",
-    ),
-    path(
-        "markdownx/upload/",
-        staff_member_required(ImageUploadView.as_view()),
-        name="markdownx_upload",
-    ),
+    # The markdown editor's preview and image upload, at the addresses its JavaScript posts to:
+    # our own views, for staff who edit content only (meetings/editor.py).
+    path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),
+    path("markdownx/upload/", editor.upload_image, name="markdownx_upload"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("meetings.urls")),
 ]

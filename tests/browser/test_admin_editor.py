@@ -1,0 +1,35 @@
+"""The markdown editor in the admin, in a real browser: its preview comes from our endpoint,
+sanitised, for an editor who is logged in."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from meetings.models import Session
+
+
+@pytest.fixture
+def editor_page(site, new_page, django_user_model):
+    user = django_user_model.objects.create_user("ed", password="pw-ed-12345", is_staff=True)
+    user.groups.add(Group.objects.get(name="ISU editor"))
+    page = new_page()
+    page.goto(site + "/admin/login/")
+    page.fill("#id_username", "ed")
+    page.fill("#id_password", "pw-ed-12345")
+    page.click("input[type=submit]")
+    page.wait_for_url(site + "/admin/")
+    return page
+
+
+def test_an_editor_sees_a_sanitised_preview_while_typing(site, editor_page):
+    session = Session.objects.first()
+    editor_page.goto(f"{site}/admin/meetings/session/{session.pk}/change/")
+    editor = editor_page.locator("textarea#id_purpose")
+    editor.fill(
+        '**Rehabilitation first** <img src=x onerror="window.pwned=1"> <script>window.pwned=2</script>'
+    )
+    editor.dispatch_event("input")
+    preview = editor_page.locator(".markdownx-preview")
+    preview.locator("strong", has_text="Rehabilitation first").wait_for()
+    html = preview.inner_html()
+    assert "onerror" not in html and "<script" not in html
+    assert editor_page.evaluate("window.pwned") is None
