@@ -9,7 +9,9 @@ holds them to it, with one item and with several.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.core.paginator import Paginator
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -32,6 +34,13 @@ from .models import (
 )
 
 PUBLISHED = Status.PUBLISHED
+PER_PAGE = 25  # items on a page of a long list (meetings, documents, news, an action's uses)
+
+
+def paginate(items, page):
+    """One page of a queryset or list (1 COUNT query for a queryset). A page number that is not
+    one (junk, 0, past the end) gives the first or last page, never an error."""
+    return Paginator(items, PER_PAGE).get_page(page)
 
 
 def _meetings(preview=False):
@@ -100,8 +109,8 @@ def current_mandates(mandates=None):
 # -- meetings -----------------------------------------------------------------------------------
 
 
-def meeting_list(convention="", kind=""):
-    """Published meetings, newest first, with the conventions to filter by: 2 queries.
+def meeting_list(convention="", kind="", page=None):
+    """A page of published meetings, newest first, with the conventions to filter by: 3 queries.
     `convention` is a short name, "" for all, or None for a value that names none."""
     meetings = _meetings()
     if convention is None:
@@ -110,7 +119,12 @@ def meeting_list(convention="", kind=""):
         meetings = meetings.filter(convention__short_name=convention)
     if kind:
         meetings = meetings.filter(kind=kind)
-    return {"meetings": list(meetings), "conventions": list(Convention.objects.all())}
+    page_obj = paginate(meetings, page)
+    return {
+        "meetings": list(page_obj),
+        "page_obj": page_obj,
+        "conventions": list(Convention.objects.all()),
+    }
 
 
 def meeting_page(slug, preview=False):
@@ -237,9 +251,13 @@ class Discussed:
     item: object
 
 
-def action_page(plan_slug, number):
-    """The action, and every published session, work plan and activity that serves it,
-    newest first, in one list: 4 queries."""
+def action_page(plan_slug, number, page=None):
+    """The action, and a page of every published session, work plan and activity that serves it,
+    newest first, in one list: 5 queries.
+
+    Work plans and activities are few and read whole; sessions can be thousands over the years,
+    so only the newest that can reach the page asked for are read (a page n needs at most the n
+    pages' worth of newest sessions)."""
     action = get_object_or_404(
         Action.objects.select_related("plan__convention"), plan__slug=plan_slug, number=number
     )
@@ -247,32 +265,43 @@ def action_page(plan_slug, number):
         public_sessions()
         .filter(actions=action)
         .select_related("programme__meeting__convention", "room__venue")
+        .order_by(
+            Coalesce("date", "programme__meeting__start_date").desc(),
+            F("start_time").desc(nulls_last=True),
+            "-pk",
+        )
     )
     work_plans = WorkPlan.objects.published().filter(actions=action).select_related("convention")
     activities = Activity.objects.filter(actions=action).select_related("convention", "meeting")
-    timeline = [
-        Discussed(
-            "session",
-            (s.date or s.programme.meeting.start_date, s.start_time or datetime.time.min),
-            s,
-        )
-        for s in sessions
-    ]
-    timeline += [
+    others = [
         Discussed("work_plan", (datetime.date(w.start_year, 1, 1), datetime.time.min), w)
         for w in work_plans
     ]
     for activity in activities:
         activity.public_meeting = _published_meeting_or_none(activity.meeting)
-        timeline.append(
+        others.append(
             Discussed(
                 "activity",
                 (datetime.date(activity.year, activity.month, 1), datetime.time.min),
                 activity,
             )
         )
+    page_obj = paginate(range(sessions.count() + len(others)), page)
+    end = page_obj.end_index()
+    timeline = others + [
+        Discussed(
+            "session",
+            (s.date or s.programme.meeting.start_date, s.start_time or datetime.time.min),
+            s,
+        )
+        for s in sessions[:end]
+    ]
     timeline.sort(key=lambda entry: entry.sort_key, reverse=True)
-    return {"action": action, "timeline": timeline}
+    return {
+        "action": action,
+        "timeline": timeline[page_obj.start_index() - 1 : end] if end else [],
+        "page_obj": page_obj,
+    }
 
 
 # -- coordination -------------------------------------------------------------------------------
@@ -344,9 +373,9 @@ def work_plan_page(slug, preview=False):
 # -- news ---------------------------------------------------------------------------------------
 
 
-def news_list():
-    """Published posts with their categories: 2 queries."""
-    return list(NewsPost.objects.published().prefetch_related("categories"))
+def news_list(page=None):
+    """A page of published posts with their categories: 3 queries."""
+    return paginate(NewsPost.objects.published().prefetch_related("categories"), page)
 
 
 def news_page(slug, preview=False):
@@ -382,8 +411,10 @@ def document_sets(documents):
     return list(sets.values())
 
 
-def document_list(meeting="", kind="", language=""):
-    """The public library, filtered, with the published meetings to filter by: 2 queries.
+def document_list(meeting="", kind="", language="", page=None):
+    """A page of the public library, filtered, with the published meetings to filter by:
+    3 queries. A symbol's files in several languages make one row; a page boundary may fall
+    between them.
     `meeting` is a slug, "" for all, or None for a value that names none."""
     documents = public_documents().select_related("meeting", "programme__meeting")
     if meeting is None:
@@ -394,7 +425,9 @@ def document_list(meeting="", kind="", language=""):
         documents = documents.filter(kind=kind)
     if language:
         documents = documents.filter(language=language)
+    page_obj = paginate(documents, page)
     return {
-        "document_sets": document_sets(documents),
+        "document_sets": document_sets(page_obj),
+        "page_obj": page_obj,
         "meetings": list(Meeting.objects.published().only("slug", "title", "start_date")),
     }

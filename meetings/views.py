@@ -81,7 +81,7 @@ def meeting_list(request):
     kind = _choice(request, "kind", Meeting.Kind.values)
     # An unknown convention simply matches no meeting.
     convention = _lookup(request, "convention")
-    context = queries.meeting_list(convention=convention, kind=kind)
+    context = queries.meeting_list(convention=convention, kind=kind, page=request.GET.get("page"))
     context.update(
         kinds=Meeting.Kind.choices,
         selected_convention=convention,
@@ -325,7 +325,7 @@ def action_plan_detail(request, plan):
 
 
 def action_detail(request, plan, number):
-    context = queries.action_page(plan, number)
+    context = queries.action_page(plan, number, page=request.GET.get("page"))
     plan = context["action"].plan
     context["crumbs"] = [
         ("Action plans", reverse("meetings:action_plan_list")),
@@ -355,7 +355,7 @@ def news_list(request):
     return render(
         request,
         "meetings/news_list.html",
-        {"posts": queries.news_list(), "crumbs": [("News", None)]},
+        {"posts": queries.news_list(page=request.GET.get("page")), "crumbs": [("News", None)]},
     )
 
 
@@ -401,7 +401,9 @@ def document_list(request):
     language = _choice(request, "language", Document.Language.values)
     # An unknown or draft meeting's slug simply matches no public document.
     meeting = _lookup(request, "meeting")
-    context = queries.document_list(meeting=meeting, kind=kind, language=language)
+    context = queries.document_list(
+        meeting=meeting, kind=kind, language=language, page=request.GET.get("page")
+    )
     context.update(
         kinds=Document.Kind.choices,
         languages=Document.Language.choices,
