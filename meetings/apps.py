@@ -7,9 +7,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Meetings and programmes"
 
     def ready(self):
-        from . import signals
         from .db_triggers import install_triggers
-
-        signals.connect()
 
         post_migrate.connect(install_triggers, sender=self, dispatch_uid="meetings_triggers")

@@ -19,7 +19,6 @@ from django.db import transaction
 from .models import (
     Action,
     ActionPlan,
-    ContentVersion,
     Convention,
     DiscussionQuestion,
     Document,
@@ -280,5 +279,4 @@ def generate(
                 )  # fmt: skip
                 if progress:
                     progress(1)
-        ContentVersion.bump()  # bulk_create sends no signals
     return counts

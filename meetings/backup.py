@@ -37,8 +37,7 @@ from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
 
-from .models import ContentVersion
-from .signals import BOOKKEEPING
+from .db_triggers import BOOKKEEPING
 
 FORMAT = 1
 MEDIA_FOLDERS = ("documents", "markdownx")
@@ -306,7 +305,6 @@ def restore(path, progress=None, total=None):
                 written.append(default_storage.save(name, ContentFile(data)))
                 summary.files += 1
                 summary.bytes += len(data)
-            ContentVersion.bump()
     except ValidationError as error:
         _remove(written)
         raise BackupError(f"The backup holds an invalid value: {_messages(error)}.") from None
@@ -331,7 +329,7 @@ def restore(path, progress=None, total=None):
 
 def _write(batch):
     """Insert a batch of one model's objects and their many-to-many links, in bulk: no save()
-    and no signals (the content version is bumped once at the end)."""
+    and no signals (the database's triggers bump the content version)."""
     model = type(batch[0].object)
     model.objects.bulk_create([deserialized.object for deserialized in batch])
     for link in model._meta.many_to_many:

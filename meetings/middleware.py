@@ -3,19 +3,19 @@
 On the first morning of a meeting most requests are the same PDF. Once the view has served a
 stored PDF, this middleware (placed right after WhiteNoise) answers the next downloads of that
 address itself, as WhiteNoise answers a static file: no session, no URL resolving, no query.
-It trusts its entry only while the content version it was checked at is the current one; it
-reads that number from the database at most once every PDF_FRESHNESS_SECONDS per process, so a
+It trusts its entry only while the content version it was checked at is the current one
+(meetings/versions.py reads that number at most once every CONTENT_FRESHNESS_SECONDS), so a
 change reaches downloads within that time.
 """
 
 import re
-import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import FileResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
+
+from . import versions
 
 PDF_PATH = re.compile(r"^/meetings/[-\w]+/[-\w]+/programme\.pdf$")
 
@@ -30,7 +30,6 @@ class Entry:
 
 
 _entries = {}
-_version = {"number": None, "read_at": float("-inf")}
 
 
 def remember(url_path, version, path, etag, last_modified, filename):
@@ -40,16 +39,7 @@ def remember(url_path, version, path, etag, last_modified, filename):
 
 def forget_all():
     _entries.clear()
-    _version.update(number=None, read_at=float("-inf"))
-
-
-def _current_version():
-    now = time.monotonic()
-    if now - _version["read_at"] >= settings.PDF_FRESHNESS_SECONDS:
-        from .models import ContentVersion
-
-        _version.update(number=ContentVersion.current(), read_at=now)
-    return _version["number"]
+    versions.forget()
 
 
 def serve(request, entry):
@@ -76,7 +66,7 @@ class StoredPDFMiddleware:
     def __call__(self, request):
         if request.method in ("GET", "HEAD") and PDF_PATH.match(request.path_info):
             entry = _entries.get(request.path_info)
-            if entry is not None and entry.version == _current_version():
+            if entry is not None and entry.version == versions.current_version():
                 response = serve(request, entry)
                 if response is not None:
                     return response

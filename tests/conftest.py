@@ -19,10 +19,20 @@ def fresh_pdf_fast_path(settings):
     """Each test starts with an empty download fast path that checks the version every time."""
     from meetings import middleware
 
-    settings.PDF_FRESHNESS_SECONDS = 0
+    settings.CONTENT_FRESHNESS_SECONDS = 0
     middleware.forget_all()
     yield
     middleware.forget_all()
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test's database starts at the same content version: no page may outlive its test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -67,6 +67,20 @@ def env_database(name, default):
     return config
 
 
+def env_cache(name):
+    """Local memory by default (one cache per process); `redis://host:6379/0` (or rediss://)
+    shares one cache between every process and machine."""
+    raw = os.environ.get(name, "").strip()
+    if not raw or raw == "locmem://":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    if "://" not in raw or raw.split("://", 1)[0] not in {"redis", "rediss"}:
+        raise ImproperlyConfigured(f"{name} must be a redis:// URL or empty; got {raw!r}.")
+    return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+
+
 def env_time_zone(name, default):
     value = os.environ.get(name, "").strip() or default
     try:
@@ -111,6 +125,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Repeat downloads of a stored programme PDF, served without the rest of the stack.
     "meetings.middleware.StoredPDFMiddleware",
+    # Public pages for visitors without a session: ETags, 304s, and the server-side page cache.
+    "meetings.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,6 +154,14 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+
+CACHES = {"default": env_cache("CACHE_URL")}
+# The rendered public pages (meetings/page_cache.py): how long a page stays in the cache (it is
+# keyed by the content version, so an edit never serves a stale one), and how long a CDN may
+# serve a page without asking again.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600, minimum=0)
+PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 60, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -168,9 +192,9 @@ PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024, minimum=64)
 PDF_FETCH_MAX_BYTES = env_int("PDF_FETCH_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # The domain part of calendar event UIDs: never change it, or calendars duplicate every event.
 CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "programmes.va-isu.org")
-# How long a process trusts the content version it last read before serving a stored PDF
-# without asking the database (meetings/middleware.py); 0 asks on every download.
-PDF_FRESHNESS_SECONDS = env_int("PDF_FRESHNESS_SECONDS", 1, minimum=0)
+# How long a process trusts the content version it last read before serving a stored PDF or a
+# cached page without asking the database (meetings/versions.py); 0 asks on every request.
+CONTENT_FRESHNESS_SECONDS = env_int("CONTENT_FRESHNESS_SECONDS", 1, minimum=0)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

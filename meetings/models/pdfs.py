@@ -2,9 +2,9 @@
 
 A PDF is identified by the fingerprint of the HTML it was rendered from: a download whose HTML
 has not changed reuses the file. To avoid rendering that HTML on every download, every content
-change bumps one counter (`ContentVersion`, see meetings/signals.py); a PDF checked against the
-current counter is served straight away (one query), and only after a change is the HTML
-rendered again and compared.
+change bumps one counter (`ContentVersion`, by the triggers of meetings/db_triggers.py); a PDF
+checked against the current counter is served straight away (one query), and only after a
+change is the HTML rendered again and compared.
 """
 
 from django.db import models
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ContentVersion(models.Model):
-    """One row counting content changes; bumped by a single UPDATE on every save or delete."""
+    """One row counting content changes; database triggers bump it on every write to content."""
 
     number = models.PositiveBigIntegerField(default=1)
 

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from meetings.db_triggers import BOOKKEEPING
 from meetings.models import DiscussionQuestion, Document, Meeting, Presentation, Programme, Status
-from meetings.signals import BOOKKEEPING
 
 # Revisions are made by "Publish a revision" and shown inline on their programme's page.
 NOT_EDITED_ON_THEIR_OWN = {*BOOKKEEPING, "ProgrammeRevision"}

@@ -217,7 +217,7 @@ def test_repeat_downloads_take_the_fast_path_without_a_query(seeds, client, sett
     from django.test.utils import CaptureQueriesContext
 
     first = download(client)
-    settings.PDF_FRESHNESS_SECONDS = 60
+    settings.CONTENT_FRESHNESS_SECONDS = 60
     download(client)  # reads the version once
     with CaptureQueriesContext(connection) as queries:
         again = download(client)

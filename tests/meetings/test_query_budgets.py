@@ -34,6 +34,13 @@ from meetings.models import (
 
 PUBLISHED = Status.PUBLISHED
 
+
+@pytest.fixture(autouse=True)
+def no_page_cache(settings):
+    """What a page costs to render: the page cache (meetings/page_cache.py) is off here."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 # page: (url, queries). The budgets are the counts documented in meetings/queries.py.
 PAGES = {
     "home": ("/", 4),

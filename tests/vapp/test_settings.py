@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 SETTINGS = Path(__file__).resolve().parents[2] / "vapp" / "settings.py"
 VARIABLES = [
     "DEBUG", "SECRET_KEY", "DATABASE_URL", "TIME_ZONE", "ALLOWED_HOSTS", "LOG_LEVEL",
-    "DOCUMENT_MAX_BYTES", "DB_CONN_MAX_AGE", "SECURE_COOKIES",
+    "DOCUMENT_MAX_BYTES", "DB_CONN_MAX_AGE", "SECURE_COOKIES", "CACHE_URL",
 ]  # fmt: skip
 
 
@@ -100,3 +100,19 @@ def test_unknown_log_level_names_the_variable(load):
 def test_allowed_hosts_is_a_comma_separated_list(load):
     hosts = load(SECRET_KEY="k", ALLOWED_HOSTS="a.example, b.example,")["ALLOWED_HOSTS"]
     assert hosts == ["a.example", "b.example"]
+
+
+def test_the_page_cache_is_local_memory_by_default(load):
+    assert load(SECRET_KEY="k")["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def test_a_redis_cache_url_shares_the_cache_through_redis(load):
+    cache = load(SECRET_KEY="k", CACHE_URL="redis://127.0.0.1:6379/3")["CACHES"]["default"]
+    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert cache["LOCATION"] == "redis://127.0.0.1:6379/3"
+
+
+@pytest.mark.parametrize("value", ["memcached://127.0.0.1:11211", "127.0.0.1:6379", "redis"])
+def test_an_unknown_cache_url_names_the_variable(load, value):
+    with pytest.raises(ImproperlyConfigured, match=r"^CACHE_URL must be a redis:// URL"):
+        load(SECRET_KEY="k", CACHE_URL=value)
