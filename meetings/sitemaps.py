@@ -1,4 +1,5 @@
-"""sitemap.xml: every public page, drafts left out."""
+"""sitemap.xml: an index of one sitemap per kind of page, each in pages of PER_PAGE addresses,
+so that no response grows with the archive; every public page, drafts left out."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -6,8 +7,14 @@ from django.urls import reverse
 from . import queries
 from .models import Action, ActionPlan, NewsPost, WorkPlan
 
+PER_PAGE = 1000
 
-class PagesSitemap(Sitemap):
+
+class PagedSitemap(Sitemap):
+    limit = PER_PAGE
+
+
+class PagesSitemap(PagedSitemap):
     def items(self):
         return [
             "meetings:home",
@@ -22,37 +29,37 @@ class PagesSitemap(Sitemap):
         return reverse(name)
 
 
-class MeetingsSitemap(Sitemap):
+class MeetingsSitemap(PagedSitemap):
     def items(self):
         return queries._meetings()
 
 
-class ProgrammesSitemap(Sitemap):
+class ProgrammesSitemap(PagedSitemap):
     def items(self):
         return queries._programmes()
 
 
-class SessionsSitemap(Sitemap):
+class SessionsSitemap(PagedSitemap):
     def items(self):
         return queries.public_sessions().select_related("programme__meeting")
 
 
-class PlansSitemap(Sitemap):
+class PlansSitemap(PagedSitemap):
     def items(self):
         return ActionPlan.objects.all()
 
 
-class ActionsSitemap(Sitemap):
+class ActionsSitemap(PagedSitemap):
     def items(self):
         return Action.objects.select_related("plan")
 
 
-class WorkPlansSitemap(Sitemap):
+class WorkPlansSitemap(PagedSitemap):
     def items(self):
         return WorkPlan.objects.published()
 
 
-class NewsSitemap(Sitemap):
+class NewsSitemap(PagedSitemap):
     def items(self):
         return NewsPost.objects.published()
 

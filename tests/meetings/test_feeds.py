@@ -55,17 +55,37 @@ def test_feeds_leave_drafts_out(seeds, client):
 
 def test_the_sitemap_lists_public_pages_and_no_draft(seeds, client):
     Programme.objects.filter(slug="standing-committee-victim-assistance").update(status="draft")
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    root = ET.fromstring(response.content)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    urls = [loc.text for loc in root.findall("s:url/s:loc", ns)]
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    sitemaps = [loc.text for loc in ET.fromstring(index.content).findall("s:sitemap/s:loc", ns)]
+    assert "http://testserver/sitemap-sessions.xml" in sitemaps
+    urls = []
+    for sitemap in sitemaps:
+        response = client.get(sitemap.replace("http://testserver", ""))
+        assert response.status_code == 200
+        urls += [loc.text for loc in ET.fromstring(response.content).findall("s:url/s:loc", ns)]
     assert any(u.endswith(PARALLEL) for u in urls)
     assert any(u.endswith(PARALLEL + "sessions/coordination-national-plans/") for u in urls)
     assert any(u.endswith("/action-plans/cartagena-action-plan/24/") for u in urls)
     assert not any("standing-committee-victim-assistance" in u for u in urls)
     for url in urls:  # every listed address answers
         assert Client().get(url.replace("http://testserver", "")).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_a_long_sitemap_is_split_into_pages(client, seeds, monkeypatch):
+    from meetings import sitemaps
+
+    monkeypatch.setattr(sitemaps.SessionsSitemap, "limit", 2)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    pages = [loc.text for loc in index.findall("s:sitemap/s:loc", ns) if "sessions" in loc.text]
+    assert pages[0].endswith("/sitemap-sessions.xml") and pages[1].endswith("?p=2")
+    second = ET.fromstring(client.get("/sitemap-sessions.xml", {"p": 2}).content)
+    assert len(second.findall("s:url", ns)) == 2
+    assert client.get("/sitemap-sessions.xml", {"p": 999}).status_code == 404
+    assert client.get("/sitemap-nope.xml").status_code == 404
 
 
 def test_robots_keeps_crawlers_out_of_the_back_office(client, db):
