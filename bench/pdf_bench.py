@@ -13,46 +13,28 @@ Everything runs on 127.0.0.1 in a throw-away folder; the project's database is n
 """
 
 import os
-import re
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
+from common import (
+    PARALLEL,
+    PYTHON,
+    ROOT,
+    WRK_SECONDS,
+    django_script,
+    gunicorn,
+    log,
+    manage,
+    throwaway_site,
+    wrk,
+)
+
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
-
-
-def log(message):
-    print(message, flush=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env, *args):
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
-
-
-def django_script(env, code):
-    """Run `code` in a fresh Python process with Django set up; return its stdout."""
-    prelude = "import django; django.setup()\n"
-    result = subprocess.run(
-        [PYTHON, "-c", prelude + code], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    return result.stdout.decode()
 
 
 def median_seconds(command, env=None, runs=RUNS):
@@ -64,129 +46,84 @@ def median_seconds(command, env=None, runs=RUNS):
     return statistics.median(times)
 
 
-def wrk(url, connections=16):
-    if shutil.which("wrk") is None:
-        sys.exit("wrk is not installed: apt-get install -y wrk")
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{WRK_SECONDS}s", url],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        sys.exit(f"{url} answered errors under load:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-
-
 def main():
-    work = Path(tempfile.mkdtemp(prefix="vapp-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "vapp.settings",
-        "DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
-        "MEDIA_ROOT": str(work / "media"),
-        "STATIC_ROOT": str(work / "static"),
-        "SECRET_KEY": "benchmark-only",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_COOKIES": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    server = None
-    try:
-        log(f"Setting up in {work} ...")
-        manage(env, "migrate", "-v0")
-        manage(env, "loaddata", "seeds", "-v0")
-        manage(env, "collectstatic", "--no-input", "-v0")
+    with throwaway_site() as (work, env):
+        measure(work, env)
 
-        # 1. Cold render: WeasyPrint in a fresh process, against Chromium in a fresh process.
-        html_path, chromium_path = work / "programme.html", work / "chromium.html"
-        django_script(
-            env,
-            "from meetings import pdf, queries\n"
-            f"p = queries.programme_page(*{PARALLEL.strip('/').split('/')[1:]!r})\n"
-            f"html = pdf.printable(pdf.programme_html(p))\n"
-            f"open({str(html_path)!r}, 'w').write(html)\n"
-            # Chromium reads the same stylesheet and fonts from the project's static folder.
-            f"html = html.replace('href=\"/static/', 'href=\"file://{ROOT}/static/')\n"
-            f"open({str(chromium_path)!r}, 'w').write(html)\n",
-        )
-        weasy_cold = median_seconds(
-            [
-                PYTHON,
-                "-c",
-                "import django; django.setup()\n"
-                "from meetings import pdf\n"
-                f"html = open({str(html_path)!r}).read()\n"
-                "pdf.render_pdf(html)\n",
-            ],
-            env=env,
-        )
-        chromium_cold = median_seconds(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={work / 'chromium'}",
-                "--no-pdf-header-footer",
-                f"--print-to-pdf={work / 'chromium.pdf'}",
-                f"file://{chromium_path}",
-            ]
-        )
-        warm = django_script(
-            env,
-            "import statistics, time\n"
+
+def measure(work, env):
+    log(f"Setting up in {work} ...")
+    manage(env, "migrate", "-v0")
+    manage(env, "loaddata", "seeds", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")
+
+    # 1. Cold render: WeasyPrint in a fresh process, against Chromium in a fresh process.
+    html_path, chromium_path = work / "programme.html", work / "chromium.html"
+    django_script(
+        env,
+        "from meetings import pdf, queries\n"
+        f"p = queries.programme_page(*{PARALLEL.strip('/').split('/')[1:]!r})\n"
+        f"html = pdf.printable(pdf.programme_html(p))\n"
+        f"open({str(html_path)!r}, 'w').write(html)\n"
+        # Chromium reads the same stylesheet and fonts from the project's static folder.
+        f"html = html.replace('href=\"/static/', 'href=\"file://{ROOT}/static/')\n"
+        f"open({str(chromium_path)!r}, 'w').write(html)\n",
+    )
+    weasy_cold = median_seconds(
+        [
+            PYTHON,
+            "-c",
+            "import django; django.setup()\n"
             "from meetings import pdf\n"
             f"html = open({str(html_path)!r}).read()\n"
-            "pdf.render_pdf(html)\n"
-            "times = []\n"
-            f"for _ in range({RUNS}):\n"
-            "    t = time.perf_counter(); r = pdf.render_pdf(html)\n"
-            "    times.append(time.perf_counter() - t)\n"
-            "print(statistics.median(times), r.pages)\n",
-        ).split()
-        warm_seconds, seed_pages = float(warm[0]), int(warm[1])
+            "pdf.render_pdf(html)\n",
+        ],
+        env=env,
+    )
+    chromium_cold = median_seconds(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={work / 'chromium'}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={work / 'chromium.pdf'}",
+            f"file://{chromium_path}",
+        ]
+    )
+    warm = django_script(
+        env,
+        "import statistics, time\n"
+        "from meetings import pdf\n"
+        f"html = open({str(html_path)!r}).read()\n"
+        "pdf.render_pdf(html)\n"
+        "times = []\n"
+        f"for _ in range({RUNS}):\n"
+        "    t = time.perf_counter(); r = pdf.render_pdf(html)\n"
+        "    times.append(time.perf_counter() - t)\n"
+        "print(statistics.median(times), r.pages)\n",
+    ).split()
+    warm_seconds, seed_pages = float(warm[0]), int(warm[1])
 
-        # 2. Downloads under load: the stored PDF through the site vs the same bytes as static.
-        manage(env, "render_programme_pdfs", "-v0")
-        stored = Path(
-            django_script(
-                env,
-                "from meetings.models import ProgrammePDF\n"
-                "print(ProgrammePDF.objects.get(state='done',"
-                " programme__slug='parallel-programme-victim-assistance').file.path)\n",
-            ).strip()
-        )
-        static_copy = work / "static" / "bench" / "programme.pdf"
-        static_copy.parent.mkdir(parents=True)
-        shutil.copy(stored, static_copy)
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                PYTHON,
-                "-m",
-                "gunicorn",
-                "vapp.wsgi",
-                "--workers=2",
-                f"--bind=127.0.0.1:{port}",
-                "--log-level=warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/static/bench/programme.pdf", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    # 2. Downloads under load: the stored PDF through the site vs the same bytes as static.
+    manage(env, "render_programme_pdfs", "-v0")
+    stored = Path(
+        django_script(
+            env,
+            "from meetings.models import ProgrammePDF\n"
+            "print(ProgrammePDF.objects.get(state='done',"
+            " programme__slug='parallel-programme-victim-assistance').file.path)\n",
+        ).strip()
+    )
+    static_copy = work / "static" / "bench" / "programme.pdf"
+    static_copy.parent.mkdir(parents=True)
+    shutil.copy(stored, static_copy)
+    with gunicorn(env, probe="/static/bench/programme.pdf") as base:
         site_url = base + PARALLEL + "programme.pdf"
         static_url = base + "/static/bench/programme.pdf"
         site_bytes = urllib.request.urlopen(site_url).read()
@@ -196,35 +133,29 @@ def main():
         wrk(site_url)
         static_rps = wrk(static_url)
         site_rps = wrk(site_url)
-        # 3. A programme of about 40 pages: the seed programme with many more sessions.
-        big = django_script(
-            env,
-            "import datetime, time\n"
-            "from meetings import pdf, queries\n"
-            "from meetings.models import Session, DiscussionQuestion\n"
-            f"p = queries.programme_page(*{PARALLEL.strip('/').split('/')[1:]!r})\n"
-            "day = datetime.date(2012, 5, 22)\n"
-            "for n in range(120):\n"
-            "    s = Session.objects.create(programme=p, title=f'Working session {n}: '"
-            " + 'monitoring national plans ' * 2, slug=f'w{n}', date=day, position=200 + n,"
-            " purpose='The purpose of this discussion is to share experiences. ' * 4)\n"
-            "    for q in range(4):\n"
-            "        DiscussionQuestion.objects.create(session=s, audience='states_parties',"
-            " text=f'Question {q}: what are the main challenges encountered in ensuring a "
-            "coordinated approach to the implementation of national plans?')\n"
-            "p = queries.programme_page(p.meeting.slug, p.slug)\n"
-            "html = pdf.printable(pdf.programme_html(p))\n"
-            "pdf.render_pdf(html)\n"
-            "t = time.perf_counter(); r = pdf.render_pdf(html); s = time.perf_counter() - t\n"
-            "print(r.pages, s)\n",
-        ).split()
-        big_pages, big_seconds = int(big[0]), float(big[1])
-
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait()
-        shutil.rmtree(work, ignore_errors=True)
+    # 3. A programme of about 40 pages: the seed programme with many more sessions.
+    big = django_script(
+        env,
+        "import datetime, time\n"
+        "from meetings import pdf, queries\n"
+        "from meetings.models import Session, DiscussionQuestion\n"
+        f"p = queries.programme_page(*{PARALLEL.strip('/').split('/')[1:]!r})\n"
+        "day = datetime.date(2012, 5, 22)\n"
+        "for n in range(120):\n"
+        "    s = Session.objects.create(programme=p, title=f'Working session {n}: '"
+        " + 'monitoring national plans ' * 2, slug=f'w{n}', date=day, position=200 + n,"
+        " purpose='The purpose of this discussion is to share experiences. ' * 4)\n"
+        "    for q in range(4):\n"
+        "        DiscussionQuestion.objects.create(session=s, audience='states_parties',"
+        " text=f'Question {q}: what are the main challenges encountered in ensuring a "
+        "coordinated approach to the implementation of national plans?')\n"
+        "p = queries.programme_page(p.meeting.slug, p.slug)\n"
+        "html = pdf.printable(pdf.programme_html(p))\n"
+        "pdf.render_pdf(html)\n"
+        "t = time.perf_counter(); r = pdf.render_pdf(html); s = time.perf_counter() - t\n"
+        "print(r.pages, s)\n",
+    ).split()
+    big_pages, big_seconds = int(big[0]), float(big[1])
 
     log("")
     log(f"Programme PDF benchmark ({RUNS} runs each, medians; wrk {WRK_SECONDS}s, 16 connections)")

@@ -1,0 +1,119 @@
+"""What the benchmarks share: a throw-away site (database, media, collected static files), a
+gunicorn server on 127.0.0.1, and wrk as the load generator in another process."""
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
+PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def django_script(env, code):
+    """Run `code` in a fresh Python process with Django set up; return its stdout."""
+    prelude = "import django; django.setup()\n"
+    result = subprocess.run(
+        [PYTHON, "-c", prelude + code], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return result.stdout.decode()
+
+
+@contextmanager
+def throwaway_site(database_url=None):
+    """A folder and an environment for a site of its own: SQLite in the folder unless
+    `database_url` names (an empty) PostgreSQL database. Yields (folder, env)."""
+    work = Path(tempfile.mkdtemp(prefix="vapp-bench-"))
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "vapp.settings",
+        "DATABASE_URL": database_url or f"sqlite:///{work / 'bench.db'}",
+        "MEDIA_ROOT": str(work / "media"),
+        "STATIC_ROOT": str(work / "static"),
+        "SECRET_KEY": "benchmark-only",
+        "DEBUG": "false",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_COOKIES": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    try:
+        yield work, env
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+@contextmanager
+def gunicorn(env, workers=2, probe="/robots.txt", port=None, extra=()):
+    """A gunicorn server of the site on `port` (default: a free one); yields its base URL."""
+    port = port or free_port()
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "vapp.wsgi",
+            f"--workers={workers}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+            *extra,
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + probe, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def wrk(url, connections=16, seconds=None, latency=False):
+    """Requests per second (and, with latency=True, the p50 and p99 in ms) of `url` under load."""
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: apt-get install -y wrk")
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds or WRK_SECONDS}s", url]
+    if latency:
+        command.insert(1, "--latency")
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        sys.exit(f"{url} answered errors under load:\n{output}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    if not latency:
+        return rps
+    return rps, _ms(output, "50%"), _ms(output, "99%")
+
+
+def _ms(output, percentile):
+    value, unit = re.search(rf"^\s+{percentile}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]

@@ -1,0 +1,194 @@
+"""Public pages under load: ratios and latencies measured in one run on this machine.
+
+    ./dev bench pages_bench
+
+1. The programme page served from the page cache, in requests/s, against the same bytes as a
+   static file from the same gunicorn server (WhiteNoise) (target: at least 0.7).
+2. The programme page rendered on every request (PAGE_CACHE_SECONDS=0): the same ratio.
+3. Every public page's p50 and p99 latency, rendered on every request, with the seed data and
+   again with the generated archive (manage.py generate_archive: 200 meetings, 20,000 sessions),
+   and the ratio of the two p50s (target: at most 1.5 for every page).
+4. The SQL queries each page makes, with both data sets (target: the same small number).
+
+The load comes from wrk in another process. The database is a throw-away PostgreSQL database
+when PostgreSQL answers on 127.0.0.1:5432 (as in production), else SQLite in a temporary folder.
+BENCH_PAGE_SECONDS (default 3) is how long each page is loaded in part 3; BENCH_ARCHIVE_YEARS
+(default 20) shrinks the archive for a quicker run.
+"""
+
+import json
+import os
+import urllib.request
+from contextlib import contextmanager
+
+from common import (
+    PARALLEL,
+    django_script,
+    free_port,
+    gunicorn,
+    log,
+    manage,
+    throwaway_site,
+    wrk,
+)
+
+PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "3"))
+ARCHIVE_YEARS = os.environ.get("BENCH_ARCHIVE_YEARS", "20")
+MEETING = "/meetings/intersessional-meetings-may-2012/"
+PAGES = {
+    "home": "/",
+    "meetings": "/meetings/",
+    "meeting": MEETING,
+    "programme": PARALLEL,
+    "session": PARALLEL + "sessions/coordination-national-plans/",
+    "programme.ics": PARALLEL + "programme.ics",
+    "schedule.json": PARALLEL + "schedule.json",
+    "changes": PARALLEL + "changes/",
+    "action plans": "/action-plans/",
+    "action plan": "/action-plans/cartagena-action-plan/",
+    "action": "/action-plans/cartagena-action-plan/24/",
+    "coordination": "/coordination/",
+    "work plan": None,  # its address is read from the database
+    "news": "/news/",
+    "news post": None,
+    "documents": "/documents/",
+    "search": "/search/?q=survivors",
+    "news feed": "/news/feed.atom",
+    "sitemap index": "/sitemap.xml",
+    "sitemap of sessions": "/sitemap-sessions.xml",
+}
+
+COUNT_QUERIES = """
+import json
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client, counts = Client(HTTP_HOST="127.0.0.1"), {}
+for name, url in json.loads(%r).items():
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    assert status == 200, (url, status)
+    counts[name] = len(queries)
+print(json.dumps(counts))
+"""
+
+
+@contextmanager
+def database():
+    """A throw-away PostgreSQL database when PostgreSQL answers, else None (SQLite)."""
+    try:
+        import psycopg
+
+        admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
+    except Exception:  # noqa: BLE001 - any failure means: no PostgreSQL here
+        yield None
+        return
+    name = f"vapp_bench_{os.getpid()}"
+    with admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield f"postgres://postgres@127.0.0.1:5432/{name}"
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def fill_in_addresses(env):
+    found = django_script(
+        env,
+        "from meetings.models import NewsPost, WorkPlan\n"
+        "print(WorkPlan.objects.published().first().get_absolute_url())\n"
+        "print(NewsPost.objects.published().first().get_absolute_url())\n",
+    ).split()
+    PAGES["work plan"], PAGES["news post"] = found
+
+
+def latencies(env):
+    """{page: (p50 ms, p99 ms)} and {page: queries}, every page rendered on every request."""
+    counts = json.loads(
+        django_script({**env, "PAGE_CACHE_SECONDS": "0"}, COUNT_QUERIES % json.dumps(PAGES))
+    )
+    results = {}
+    with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}) as base:
+        for name, url in PAGES.items():
+            wrk(base + url, connections=4, seconds=1)  # warm up
+            _, p50, p99 = wrk(base + url, connections=4, seconds=PAGE_SECONDS, latency=True)
+            results[name] = (p50, p99)
+    return results, counts
+
+
+def programme_against_static(env, port, cache_seconds):
+    """(page requests/s, static requests/s) for the programme page, from the same server."""
+    server_env = {**env, "PAGE_CACHE_SECONDS": str(cache_seconds)}
+    with gunicorn(server_env, probe="/static/bench/programme.html", port=port) as base:
+        page = urllib.request.urlopen(base + PARALLEL).read()
+        static = urllib.request.urlopen(base + "/static/bench/programme.html").read()
+        assert page == static, "the static copy is not the page's bytes"
+        wrk(base + PARALLEL)  # warm up
+        wrk(base + "/static/bench/programme.html")
+        return wrk(base + PARALLEL), wrk(base + "/static/bench/programme.html")
+
+
+def main():
+    with database() as database_url, throwaway_site(database_url) as (work, env):
+        engine = "PostgreSQL" if database_url else "SQLite"
+        log(f"Setting up in {work} on {engine} ...")
+        manage(env, "migrate", "-v0")
+        manage(env, "loaddata", "seeds", "-v0")
+        manage(env, "collectstatic", "--no-input", "-v0")
+        fill_in_addresses(env)
+        port = free_port()  # the page names its own address (og:url): the same in both copies
+        page_bytes = django_script(
+            env,
+            "import sys\nfrom django.test import Client\n"
+            f"page = Client(HTTP_HOST='127.0.0.1:{port}').get({PARALLEL!r}).content\n"
+            "sys.stdout.buffer.write(page)\n",
+        )
+        (work / "static" / "bench").mkdir()
+        (work / "static" / "bench" / "programme.html").write_text(page_bytes)
+
+        log("Programme page against the same bytes as a static file ...")
+        cached, static_a = programme_against_static(env, port, cache_seconds=3600)
+        rendered, static_b = programme_against_static(env, port, cache_seconds=0)
+        log("Every page with the seed data ...")
+        seed, seed_queries = latencies(env)
+        log("Generating the archive ...")
+        manage(env, "generate_archive", "-v0", "--years", ARCHIVE_YEARS)
+        log("Every page with the archive ...")
+        archive, archive_queries = latencies(env)
+
+    log("")
+    log(f"Public pages benchmark on {engine} (gunicorn, 2 workers; wrk from another process)")
+    log(f"  programme page: {len(page_bytes.encode())} bytes")
+    log(
+        f"  cached  : {cached:7.0f} requests/s, static file {static_a:7.0f} requests/s,"
+        f" ratio {cached / static_a:.2f}  (target >= 0.7)"
+    )
+    log(
+        f"  rendered: {rendered:7.0f} requests/s, static file {static_b:7.0f} requests/s,"
+        f" ratio {rendered / static_b:.2f}"
+    )
+    log("")
+    log(f"  every page rendered on every request (wrk --latency, 4 connections, {PAGE_SECONDS} s)")
+    log(
+        f"  {'page':22} {'seed p50':>9} {'p99':>8} {'archive p50':>12} {'p99':>8}"
+        f" {'p50 ratio':>10} {'queries':>8}"
+    )
+    worst = 0.0
+    for name in PAGES:
+        (s50, s99), (a50, a99) = seed[name], archive[name]
+        ratio = a50 / s50
+        worst = max(worst, ratio)
+        queries = f"{seed_queries[name]}/{archive_queries[name]}"
+        flag = "" if ratio <= 1.5 else "  > 1.5"
+        log(
+            f"  {name:22} {s50:7.1f}ms {s99:6.1f}ms {a50:10.1f}ms {a99:6.1f}ms"
+            f" {ratio:10.2f} {queries:>8}{flag}"
+        )
+    same = sum(seed_queries[n] == archive_queries[n] for n in PAGES)
+    log(f"  worst p50 ratio archive/seed: {worst:.2f}  (target <= 1.5)")
+    log(f"  pages whose query count is the same with both data sets: {same} of {len(PAGES)}")
+
+
+if __name__ == "__main__":
+    main()
