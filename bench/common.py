@@ -1,5 +1,6 @@
-"""What the benchmarks share: a throw-away site (database, media, collected static files), a
-gunicorn server on 127.0.0.1, and wrk as the load generator in another process."""
+"""What the benchmarks share: a throw-away site (database, media, collected static files), an
+app server (granian as in production, or gunicorn to compare) on 127.0.0.1, and wrk as the load
+generator in another process."""
 
 import os
 import re
@@ -57,6 +58,7 @@ def throwaway_site(database_url=None):
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "false",
+        "SECURE_SSL_REDIRECT": "false",
         "LOG_LEVEL": "WARNING",
     }
     try:
@@ -65,24 +67,25 @@ def throwaway_site(database_url=None):
         shutil.rmtree(work, ignore_errors=True)
 
 
+SERVERS = {
+    "gunicorn": lambda port, workers: [
+        PYTHON, "-m", "gunicorn", "vapp.wsgi", f"--workers={workers}",
+        f"--bind=127.0.0.1:{port}", "--log-level=warning",
+    ],
+    "granian": lambda port, workers: [
+        PYTHON, "-m", "granian", "--interface", "wsgi", "vapp.wsgi:application",
+        f"--workers={workers}", "--host=127.0.0.1", f"--port={port}", "--log-level=warning",
+        "--no-access-log", "--blocking-threads=1",
+    ],
+}  # fmt: skip
+
+
 @contextmanager
-def gunicorn(env, workers=2, probe="/robots.txt", port=None, extra=()):
-    """A gunicorn server of the site on `port` (default: a free one); yields its base URL."""
+def server(env, kind="granian", workers=2, probe="/robots.txt", port=None):
+    """The site served by `kind` (granian, the production server, or gunicorn) on `port`
+    (default: a free one); yields its base URL."""
     port = port or free_port()
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "vapp.wsgi",
-            f"--workers={workers}",
-            f"--bind=127.0.0.1:{port}",
-            "--log-level=warning",
-            *extra,
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    process = subprocess.Popen(SERVERS[kind](port, workers), cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -93,8 +96,8 @@ def gunicorn(env, workers=2, probe="/robots.txt", port=None, extra=()):
                 time.sleep(0.1)
         yield base
     finally:
-        server.terminate()
-        server.wait()
+        process.terminate()
+        process.wait()
 
 
 def wrk(url, connections=16, seconds=None, latency=False):

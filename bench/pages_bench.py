@@ -3,7 +3,7 @@
     ./dev bench pages_bench
 
 1. The programme page served from the page cache, in requests/s, against the same bytes as a
-   static file from the same gunicorn server (WhiteNoise) (target: at least 0.7).
+   static file from the same granian server (WhiteNoise) (target: at least 0.7).
 2. The programme page rendered on every request (PAGE_CACHE_SECONDS=0): the same ratio.
 3. Every public page's p50 and p99 latency, rendered on every request, with the seed data and
    again with the generated archive (manage.py generate_archive: 200 meetings, 20,000 sessions),
@@ -25,9 +25,9 @@ from common import (
     PARALLEL,
     django_script,
     free_port,
-    gunicorn,
     log,
     manage,
+    server,
     throwaway_site,
     wrk,
 )
@@ -109,7 +109,7 @@ def latencies(env):
         django_script({**env, "PAGE_CACHE_SECONDS": "0"}, COUNT_QUERIES % json.dumps(PAGES))
     )
     results = {}
-    with gunicorn({**env, "PAGE_CACHE_SECONDS": "0"}) as base:
+    with server({**env, "PAGE_CACHE_SECONDS": "0"}) as base:
         for name, url in PAGES.items():
             wrk(base + url, connections=4, seconds=1)  # warm up
             _, p50, p99 = wrk(base + url, connections=4, seconds=PAGE_SECONDS, latency=True)
@@ -120,7 +120,7 @@ def latencies(env):
 def programme_against_static(env, port, cache_seconds):
     """(page requests/s, static requests/s) for the programme page, from the same server."""
     server_env = {**env, "PAGE_CACHE_SECONDS": str(cache_seconds)}
-    with gunicorn(server_env, probe="/static/bench/programme.html", port=port) as base:
+    with server(server_env, probe="/static/bench/programme.html", port=port) as base:
         page = urllib.request.urlopen(base + PARALLEL).read()
         static = urllib.request.urlopen(base + "/static/bench/programme.html").read()
         assert page == static, "the static copy is not the page's bytes"
@@ -158,7 +158,7 @@ def main():
         archive, archive_queries = latencies(env)
 
     log("")
-    log(f"Public pages benchmark on {engine} (gunicorn, 2 workers; wrk from another process)")
+    log(f"Public pages benchmark on {engine} (granian, 2 workers; wrk from another process)")
     log(f"  programme page: {len(page_bytes.encode())} bytes")
     log(
         f"  cached  : {cached:7.0f} requests/s, static file {static_a:7.0f} requests/s,"

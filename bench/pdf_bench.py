@@ -6,7 +6,7 @@
    against a fresh Chromium printing the same HTML with --print-to-pdf (target: at most 1/3).
    The render the site does (a child forked from a warm web process) is reported too.
 2. Download of the stored PDF through the site, against the same bytes as a static file from the
-   same gunicorn server (WhiteNoise), with wrk from another process (target: at least 0.8).
+   same granian server (WhiteNoise), with wrk from another process (target: at least 0.8).
 3. Pages per second rendering a programme of about 40 pages.
 
 Everything runs on 127.0.0.1 in a throw-away folder; the project's database is not touched.
@@ -26,9 +26,9 @@ from common import (
     ROOT,
     WRK_SECONDS,
     django_script,
-    gunicorn,
     log,
     manage,
+    server,
     throwaway_site,
     wrk,
 )
@@ -123,7 +123,7 @@ def measure(work, env):
     static_copy = work / "static" / "bench" / "programme.pdf"
     static_copy.parent.mkdir(parents=True)
     shutil.copy(stored, static_copy)
-    with gunicorn(env, probe="/static/bench/programme.pdf") as base:
+    with server(env, probe="/static/bench/programme.pdf") as base:
         site_url = base + PARALLEL + "programme.pdf"
         static_url = base + "/static/bench/programme.pdf"
         site_bytes = urllib.request.urlopen(site_url).read()

@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import override_settings
 
 from meetings.models import Convention, Meeting, Programme, Session, Status
 
@@ -23,6 +24,15 @@ def fresh_pdf_fast_path(settings):
     middleware.forget_all()
     yield
     middleware.forget_all()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def plain_http():
+    """The test client and the live server speak plain HTTP; production redirects it to HTTPS
+    (tests/vapp/test_security.py proves that with the redirect on). Session-wide, so that it
+    holds before the live server builds its middleware, which reads the setting once."""
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""WSGI entry point: `gunicorn vapp.wsgi` or any WSGI server."""
+"""WSGI entry point: `granian --interface wsgi vapp.wsgi:application` (./dev production) or any
+WSGI server."""
 
 import os
 
