@@ -49,7 +49,7 @@ def _own_fields(session, absolute):
                     "title": document.title,
                     "language": document.language,
                     "size_bytes": document.size_bytes,
-                    "url": absolute(document.file.url) if document.file else None,
+                    "url": absolute(document.get_absolute_url()) if document.file else None,
                 }
             )
     return {

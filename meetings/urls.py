@@ -56,5 +56,6 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("news/<slug:slug>/", views.news_detail, name="news_detail"),
     path("documents/", views.document_list, name="document_list"),
+    path("documents/<int:pk>/<str:name>", views.document_file, name="document_file"),
     path("search/", views.search_page, name="search"),
 ]

@@ -2,8 +2,8 @@
 
 import re
 
-from django.http import FileResponse, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
@@ -372,6 +372,25 @@ def news_detail(request, slug):
             "meta": _meta(post.title, f"Posted {date_format(post.posted_on, 'j F Y')}.", "article"),
         },
     )
+
+
+def document_file(request, pk, name):
+    """A document's PDF, inline, under a name the site makes, with headers that stop a browser
+    from reading it as anything but a PDF or framing it. Documents of a draft meeting or
+    programme answer 404 to the public; an outdated name redirects to the current one."""
+    documents = Document.objects.all() if _preview(request) else queries.public_documents()
+    document = get_object_or_404(documents.exclude(file=""), pk=pk)
+    if name != document.download_name:
+        return redirect(document.get_absolute_url(), permanent=True)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("The file of this document is missing.") from None
+    response = FileResponse(handle, content_type="application/pdf", filename=document.download_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
 
 
 def search_page(request):

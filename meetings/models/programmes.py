@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import formats
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
@@ -503,7 +504,18 @@ class Document(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return self.file.url if self.file else reverse("meetings:document_list")
+        """The file, served by the site with safe headers (meetings.views.document_file)."""
+        if not self.file:
+            return reverse("meetings:document_list")
+        return reverse("meetings:document_file", args=[self.pk, self.download_name])
+
+    @property
+    def download_name(self):
+        """A file name that says what the document is, made of safe characters only: the
+        uploader's name is never used, and a title's quotes, slashes, CR/LF or direction marks
+        cannot reach a header ("co-chairs-paper-en.pdf")."""
+        stem = slugify(self.symbol or self.title)[:80].strip("-") or f"document-{self.pk}"
+        return f"{stem}-{self.language}.pdf"
 
     @property
     def is_available(self):
