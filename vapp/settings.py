@@ -62,8 +62,18 @@ def env_database(name, default):
         raise ImproperlyConfigured(f"{name} is not a valid database URL ({exc}).") from None
     if config["ENGINE"].endswith("postgresql") and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://host/vapp.")
-    if config["ENGINE"].endswith("sqlite3") and not config.get("NAME"):
-        raise ImproperlyConfigured(f"{name} must name a file, e.g. sqlite:///db.sqlite3.")
+    if config["ENGINE"].endswith("sqlite3"):
+        if not config.get("NAME"):
+            raise ImproperlyConfigured(f"{name} must name a file, e.g. sqlite:///db.sqlite3.")
+        # Two editors saving at once must never see "database is locked": every transaction
+        # takes the write lock when it begins (a deferred one that reads, then writes, can
+        # deadlock with another and fail at once, whatever the timeout), a writer waits up to
+        # DB_BUSY_TIMEOUT seconds for the other, and readers never wait for a writer (WAL).
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("DB_BUSY_TIMEOUT", 20, minimum=1),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
     return config
 
 
