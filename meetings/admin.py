@@ -1,7 +1,9 @@
 """The back office: everything an ISU editor needs to prepare a programme without leaving it."""
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
@@ -12,8 +14,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
+from reversion.admin import VersionAdmin
 
-from . import pdf, queries, revisions
+from . import history, pdf, queries, revisions
 from .copying import copy_programme
 from .models import (
     Action,
@@ -41,6 +44,60 @@ from .models import (
 )
 from .templatetags.meetings_tags import document_size
 from .views import pdf_preview_response
+
+# History and edit conflicts (meetings/history.py) ----------------------------------------------
+
+# Registered before the admin classes below, which would otherwise register the models
+# themselves with only their inlines to follow.
+history.register_content_models()
+
+
+def _with_loaded_state(fieldsets):
+    """The fieldsets with the conflict check's hidden field in the first one."""
+    names = [name for _, options in fieldsets for name in options["fields"]]
+    if "loaded_state" in names or not fieldsets:
+        return fieldsets
+    (title, options), *rest = fieldsets
+    return [(title, {**options, "fields": [*options["fields"], "loaded_state"]}), *rest]
+
+
+class ContentAdmin(VersionAdmin):
+    """Every content model's admin: each save is kept as a version (History, with Revert;
+    Recover deleted on the list), and a save over someone else's change is refused."""
+
+    form = history.ConflictCheckedForm
+    history_latest_first = True
+
+    def get_fieldsets(self, request, obj=None):
+        return _with_loaded_state(super().get_fieldsets(request, obj))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            history.keep_baseline(self.get_object(request, unquote(object_id)), request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST":
+            history.keep_baseline(self.get_object(request, unquote(object_id)), request.user)
+        return super().delete_view(request, object_id, extra_context)
+
+    def delete_queryset(self, request, queryset):  # the list's "Delete selected"
+        for obj in queryset:
+            history.keep_baseline(obj, request.user)
+        super().delete_queryset(request, queryset)
+
+
+class MarkdownContentAdmin(ContentAdmin, MarkdownxModelAdmin):
+    """A content admin whose text fields are edited with the markdown editor and preview."""
+
+
+class ConflictCheckedInline:
+    """An inline whose rows, too, refuse to save over someone else's change."""
+
+    form = history.ConflictCheckedForm
+
+    def get_fieldsets(self, request, obj=None):
+        return _with_loaded_state(super().get_fieldsets(request, obj))
 
 
 def year_filter(field_path):
@@ -70,27 +127,27 @@ URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Convention)
-class ConventionAdmin(admin.ModelAdmin):
+class ConventionAdmin(ContentAdmin):
     formfield_overrides = URL_AS_HTTPS
     list_display = ["short_name", "full_name", "isu_email"]
     search_fields = ["short_name", "full_name"]
 
 
 @admin.register(State)
-class StateAdmin(admin.ModelAdmin):
+class StateAdmin(ContentAdmin):
     list_display = ["name", "iso_code"]
     search_fields = ["name", "iso_code"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ContentAdmin):
     formfield_overrides = URL_AS_HTTPS
     list_display = ["name", "acronym"]
     search_fields = ["name", "acronym"]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ContentAdmin):
     list_display = ["name", "honorific", "function", "organisation", "state"]
     list_filter = ["state", "organisation"]
     list_select_related = ["organisation", "state"]
@@ -98,13 +155,13 @@ class PersonAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organisation", "state"]
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(ConflictCheckedInline, admin.TabularInline):
     model = Room
     extra = 1
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(ContentAdmin):
     list_display = ["name", "address", "city"]
     list_filter = ["city"]
     search_fields = ["name", "address", "city"]
@@ -112,7 +169,7 @@ class VenueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(ContentAdmin):
     list_display = ["name", "floor", "venue"]
     list_filter = ["venue"]
     list_select_related = ["venue"]
@@ -123,7 +180,7 @@ class RoomAdmin(admin.ModelAdmin):
 # Action plans ------------------------------------------------------------------------------
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(ConflictCheckedInline, admin.TabularInline):
     model = Action
     extra = 1
     fields = ["number", "title", "text", "source"]
@@ -131,7 +188,7 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(MarkdownxModelAdmin):
+class ActionPlanAdmin(MarkdownContentAdmin):
     list_display = ["name", "short_name", "convention", "start_year", "end_year"]
     list_filter = ["convention"]
     search_fields = ["name", "short_name"]
@@ -140,7 +197,7 @@ class ActionPlanAdmin(MarkdownxModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(ContentAdmin):
     list_display = ["__str__", "plan", "number"]
     list_filter = ["plan__convention", "plan"]
     list_select_related = ["plan"]
@@ -152,7 +209,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(MarkdownxModelAdmin):
+class MeetingAdmin(MarkdownContentAdmin):
     list_display = ["title", "convention", "kind", "start_date", "end_date", "status"]
     list_filter = ["convention", "kind", year_filter("start_date"), "status"]
     list_select_related = ["convention"]
@@ -162,7 +219,7 @@ class MeetingAdmin(MarkdownxModelAdmin):
     date_hierarchy = "start_date"
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(ConflictCheckedInline, admin.TabularInline):
     model = Session
     extra = 1
     fields = ["position", "date", "start_time", "end_time", "title", "slug", "kind", "room"]
@@ -214,7 +271,7 @@ class CopyProgrammeForm(forms.Form):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(MarkdownxModelAdmin):
+class ProgrammeAdmin(MarkdownContentAdmin):
     list_display = ["title", "meeting", "convention", "status", "session_count"]
     list_filter = [
         ("meeting__convention", admin.RelatedOnlyFieldListFilter),
@@ -286,7 +343,12 @@ class ProgrammeAdmin(MarkdownxModelAdmin):
         programme = get_object_or_404(Programme.objects.select_related("meeting"), pk=pk)
         form = PublishRevisionForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            revision = revisions.publish(programme, form.cleaned_data["note"], request.user)
+            history.keep_baseline(programme, request.user)
+            with reversion.create_revision():
+                revision = revisions.publish(programme, form.cleaned_data["note"], request.user)
+                reversion.add_to_revision(programme)
+                reversion.set_user(request.user)
+                reversion.set_comment(f"Published revision {revision.number}: {revision.note}")
             self.message_user(
                 request,
                 format_html(
@@ -334,9 +396,13 @@ class ProgrammeAdmin(MarkdownxModelAdmin):
         form = CopyProgrammeForm(request.POST or None, initial={"slug": programme.slug})
         if request.method == "POST" and form.is_valid():
             try:
-                copy = copy_programme(
-                    programme, form.cleaned_data["meeting"], form.cleaned_data["slug"]
-                )
+                with reversion.create_revision():
+                    copy = copy_programme(
+                        programme, form.cleaned_data["meeting"], form.cleaned_data["slug"]
+                    )
+                    reversion.add_to_revision(copy)
+                    reversion.set_user(request.user)
+                    reversion.set_comment(f"Copied from “{programme}” ({programme.meeting})")
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -356,7 +422,7 @@ class ProgrammeAdmin(MarkdownxModelAdmin):
         return self._form_page(request, "copy.html", programme, form, _("Copy this programme"))
 
 
-class PresentationInline(admin.StackedInline):
+class PresentationInline(ConflictCheckedInline, admin.StackedInline):
     model = Presentation
     extra = 0
     fields = [
@@ -378,14 +444,14 @@ class PresentationInline(admin.StackedInline):
     ]
 
 
-class DiscussionQuestionInline(admin.TabularInline):
+class DiscussionQuestionInline(ConflictCheckedInline, admin.TabularInline):
     model = DiscussionQuestion
     extra = 1
     fields = ["position", "audience", "text"]
 
 
 @admin.register(Session)
-class SessionAdmin(MarkdownxModelAdmin):
+class SessionAdmin(MarkdownContentAdmin):
     list_display = ["title", "programme", "date", "start_time", "kind"]
     list_filter = [
         ("programme__meeting__convention", admin.RelatedOnlyFieldListFilter),
@@ -407,7 +473,7 @@ class SessionAdmin(MarkdownxModelAdmin):
 
 
 @admin.register(Presentation)
-class PresentationAdmin(admin.ModelAdmin):
+class PresentationAdmin(ContentAdmin):
     list_display = ["__str__", "session", "kind"]
     list_filter = ["kind", "session__programme__meeting"]
     list_select_related = ["session"]
@@ -423,7 +489,7 @@ class PresentationAdmin(admin.ModelAdmin):
 
 
 @admin.register(DiscussionQuestion)
-class DiscussionQuestionAdmin(admin.ModelAdmin):
+class DiscussionQuestionAdmin(ContentAdmin):
     list_display = ["__str__", "audience", "session"]
     list_filter = ["audience", "session__programme__meeting"]
     list_select_related = ["session"]
@@ -432,7 +498,7 @@ class DiscussionQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ContentAdmin):
     list_display = ["title", "kind", "language", "size", "symbol", "meeting", "available"]
     list_filter = ["kind", "language", "meeting__convention", "meeting"]
     list_select_related = ["meeting"]
@@ -453,7 +519,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mandate)
-class MandateAdmin(admin.ModelAdmin):
+class MandateAdmin(ContentAdmin):
     list_display = ["state", "role", "detail", "convention", "start_year", "end_year", "person"]
     list_filter = ["convention", "role", "start_year"]
     list_select_related = ["state", "convention", "person"]
@@ -461,14 +527,14 @@ class MandateAdmin(admin.ModelAdmin):
     autocomplete_fields = ["state", "person"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ConflictCheckedInline, admin.TabularInline):
     model = Milestone
     extra = 1
     fields = ["year", "quarter", "position", "text"]
 
 
 @admin.register(WorkPlan)
-class WorkPlanAdmin(MarkdownxModelAdmin):
+class WorkPlanAdmin(MarkdownContentAdmin):
     list_display = ["title", "convention", "start_year", "end_year", "status"]
     list_filter = ["convention", "start_year", "status"]
     list_select_related = ["convention"]
@@ -479,7 +545,7 @@ class WorkPlanAdmin(MarkdownxModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ContentAdmin):
     list_display = ["__str__", "work_plan", "year", "quarter"]
     list_filter = ["work_plan", "year", "quarter"]
     list_select_related = ["work_plan__convention"]
@@ -488,7 +554,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(MarkdownxModelAdmin):
+class ActivityAdmin(MarkdownContentAdmin):
     list_display = ["__str__", "convention", "year", "month"]
     list_filter = ["convention", "year"]
     list_select_related = ["convention"]
@@ -497,7 +563,7 @@ class ActivityAdmin(MarkdownxModelAdmin):
 
 
 @admin.register(Obligation)
-class ObligationAdmin(admin.ModelAdmin):
+class ObligationAdmin(ContentAdmin):
     list_display = ["state", "convention", "article", "as_of_year", "as_of_month"]
     list_filter = ["convention", "article", "as_of_year"]
     list_select_related = ["state", "convention"]
@@ -509,14 +575,14 @@ class ObligationAdmin(admin.ModelAdmin):
 
 
 @admin.register(NewsCategory)
-class NewsCategoryAdmin(admin.ModelAdmin):
+class NewsCategoryAdmin(ContentAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(NewsPost)
-class NewsPostAdmin(MarkdownxModelAdmin):
+class NewsPostAdmin(MarkdownContentAdmin):
     list_display = ["title", "posted_on", "status"]
     list_filter = ["status", year_filter("posted_on"), "categories"]
     search_fields = ["title", "body"]
