@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
-from offline import refuse_other_hosts
+from offline import record_csp_violations, refuse_other_hosts
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the tests
 # themselves (loading fixtures) are still synchronous and safe here.
@@ -62,13 +62,15 @@ def site(live_server):
 @pytest.fixture
 def new_page(browser, live_server):
     """Open pages that may fetch only from the site itself: a request to any other host (a CDN
-    font, a script) is refused and fails the test."""
-    contexts, refused = [], []
+    font, a script) is refused and fails the test, and so does anything the site's Content
+    Security Policy refuses (an inline script or style)."""
+    contexts, refused, violations = [], [], []
 
     def make(**options):
         context = browser.new_context(**options)
         context.set_default_timeout(15_000)
         refused.append(refuse_other_hosts(context, live_server.url))
+        violations.append(record_csp_violations(context))
         contexts.append(context)
         return context.new_page()
 
@@ -77,6 +79,8 @@ def new_page(browser, live_server):
         context.close()
     foreign = [url for urls in refused for url in urls]
     assert foreign == [], f"pages fetched from other hosts: {foreign}"
+    refusals = [text for texts in violations for text in texts]
+    assert refusals == [], f"the Content Security Policy refused: {refusals}"
 
 
 @pytest.fixture

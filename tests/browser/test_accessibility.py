@@ -94,7 +94,8 @@ def test_text_zoomed_to_200_percent_still_fits(site, new_page):
     """200% zoom on a 1280 px screen lays out as a 640 px one with text twice the size."""
     page = new_page(viewport={"width": 640, "height": 450}, device_scale_factor=2)
     page.goto(site + PROGRAMME)
-    page.add_style_tag(content="html { font-size: 200% !important; }")
+    # Through the CSS object model: the site's policy rightly refuses an added <style>.
+    page.evaluate("document.documentElement.style.setProperty('font-size', '200%', 'important')")
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"
     )

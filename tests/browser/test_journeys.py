@@ -1,7 +1,7 @@
 """A delegate's way through the site, by mouse and by keyboard alone, in a real Chromium."""
 
 import pytest
-from offline import refuse_other_hosts
+from offline import record_csp_violations, refuse_other_hosts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -114,8 +114,9 @@ def test_the_site_works_with_javascript_off(site, new_page):
 
 
 def test_a_page_that_fetches_from_another_host_is_caught(site, browser, live_server):
-    """The guard of every browser test can fail: a CDN stylesheet is refused and recorded."""
-    context = browser.new_context()
+    """The guard of every browser test can fail: a CDN stylesheet is refused and recorded.
+    (The site's own policy refuses it first; it is set aside here to test the guard alone.)"""
+    context = browser.new_context(bypass_csp=True)
     refused = refuse_other_hosts(context, live_server.url)
     page = context.new_page()
     page.goto(site + "/")
@@ -126,3 +127,23 @@ def test_a_page_that_fetches_from_another_host_is_caught(site, browser, live_ser
     page.wait_for_timeout(300)
     context.close()
     assert refused == ["https://cdn.example.org/x.css"]
+
+
+def test_an_inline_script_or_style_is_refused_and_caught(site, browser):
+    """The site's Content Security Policy refuses inline code, and every browser test's guard
+    sees the refusal."""
+    context = browser.new_context()
+    violations = record_csp_violations(context)
+    page = context.new_page()
+    page.goto(site + "/")
+    page.evaluate(
+        "const s = document.createElement('script'); s.textContent = 'document.title = \"ran\"';"
+        " document.head.appendChild(s);"
+        " document.body.insertAdjacentHTML('beforeend', '<p style=\"color: red\">x</p>')"
+    )
+    page.wait_for_timeout(300)
+    title = page.title()
+    context.close()
+    assert title != "ran"
+    assert any("inline script" in text for text in violations), violations
+    assert any("inline style" in text for text in violations), violations

@@ -1,7 +1,10 @@
 """Production settings speak HTTPS only: plain HTTP is redirected, HSTS is sent, cookies are
-secure; `check --deploy` finds nothing (also run by .ci/run)."""
+secure; `check --deploy` finds nothing (also run by .ci/run); every page carries a Content
+Security Policy that refuses inline script and style."""
 
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -38,3 +41,38 @@ def test_the_deployment_checklist_finds_nothing(settings, monkeypatch):
     out = io.StringIO()
     call_command("check", deploy=True, fail_level="WARNING", stdout=out)
     assert "no issues" in out.getvalue()
+
+
+CSP_PAGES = ["/", "/meetings/", "/search/?q=plan", "/admin/login/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", CSP_PAGES)
+def test_pages_forbid_inline_script_and_style_and_foreign_sources(url):
+    policy = Client().get(url, secure=True)["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["default-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe" not in policy
+
+
+@pytest.mark.django_db
+def test_a_page_served_from_the_page_cache_keeps_its_policy():
+    first = Client().get("/meetings/", secure=True)
+    second = Client().get("/meetings/", secure=True)
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_no_template_holds_inline_script_style_or_event_handler():
+    """What the policy would refuse must not be written in the first place."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    offending = []
+    for path in templates.rglob("*.html"):
+        text = path.read_text()
+        for pattern in (r"<script(?![^>]*\bsrc=)[^>]*>", r"\sstyle=", r"\son[a-z]+="):
+            offending += [f"{path.name}: {m.group(0)}" for m in re.finditer(pattern, text)]
+    assert offending == []
