@@ -1,0 +1,122 @@
+"""The one markdown renderer (meetings/markdown.py) makes every hostile input harmless, on every
+surface that shows an editor's text: the public page, the programme PDF, the Atom feed and the
+admin's preview."""
+
+import io
+import re
+from xml.etree import ElementTree
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from meetings import pdf
+from meetings.markdown import MAX_NESTING, render_markdown
+from meetings.models import NewsPost, Session, Status
+
+PAYLOADS = {
+    "script": "<script>alert(1)</script> after",
+    "img onerror": "<img src=x onerror=alert(1)> after",
+    "javascript link": "[a](javascript:alert(1)) after",
+    "javascript link with CR": "[a](jav&#x0D;ascript:alert(1)) after",
+    "quote in alt": '![" onerror=alert(1)](x) after',
+    "data link": '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">a</a> after',
+    "svg onload": '<svg onload="alert(1)"><circle r="4"/></svg> after',
+    "iframe": '<iframe src="https://evil.example/"></iframe> after',
+    "form": '<form action="https://evil.example/"><input name="pw"></form> after',
+    "style, data and on attributes": '<p style="position:fixed" data-x="1" onclick="x">a</p> after',
+    "foreign image": "![tracker](https://evil.example/pixel.png) after",
+    "nested quotes": ">" * 1000 + " deep after",
+    "open brackets": "[" * 20000 + " after",
+}
+ALLOWED_SCHEMES = ("http:", "https:", "mailto:", "tel:")
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def assert_harmless(html):
+    """Nothing in `html` can run code, load from elsewhere, restyle the page or post a form."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(True):
+        assert tag.name not in {"script", "iframe", "form", "svg", "object", "embed", "style"}
+        for name, value in tag.attrs.items():
+            assert not name.startswith("on"), tag
+            assert name != "style" and not name.startswith("data-"), tag
+            if name == "href":  # browsers drop tabs and line breaks before reading a scheme
+                scheme = re.match(r"([a-z][a-z0-9+.-]*):", re.sub(r"[\x00-\x20]", "", value), re.I)
+                assert scheme is None or scheme.group(0).lower() in ALLOWED_SCHEMES, tag
+            if name == "src":
+                assert tag.name == "img" and value.startswith("/media/"), tag
+    depth = max((len(list(t.parents)) for t in soup.find_all(True)), default=0)
+    assert depth <= MAX_NESTING + 3
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_the_renderer_makes_each_payload_harmless_and_keeps_the_text(payload):
+    html = render_markdown(payload)
+    assert_harmless(html)
+    assert "after" in BeautifulSoup(html, "html.parser").get_text()
+
+
+def test_an_image_of_the_sites_own_media_is_kept():
+    html = render_markdown("![Survivors' meeting](/media/markdownx/abc.png)")
+    assert '<img src="/media/markdownx/abc.png" alt="Survivors\' meeting">' in html
+    assert "src" not in render_markdown("![x](/media/../admin/x.png)")
+
+
+@pytest.fixture
+def session(seeds):
+    """A discussion session: the PDF prints its purpose among the discussion topics too."""
+    return Session.objects.filter(programme__status=Status.PUBLISHED).exclude(questions=None)[0]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_the_public_session_page_shows_each_payload_harmlessly(client, session, payload):
+    Session.objects.filter(pk=session.pk).update(purpose=payload)
+    response = client.get(session.get_absolute_url())
+    assert response.status_code == 200
+    article = BeautifulSoup(response.content, "html.parser").select_one("article.session")
+    assert_harmless(str(article))
+    assert "after" in article.get_text()
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_the_pdfs_html_holds_each_payload_harmlessly(session, payload):
+    Session.objects.filter(pk=session.pk).update(purpose=payload)
+    html = pdf.programme_html(session.programme)
+    body = BeautifulSoup(html, "html.parser").select_one("body")
+    assert_harmless(str(body))
+    assert "after" in body.get_text()
+
+
+def test_a_pdf_of_every_payload_renders_with_only_safe_links(session):
+    Session.objects.filter(pk=session.pk).update(purpose="\n\n".join(PAYLOADS.values()))
+    rendered = pdf.render_pdf(pdf.printable(pdf.programme_html(session.programme)))
+    reader = PdfReader(io.BytesIO(rendered.data))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "deep after" in text
+    targets = [
+        annotation.get_object().get("/A", {}).get("/URI")
+        for page in reader.pages
+        for annotation in page.get("/Annots") or []
+    ]
+    assert [t for t in targets if t and not str(t).startswith(ALLOWED_SCHEMES)] == []
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_the_news_feed_carries_each_payload_harmlessly(client, seeds, payload):
+    post = NewsPost.objects.published().first()
+    NewsPost.objects.filter(pk=post.pk).update(body=payload)
+    # Read the feed's own XML, not through a feed parser, which would clean the HTML itself.
+    feed = ElementTree.fromstring(client.get("/news/feed.atom").content)
+    [entry] = [e for e in feed.iter(ATOM + "entry") if e.findtext(ATOM + "title") == post.title]
+    html = entry.findtext(ATOM + "summary") or entry.findtext(ATOM + "content")
+    assert_harmless(html)
+    assert "after" in html
+
+
+@pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
+def test_the_admin_preview_shows_each_payload_harmlessly(editor_client, payload):
+    response = editor_client.post("/markdownx/markdownify/", {"content": payload})
+    assert response.status_code == 200
+    assert_harmless(response.content.decode())
+    assert "after" in response.content.decode()
