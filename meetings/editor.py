@@ -64,7 +64,17 @@ class EditorImageForm(forms.Form):
                 f"the limit is {number_format(limit)} bytes."
             )
         try:
-            with Image.open(upload) as probe:
+            probe = Image.open(upload)
+        except Image.DecompressionBombError:
+            raise _too_many_pixels() from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+            # Unrecognised, whichever plugin gave up first (which depends on the plugins
+            # loaded in this process): not an image, as opposed to a damaged one below.
+            raise forms.ValidationError(
+                "This file is not an image we can use: upload a PNG, JPEG, GIF or WebP image."
+            ) from None
+        try:
+            with probe:
                 kind, (width, height) = probe.format, probe.size
                 if kind not in FORMATS:
                     raise forms.ValidationError(
@@ -83,10 +93,7 @@ class EditorImageForm(forms.Form):
         except forms.ValidationError:
             raise
         except Image.DecompressionBombError:
-            raise forms.ValidationError(
-                "The image has too many pixels; the limit is "
-                f"{number_format(settings.EDITOR_IMAGE_MAX_PIXELS)} pixels."
-            ) from None
+            raise _too_many_pixels() from None
         except UnidentifiedImageError:
             raise forms.ValidationError(
                 "This file is not an image we can use: upload a PNG, JPEG, GIF or WebP image."
@@ -95,6 +102,13 @@ class EditorImageForm(forms.Form):
             raise forms.ValidationError(
                 "This image is damaged or incomplete and cannot be used."
             ) from None
+
+
+def _too_many_pixels():
+    return forms.ValidationError(
+        "The image has too many pixels; the limit is "
+        f"{number_format(settings.EDITOR_IMAGE_MAX_PIXELS)} pixels."
+    )
 
 
 def _reencoded(image, kind):
