@@ -3,13 +3,22 @@
 import datetime
 
 import pytest
+from admin_forms import form_data
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from meetings.db_triggers import BOOKKEEPING
-from meetings.models import DiscussionQuestion, Document, Meeting, Presentation, Programme, Status
+from meetings.models import (
+    DiscussionQuestion,
+    Document,
+    Meeting,
+    Presentation,
+    Programme,
+    Session,
+    Status,
+)
 
 # Revisions are made by "Publish a revision" and shown inline on their programme's page.
 NOT_EDITED_ON_THEIR_OWN = {*BOOKKEEPING, "ProgrammeRevision"}
@@ -278,3 +287,32 @@ def test_oversized_upload_is_refused(editor_client, media, settings):
     response = upload(editor_client, "big.pdf", b"%PDF-1.7\n" + b"x" * 200)
     assert "the limit is 100" in response.content.decode()
     assert not Document.objects.exists()
+
+
+BAD_SESSION_VALUES = {
+    "a day that does not exist": ({"date": "2012-02-30"}, "date", "Enter a valid date."),
+    "a time past midnight": ({"start_time": "25:99"}, "start_time", "Enter a valid time."),
+    "an over-long title": ({"title": "x" * 5000}, "title", "at most 300 characters"),
+    "a day outside the meeting": ({"date": "2031-01-01"}, "date", "is outside the dates of"),
+}
+
+
+@pytest.mark.parametrize(
+    "values, field, message", BAD_SESSION_VALUES.values(), ids=BAD_SESSION_VALUES.keys()
+)
+def test_bad_values_in_the_admin_are_form_errors_and_save_nothing(
+    seeds, editor_client, values, field, message
+):
+    session = Session.objects.exclude(questions=None).first()
+    url = admin_url(Session, "change", session.pk)
+    data = form_data(editor_client.get(url))
+    data.update({name: [value] for name, value in values.items()})
+    data["purpose"] = ["A new purpose, which must not be saved either"]
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert message in str(errors[field])
+    session.refresh_from_db()
+    assert session.purpose != "A new purpose, which must not be saved either"
