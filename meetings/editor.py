@@ -15,13 +15,14 @@ These replace them, at the same addresses (the editor's JavaScript posts there):
 """
 
 import io
+import re
 import uuid
 
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.utils.formats import number_format
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -148,4 +149,25 @@ def upload_image(request):
         return JsonResponse(form.errors, status=400)
     data, extension = form.cleaned_data["image"]
     name = default_storage.save(f"{FOLDER}/{uuid.uuid4().hex}.{extension}", ContentFile(data))
-    return JsonResponse({"image_code": f"![]({default_storage.url(name)})"})
+    # Always the site's own address, whatever storage holds it: pages and the PDF show images
+    # from the site's media only (meetings/markdown.py), and object storage URLs expire.
+    return JsonResponse({"image_code": f"![]({settings.MEDIA_URL}{name})"})
+
+
+IMAGE_NAME = re.compile(r"[0-9a-f]{32}\.(png|jpg)")
+
+
+def image(request, name):
+    """An editor's image, from whichever storage holds the media (local disk or object
+    storage), for the public pages. Names are the server's own random ones, never reused."""
+    if not IMAGE_NAME.fullmatch(name):
+        raise Http404("No such image.")
+    try:
+        handle = default_storage.open(f"{FOLDER}/{name}", "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("No such image.") from None
+    kind = "image/png" if name.endswith(".png") else "image/jpeg"
+    response = FileResponse(handle, content_type=kind)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -16,6 +16,7 @@ import hashlib
 import mimetypes
 import multiprocessing
 import os
+import posixpath
 import resource
 import time
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage, storages
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -109,7 +111,8 @@ def file_name(programme):
 
 
 def _allowed_file(url):
-    """The file a URL of BASE_URL's origin names under static or media, or None."""
+    """What a URL of BASE_URL's origin names among the static or media files: a local Path, a
+    media storage name (media on object storage), or None."""
     parts = urlsplit(url)
     if f"{parts.scheme}://{parts.netloc}/" != BASE_URL:
         return None
@@ -122,7 +125,11 @@ def _allowed_file(url):
             path[len(static_url) :],
         )
     elif path.startswith(media_url):
-        roots, relative = [settings.MEDIA_ROOT], path[len(media_url) :]
+        relative = path[len(media_url) :]
+        root = local_root(default_storage)
+        if root is None:
+            return storage_name(relative)
+        roots = [root]
     else:
         return None
     for root in roots:
@@ -133,23 +140,53 @@ def _allowed_file(url):
     return None
 
 
+def local_root(storage):
+    """The folder of a storage on this machine's disk, or None (object storage)."""
+    try:
+        return storage.path("")
+    except NotImplementedError:
+        return None
+
+
+def storage_name(relative):
+    """`relative` as a name inside media storage, or None if it would step outside it."""
+    name = posixpath.normpath(relative)
+    if name.startswith(("/", "..")) or name == "." or "\x00" in name:
+        return None
+    return name
+
+
+def _read_allowed(url):
+    """(file name, bytes) of an allowed static or media file, or a ValueError."""
+    found = _allowed_file(url)
+    if found is None:
+        raise ValueError(f"Refused to fetch {url[:200]!r}: not a static or media file")
+    if isinstance(found, Path):
+        size, name = found.stat().st_size, found.name
+    elif default_storage.exists(found):
+        size, name = default_storage.size(found), found
+    else:
+        raise ValueError(f"Refused to fetch {url[:200]!r}: no such media file")
+    if size > settings.PDF_FETCH_MAX_BYTES:
+        raise ValueError(f"Refused to fetch {url[:200]!r}: larger than the limit")
+    if isinstance(found, Path):
+        return name, found.read_bytes()
+    with default_storage.open(found, "rb") as handle:
+        return name, handle.read(settings.PDF_FETCH_MAX_BYTES + 1)
+
+
 def _fetcher_class():
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class SafeURLFetcher(URLFetcher):
-        """Serves the project's own static and media files; refuses everything else (other
-        hosts, loopback and private addresses, file:// URLs, absolute paths, devices)."""
+        """Serves the project's own static and media files (media from whichever storage holds
+        them); refuses everything else (other hosts, loopback and private addresses, file://
+        URLs, absolute paths, devices)."""
 
         def fetch(self, url, headers=None):
-            path = _allowed_file(url)
-            if path is None:
-                raise ValueError(f"Refused to fetch {url[:200]!r}: not a static or media file")
-            if path.stat().st_size > settings.PDF_FETCH_MAX_BYTES:
-                raise ValueError(f"Refused to fetch {url[:200]!r}: larger than the limit")
-            content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(
-                url, body=path.read_bytes(), headers={"Content-Type": content_type}
-            )
+            name, body = _read_allowed(url)
+            content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
 
     return SafeURLFetcher
 
@@ -158,7 +195,10 @@ def _fetcher_class():
 
 
 def _render_in_child(html, out_path, memory_bytes, cpu_seconds, conn):
-    """Runs in the forked child: no database, no network, bounded memory and CPU."""
+    """Runs in the forked child: no database, bounded memory and CPU, nothing fetched but
+    static and media files (media through its storage, which may be object storage)."""
+    # A media storage of its own: never a connection to object storage shared with the parent.
+    default_storage._wrapped = storages.create_storage(settings.STORAGES["default"])
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))

@@ -243,7 +243,7 @@ def stored_pdf_response(request, stored, remember=False):
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
     patch_cache_control(response, public=True, max_age=300)
-    if remember and hasattr(stored.file, "path"):  # local storage: the fast path can serve it
+    if remember and pdf.local_root(stored.file.storage):  # on this disk: the fast path serves it
         middleware.remember(
             request.path_info,
             stored.checked_version,

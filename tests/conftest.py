@@ -26,12 +26,25 @@ def fresh_pdf_fast_path(settings):
     middleware.forget_all()
 
 
+TEST_STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Plain names: the tests do not run collectstatic (tests/vapp/test_static_files.py does).
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+
 @pytest.fixture(autouse=True, scope="session")
 def plain_http():
     """The test client and the live server speak plain HTTP; production redirects it to HTTPS
     (tests/vapp/test_security.py proves that with the redirect on). Session-wide, so that it
     holds before the live server builds its middleware, which reads the setting once."""
     with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def plain_static_names():
+    with override_settings(STORAGES=TEST_STORAGES):
         yield
 
 

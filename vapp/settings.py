@@ -93,6 +93,28 @@ def env_cache(name):
     return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
 
 
+def env_media_storage(bucket_name):
+    """Uploads and rendered PDFs: on this machine's disk (MEDIA_ROOT) by default; in a bucket of
+    S3-compatible object storage when `bucket_name` is set, shared by every app machine
+    (django-storages; credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY). The bucket
+    stays private: the site serves documents, PDFs and images itself, so drafts stay hidden."""
+    bucket = os.environ.get(bucket_name, "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {"bucket_name": bucket, "default_acl": None, "file_overwrite": False}
+    endpoint = os.environ.get("MEDIA_S3_ENDPOINT_URL", "").strip()
+    if endpoint:
+        if not endpoint.startswith(("https://", "http://")):
+            raise ImproperlyConfigured(
+                f"MEDIA_S3_ENDPOINT_URL must be an http(s):// address; got {endpoint!r}."
+            )
+        options["endpoint_url"] = endpoint
+    region = os.environ.get("MEDIA_S3_REGION", "").strip()
+    if region:
+        options["region_name"] = region
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 def env_time_zone(name, default):
     value = os.environ.get(name, "").strip() or default
     try:
@@ -207,6 +229,12 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+STORAGES = {
+    "default": env_media_storage("MEDIA_S3_BUCKET"),
+    # collectstatic writes hashed names (cached for a year by browsers and CDNs) with gzip and
+    # brotli copies, which WhiteNoise serves; under DEBUG the plain names are used.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # Documents are programme PDFs and statements: a few MB each at most.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)

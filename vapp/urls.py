@@ -16,6 +16,12 @@ urlpatterns = [
     # our own views, for staff who edit content only (meetings/editor.py).
     path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),
     path("markdownx/upload/", editor.upload_image, name="markdownx_upload"),
+    # Their images, read from the media storage (local disk or object storage).
+    path(
+        f"{settings.MEDIA_URL.strip('/')}/{editor.FOLDER}/<str:name>",
+        editor.image,
+        name="editor_image",
+    ),
     path(
         "sitemap.xml",
         sitemaps.index,

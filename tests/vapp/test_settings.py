@@ -10,6 +10,7 @@ SETTINGS = Path(__file__).resolve().parents[2] / "vapp" / "settings.py"
 VARIABLES = [
     "DEBUG", "SECRET_KEY", "DATABASE_URL", "TIME_ZONE", "ALLOWED_HOSTS", "LOG_LEVEL",
     "DOCUMENT_MAX_BYTES", "DB_CONN_MAX_AGE", "SECURE_COOKIES", "CACHE_URL",
+    "MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL", "MEDIA_S3_REGION",
 ]  # fmt: skip
 
 
@@ -116,3 +117,31 @@ def test_a_redis_cache_url_shares_the_cache_through_redis(load):
 def test_an_unknown_cache_url_names_the_variable(load, value):
     with pytest.raises(ImproperlyConfigured, match=r"^CACHE_URL must be a redis:// URL"):
         load(SECRET_KEY="k", CACHE_URL=value)
+
+
+def test_media_stay_on_this_disk_unless_a_bucket_is_named(load):
+    storages = load(SECRET_KEY="k")["STORAGES"]
+    assert storages["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert storages["staticfiles"]["BACKEND"].endswith("CompressedManifestStaticFilesStorage")
+
+
+def test_a_bucket_moves_media_to_private_object_storage(load):
+    storage = load(
+        SECRET_KEY="k",
+        MEDIA_S3_BUCKET="va-media",
+        MEDIA_S3_ENDPOINT_URL="https://s3.example.org",
+        MEDIA_S3_REGION="eu-central-2",
+    )["STORAGES"]["default"]
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"] == {
+        "bucket_name": "va-media",
+        "endpoint_url": "https://s3.example.org",
+        "region_name": "eu-central-2",
+        "default_acl": None,
+        "file_overwrite": False,
+    }
+
+
+def test_a_malformed_storage_endpoint_names_the_variable(load):
+    with pytest.raises(ImproperlyConfigured, match=r"^MEDIA_S3_ENDPOINT_URL must be"):
+        load(SECRET_KEY="k", MEDIA_S3_BUCKET="b", MEDIA_S3_ENDPOINT_URL="s3.example.org")
