@@ -14,7 +14,7 @@ import datetime
 import random
 from dataclasses import dataclass, fields
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import (
     Action,
@@ -279,4 +279,13 @@ def generate(
                 )  # fmt: skip
                 if progress:
                     progress(1)
+    refresh_statistics()
     return counts
+
+
+def refresh_statistics():
+    """After a bulk load, let the database's query planner see the new sizes at once rather than
+    at autovacuum's next pass: with the old ones it picks nested loops that read every session
+    of every programme (an action's page took 150 ms on the archive instead of 80)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")

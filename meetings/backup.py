@@ -37,6 +37,7 @@ from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, transaction
 
+from .archive import refresh_statistics
 from .db_triggers import BOOKKEEPING
 
 FORMAT = 1
@@ -324,6 +325,7 @@ def restore(path, progress=None, total=None):
     except BaseException:
         _remove(written)
         raise
+    refresh_statistics()
     return summary
 
 

@@ -264,7 +264,15 @@ def action_page(plan_slug, number, page=None):
     sessions = (
         public_sessions()
         .filter(actions=action)
-        .select_related("programme__meeting__convention", "room__venue")
+        .select_related("programme__meeting__convention")
+        # Sorted in full before the page is cut: leave out the long texts the list never shows.
+        .defer(
+            "purpose",
+            "questions_intro",
+            "programme__background",
+            "programme__focus",
+            "programme__meeting__summary",
+        )
         .order_by(
             Coalesce("date", "programme__meeting__start_date").desc(),
             F("start_time").desc(nulls_last=True),
