@@ -76,14 +76,13 @@ class ContentAdmin(VersionAdmin):
             history.keep_baseline(self.get_object(request, unquote(object_id)), request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def delete_view(self, request, object_id, extra_context=None):
-        if request.method == "POST":
-            history.keep_baseline(self.get_object(request, unquote(object_id)), request.user)
-        return super().delete_view(request, object_id, extra_context)
+    def delete_model(self, request, obj):
+        history.keep_state(obj, request.user, history.DELETION_COMMENT)
+        super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):  # the list's "Delete selected"
         for obj in queryset:
-            history.keep_baseline(obj, request.user)
+            history.keep_state(obj, request.user, history.DELETION_COMMENT)
         super().delete_queryset(request, queryset)
 
 

@@ -57,26 +57,35 @@ def apps_models():
 
 
 BASELINE_COMMENT = "As it stood before its first edit in the admin"
+DELETION_COMMENT = "As it stood when it was deleted"
 
 
 def keep_baseline(obj, user=None):
     """Record `obj` as it stands (with what it follows) if no version of it exists yet: content
-    loaded from fixtures, an import or the archive generator has none, and the first edit or
-    deletion in the admin must not be the first thing history knows of it."""
+    loaded from fixtures, an import or the archive generator has none, and the first edit in
+    the admin must not be the first thing history knows of it."""
     if obj is None or obj.pk is None or Version.objects.get_for_object(obj).exists():
+        return
+    keep_state(obj, user, BASELINE_COMMENT)
+
+
+def keep_state(obj, user, comment):
+    """Record `obj` as it stands now, with what it follows, in a revision of its own: before a
+    deletion, so that recovering it brings back what it held at that moment."""
+    if obj is None or obj.pk is None:
         return
     # In a revision of its own even when called inside another one: a nested revision would
     # merge into the outer one, which drops the versions of objects deleted before it ends.
     # (reversion keeps its revision stack in a context variable; database connections are per
     # thread, so this still runs in the caller's transaction.)
-    contextvars.Context().run(_save_baseline, obj, user)
+    contextvars.Context().run(_save_revision, obj, user, comment)
 
 
-def _save_baseline(obj, user):
+def _save_revision(obj, user, comment):
     with reversion.create_revision():
         reversion.add_to_revision(obj)
         reversion.set_user(user)
-        reversion.set_comment(BASELINE_COMMENT)
+        reversion.set_comment(comment)
 
 
 # Edit conflicts -------------------------------------------------------------------------------
@@ -158,7 +167,7 @@ class ConflictCheckedForm(forms.ModelForm):
             f"({date_format(timezone.localtime(version.revision.date_created), 'j M Y H:i')})"
             for version in Version.objects.get_for_object(current)
             .filter(revision__date_created__gt=since)
-            .exclude(revision__comment=BASELINE_COMMENT)
+            .exclude(revision__comment__in=[BASELINE_COMMENT, DELETION_COMMENT])
             .select_related("revision__user")[:3]
         ]
         messages = [

@@ -239,3 +239,25 @@ def test_publishing_and_copying_are_kept_in_history_with_their_note(seeds, edito
         ).count()
         == copied.sessions.count()
     )
+
+
+def test_recovering_a_programme_brings_back_a_session_added_after_its_last_version(
+    seeds, editor_client
+):
+    programme = Programme.objects.get(slug=SLUG)
+    assert edit(editor_client, programme, title="Edited once").status_code == 302  # a version
+    late = Session.objects.create(
+        programme=programme,
+        title="Added later",
+        slug="added-later",
+        date=programme.sessions.first().date,
+    )
+    url = admin_url(Programme, "delete", programme.pk)
+    assert editor_client.post(url, {"post": "yes"}).status_code == 302
+
+    version = Version.objects.get_deleted(Programme).get(object_id=str(programme.pk))
+    assert version.revision.comment == "As it stood when it was deleted"
+    recover_url = reverse("admin:meetings_programme_recover", args=[version.pk])
+    page = editor_client.get(recover_url)
+    assert editor_client.post(recover_url, form_data(page)).status_code == 302
+    assert Session.objects.filter(pk=late.pk, title="Added later").exists()
