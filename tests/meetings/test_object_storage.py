@@ -1,10 +1,9 @@
 """Media on S3-compatible object storage (MEDIA_S3_BUCKET), as several app machines share it:
 documents, rendered PDFs and editor images go to the bucket and are served by the site, which
-keeps the bucket private. A local S3 server (moto) stands in for the real one."""
+keeps the bucket private. moto's S3 stands in for the real one, behind the same boto3 calls."""
 
 import io
 import os
-import socket
 import uuid
 
 import boto3
@@ -20,41 +19,31 @@ from vapp.settings import env_media_storage
 PARALLEL = "parallel-programme-victim-assistance"
 
 
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def bucket(s3_endpoint, settings, monkeypatch):
-    """A fresh private bucket, and the site's media storage pointed at it the way the settings
-    module does it from the environment."""
+def bucket(settings, monkeypatch):
+    """A fresh private bucket (moto's S3, in this process and the PDF renderer's forked child),
+    and the site's media storage pointed at it the way the settings module does it from the
+    environment."""
+    from moto import mock_aws
+
     for name, value in {
         "AWS_ACCESS_KEY_ID": "test-key",
         "AWS_SECRET_ACCESS_KEY": "test-secret",
         "MEDIA_S3_BUCKET": f"media-{uuid.uuid4().hex[:12]}",
-        "MEDIA_S3_ENDPOINT_URL": s3_endpoint,
         "MEDIA_S3_REGION": "us-east-1",
     }.items():
         monkeypatch.setenv(name, value)
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1")
-    name = os.environ["MEDIA_S3_BUCKET"]
-    client.create_bucket(Bucket=name)
-    settings.STORAGES = {**settings.STORAGES, "default": env_media_storage("MEDIA_S3_BUCKET")}
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        name = os.environ["MEDIA_S3_BUCKET"]
+        client.create_bucket(Bucket=name)
+        settings.STORAGES = {**settings.STORAGES, "default": env_media_storage("MEDIA_S3_BUCKET")}
 
-    def keys(prefix=""):
-        listing = client.list_objects_v2(Bucket=name, Prefix=prefix)
-        return [item["Key"] for item in listing.get("Contents", [])]
+        def keys(prefix=""):
+            listing = client.list_objects_v2(Bucket=name, Prefix=prefix)
+            return [item["Key"] for item in listing.get("Contents", [])]
 
-    return keys
+        yield keys
 
 
 def png():
