@@ -1,3 +1,5 @@
+import unicodedata
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -43,3 +45,17 @@ def and_list(items):
     if len(names) <= 2:
         return " and ".join(names)
     return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@register.filter
+def dir_attr(text):
+    """' dir="rtl"' for text whose first letter is of a right-to-left script (Arabic, Hebrew,
+    Persian...), so that a title or question in such a script lays out right to left in an
+    English page and in the PDF; nothing for any other text (the page's own direction)."""
+    for char in str(text):
+        direction = unicodedata.bidirectional(char)
+        if direction in ("R", "AL"):
+            return mark_safe(' dir="rtl"')
+        if direction == "L":
+            break
+    return ""
