@@ -29,6 +29,12 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Each block takes its direction from its own first letter: a paragraph in Arabic reads right to
+# left inside an English page, and an English one after it left to right.
+TEXT_DIRECTION = {
+    tag: {"dir": "auto"}
+    for tag in ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "td", "th", "dt", "dd")
+}
 
 
 MAX_NESTING = 20
@@ -69,6 +75,7 @@ def render_markdown(text):
         link_rel="noopener noreferrer",
         strip_comments=True,
         attribute_filter=_own_images_only,
+        set_tag_attribute_values=TEXT_DIRECTION,
     )
 
 

@@ -57,6 +57,12 @@ def test_the_renderer_makes_each_payload_harmless_and_keeps_the_text(payload):
     assert "after" in BeautifulSoup(html, "html.parser").get_text()
 
 
+def test_each_block_takes_its_direction_from_its_own_text():
+    html = render_markdown("مساعدة الضحايا\n\nVictim assistance\n\n- أولا\n- first")
+    assert html.count('<p dir="auto">') == 2 and html.count('<li dir="auto">') == 2
+    assert "<script" not in render_markdown('<p dir="rtl" onclick="x">a</p>')
+
+
 def test_an_image_of_the_sites_own_media_is_kept():
     html = render_markdown("![Survivors' meeting](/media/markdownx/abc.png)")
     assert '<img src="/media/markdownx/abc.png" alt="Survivors\' meeting">' in html
