@@ -11,13 +11,18 @@ change reaches downloads within that time.
 import re
 from dataclasses import dataclass
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
-from django.utils.http import http_date
+from django.utils.http import content_disposition_header, http_date
 
 from . import versions
 
 PDF_PATH = re.compile(r"^/meetings/[-\w]+/[-\w]+/programme\.pdf$")
+
+
+# A PDF up to this size is kept in the process's memory and answered from there; a larger one
+# is read from its file each time. A programme's PDF is a few dozen KB.
+IN_MEMORY_MAX_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class Entry:
     etag: str
     last_modified: float
     filename: str
+    data: bytes | None = None
 
 
 _entries = {}
@@ -34,7 +40,14 @@ _entries = {}
 
 def remember(url_path, version, path, etag, last_modified, filename):
     """Called by the view once it has served a stored, current, public PDF."""
-    _entries[url_path] = Entry(version, path, etag, last_modified, filename)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(IN_MEMORY_MAX_BYTES + 1)
+    except OSError:
+        return
+    if len(data) > IN_MEMORY_MAX_BYTES:
+        data = None
+    _entries[url_path] = Entry(version, path, etag, last_modified, filename, data)
 
 
 def forget_all():
@@ -48,11 +61,16 @@ def serve(request, entry):
     )
     if not_modified is not None:
         return not_modified
-    try:
-        handle = open(entry.path, "rb")  # noqa: SIM115 - FileResponse closes it
-    except OSError:
-        return None
-    response = FileResponse(handle, content_type="application/pdf", filename=entry.filename)
+    if entry.data is not None:
+        response = HttpResponse(entry.data, content_type="application/pdf")
+        response["Content-Length"] = len(entry.data)
+        response["Content-Disposition"] = content_disposition_header(False, entry.filename)
+    else:
+        try:
+            handle = open(entry.path, "rb")  # noqa: SIM115 - FileResponse closes it
+        except OSError:
+            return None
+        response = FileResponse(handle, content_type="application/pdf", filename=entry.filename)
     response["ETag"] = entry.etag
     response["Last-Modified"] = http_date(entry.last_modified)
     patch_cache_control(response, public=True, max_age=300)
