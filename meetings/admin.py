@@ -61,15 +61,20 @@ def _with_loaded_state(fieldsets):
     return [(title, {**options, "fields": [*options["fields"], "loaded_state"]}), *rest]
 
 
-class ContentAdmin(VersionAdmin):
-    """Every content model's admin: each save is kept as a version (History, with Revert;
-    Recover deleted on the list), and a save over someone else's change is refused."""
+class ConflictChecked:
+    """An admin or inline whose forms (and rows) refuse to save over someone else's change."""
 
     form = history.ConflictCheckedForm
-    history_latest_first = True
 
     def get_fieldsets(self, request, obj=None):
         return _with_loaded_state(super().get_fieldsets(request, obj))
+
+
+class ContentAdmin(ConflictChecked, VersionAdmin):
+    """Every content model's admin: each save is kept as a version (History, with Revert;
+    Recover deleted on the list), and a save over someone else's change is refused."""
+
+    history_latest_first = True
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST":
@@ -88,15 +93,6 @@ class ContentAdmin(VersionAdmin):
 
 class MarkdownContentAdmin(ContentAdmin, MarkdownxModelAdmin):
     """A content admin whose text fields are edited with the markdown editor and preview."""
-
-
-class ConflictCheckedInline:
-    """An inline whose rows, too, refuse to save over someone else's change."""
-
-    form = history.ConflictCheckedForm
-
-    def get_fieldsets(self, request, obj=None):
-        return _with_loaded_state(super().get_fieldsets(request, obj))
 
 
 def year_filter(field_path):
@@ -154,7 +150,7 @@ class PersonAdmin(ContentAdmin):
     autocomplete_fields = ["organisation", "state"]
 
 
-class RoomInline(ConflictCheckedInline, admin.TabularInline):
+class RoomInline(ConflictChecked, admin.TabularInline):
     model = Room
     extra = 1
 
@@ -179,7 +175,7 @@ class RoomAdmin(ContentAdmin):
 # Action plans ------------------------------------------------------------------------------
 
 
-class ActionInline(ConflictCheckedInline, admin.TabularInline):
+class ActionInline(ConflictChecked, admin.TabularInline):
     model = Action
     extra = 1
     fields = ["number", "title", "text", "source"]
@@ -218,7 +214,7 @@ class MeetingAdmin(MarkdownContentAdmin):
     date_hierarchy = "start_date"
 
 
-class SessionInline(ConflictCheckedInline, admin.TabularInline):
+class SessionInline(ConflictChecked, admin.TabularInline):
     model = Session
     extra = 1
     fields = ["position", "date", "start_time", "end_time", "title", "slug", "kind", "room"]
@@ -345,9 +341,8 @@ class ProgrammeAdmin(MarkdownContentAdmin):
             history.keep_baseline(programme, request.user)
             with reversion.create_revision():
                 revision = revisions.publish(programme, form.cleaned_data["note"], request.user)
-                reversion.add_to_revision(programme)
-                reversion.set_user(request.user)
-                reversion.set_comment(f"Published revision {revision.number}: {revision.note}")
+                comment = f"Published revision {revision.number}: {revision.note}"
+                history.describe(programme, request.user, comment)
             self.message_user(
                 request,
                 format_html(
@@ -399,9 +394,8 @@ class ProgrammeAdmin(MarkdownContentAdmin):
                     copy = copy_programme(
                         programme, form.cleaned_data["meeting"], form.cleaned_data["slug"]
                     )
-                    reversion.add_to_revision(copy)
-                    reversion.set_user(request.user)
-                    reversion.set_comment(f"Copied from “{programme}” ({programme.meeting})")
+                    comment = f"Copied from “{programme}” ({programme.meeting})"
+                    history.describe(copy, request.user, comment)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -421,7 +415,7 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         return self._form_page(request, "copy.html", programme, form, _("Copy this programme"))
 
 
-class PresentationInline(ConflictCheckedInline, admin.StackedInline):
+class PresentationInline(ConflictChecked, admin.StackedInline):
     model = Presentation
     extra = 0
     fields = [
@@ -443,7 +437,7 @@ class PresentationInline(ConflictCheckedInline, admin.StackedInline):
     ]
 
 
-class DiscussionQuestionInline(ConflictCheckedInline, admin.TabularInline):
+class DiscussionQuestionInline(ConflictChecked, admin.TabularInline):
     model = DiscussionQuestion
     extra = 1
     fields = ["position", "audience", "text"]
@@ -526,7 +520,7 @@ class MandateAdmin(ContentAdmin):
     autocomplete_fields = ["state", "person"]
 
 
-class MilestoneInline(ConflictCheckedInline, admin.TabularInline):
+class MilestoneInline(ConflictChecked, admin.TabularInline):
     model = Milestone
     extra = 1
     fields = ["year", "quarter", "position", "text"]

@@ -71,9 +71,7 @@ class EditorImageForm(forms.Form):
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
             # Unrecognised, whichever plugin gave up first (which depends on the plugins
             # loaded in this process): not an image, as opposed to a damaged one below.
-            raise forms.ValidationError(
-                "This file is not an image we can use: upload a PNG, JPEG, GIF or WebP image."
-            ) from None
+            raise _not_an_image() from None
         try:
             with probe:
                 kind, (width, height) = probe.format, probe.size
@@ -95,14 +93,16 @@ class EditorImageForm(forms.Form):
             raise
         except Image.DecompressionBombError:
             raise _too_many_pixels() from None
-        except UnidentifiedImageError:
-            raise forms.ValidationError(
-                "This file is not an image we can use: upload a PNG, JPEG, GIF or WebP image."
-            ) from None
         except (OSError, SyntaxError, ValueError):
             raise forms.ValidationError(
                 "This image is damaged or incomplete and cannot be used."
             ) from None
+
+
+def _not_an_image():
+    return forms.ValidationError(
+        "This file is not an image we can use: upload a PNG, JPEG, GIF or WebP image."
+    )
 
 
 def _too_many_pixels():

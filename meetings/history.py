@@ -20,6 +20,7 @@ from datetime import datetime
 
 import reversion
 from django import forms
+from django.apps import apps
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from . import models
+from .db_triggers import BOOKKEEPING
 
 # What one admin page saves together: reverting or recovering the parent brings these back too.
 FOLLOW = {
@@ -39,21 +41,14 @@ FOLLOW = {
     models.Session: ("presentations", "questions"),
     models.WorkPlan: ("milestones",),
 }
-# Rows that record the caches' own state, not content (see db_triggers.BOOKKEEPING).
-UNVERSIONED = {models.ContentVersion, models.ProgrammePDF}
 
 
 def register_content_models():
-    """Put every content model under version control (idempotent; before the admin is built)."""
-    for model in apps_models():
-        if not reversion.is_registered(model):
+    """Put every content model under version control (idempotent; before the admin is built).
+    The caches' own rows (db_triggers.BOOKKEEPING) are not content and keep no history."""
+    for model in apps.get_app_config("meetings").get_models():
+        if model.__name__ not in BOOKKEEPING and not reversion.is_registered(model):
             reversion.register(model, follow=FOLLOW.get(model, ()))
-
-
-def apps_models():
-    from django.apps import apps
-
-    return [m for m in apps.get_app_config("meetings").get_models() if m not in UNVERSIONED]
 
 
 BASELINE_COMMENT = "As it stood before its first edit in the admin"
@@ -83,9 +78,15 @@ def keep_state(obj, user, comment):
 
 def _save_revision(obj, user, comment):
     with reversion.create_revision():
-        reversion.add_to_revision(obj)
-        reversion.set_user(user)
-        reversion.set_comment(comment)
+        describe(obj, user, comment)
+
+
+def describe(obj, user, comment):
+    """Inside `reversion.create_revision()`: the revision holds `obj` (with what it follows),
+    saved by `user`, with `comment`."""
+    reversion.add_to_revision(obj)
+    reversion.set_user(user)
+    reversion.set_comment(comment)
 
 
 # Edit conflicts -------------------------------------------------------------------------------
@@ -120,7 +121,7 @@ class ConflictCheckedForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
+        if self.instance.pk is not None and not self.is_bound:  # a bound form shows its data
             self.fields["loaded_state"].initial = self._token(self.instance)
 
     def _model_field_names(self):
