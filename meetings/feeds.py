@@ -7,6 +7,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .markdown import render_markdown
 from .models import NewsPost, ProgrammeRevision, Status
@@ -21,8 +23,8 @@ def _midday(day):
 
 class NewsFeed(Feed):
     feed_type = Atom1Feed
-    title = "Victim assistance meetings: news"
-    subtitle = "News of the victim-assistance work of the APMBC and the CCM."
+    title = _("Victim assistance meetings: news")
+    subtitle = _("News of the victim-assistance work of the APMBC and the CCM.")
 
     def link(self):
         return reverse("meetings:news_list")
@@ -45,8 +47,8 @@ class NewsFeed(Feed):
 
 class RevisionFeed(Feed):
     feed_type = Atom1Feed
-    title = "Victim assistance meetings: programme changes"
-    subtitle = "Each published revision of a programme, with its note and what changed."
+    title = _("Victim assistance meetings: programme changes")
+    subtitle = _("Each published revision of a programme, with its note and what changed.")
 
     def link(self):
         return reverse("meetings:meeting_list")
@@ -74,7 +76,10 @@ class RevisionFeed(Feed):
         return revisions
 
     def item_title(self, revision):
-        return f"{revision.programme.title}: revision {revision.number}"
+        return gettext("%(title)s: revision %(number)s") % {
+            "title": revision.programme.title,
+            "number": revision.number,
+        }
 
     def item_description(self, revision):
         from django.utils.html import format_html, format_html_join

@@ -17,7 +17,8 @@ from django.utils.http import content_disposition_header, http_date
 
 from . import versions
 
-PDF_PATH = re.compile(r"^/meetings/[-\w]+/[-\w]+/programme\.pdf$")
+# English at /meetings/..., the other languages under their prefix: /fr/meetings/...
+PDF_PATH = re.compile(r"^(/[a-z]{2})?/meetings/[-\w]+/[-\w]+/programme\.pdf$")
 
 
 # A PDF up to this size is kept in the process's memory and answered from there; a larger one

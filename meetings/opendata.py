@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from .calendar import session_end
-from .pdf import file_name as pdf_file_name
+from .pdf import base_name as pdf_base_name
 
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "programmes.va-isu.org")
 
@@ -128,7 +128,7 @@ def schedule(programme, absolute, revision=None):
             "version": f"revision {revision.number}" if revision else "unnumbered",
             "base_url": absolute("/"),
             "conference": {
-                "acronym": pdf_file_name(programme).removesuffix(".pdf"),
+                "acronym": pdf_base_name(programme),
                 "title": f"{programme.title}, {meeting.title}",
                 "start": meeting.start_date.isoformat(),
                 "end": meeting.end_date.isoformat(),

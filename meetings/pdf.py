@@ -29,8 +29,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from . import queries
 from .models import ContentVersion, ProgrammePDF, Status
@@ -98,13 +99,22 @@ def fingerprint(html):
 
 def printable(html, when=None):
     when = when or timezone.localtime()
-    return html.replace(PRINTED_ON, f"Printed {date_format(when, 'j F Y, H:i')}")
+    printed = _("Printed %(when)s") % {"when": date_format(when, _("j F Y, H:i"))}
+    return html.replace(PRINTED_ON, printed)
 
 
-def file_name(programme):
-    """'APMBC-2012-05-parallel-programme-victim-assistance.pdf'"""
+def base_name(programme):
+    """'APMBC-2012-05-parallel-programme-victim-assistance': names the programme's files."""
     meeting = programme.meeting
-    return f"{meeting.convention.short_name}-{meeting.start_date:%Y-%m}-{programme.slug}.pdf"
+    return f"{meeting.convention.short_name}-{meeting.start_date:%Y-%m}-{programme.slug}"
+
+
+def file_name(programme, language=None):
+    """'APMBC-2012-05-parallel-programme-victim-assistance.pdf' in English (the default language),
+    '...-victim-assistance-fr.pdf' in French; `language` defaults to the active one."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    suffix = "" if language == settings.LANGUAGE_CODE else f"-{language}"
+    return f"{base_name(programme)}{suffix}.pdf"
 
 
 # -- fetching ------------------------------------------------------------------------------------
@@ -295,12 +305,13 @@ def render_pdf(html):
 # -- storing -------------------------------------------------------------------------------------
 
 
-def current_pdf(meeting_slug, programme_slug):
-    """The stored PDF of a published programme, if it was checked since the last content
-    change: one query, the path of nearly every download."""
+def current_pdf(meeting_slug, programme_slug, language):
+    """The stored PDF of a published programme in `language`, if it was checked since the last
+    content change: one query, the path of nearly every download."""
     return (
         ProgrammePDF.objects.select_related("programme__meeting__convention")
         .filter(
+            language=language,
             programme__slug=programme_slug,
             programme__meeting__slug=meeting_slug,
             programme__status=Status.PUBLISHED,
@@ -313,9 +324,9 @@ def current_pdf(meeting_slug, programme_slug):
     )
 
 
-def last_good_pdf(programme):
+def last_good_pdf(programme, language):
     return (
-        programme.pdfs.filter(state=ProgrammePDF.State.DONE)
+        programme.pdfs.filter(state=ProgrammePDF.State.DONE, language=language)
         .select_related("programme__meeting__convention")
         .order_by("-finished_at")
         .first()
@@ -329,7 +340,8 @@ def _abandoned(row):
 
 
 def ensure_pdf(programme, retry_failed=False):
-    """The stored PDF of `programme` as it is now, rendering it if nobody has.
+    """The stored PDF of `programme` as it is now, in the active language, rendering it if nobody
+    has.
 
     Raises RenderBusy when another request is rendering this version, and RenderError when the
     render fails (or failed before, unless `retry_failed`)."""
@@ -342,7 +354,11 @@ def ensure_pdf(programme, retry_failed=False):
             row, created = ProgrammePDF.objects.get_or_create(
                 programme=programme,
                 fingerprint=key,
-                defaults={"state": ProgrammePDF.State.RENDERING, "started_at": now},
+                defaults={
+                    "state": ProgrammePDF.State.RENDERING,
+                    "started_at": now,
+                    "language": translation.get_language() or settings.LANGUAGE_CODE,
+                },
             )
     except IntegrityError:  # another request inserted it between our look-up and insert
         raise RenderBusy() from None
@@ -401,22 +417,26 @@ class BatchResult:
 
 
 def render_all(programmes, progress=lambda programme: None):
-    """Bring the stored PDF of each published programme up to date; failures are retried."""
+    """Bring the stored PDFs of each published programme, one per language, up to date;
+    failures are retried."""
     result = BatchResult(failed=[])
     for programme in programmes:
-        _render_one(programme, result)
+        if programme.status != Status.PUBLISHED or programme.meeting.status != Status.PUBLISHED:
+            result.drafts += 1
+        else:
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    _render_one(programme, language, result)
         progress(programme)
     return result
 
 
-def _render_one(programme, result):
-    if programme.status != Status.PUBLISHED or programme.meeting.status != Status.PUBLISHED:
-        result.drafts += 1
-        return
+def _render_one(programme, language, result):
     try:
         row = ensure_pdf(programme, retry_failed=True)
     except (RenderError, RenderBusy) as problem:
-        result.failed.append((programme, str(problem) or "another render is under way"))
+        reason = str(problem) or "another render is under way"
+        result.failed.append((programme, f"{language}: {reason}"))
         return
     if row.rendered_now:
         result.rendered += 1

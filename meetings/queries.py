@@ -9,11 +9,13 @@ holds them to it, with one item and with several.
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from .models import (
     Action,
@@ -341,7 +343,7 @@ class Quarter:
 
     @property
     def label(self):
-        return f"Q{self.quarter} {self.year}"
+        return gettext("Q%(quarter)s %(year)s") % {"quarter": self.quarter, "year": self.year}
 
     @property
     def anchor(self):
@@ -410,12 +412,19 @@ class DocumentSet:
         return self.documents[0]
 
 
-def document_sets(documents):
-    """Group documents sharing a symbol and revision into one row; others stand alone."""
+def document_sets(documents, language=None):
+    """Group documents sharing a symbol and revision into one row; others stand alone. In a row
+    the file in `language` (the page's, by default) comes first, and names the row; then English,
+    then the others in their usual order."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
     sets = {}
     for document in documents:
         key = (document.symbol, document.revision) if document.symbol else ("pk", document.pk)
         sets.setdefault(key, DocumentSet([])).documents.append(document)
+    for document_set in sets.values():
+        document_set.documents.sort(
+            key=lambda d: (d.language != language, d.language != settings.LANGUAGE_CODE)
+        )
     return list(sets.values())
 
 

@@ -7,6 +7,7 @@ removed, retitled or moved and presenters or questions changed, without keeping 
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from .models import Programme, ProgrammeRevision, Status
 
@@ -38,43 +39,64 @@ def snapshot(programme):
 
 
 def _when(session):
-    parts = [session["date"] or "day to be confirmed"]
+    parts = [session["date"] or _("day to be confirmed")]
     if session["start"]:
         parts.append(session["start"])
     return " ".join(parts)
 
 
 def changes(before, after):
-    """Plain sentences saying what changed from snapshot `before` to `after`."""
+    """Plain sentences, in the active language, saying what changed from snapshot `before` to
+    `after`."""
     if not before:
-        return ["First published."]
+        return [_("First published.")]
     said = []
     if before.get("title") != after.get("title"):
-        said.append(f"Programme retitled: “{before['title']}” → “{after['title']}”.")
+        said.append(
+            _("Programme retitled: “%(old)s” → “%(new)s”.")
+            % {"old": before["title"], "new": after["title"]}
+        )
     old, new = before.get("sessions", {}), after.get("sessions", {})
     for key in new.keys() - old.keys():
-        said.append(f"Session added: “{new[key]['title']}” ({_when(new[key])}).")
+        said.append(
+            _("Session added: “%(title)s” (%(when)s).")
+            % {"title": new[key]["title"], "when": _when(new[key])}
+        )
     for key in old.keys() - new.keys():
-        said.append(f"Session removed: “{old[key]['title']}”.")
+        said.append(_("Session removed: “%(title)s”.") % {"title": old[key]["title"]})
+    none = _("none")
     for key in sorted(
         old.keys() & new.keys(), key=lambda k: (new[k]["date"] or "", new[k]["start"] or "")
     ):
         a, b = old[key], new[key]
         name = b["title"]
         if a["title"] != b["title"]:
-            said.append(f"Session retitled: “{a['title']}” → “{b['title']}”.")
+            said.append(
+                _("Session retitled: “%(old)s” → “%(new)s”.")
+                % {"old": a["title"], "new": b["title"]}
+            )
         if (a["date"], a["start"], a["end"]) != (b["date"], b["start"], b["end"]):
-            said.append(f"“{name}” moved: {_when(a)} → {_when(b)}.")
+            said.append(
+                _("“%(title)s” moved: %(old)s → %(new)s.")
+                % {"title": name, "old": _when(a), "new": _when(b)}
+            )
         if a["room"] != b["room"]:
-            said.append(f"“{name}” changed room: {a['room'] or 'none'} → {b['room'] or 'none'}.")
+            said.append(
+                _("“%(title)s” changed room: %(old)s → %(new)s.")
+                % {"title": name, "old": a["room"] or none, "new": b["room"] or none}
+            )
         if a["presenters"] != b["presenters"]:
             said.append(
-                f"Presenters of “{name}” changed: {'; '.join(a['presenters']) or 'none'} → "
-                f"{'; '.join(b['presenters']) or 'none'}."
+                _("Presenters of “%(title)s” changed: %(old)s → %(new)s.")
+                % {
+                    "title": name,
+                    "old": "; ".join(a["presenters"]) or none,
+                    "new": "; ".join(b["presenters"]) or none,
+                }
             )
         if a["questions"] != b["questions"]:
-            said.append(f"Questions of “{name}” changed.")
-    return said or ["No change to the sessions (the note says what changed)."]
+            said.append(_("Questions of “%(title)s” changed.") % {"title": name})
+    return said or [_("No change to the sessions (the note says what changed).")]
 
 
 def publish(programme, note, user=None):

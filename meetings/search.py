@@ -38,6 +38,8 @@ from django.db.models.functions import Concat
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Action,
@@ -136,7 +138,7 @@ def _document_line(document):
 KINDS = [
     Kind(
         key="meetings",
-        label="Meetings",
+        label=_("Meetings"),
         model=Meeting,
         title_fields=("title",),
         body_fields=("summary",),
@@ -148,7 +150,7 @@ KINDS = [
     ),
     Kind(
         key="programmes",
-        label="Programmes",
+        label=_("Programmes"),
         model=Programme,
         title_fields=("title",),
         body_fields=("background", "focus"),
@@ -162,7 +164,7 @@ KINDS = [
     ),
     Kind(
         key="sessions",
-        label="Sessions",
+        label=_("Sessions"),
         model=Session,
         title_fields=("title",),
         body_fields=("purpose", "questions_intro"),
@@ -176,7 +178,7 @@ KINDS = [
     ),
     Kind(
         key="questions",
-        label="Discussion questions",
+        label=_("Discussion questions"),
         model=DiscussionQuestion,
         title_fields=(),
         body_fields=("text",),
@@ -187,13 +189,16 @@ KINDS = [
         convention=_convention("session__programme__meeting__"),
         year=_meeting_year("session__programme__meeting__"),
         context=lambda q: (
-            f"A question for {q.get_audience_display().lower()}, "
-            f"{_meeting_line(q.session.programme.meeting)}"
+            gettext("A question for %(audience)s, %(meeting)s")
+            % {
+                "audience": q.get_audience_display().lower(),
+                "meeting": _meeting_line(q.session.programme.meeting),
+            }
         ),
     ),
     Kind(
         key="actions",
-        label="Actions",
+        label=_("Actions"),
         model=Action,
         title_fields=("title",),
         body_fields=("text",),
@@ -205,7 +210,7 @@ KINDS = [
     ),
     Kind(
         key="work-plans",
-        label="Work plans",
+        label=_("Work plans"),
         model=WorkPlan,
         title_fields=("title", "subtitle"),
         body_fields=(
@@ -223,7 +228,7 @@ KINDS = [
     ),
     Kind(
         key="news",
-        label="News",
+        label=_("News"),
         model=NewsPost,
         title_fields=("title",),
         body_fields=("body",),
@@ -231,11 +236,11 @@ KINDS = [
         public=lambda: NewsPost.objects.published(),
         convention=_convention("meeting__"),
         year=lambda year: Q(posted_on__year=year),
-        context=lambda n: date_format(n.posted_on, "j F Y"),
+        context=lambda n: date_format(n.posted_on, gettext("j F Y")),
     ),
     Kind(
         key="documents",
-        label="Documents",
+        label=_("Documents"),
         model=Document,
         title_fields=("title", "symbol"),
         body_fields=(),

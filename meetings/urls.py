@@ -53,7 +53,6 @@ urlpatterns = [
     path("news/", views.news_list, name="news_list"),
     path("news/feed.atom", feeds.NewsFeed(), name="news_feed"),
     path("meetings/changes.atom", feeds.RevisionFeed(), name="revision_feed"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("news/<slug:slug>/", views.news_detail, name="news_detail"),
     path("documents/", views.document_list, name="document_list"),
     path("documents/<int:pk>/<str:name>", views.document_file, name="document_file"),

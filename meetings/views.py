@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
 from django.utils.http import http_date
+from django.utils.translation import gettext as _
 
 from . import calendar, middleware, opendata, pdf, queries, search
 from .models import Document, Meeting, Status
@@ -44,8 +45,11 @@ def _choice(request, name, allowed):
 def _dates(meeting, first=None, last=None):
     first, last = first or meeting.start_date, last or meeting.end_date
     if first == last:
-        return date_format(first, "j F Y")
-    return f"{date_format(first, 'j F')} to {date_format(last, 'j F Y')}"
+        return date_format(first, _("j F Y"))
+    return _("%(first)s to %(last)s") % {
+        "first": date_format(first, _("j F") if first.year == last.year else _("j F Y")),
+        "last": date_format(last, _("j F Y")),
+    }
 
 
 def _meta(title, description, kind="website"):
@@ -57,7 +61,10 @@ def _meeting_crumbs(meeting, current=False):
     """Breadcrumbs as seed 000 shows them: 'Intersessional Meetings > May 2012'."""
     return [
         (meeting.get_kind_display(), reverse("meetings:meeting_list") + f"?kind={meeting.kind}"),
-        (date_format(meeting.start_date, "F Y"), None if current else meeting.get_absolute_url()),
+        (
+            date_format(meeting.start_date, _("F Y")),
+            None if current else meeting.get_absolute_url(),
+        ),
     ]
 
 
@@ -87,7 +94,7 @@ def meeting_list(request):
         selected_convention=convention,
         filtered=convention != "" or bool(kind),
         selected_kind=kind,
-        crumbs=[("Meetings", None)],
+        crumbs=[(_("Meetings"), None)],
     )
     return render(request, "meetings/meeting_list.html", context)
 
@@ -103,9 +110,13 @@ def meeting_detail(request, meeting):
             "crumbs": _meeting_crumbs(meeting, current=True),
             "meta": _meta(
                 meeting.title,
-                f"{_dates(meeting)}"
-                + (f", {meeting.venue.city}" if meeting.venue else "")
-                + f". {meeting.get_kind_display()} of the {meeting.convention.full_name}.",
+                _("%(dates)s%(where)s. %(kind)s of the %(convention)s.")
+                % {
+                    "dates": _dates(meeting),
+                    "where": f", {meeting.venue.city}" if meeting.venue else "",
+                    "kind": meeting.get_kind_display(),
+                    "convention": meeting.convention.full_name,
+                },
             ),
         },
     )
@@ -127,8 +138,11 @@ def programme_detail(request, meeting, programme):
             "days": days,
             "meta": _meta(
                 f"{programme.title}, {when}",
-                f"{meeting.title}{where}: the programme with its sessions, rooms, presenters "
-                "and the questions to prepare.",
+                _(
+                    "%(meeting)s%(where)s: the programme with its sessions, rooms, presenters "
+                    "and the questions to prepare."
+                )
+                % {"meeting": meeting.title, "where": where},
             ),
             "is_draft": _is_draft(programme, meeting),
             "crumbs": [*_meeting_crumbs(meeting), (programme.title, None)],
@@ -148,7 +162,7 @@ def programme_changes(request, meeting, programme):
             "crumbs": [
                 *_meeting_crumbs(programme.meeting),
                 (programme.title, programme.get_absolute_url()),
-                ("Changes", None),
+                (_("Changes"), None),
             ],
         },
     )
@@ -157,7 +171,7 @@ def programme_changes(request, meeting, programme):
 def programme_pdf(request, meeting, programme):
     """The stored PDF of a published programme; staff previewing a draft get a fresh render."""
     # One query; after it, meetings.middleware serves repeats of this address by itself.
-    stored = pdf.current_pdf(meeting, programme)
+    stored = pdf.current_pdf(meeting, programme, request.LANGUAGE_CODE)
     if stored is not None:
         return stored_pdf_response(request, stored, remember=True)
     programme = queries.programme_page(meeting, programme, preview=_preview(request))
@@ -167,7 +181,7 @@ def programme_pdf(request, meeting, programme):
         stored = pdf.ensure_pdf(programme)
     except (pdf.RenderBusy, pdf.RenderError) as problem:
         # Serve the last good PDF while another request renders, or after a failed render.
-        stored = pdf.last_good_pdf(programme)
+        stored = pdf.last_good_pdf(programme, request.LANGUAGE_CODE)
         if stored is None:
             return _pdf_unavailable(request, programme, problem)
         return stored_pdf_response(request, stored)
@@ -187,7 +201,7 @@ def programme_schedule_json(request, meeting, programme):
     programme = queries.programme_page(meeting, programme, preview=_preview(request))
     revision = programme.revisions.all()[0] if programme.revisions.all() else None
     data = opendata.schedule(programme, request.build_absolute_uri, revision)
-    name = pdf.file_name(programme).removesuffix(".pdf")
+    name = pdf.base_name(programme)
     return _json_response(data, name, _is_draft(programme, programme.meeting))
 
 
@@ -209,14 +223,14 @@ def programme_ics(request, meeting, programme):
     """The programme's timed sessions as an iCalendar file."""
     programme = queries.programme_page(meeting, programme, preview=_preview(request))
     data = calendar.programme_calendar(programme, request.build_absolute_uri)
-    name = pdf.file_name(programme).removesuffix(".pdf")
+    name = pdf.base_name(programme)
     return _calendar_response(request, data, name, _is_draft(programme, programme.meeting))
 
 
 def session_ics(request, meeting, programme, session):
     session = queries.session_page(meeting, programme, session, preview=_preview(request))
     data = calendar.session_calendar(session, request.build_absolute_uri)
-    name = pdf.file_name(session.programme).removesuffix(".pdf") + f"-{session.slug}"
+    name = pdf.base_name(session.programme) + f"-{session.slug}"
     draft = _is_draft(session.programme, session.programme.meeting)
     return _calendar_response(request, data, name, draft)
 
@@ -238,7 +252,7 @@ def stored_pdf_response(request, stored, remember=False):
     response = FileResponse(
         stored.file.open("rb"),
         content_type="application/pdf",
-        filename=pdf.file_name(stored.programme),
+        filename=pdf.file_name(stored.programme, stored.language),
     )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
@@ -250,7 +264,7 @@ def stored_pdf_response(request, stored, remember=False):
             stored.file.path,
             etag,
             last_modified,
-            pdf.file_name(stored.programme),
+            pdf.file_name(stored.programme, stored.language),
         )
     return response
 
@@ -261,7 +275,9 @@ def pdf_preview_response(programme):
         rendered = pdf.render_pdf(pdf.printable(pdf.programme_html(programme)))
     except pdf.RenderError as problem:
         response = HttpResponse(
-            f"The PDF could not be rendered: {problem}", status=503, content_type="text/plain"
+            _("The PDF could not be rendered: %(problem)s") % {"problem": problem},
+            status=503,
+            content_type="text/plain",
         )
     else:
         response = HttpResponse(rendered.data, content_type="application/pdf")
@@ -283,6 +299,20 @@ def _pdf_unavailable(request, programme, problem):
     return response
 
 
+def _session_description(session, programme):
+    """'Parallel programme, Intersessional Meetings, 22 May 2012 at 10:00.'"""
+    where = f"{programme.title}, {programme.meeting.title}"
+    if session.date and session.start_time:
+        return _("%(where)s, %(date)s at %(time)s.") % {
+            "where": where,
+            "date": date_format(session.date, _("j F Y")),
+            "time": f"{session.start_time:%H:%M}",
+        }
+    if session.date:
+        return f"{where}, {date_format(session.date, _('j F Y'))}."
+    return f"{where}."
+
+
 def session_detail(request, meeting, programme, session):
     session = queries.session_page(meeting, programme, session, preview=_preview(request))
     programme = session.programme
@@ -295,10 +325,7 @@ def session_detail(request, meeting, programme, session):
             "meeting": programme.meeting,
             "meta": _meta(
                 session.title,
-                f"{programme.title}, {programme.meeting.title}"
-                + (f", {date_format(session.date, 'j F Y')}" if session.date else "")
-                + (f" at {session.start_time:%H:%M}" if session.start_time else "")
-                + ".",
+                _session_description(session, programme),
             ),
             "is_draft": _is_draft(programme, programme.meeting),
             "crumbs": [
@@ -314,13 +341,13 @@ def action_plan_list(request):
     return render(
         request,
         "meetings/action_plan_list.html",
-        {"plans": queries.action_plan_list(), "crumbs": [("Action plans", None)]},
+        {"plans": queries.action_plan_list(), "crumbs": [(_("Action plans"), None)]},
     )
 
 
 def action_plan_detail(request, plan):
     plan = queries.action_plan_page(plan)
-    crumbs = [("Action plans", reverse("meetings:action_plan_list")), (plan.name, None)]
+    crumbs = [(_("Action plans"), reverse("meetings:action_plan_list")), (plan.name, None)]
     return render(request, "meetings/action_plan_detail.html", {"plan": plan, "crumbs": crumbs})
 
 
@@ -328,16 +355,16 @@ def action_detail(request, plan, number):
     context = queries.action_page(plan, number, page=request.GET.get("page"))
     plan = context["action"].plan
     context["crumbs"] = [
-        ("Action plans", reverse("meetings:action_plan_list")),
+        (_("Action plans"), reverse("meetings:action_plan_list")),
         (plan.name, plan.get_absolute_url()),
-        (f"Action #{number}", None),
+        (_("Action #%(number)s") % {"number": number}, None),
     ]
     return render(request, "meetings/action_detail.html", context)
 
 
 def coordination(request):
     context = queries.coordination_page()
-    context["crumbs"] = [("Coordination", None)]
+    context["crumbs"] = [(_("Coordination"), None)]
     return render(request, "meetings/coordination.html", context)
 
 
@@ -346,7 +373,7 @@ def work_plan_detail(request, slug):
     work_plan = context["work_plan"]
     context.update(
         is_draft=_is_draft(work_plan),
-        crumbs=[("Coordination", reverse("meetings:coordination")), (work_plan.title, None)],
+        crumbs=[(_("Coordination"), reverse("meetings:coordination")), (work_plan.title, None)],
     )
     return render(request, "meetings/work_plan_detail.html", context)
 
@@ -355,13 +382,13 @@ def news_list(request):
     return render(
         request,
         "meetings/news_list.html",
-        {"posts": queries.news_list(page=request.GET.get("page")), "crumbs": [("News", None)]},
+        {"posts": queries.news_list(page=request.GET.get("page")), "crumbs": [(_("News"), None)]},
     )
 
 
 def news_detail(request, slug):
     post = queries.news_page(slug, preview=_preview(request))
-    crumbs = [("News", reverse("meetings:news_list")), (post.title, None)]
+    crumbs = [(_("News"), reverse("meetings:news_list")), (post.title, None)]
     return render(
         request,
         "meetings/news_detail.html",
@@ -369,7 +396,11 @@ def news_detail(request, slug):
             "post": post,
             "is_draft": _is_draft(post),
             "crumbs": crumbs,
-            "meta": _meta(post.title, f"Posted {date_format(post.posted_on, 'j F Y')}.", "article"),
+            "meta": _meta(
+                post.title,
+                _("Posted %(date)s.") % {"date": date_format(post.posted_on, _("j F Y"))},
+                "article",
+            ),
         },
     )
 
@@ -385,7 +416,7 @@ def document_file(request, pk, name):
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, OSError):
-        raise Http404("The file of this document is missing.") from None
+        raise Http404(_("The file of this document is missing.")) from None
     response = FileResponse(handle, content_type="application/pdf", filename=document.download_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
@@ -403,13 +434,15 @@ def search_page(request):
         page=request.GET.get("page"),
     )
     query = context["query"]
-    title = f"Search: {query.text}" if query else "Search"
+    title = _("Search: %(text)s") % {"text": query.text} if query else _("Search")
     context.update(
-        crumbs=[("Search", None)],
+        crumbs=[(_("Search"), None)],
         meta=_meta(
             title,
-            "Search the programmes, sessions, "
-            "questions, action plans, work plans, news and documents.",
+            _(
+                "Search the programmes, sessions, "
+                "questions, action plans, work plans, news and documents."
+            ),
         ),
     )
     return render(request, "meetings/search.html", context)
@@ -430,6 +463,6 @@ def document_list(request):
         selected_kind=kind,
         selected_language=language,
         filtered=meeting != "" or bool(kind or language),
-        crumbs=[("Documents", None)],
+        crumbs=[(_("Documents"), None)],
     )
     return render(request, "meetings/document_list.html", context)

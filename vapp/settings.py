@@ -167,6 +167,9 @@ MIDDLEWARE = [
     # Public pages for visitors without a session: ETags, 304s, and the server-side page cache.
     "meetings.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language of a public page is the one in its address (/fr/..., /es/..., English
+    # without a prefix); everything else is English (meetings/languages.py).
+    "meetings.languages.PathLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -218,6 +221,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The working languages of the meetings. English pages keep their addresses; French and Spanish
+# ones are under /fr/ and /es/ (vapp/urls.py). The catalogues are in locale/ and are compiled by
+# `./dev setup` (the compiled .mo files are not kept in git).
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # Meetings are held in Geneva: session times are entered and shown in the meeting's own time
 # zone (a field of Meeting); this is the zone of the admin and of dates without a meeting.
 TIME_ZONE = env_time_zone("TIME_ZONE", "Europe/Zurich")

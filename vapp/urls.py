@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from meetings import editor
 from meetings.sitemaps import SITEMAPS
+from meetings.views import robots_txt
 
 admin.site.site_header = "Victim assistance programmes: back office"
 admin.site.site_title = "VA programmes admin"
@@ -34,8 +36,11 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
-    path("", include("meetings.urls")),
+    # Robots read /robots.txt only: it stays outside the language prefixes.
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]
+# The public site in each language: English at /, French at /fr/, Spanish at /es/.
+urlpatterns += i18n_patterns(path("", include("meetings.urls")), prefix_default_language=False)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -7,9 +7,11 @@ checked against the current counter is served straight away (one query), and onl
 change is the HTML rendered again and compared.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -55,6 +57,13 @@ class ProgrammePDF(models.Model):
         on_delete=models.CASCADE,
         related_name="pdfs",
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of its labels and dates; each language has its own PDF."),
+    )
     fingerprint = models.CharField(
         _("fingerprint"), max_length=64, help_text=_("SHA-256 of the HTML it is rendered from.")
     )
@@ -88,9 +97,13 @@ class ProgrammePDF(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.programme} ({self.get_state_display()}, {self.fingerprint[:12]})"
+        return (
+            f"{self.programme} ({self.language}, {self.get_state_display()}, "
+            f"{self.fingerprint[:12]})"
+        )
 
     def get_absolute_url(self):
-        return reverse(
-            "meetings:programme_pdf", args=[self.programme.meeting.slug, self.programme.slug]
-        )
+        with translation.override(self.language):
+            return reverse(
+                "meetings:programme_pdf", args=[self.programme.meeting.slug, self.programme.slug]
+            )

@@ -1,10 +1,11 @@
 import unicodedata
 
 from django import template
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from meetings import languages
 from meetings.markdown import render_markdown
 
 register = template.Library()
@@ -33,9 +34,23 @@ def nav_link(context, url_name, label):
     path = context["request"].path if "request" in context else ""
     if path == url:
         return format_html('<a href="{}" aria-current="page">{}</a>', url, label)
-    if url != "/" and path.startswith(url):
+    if url != reverse("meetings:home") and path.startswith(url):
         return format_html('<a href="{}" aria-current="true">{}</a>', url, label)
     return format_html('<a href="{}">{}</a>', url, label)
+
+
+@register.simple_tag(takes_context=True)
+def page_languages(context):
+    """This page in each language (meetings.languages.Alternate), for the language switcher and
+    the hreflang links; empty where the address is not a page's (a 404)."""
+    request = context.get("request")
+    if request is None:
+        return []
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        return []
+    return languages.alternates(request)
 
 
 @register.filter

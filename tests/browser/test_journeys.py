@@ -110,7 +110,7 @@ def test_the_site_works_with_javascript_off(site, new_page):
     page.get_by_role("link", name=PROGRAMME_TITLE).click()
     assert h1(page) == PROGRAMME_TITLE
     page.goto(site + "/documents/?language=en")
-    assert page.get_by_label("Language").input_value() == "en"
+    assert page.get_by_label("Language", exact=True).input_value() == "en"
 
 
 def test_a_page_that_fetches_from_another_host_is_caught(site, browser, live_server):

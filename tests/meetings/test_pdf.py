@@ -200,8 +200,9 @@ def test_the_admin_action_renders_the_selected_programmes(seeds, editor_client):
         {"action": "render_pdfs_action", "_selected_action": pks},
         follow=True,
     )
-    assert "PDFs: 2 rendered, 0 already current, 0 failed." in response.content.decode()
-    assert ProgrammePDF.objects.filter(state="done").count() == 2
+    # Two published programmes, each in English, French and Spanish.
+    assert "PDFs: 6 rendered, 0 already current, 0 failed." in response.content.decode()
+    assert ProgrammePDF.objects.filter(state="done").count() == 6
 
 
 # -- rendered once per version -------------------------------------------------------------------
@@ -308,11 +309,15 @@ def test_with_no_pdf_yet_a_busy_render_answers_503_retry_after(seeds, client):
 def test_the_command_renders_every_published_programme_with_a_progress_bar(seeds):
     out, err = io.StringIO(), io.StringIO()
     call_command("render_programme_pdfs", stdout=out, stderr=err)
-    assert out.getvalue().strip() == "2 programmes: 2 rendered, 0 already current, 0 failed."
+    assert out.getvalue().strip() == (
+        "2 programmes in 3 languages: 6 rendered, 0 already current, 0 failed."
+    )
     assert "100%" in err.getvalue() and "2/2" in err.getvalue()
+    for programme in Programme.objects.filter(status=Status.PUBLISHED):
+        assert sorted(programme.pdfs.values_list("language", flat=True)) == ["en", "es", "fr"]
     out = io.StringIO()
     call_command("render_programme_pdfs", stdout=out, stderr=io.StringIO())
-    assert "0 rendered, 2 already current" in out.getvalue()
+    assert "0 rendered, 6 already current" in out.getvalue()
     with pytest.raises(CommandError, match="No meeting has the slug"):
         call_command("render_programme_pdfs", meeting="nope", stderr=io.StringIO())
 

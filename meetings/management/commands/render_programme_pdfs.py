@@ -1,4 +1,4 @@
-"""Render the PDFs of all published programmes (or some), with a progress bar.
+"""Render the PDFs of all published programmes (or some), one per language, with a progress bar.
 
     manage.py render_programme_pdfs                 every published programme
     manage.py render_programme_pdfs --meeting SLUG  the programmes of one meeting
@@ -6,6 +6,7 @@
 A PDF that is already current is not rendered again; one that failed before is retried.
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -40,6 +41,9 @@ class Command(BaseCommand):
             result = pdf.render_all(programmes, progress=progress)
         for programme, problem in result.failed:
             self.stderr.write(f"{programme.meeting.slug}/{programme.slug}: {problem}")
-        self.stdout.write(f"{len(programmes)} programmes: {result.summary()}.")
+        languages = len(settings.LANGUAGES)
+        self.stdout.write(
+            f"{len(programmes)} programmes in {languages} languages: {result.summary()}."
+        )
         if result.failed:
             raise CommandError(f"{len(result.failed)} PDF(s) could not be rendered.")

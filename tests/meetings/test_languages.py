@@ -1,0 +1,241 @@
+"""The site in English, French and Spanish (meetings/languages.py): the language is the one the
+address names, every page says so (lang, hreflang, Content-Language), the switcher keeps the
+delegate on the same page, dates are written the language's way, and the programme PDF exists
+once per language."""
+
+import io
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.files.base import ContentFile
+from django.test import Client
+from pypdf import PdfReader
+
+from meetings.models import Document, ProgrammePDF
+
+PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
+
+
+def page(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    return response, BeautifulSoup(response.content, "html.parser")
+
+
+def text(element):
+    return re.sub(r"\s+", " ", element.get_text()).strip()
+
+
+def pdf_text(data):
+    reader = PdfReader(io.BytesIO(data))
+    return reader, re.sub(r"\s+", " ", " ".join(p.extract_text() for p in reader.pages))
+
+
+def download(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return response, data
+
+
+# -- the interface -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "lang", "heading", "day", "download_label"),
+    [
+        ("", "en", "Timetable at a glance", "Tuesday 22 May 2012", "Download the programme (PDF)"),
+        (
+            "/fr",
+            "fr",
+            "Horaire en un coup d’œil",
+            "mardi 22 mai 2012",
+            "Télécharger le programme (PDF)",
+        ),
+        (
+            "/es",
+            "es",
+            "Horario de un vistazo",
+            "martes 22 de mayo de 2012",
+            "Descargar el programa (PDF)",
+        ),
+    ],
+)
+def test_the_programme_page_speaks_the_language_of_its_address(
+    seeds, client, prefix, lang, heading, day, download_label
+):
+    response, soup = page(client, prefix + PARALLEL)
+    assert soup.html["lang"] == lang
+    assert response["Content-Language"] == lang
+    assert text(soup.find(id="timetable")) == heading
+    assert text(soup.select_one("table.timetable caption")) == day
+    assert soup.find("a", string=download_label)["href"] == f"{prefix}{PARALLEL}programme.pdf"
+
+
+def test_the_french_page_writes_its_labels_dates_and_counts_in_french(seeds, client):
+    _, soup = page(client, "/fr" + PARALLEL)
+    assert [text(li) for li in soup.select("nav.breadcrumbs li")][:3] == [
+        "Accueil",
+        "Réunions intersessions",
+        "mai 2012",
+    ]
+    assert "du 21 mai au 25 mai 2012" in text(soup.select_one("p.lede"))
+    assert soup.find("a", class_="skip-link").string == "Aller au contenu principal"
+    assert soup.select_one("nav.main")["aria-label"] == "Menu principal"
+    _, soup = page(client, "/fr/meetings/")
+    assert re.fullmatch(r"\d+ réunions?\.", text(soup.find(attrs={"role": "status"})))
+
+
+def test_the_spanish_session_page_writes_the_day_the_spanish_way(seeds, client):
+    _, soup = page(client, "/es" + PARALLEL)
+    session_url = soup.select_one("article.session h4 a")["href"]
+    assert session_url.startswith("/es/meetings/")
+    _, soup = page(client, session_url)
+    facts = {text(d.dt): text(d.dd) for d in soup.select("dl.facts > div")}
+    assert facts["Día"] == "martes 22 de mayo de 2012"
+    assert {"Hora", "Sala", "Reunión"} <= facts.keys()
+
+
+def test_an_address_without_a_prefix_is_english_whatever_the_browser_prefers(seeds, client):
+    response, soup = page(client, PARALLEL, HTTP_ACCEPT_LANGUAGE="fr-CH, fr;q=0.9")
+    assert soup.html["lang"] == "en"
+    # One address, one language: caches and CDNs need no Vary on the browser's languages.
+    assert "Accept-Language" not in response.get("Vary", "")
+
+
+def test_the_switcher_leads_to_the_same_page_and_query_in_each_language(seeds, client):
+    _, soup = page(client, "/fr/meetings/?kind=intersessional&page=1")
+    links = soup.select("nav.languages a")
+    assert [(a["lang"], a.string, a["href"]) for a in links] == [
+        ("en", "English", "/meetings/?kind=intersessional&page=1"),
+        ("fr", "Français", "/fr/meetings/?kind=intersessional&page=1"),
+        ("es", "Español", "/es/meetings/?kind=intersessional&page=1"),
+    ]
+    assert [a.get("aria-current") for a in links] == [None, "true", None]
+    for link in links:  # each one is a page that exists
+        assert client.get(link["href"]).status_code == 200
+
+
+def test_every_page_links_its_versions_in_the_other_languages(seeds, client):
+    _, soup = page(client, "/es" + PARALLEL)
+    alternates = {
+        link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate][hreflang]")
+    }
+    assert alternates == {
+        "en": f"http://testserver{PARALLEL}",
+        "fr": f"http://testserver/fr{PARALLEL}",
+        "es": f"http://testserver/es{PARALLEL}",
+        "x-default": f"http://testserver{PARALLEL}",
+    }
+
+
+def test_a_missing_page_in_french_says_so_in_french(seeds, client):
+    response = client.get("/fr/meetings/no-such-meeting/")
+    assert response.status_code == 404
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert soup.html["lang"] == "fr"
+    assert text(soup.h1) == "Page introuvable"
+    assert not soup.select("nav.languages")  # no other-language version of nothing
+
+
+def test_an_unknown_language_prefix_is_not_a_page(seeds, client):
+    assert client.get("/de" + PARALLEL).status_code == 404
+
+
+def test_the_back_office_stays_in_english(admin_client):
+    response = admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    assert b'lang="en"' in response.content
+
+
+def test_the_page_cache_keeps_each_language_apart(seeds, client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    english = Client().get(PARALLEL).content
+    french = Client().get("/fr" + PARALLEL).content
+    assert b'<html lang="en">' in english and b'<html lang="fr">' in french
+    assert Client().get(PARALLEL).content == english  # a hit, still English
+    assert Client().get("/fr" + PARALLEL).content == french
+
+
+def test_the_changes_of_a_programme_are_told_in_the_page_language(seeds, client):
+    _, soup = page(client, "/fr" + PARALLEL + "changes/")
+    assert text(soup.h1) == "Modifications du programme"
+    changes = [text(li) for li in soup.select("ol.timeline ul li")]
+    assert "Première publication." in changes
+
+
+def test_the_news_feed_is_in_the_page_language(seeds, client):
+    response = client.get("/fr/news/feed.atom")
+    assert response.status_code == 200
+    assert "Réunions sur l’assistance aux victimes\u00a0: actualités" in response.content.decode()
+    assert b'xml:lang="fr"' in response.content
+
+
+# -- the programme PDF, once per language ----------------------------------------------------------
+
+
+def test_the_french_pdf_has_french_labels_dates_and_name(seeds, client):
+    response, data = download(client, "/fr" + PARALLEL + "programme.pdf")
+    assert response["Content-Disposition"] == (
+        'inline; filename="APMBC-2012-05-parallel-programme-victim-assistance-fr.pdf"'
+    )
+    reader, content = pdf_text(data)
+    assert reader.trailer["/Root"]["/Lang"] == "fr"
+    assert "Programme – mardi 22 mai 2012" in content
+    assert "Lieu\u00a0: " in content or "Lieu : " in content
+    assert re.search(r"Page 1 sur \d", content)
+    assert "Contexte" in content and "Background" not in content
+
+
+def test_the_spanish_pdf_has_spanish_labels(seeds, client):
+    _, data = download(client, "/es" + PARALLEL + "programme.pdf")
+    _, content = pdf_text(data)
+    assert "Programa – martes 22 de mayo de 2012" in content
+    assert re.search(r"Página 1 de \d", content)
+
+
+def test_each_language_has_its_own_stored_pdf_rendered_once(seeds, client):
+    _, english = download(client, PARALLEL + "programme.pdf")
+    _, french = download(client, "/fr" + PARALLEL + "programme.pdf")
+    assert english != french
+    rows = ProgrammePDF.objects.filter(programme__slug=PARALLEL.split("/")[-2])
+    assert sorted(rows.values_list("language", flat=True)) == ["en", "fr"]
+    # Again, in a new client: the stored French file, not a new render.
+    _, again = download(Client(), "/fr" + PARALLEL + "programme.pdf")
+    assert again == french
+    assert rows.count() == 2
+    assert rows.get(language="fr").get_absolute_url() == "/fr" + PARALLEL + "programme.pdf"
+
+
+# -- documents in several languages ---------------------------------------------------------------
+
+
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+@pytest.fixture
+def document_set(meeting):
+    """One document, one symbol, in English, French and Spanish."""
+    titles = {"en": "Co-Chairs' paper", "fr": "Document des coprésidents", "es": "Documento"}
+    for language, title in titles.items():
+        document = Document.objects.create(
+            title=title, meeting=meeting, symbol="APLC/MSP.11/2011/WP.1", language=language
+        )
+        document.file.save("upload.pdf", ContentFile(PDF))
+    return titles
+
+
+@pytest.mark.parametrize(
+    ("prefix", "order"),
+    [
+        ("", ["en", "fr", "es"]),
+        ("/fr", ["fr", "en", "es"]),
+        ("/es", ["es", "en", "fr"]),
+    ],
+)
+def test_a_document_set_shows_the_page_language_first(client, document_set, prefix, order):
+    _, soup = page(client, prefix + "/documents/")
+    row = soup.select_one("ul.documents > li")
+    assert [a["hreflang"] for a in row.select("ul.files a")] == order
+    assert text(row.select_one(".document-title")) == document_set[order[0]]
