@@ -41,6 +41,7 @@ from .models import (
     State,
     Venue,
     WorkPlan,
+    translations,
 )
 from .templatetags.meetings_tags import document_size
 from .views import pdf_preview_response
@@ -70,7 +71,37 @@ class ConflictChecked:
         return _with_loaded_state(super().get_fieldsets(request, obj))
 
 
-class ContentAdmin(ConflictChecked, VersionAdmin):
+class TranslationsBesideEachOther:
+    """Puts a model's French and Spanish texts (meetings/models/translations.py) in a fieldset of
+    their own, each field's two languages on one row, under the English fields."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        names = getattr(self.model, "translated_fields", ())
+        if not names:
+            return fieldsets
+        pairs = [tuple(f"{name}_{code}" for code in translations.TRANSLATIONS) for name in names]
+        translated = {field for pair in pairs for field in pair}
+        english = [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in translated]})
+            for title, options in fieldsets
+        ]
+        return [
+            *english,
+            (
+                _("In French and Spanish"),
+                {
+                    "fields": pairs,
+                    "description": _(
+                        "Optional. Where a text has no translation, the French or Spanish page "
+                        "shows the English, with a note saying so."
+                    ),
+                },
+            ),
+        ]
+
+
+class ContentAdmin(ConflictChecked, TranslationsBesideEachOther, VersionAdmin):
     """Every content model's admin: each save is kept as a version (History, with Revert;
     Recover deleted on the list), and a save over someone else's change is refused."""
 
@@ -440,7 +471,7 @@ class PresentationInline(ConflictChecked, admin.StackedInline):
 class DiscussionQuestionInline(ConflictChecked, admin.TabularInline):
     model = DiscussionQuestion
     extra = 1
-    fields = ["position", "audience", "text"]
+    fields = ["position", "audience", "text", "text_fr", "text_es"]
 
 
 @admin.register(Session)

@@ -1,10 +1,15 @@
-"""The language of a request, and the same page in the other languages.
+"""The language of a request, the same page in the other languages, and content in a language.
 
 A public page's language is the one its address names: /fr/... is French, /es/... Spanish, and
 an address without a prefix English (vapp/urls.py). Nothing else decides it: not the browser's
 Accept-Language nor a cookie. So every address always shows the same language, which is what lets
 the page cache, a CDN and a shared link serve it without a `Vary: Accept-Language`. Addresses
 outside the public site (the back office, the sitemap, media) are in English.
+
+Content (titles, texts) may have a French and a Spanish version (meetings/models/translations.py).
+Where the page's language has none, `text()` gives the English, and the template tags mark it
+`lang="en" data-untranslated`; a page holding any such text gets, at UNTRANSLATED_NOTE, one
+visible note saying that parts of it are shown in English.
 """
 
 from typing import NamedTuple
@@ -12,6 +17,13 @@ from typing import NamedTuple
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import format_html
+from django.utils.translation import gettext
+
+# Where base.html and the PDF template want the note, if the page needs one.
+UNTRANSLATED_NOTE = "<!--untranslated-note-->"
+# What the template tags put on English text standing in for a missing translation.
+UNTRANSLATED_MARK = "data-untranslated"
 
 
 class PathLanguageMiddleware:
@@ -27,7 +39,49 @@ class PathLanguageMiddleware:
         finally:
             translation.deactivate()
         response.headers.setdefault("Content-Language", language)
+        if _is_html_page(response):
+            html = response.content.decode(response.charset)
+            response.content = with_untranslated_note(html, language).encode(response.charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
         return response
+
+
+def _is_html_page(response):
+    return (
+        not response.streaming
+        and response.get("Content-Type", "").startswith("text/html")
+        and UNTRANSLATED_NOTE.encode() in response.content
+    )
+
+
+def with_untranslated_note(html, language):
+    """`html` with the note in place of UNTRANSLATED_NOTE if any of its text is the English
+    standing in for a missing translation, else with the placeholder removed."""
+    note = ""
+    if UNTRANSLATED_MARK in html:
+        with translation.override(language):
+            note = format_html(
+                '<p class="untranslated-note" role="note">{}</p>',
+                gettext(
+                    "Parts of this page are not available in this language: "
+                    "they are shown in English."
+                ),
+            )
+    return html.replace(UNTRANSLATED_NOTE, note, 1)
+
+
+def text(obj, name, language=None):
+    """(the text of field `name` of `obj` in `language`, the active one by default; True when
+    that is the English because the translation is missing)."""
+    english = getattr(obj, name)
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    if language == settings.LANGUAGE_CODE or name not in getattr(obj, "translated_fields", ()):
+        return english, False
+    translated = getattr(obj, f"{name}_{language}", "")
+    if translated and translated.strip():
+        return translated, False
+    return english, bool(english and str(english).strip())
 
 
 class Alternate(NamedTuple):

@@ -33,7 +33,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from . import queries
+from . import languages, queries
 from .models import ContentVersion, ProgrammePDF, Status
 
 # WeasyPrint resolves the template's relative URLs against this origin. `.invalid` never
@@ -72,7 +72,10 @@ def programme_context(programme):
 
 
 def programme_html(programme):
-    return render_to_string("meetings/programme_pdf.html", programme_context(programme))
+    """The printable HTML in the active language, with the note that parts are in English where
+    their translation is missing."""
+    html = render_to_string("meetings/programme_pdf.html", programme_context(programme))
+    return languages.with_untranslated_note(html, translation.get_language())
 
 
 def _static_digest():

@@ -33,6 +33,7 @@ from .models import (
     Session,
     Status,
     WorkPlan,
+    translations,
 )
 
 PUBLISHED = Status.PUBLISHED
@@ -269,11 +270,17 @@ def action_page(plan_slug, number, page=None):
         .select_related("programme__meeting__convention")
         # Sorted in full before the page is cut: leave out the long texts the list never shows.
         .defer(
-            "purpose",
-            "questions_intro",
-            "programme__background",
-            "programme__focus",
-            "programme__meeting__summary",
+            *[
+                column
+                for name in (
+                    "purpose",
+                    "questions_intro",
+                    "programme__background",
+                    "programme__focus",
+                    "programme__meeting__summary",
+                )
+                for column in (name, *translations.names(name))
+            ]
         )
         .order_by(
             Coalesce("date", "programme__meeting__start_date").desc(),
@@ -446,5 +453,9 @@ def document_list(meeting="", kind="", language="", page=None):
     return {
         "document_sets": document_sets(page_obj),
         "page_obj": page_obj,
-        "meetings": list(Meeting.objects.published().only("slug", "title", "start_date")),
+        "meetings": list(
+            Meeting.objects.published().only(
+                "slug", "title", *translations.names("title"), "start_date"
+            )
+        ),
     }

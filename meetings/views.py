@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 
-from . import calendar, middleware, opendata, pdf, queries, search
+from . import calendar, languages, middleware, opendata, pdf, queries, search
 from .models import Document, Meeting, Status
 from .revisions import with_changes
 
@@ -19,6 +19,11 @@ def _preview(request):
     """Staff who can edit content may see drafts; nobody else ever does."""
     user = request.user
     return user.is_authenticated and user.is_staff and user.is_active
+
+
+def _title(obj):
+    """The title in the page's language (the English where it has no translation)."""
+    return languages.text(obj, "title")[0]
 
 
 def _is_draft(*objects):
@@ -109,7 +114,7 @@ def meeting_detail(request, meeting):
             "is_draft": _is_draft(meeting),
             "crumbs": _meeting_crumbs(meeting, current=True),
             "meta": _meta(
-                meeting.title,
+                _title(meeting),
                 _("%(dates)s%(where)s. %(kind)s of the %(convention)s.")
                 % {
                     "dates": _dates(meeting),
@@ -137,15 +142,15 @@ def programme_detail(request, meeting, programme):
             "meeting": meeting,
             "days": days,
             "meta": _meta(
-                f"{programme.title}, {when}",
+                f"{_title(programme)}, {when}",
                 _(
                     "%(meeting)s%(where)s: the programme with its sessions, rooms, presenters "
                     "and the questions to prepare."
                 )
-                % {"meeting": meeting.title, "where": where},
+                % {"meeting": _title(meeting), "where": where},
             ),
             "is_draft": _is_draft(programme, meeting),
-            "crumbs": [*_meeting_crumbs(meeting), (programme.title, None)],
+            "crumbs": [*_meeting_crumbs(meeting), (_title(programme), None)],
         },
     )
 
@@ -161,7 +166,7 @@ def programme_changes(request, meeting, programme):
             "revisions": with_changes(revisions),
             "crumbs": [
                 *_meeting_crumbs(programme.meeting),
-                (programme.title, programme.get_absolute_url()),
+                (_title(programme), programme.get_absolute_url()),
                 (_("Changes"), None),
             ],
         },
@@ -301,7 +306,7 @@ def _pdf_unavailable(request, programme, problem):
 
 def _session_description(session, programme):
     """'Parallel programme, Intersessional Meetings, 22 May 2012 at 10:00.'"""
-    where = f"{programme.title}, {programme.meeting.title}"
+    where = f"{_title(programme)}, {_title(programme.meeting)}"
     if session.date and session.start_time:
         return _("%(where)s, %(date)s at %(time)s.") % {
             "where": where,
@@ -324,14 +329,14 @@ def session_detail(request, meeting, programme, session):
             "programme": programme,
             "meeting": programme.meeting,
             "meta": _meta(
-                session.title,
+                _title(session),
                 _session_description(session, programme),
             ),
             "is_draft": _is_draft(programme, programme.meeting),
             "crumbs": [
                 *_meeting_crumbs(programme.meeting),
-                (programme.title, programme.get_absolute_url()),
-                (session.title, None),
+                (_title(programme), programme.get_absolute_url()),
+                (_title(session), None),
             ],
         },
     )
@@ -373,7 +378,7 @@ def work_plan_detail(request, slug):
     work_plan = context["work_plan"]
     context.update(
         is_draft=_is_draft(work_plan),
-        crumbs=[(_("Coordination"), reverse("meetings:coordination")), (work_plan.title, None)],
+        crumbs=[(_("Coordination"), reverse("meetings:coordination")), (_title(work_plan), None)],
     )
     return render(request, "meetings/work_plan_detail.html", context)
 
@@ -388,7 +393,7 @@ def news_list(request):
 
 def news_detail(request, slug):
     post = queries.news_page(slug, preview=_preview(request))
-    crumbs = [(_("News"), reverse("meetings:news_list")), (post.title, None)]
+    crumbs = [(_("News"), reverse("meetings:news_list")), (_title(post), None)]
     return render(
         request,
         "meetings/news_detail.html",
@@ -397,7 +402,7 @@ def news_detail(request, slug):
             "is_draft": _is_draft(post),
             "crumbs": crumbs,
             "meta": _meta(
-                post.title,
+                _title(post),
                 _("Posted %(date)s.") % {"date": date_format(post.posted_on, _("j F Y"))},
                 "article",
             ),

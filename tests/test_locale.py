@@ -31,6 +31,7 @@ PUBLIC = (
     "meetings/pdf.py",
     "meetings/search.py",
     "meetings/feeds.py",
+    "meetings/languages.py",
     "meetings/templatetags/",
 )
 TRANSLATED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]

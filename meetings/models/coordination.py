@@ -10,6 +10,7 @@ from .common import MONTH_CHOICES, PublishableQuerySet, status_field
 from .plans import Action
 from .programmes import Document, Meeting
 from .reference import Convention, Person, State
+from .translations import translated
 
 
 def year_range_constraint(model_name):
@@ -76,6 +77,15 @@ class Mandate(models.Model):
         return reverse("meetings:coordination")
 
 
+@translated(
+    "title",
+    "subtitle",
+    "background",
+    "objectives",
+    "activities",
+    "expected_outputs",
+    "budget_and_partners",
+)
 class WorkPlan(models.Model):
     convention = models.ForeignKey(
         Convention,

@@ -7,6 +7,7 @@ from markdownx.models import MarkdownxField
 
 from .common import PublishableQuerySet, status_field
 from .programmes import Meeting
+from .translations import translated
 
 
 class NewsCategory(models.Model):
@@ -25,6 +26,7 @@ class NewsCategory(models.Model):
         return reverse("meetings:news_list") + f"?category={self.slug}"
 
 
+@translated("title", "body")
 class NewsPost(models.Model):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)

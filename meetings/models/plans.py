@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from .reference import Convention
+from .translations import translated
 
 
 class ActionPlan(models.Model):
@@ -54,6 +55,7 @@ class ActionPlan(models.Model):
         return reverse("meetings:action_plan_detail", args=[self.slug])
 
 
+@translated("title", "text")
 class Action(models.Model):
     plan = models.ForeignKey(
         ActionPlan, verbose_name=_("action plan"), on_delete=models.PROTECT, related_name="actions"

@@ -17,8 +17,10 @@ from markdownx.models import MarkdownxField
 from .common import PublishableQuerySet, Status, status_field, validate_time_zone
 from .plans import Action
 from .reference import Convention, Organisation, Person, Room, State, Venue
+from .translations import translated
 
 
+@translated("title", "summary")
 class Meeting(models.Model):
     class Kind(models.TextChoices):
         INTERSESSIONAL = "intersessional", _("Intersessional Meetings")
@@ -104,6 +106,7 @@ class Meeting(models.Model):
                 )
 
 
+@translated("title", "background", "focus")
 class Programme(models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="programmes"
@@ -153,6 +156,7 @@ class Programme(models.Model):
         return reverse("meetings:programme_detail", args=[self.meeting.slug, self.slug])
 
 
+@translated("title", "purpose", "questions_intro")
 class Session(models.Model):
     class Kind(models.TextChoices):
         OPENING = "opening", _("Opening")
@@ -350,6 +354,7 @@ class Presentation(models.Model):
         return self.session.get_absolute_url() + f"#presentation-{self.pk}"
 
 
+@translated("text")
 class DiscussionQuestion(models.Model):
     class Audience(models.TextChoices):
         ALL = "all", _("All participants")

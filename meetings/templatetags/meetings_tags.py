@@ -1,9 +1,12 @@
 import unicodedata
 
 from django import template
+from django.conf import settings
 from django.urls import Resolver404, resolve, reverse
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from meetings import languages
 from meetings.markdown import render_markdown
@@ -17,14 +20,50 @@ def markdown(text):
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 above
 
 
+@register.simple_tag
+def tr(obj, name):
+    """Field `name` of `obj` in the page's language; the English, marked lang="en", where the
+    translation is missing (meetings.languages)."""
+    text, fallback = languages.text(obj, name)
+    if fallback:
+        return format_html(
+            '<span lang="{}" {}>{}</span>',
+            settings.LANGUAGE_CODE,
+            languages.UNTRANSLATED_MARK,
+            text,
+        )
+    return text
+
+
+@register.simple_tag
+def tr_markdown(obj, name):
+    """Markdown field `name` of `obj` in the page's language, rendered; the English in a block
+    marked lang="en" where the translation is missing."""
+    text, fallback = languages.text(obj, name)
+    html = mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3
+    if fallback:
+        return format_html(
+            '<div lang="{}" {}>{}</div>', settings.LANGUAGE_CODE, languages.UNTRANSLATED_MARK, html
+        )
+    return html
+
+
+@register.filter
+def tr_text(obj, name):
+    """Field `name` of `obj` in the page's language, as plain text (attributes, <title>)."""
+    return languages.text(obj, name)[0]
+
+
 @register.filter
 def document_size(size_bytes):
     """'44KB' or '1.2MB', as programme pages have always written sizes."""
     if size_bytes is None:
         return ""
     if size_bytes < 1024 * 1024:
-        return f"{max(1, round(size_bytes / 1024))}KB"
-    return f"{size_bytes / (1024 * 1024):.1f}MB"
+        return gettext("%(size)sKB") % {"size": max(1, round(size_bytes / 1024))}
+    return gettext("%(size)sMB") % {
+        "size": formats.number_format(round(size_bytes / (1024 * 1024), 1), 1)
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -32,6 +32,8 @@ PAGES = {
     "search": "/search/?q=survivors",
     "documents filtered": "/documents/?kind=presentation&language=en",
     "not found": "/no-such-page/",
+    "programme in French": "/fr" + PROGRAMME,
+    "session in Spanish": "/es" + PROGRAMME + "sessions/coordination-national-plans/",
 }
 
 # Every axe rule of WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.

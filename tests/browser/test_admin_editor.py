@@ -33,7 +33,7 @@ def test_an_editor_sees_a_sanitised_preview_while_typing(site, editor_page):
         " <script>window.pwned=2</script>"
     )
     editor.dispatch_event("input")
-    preview = editor_page.locator(".markdownx-preview")
+    preview = editor_page.locator(".field-purpose .markdownx-preview")
     preview.locator("strong", has_text="Rehabilitation first").wait_for()
     html = preview.inner_html()
     assert "onerror" not in html and "<script" not in html

@@ -7,12 +7,15 @@ import io
 import re
 
 import pytest
+from admin_forms import form_data
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from meetings.models import Document, ProgrammePDF
+from meetings.models import Document, ProgrammePDF, Session
 
 PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
 
@@ -239,3 +242,98 @@ def test_a_document_set_shows_the_page_language_first(client, document_set, pref
     row = soup.select_one("ul.documents > li")
     assert [a["hreflang"] for a in row.select("ul.files a")] == order
     assert text(row.select_one(".document-title")) == document_set[order[0]]
+
+
+# -- content in several languages ------------------------------------------------------------
+
+SESSION = PARALLEL + "sessions/coordination-national-plans/"
+NOTE_FR = "Certaines parties de cette page ne sont pas disponibles en français"
+
+
+@pytest.fixture
+def session_in_french(seeds):
+    """The seed session with its title, purpose and questions in French, not in Spanish."""
+    session = Session.objects.get(slug="coordination-national-plans")
+    session.title_fr = "Coordination et plans nationaux"
+    session.purpose_fr = "Un **objectif** en français."
+    session.questions_intro_fr = "Questions en français :" if session.questions_intro else ""
+    session.save()
+    for number, question in enumerate(session.questions.all()):
+        question.text_fr = f"Question {number + 1} en français ?"
+        question.save()
+    return session
+
+
+def test_a_translated_session_reads_in_french_without_a_note(client, session_in_french):
+    _, soup = page(client, "/fr" + SESSION)
+    assert text(soup.h1) == "Coordination et plans nationaux"
+    assert soup.h1.find(attrs={"data-untranslated": True}) is None
+    assert "Un objectif en français." in text(soup.main)
+    questions = [text(li) for li in soup.select("ol.questions li")]
+    assert questions and all(q.endswith("en français ?") for q in questions)
+    # The programme and the meeting have no French yet: those parts say so.
+    assert text(soup.select_one("p.kicker")) == "Parallel Programme for Victim Assistance Experts"
+    assert soup.select_one("p.kicker [data-untranslated]")["lang"] == "en"
+    assert NOTE_FR in text(soup.select_one("main .untranslated-note"))
+    _, soup = page(client, SESSION)
+    assert text(soup.h1) == session_in_french.title
+    assert not soup.select(".untranslated-note")
+
+
+def test_a_missing_translation_shows_the_english_marked_and_noted(client, session_in_french):
+    response, soup = page(client, "/es" + SESSION)
+    assert text(soup.h1) == session_in_french.title  # no Spanish: the English
+    assert soup.h1.span["lang"] == "en" and soup.h1.span.has_attr("data-untranslated")
+    note = soup.select_one("main > .untranslated-note")
+    assert text(note) == (
+        "Algunas partes de esta página no están disponibles en español: se muestran en inglés."
+    )
+    assert soup.main.find(True) is note  # the first thing in the page's main part
+    assert b"<!--untranslated-note-->" not in response.content
+    assert int(response["Content-Length"]) == len(response.content)
+
+
+def test_the_english_page_has_neither_note_nor_placeholder(seeds, client):
+    response, soup = page(client, PARALLEL)
+    assert not soup.select(".untranslated-note, [data-untranslated]")
+    assert b"untranslated" not in response.content
+
+
+def test_a_markdown_text_without_translation_is_a_block_marked_english(seeds, client):
+    _, soup = page(client, "/fr" + PARALLEL)
+    background = soup.find(id="background").find_next_sibling()
+    assert background.name == "div" and background["lang"] == "en"
+    assert background.has_attr("data-untranslated") and background.p
+
+
+def test_translations_cost_no_extra_query(seeds, client):
+    counts = {}
+    for prefix in ("", "/fr", "/es"):
+        with CaptureQueriesContext(connection) as queries:
+            page(client, prefix + PARALLEL)
+        counts[prefix] = len(queries)
+    assert counts["/fr"] == counts["/es"] == counts[""]
+
+
+def test_the_french_pdf_prints_the_translations_and_notes_the_rest(client, session_in_french):
+    _, data = download(client, "/fr" + PARALLEL + "programme.pdf")
+    _, content = pdf_text(data)
+    assert "Coordination et plans nationaux" in content
+    assert "Question 1 en français ?" in content
+    assert "Certaines parties de cette page ne sont pas disponibles en français" in content
+
+
+def test_the_admin_edits_the_translations_beside_each_other(editor_client, session_in_french):
+    url = f"/admin/meetings/session/{session_in_french.pk}/change/"
+    response = editor_client.get(url)
+    soup = BeautifulSoup(response.content, "html.parser")
+    heading = soup.find(lambda tag: tag.name in ("h2", "legend") and "In French" in tag.text)
+    fieldset = heading.find_parent("fieldset")
+    rows = [[i["name"] for i in row.select("[name]")] for row in fieldset.select(".form-row")]
+    assert ["title_fr", "title_es"] in rows
+    assert ["purpose_fr", "purpose_es"] in rows
+    data = form_data(response)
+    data["title_es"] = ["Coordinación y planes nacionales"]
+    assert editor_client.post(url, data).status_code == 302
+    _, soup = page(Client(), "/es" + SESSION)
+    assert text(soup.h1) == "Coordinación y planes nacionales"

@@ -1,0 +1,42 @@
+"""French and Spanish versions of the texts a delegate reads.
+
+`@translated("title", "summary")` on a model gives each named field a copy per other language:
+`title_fr`, `title_es`, of the same kind, optional, edited beside the English in the admin. The
+English stays in `title`, the source every page falls back to. meetings/languages.py reads them.
+"""
+
+from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+# The languages a text may be translated into: every one of the site's but the source, English.
+TRANSLATIONS = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+LANGUAGE_NAMES = {"fr": _("French"), "es": _("Spanish")}
+
+
+def names(field):
+    """'title' -> ['title_fr', 'title_es']: the columns of a field's translations."""
+    return [f"{field}_{code}" for code in TRANSLATIONS]
+
+
+def translated(*names):
+    """A class decorator adding `<name>_<language>` for each named field and language."""
+
+    def add_translations(model):
+        for name in names:
+            field = model._meta.get_field(name)
+            _name, _path, args, kwargs = field.deconstruct()
+            for code in TRANSLATIONS:
+                kwargs.update(
+                    blank=True,
+                    default="",
+                    verbose_name=format_lazy("{} ({})", field.verbose_name, LANGUAGE_NAMES[code]),
+                    help_text="",
+                )
+                for option in ("unique", "db_index", "null"):
+                    kwargs.pop(option, None)
+                model.add_to_class(f"{name}_{code}", field.__class__(*args, **kwargs))
+        model.translated_fields = names
+        return model
+
+    return add_translations
