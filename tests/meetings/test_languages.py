@@ -337,3 +337,13 @@ def test_the_admin_edits_the_translations_beside_each_other(editor_client, sessi
     assert editor_client.post(url, data).status_code == 302
     _, soup = page(Client(), "/es" + SESSION)
     assert text(soup.h1) == "Coordinación y planes nacionales"
+
+
+def test_a_document_title_is_marked_with_its_own_language(client, meeting):
+    document = Document.objects.create(title="Co-Chairs' paper", meeting=meeting, language="en")
+    document.file.save("upload.pdf", ContentFile(PDF))
+    _, soup = page(client, "/es/documents/")
+    assert soup.select_one(".document-title")["lang"] == "en"
+    assert text(soup.select_one("ul.files li")).startswith("inglés")
+    _, soup = page(client, "/documents/")
+    assert not soup.select_one(".document-title").has_attr("lang")
