@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .models import DiscussionQuestion, Presentation, Programme, Status
+from .models import DiscussionQuestion, Presentation, Programme, Status, translations
 
 
 @transaction.atomic
@@ -49,6 +49,7 @@ def copy_programme(programme, meeting, slug=None):
         position=programme.position,
         background=programme.background,
         focus=programme.focus,
+        **translations.values(programme),
         status=Status.DRAFT,
     )
     copy.convened_by.set(programme.convened_by.all())
@@ -66,7 +67,11 @@ def copy_programme(programme, meeting, slug=None):
         session.actions.set(actions)
         DiscussionQuestion.objects.bulk_create(
             DiscussionQuestion(
-                session=session, audience=q.audience, position=q.position, text=q.text
+                session=session,
+                audience=q.audience,
+                position=q.position,
+                text=q.text,
+                **translations.values(q),
             )
             for q in questions
         )

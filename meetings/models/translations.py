@@ -19,6 +19,13 @@ def names(field):
     return [f"{field}_{code}" for code in TRANSLATIONS]
 
 
+def values(obj):
+    """{'title_fr': ..., 'title_es': ..., ...}: the translations of `obj`, to copy them."""
+    return {
+        column: getattr(obj, column) for name in obj.translated_fields for column in names(name)
+    }
+
+
 def translated(*names):
     """A class decorator adding `<name>_<language>` for each named field and language."""
 

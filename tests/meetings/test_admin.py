@@ -95,6 +95,10 @@ def test_session_page_edits_presentations_and_questions_inline(seeds, editor_cli
 
 def test_copy_this_programme_makes_a_complete_draft_copy(seeds, editor_client):
     original = Programme.objects.get(slug="parallel-programme-victim-assistance")
+    original.title_fr, original.focus_es = "Programme parallèle", "Enfoque"
+    original.save()
+    DiscussionQuestion.objects.filter(session__programme=original).update(text_fr="Question ?")
+    Session.objects.filter(programme=original).update(title_es="Sesión")
     target = Meeting.objects.create(
         convention=original.meeting.convention,
         kind="intersessional",
@@ -115,17 +119,19 @@ def test_copy_this_programme_makes_a_complete_draft_copy(seeds, editor_client):
         original.slug,
         original.background,
     )
+    assert (copy.title_fr, copy.focus_es) == ("Programme parallèle", "Enfoque")
 
     def shape(programme):
         return [
             (
                 s.title,
+                s.title_es,
                 s.kind,
                 s.start_time,
                 s.position,
                 s.room_id,
                 sorted(s.actions.values_list("pk", flat=True)),
-                list(s.questions.values_list("audience", "position", "text")),
+                list(s.questions.values_list("audience", "position", "text", "text_fr")),
                 [
                     (p.title, p.kind, sorted(p.presenters.values_list("name", flat=True)),
                      sorted(p.organisations.values_list("acronym", flat=True)))
