@@ -17,7 +17,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext
 
 # Where base.html and the PDF template want the note, if the page needs one.
@@ -99,3 +99,14 @@ def alternates(request):
         for code, name in settings.LANGUAGES
         for url in [translate_url(path, code)]
     ]
+
+
+def html(obj, name):
+    """Field `name` of `obj` in the active language, escaped; where that is the English standing
+    in for a missing translation, marked lang="en" and UNTRANSLATED_MARK."""
+    text_, fallback = text(obj, name)
+    if fallback:
+        return format_html(
+            '<span lang="{}" {}>{}</span>', settings.LANGUAGE_CODE, UNTRANSLATED_MARK, text_
+        )
+    return conditional_escape(text_)

@@ -26,6 +26,11 @@ def _title(obj):
     return languages.text(obj, "title")[0]
 
 
+def _crumb(obj):
+    """A breadcrumb's label: the title in the page's language, or the English marked as such."""
+    return languages.html(obj, "title")
+
+
 def _is_draft(*objects):
     return any(getattr(obj, "status", Status.PUBLISHED) != Status.PUBLISHED for obj in objects)
 
@@ -150,7 +155,7 @@ def programme_detail(request, meeting, programme):
                 % {"meeting": _title(meeting), "where": where},
             ),
             "is_draft": _is_draft(programme, meeting),
-            "crumbs": [*_meeting_crumbs(meeting), (_title(programme), None)],
+            "crumbs": [*_meeting_crumbs(meeting), (_crumb(programme), None)],
         },
     )
 
@@ -166,7 +171,7 @@ def programme_changes(request, meeting, programme):
             "revisions": with_changes(revisions),
             "crumbs": [
                 *_meeting_crumbs(programme.meeting),
-                (_title(programme), programme.get_absolute_url()),
+                (_crumb(programme), programme.get_absolute_url()),
                 (_("Changes"), None),
             ],
         },
@@ -335,8 +340,8 @@ def session_detail(request, meeting, programme, session):
             "is_draft": _is_draft(programme, programme.meeting),
             "crumbs": [
                 *_meeting_crumbs(programme.meeting),
-                (_title(programme), programme.get_absolute_url()),
-                (_title(session), None),
+                (_crumb(programme), programme.get_absolute_url()),
+                (_crumb(session), None),
             ],
         },
     )
@@ -378,7 +383,7 @@ def work_plan_detail(request, slug):
     work_plan = context["work_plan"]
     context.update(
         is_draft=_is_draft(work_plan),
-        crumbs=[(_("Coordination"), reverse("meetings:coordination")), (_title(work_plan), None)],
+        crumbs=[(_("Coordination"), reverse("meetings:coordination")), (_crumb(work_plan), None)],
     )
     return render(request, "meetings/work_plan_detail.html", context)
 
@@ -393,7 +398,7 @@ def news_list(request):
 
 def news_detail(request, slug):
     post = queries.news_page(slug, preview=_preview(request))
-    crumbs = [(_("News"), reverse("meetings:news_list")), (_title(post), None)]
+    crumbs = [(_("News"), reverse("meetings:news_list")), (_crumb(post), None)]
     return render(
         request,
         "meetings/news_detail.html",

@@ -24,15 +24,7 @@ def markdown(text):
 def tr(obj, name):
     """Field `name` of `obj` in the page's language; the English, marked lang="en", where the
     translation is missing (meetings.languages)."""
-    text, fallback = languages.text(obj, name)
-    if fallback:
-        return format_html(
-            '<span lang="{}" {}>{}</span>',
-            settings.LANGUAGE_CODE,
-            languages.UNTRANSLATED_MARK,
-            text,
-        )
-    return text
+    return languages.html(obj, name)
 
 
 @register.simple_tag
@@ -94,11 +86,13 @@ def page_languages(context):
 
 @register.filter
 def and_list(items):
-    """'Austria', 'Austria and Panama', 'Australia, Austria, Chile and Iraq'."""
+    """'Austria', 'Austria and Panama', 'Australia, Austria, Chile and Iraq', with the page
+    language's "and"."""
     names = [str(item) for item in items]
+    conjunction = f" {gettext('and')} "
     if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+        return conjunction.join(names)
+    return ", ".join(names[:-1]) + conjunction + names[-1]
 
 
 @register.filter

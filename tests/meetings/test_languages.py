@@ -347,3 +347,16 @@ def test_a_document_title_is_marked_with_its_own_language(client, meeting):
     assert text(soup.select_one("ul.files li")).startswith("inglés")
     _, soup = page(client, "/documents/")
     assert not soup.select_one(".document-title").has_attr("lang")
+
+
+def test_french_punctuation_and_lists_follow_the_page_language(seeds, client):
+    _, soup = page(client, "/fr/coordination/")
+    headings = [h.get_text() for h in soup.select("ol.timeline h3")]
+    assert any(" et " in h and "CCM\u00a0: " in h for h in headings), headings
+    assert not any(" and " in h for h in headings)
+
+
+def test_a_breadcrumb_standing_in_english_is_marked_english(seeds, client):
+    _, soup = page(client, "/fr" + SESSION)
+    current = soup.select_one("nav.breadcrumbs [aria-current=page]")
+    assert current.span["lang"] == "en" and current.span.has_attr("data-untranslated")
