@@ -80,7 +80,7 @@ class TranslationsBesideEachOther:
         names = getattr(self.model, "translated_fields", ())
         if not names:
             return fieldsets
-        pairs = [tuple(f"{name}_{code}" for code in translations.TRANSLATIONS) for name in names]
+        pairs = [tuple(translations.names(name)) for name in names]
         translated = {field for pair in pairs for field in pair}
         english = [
             (title, {**options, "fields": [f for f in options["fields"] if f not in translated]})
@@ -471,7 +471,7 @@ class PresentationInline(ConflictChecked, admin.StackedInline):
 class DiscussionQuestionInline(ConflictChecked, admin.TabularInline):
     model = DiscussionQuestion
     extra = 1
-    fields = ["position", "audience", "text", "text_fr", "text_es"]
+    fields = ["position", "audience", "text", *translations.names("text")]
 
 
 @admin.register(Session)

@@ -18,7 +18,10 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
+
+from .markdown import render_markdown
 
 # Where base.html and the PDF template want the note, if the page needs one.
 UNTRANSLATED_NOTE = "<!--untranslated-note-->"
@@ -36,14 +39,14 @@ class PathLanguageMiddleware:
         request.LANGUAGE_CODE = language
         try:
             response = self.get_response(request)
+            if _is_html_page(response):
+                html = response.content.decode(response.charset)
+                response.content = with_untranslated_note(html).encode(response.charset)
+                if response.has_header("Content-Length"):
+                    response["Content-Length"] = str(len(response.content))
         finally:
             translation.deactivate()
         response.headers.setdefault("Content-Language", language)
-        if _is_html_page(response):
-            html = response.content.decode(response.charset)
-            response.content = with_untranslated_note(html, language).encode(response.charset)
-            if response.has_header("Content-Length"):
-                response["Content-Length"] = str(len(response.content))
         return response
 
 
@@ -55,27 +58,30 @@ def _is_html_page(response):
     )
 
 
-def with_untranslated_note(html, language):
-    """`html` with the note in place of UNTRANSLATED_NOTE if any of its text is the English
-    standing in for a missing translation, else with the placeholder removed."""
+def with_untranslated_note(html):
+    """`html` with the note, in the active language, in place of UNTRANSLATED_NOTE if any of its
+    text is the English standing in for a missing translation; else with the placeholder removed."""
     note = ""
     if UNTRANSLATED_MARK in html:
-        with translation.override(language):
-            note = format_html(
-                '<p class="untranslated-note" role="note">{}</p>',
-                gettext(
-                    "Parts of this page are not available in this language: "
-                    "they are shown in English."
-                ),
-            )
+        note = format_html(
+            '<p class="untranslated-note" role="note">{}</p>',
+            gettext(
+                "Parts of this page are not available in this language: they are shown in English."
+            ),
+        )
     return html.replace(UNTRANSLATED_NOTE, note, 1)
+
+
+def active():
+    """The active language's code ("en" where none is active, as in a management command)."""
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def text(obj, name, language=None):
     """(the text of field `name` of `obj` in `language`, the active one by default; True when
     that is the English because the translation is missing)."""
     english = getattr(obj, name)
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = language or active()
     if language == settings.LANGUAGE_CODE or name not in getattr(obj, "translated_fields", ()):
         return english, False
     translated = getattr(obj, f"{name}_{language}", "")
@@ -101,12 +107,28 @@ def alternates(request):
     ]
 
 
+def _english(element, content):
+    """`content` in `element` marked as the English standing in for a missing translation."""
+    return format_html(
+        '<{} lang="{}" {}>{}</{}>',
+        element,
+        settings.LANGUAGE_CODE,
+        UNTRANSLATED_MARK,
+        content,
+        element,
+    )
+
+
 def html(obj, name):
     """Field `name` of `obj` in the active language, escaped; where that is the English standing
-    in for a missing translation, marked lang="en" and UNTRANSLATED_MARK."""
+    in for a missing translation, in a <span> marked lang="en" and UNTRANSLATED_MARK."""
     text_, fallback = text(obj, name)
-    if fallback:
-        return format_html(
-            '<span lang="{}" {}>{}</span>', settings.LANGUAGE_CODE, UNTRANSLATED_MARK, text_
-        )
-    return conditional_escape(text_)
+    return _english("span", text_) if fallback else conditional_escape(text_)
+
+
+def markdown_html(obj, name):
+    """Markdown field `name` of `obj` in the active language, rendered; where that is the English
+    standing in for a missing translation, in a <div> marked as `html()` marks it."""
+    text_, fallback = text(obj, name)
+    rendered = mark_safe(render_markdown(text_))  # noqa: S308 - sanitised by nh3
+    return _english("div", rendered) if fallback else rendered

@@ -75,7 +75,7 @@ def programme_html(programme):
     """The printable HTML in the active language, with the note that parts are in English where
     their translation is missing."""
     html = render_to_string("meetings/programme_pdf.html", programme_context(programme))
-    return languages.with_untranslated_note(html, translation.get_language())
+    return languages.with_untranslated_note(html)
 
 
 def _static_digest():
@@ -115,7 +115,7 @@ def base_name(programme):
 def file_name(programme, language=None):
     """'APMBC-2012-05-parallel-programme-victim-assistance.pdf' in English (the default language),
     '...-victim-assistance-fr.pdf' in French; `language` defaults to the active one."""
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = language or languages.active()
     suffix = "" if language == settings.LANGUAGE_CODE else f"-{language}"
     return f"{base_name(programme)}{suffix}.pdf"
 
@@ -360,7 +360,7 @@ def ensure_pdf(programme, retry_failed=False):
                 defaults={
                     "state": ProgrammePDF.State.RENDERING,
                     "started_at": now,
-                    "language": translation.get_language() or settings.LANGUAGE_CODE,
+                    "language": languages.active(),
                 },
             )
     except IntegrityError:  # another request inserted it between our look-up and insert

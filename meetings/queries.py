@@ -14,9 +14,10 @@ from django.core.paginator import Paginator
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
+from . import languages
 from .models import (
     Action,
     ActionPlan,
@@ -423,7 +424,7 @@ def document_sets(documents, language=None):
     """Group documents sharing a symbol and revision into one row; others stand alone. In a row
     the file in `language` (the page's, by default) comes first, and names the row; then English,
     then the others in their usual order."""
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    language = language or languages.active()
     sets = {}
     for document in documents:
         key = (document.symbol, document.revision) if document.symbol else ("pk", document.pk)

@@ -1,8 +1,7 @@
 import unicodedata
 
 from django import template
-from django.conf import settings
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -31,13 +30,7 @@ def tr(obj, name):
 def tr_markdown(obj, name):
     """Markdown field `name` of `obj` in the page's language, rendered; the English in a block
     marked lang="en" where the translation is missing."""
-    text, fallback = languages.text(obj, name)
-    html = mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3
-    if fallback:
-        return format_html(
-            '<div lang="{}" {}>{}</div>', settings.LANGUAGE_CODE, languages.UNTRANSLATED_MARK, html
-        )
-    return html
+    return languages.markdown_html(obj, name)
 
 
 @register.filter
@@ -75,11 +68,7 @@ def page_languages(context):
     """This page in each language (meetings.languages.Alternate), for the language switcher and
     the hreflang links; empty where the address is not a page's (a 404)."""
     request = context.get("request")
-    if request is None:
-        return []
-    try:
-        resolve(request.path_info)
-    except Resolver404:
+    if request is None or request.resolver_match is None:
         return []
     return languages.alternates(request)
 
