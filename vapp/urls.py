@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from meetings import editor
 from meetings.sitemaps import SITEMAPS
+from meetings.sitemaps import section as sitemap_section
 from meetings.views import robots_txt
 
 admin.site.site_header = "Victim assistance programmes: back office"
@@ -32,8 +33,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        sitemaps.sitemap,
-        {"sitemaps": SITEMAPS},
+        sitemap_section,
         name="sitemap_section",
     ),
     # Robots read /robots.txt only: it stays outside the language prefixes.

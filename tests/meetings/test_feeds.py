@@ -8,6 +8,7 @@ import feedparser
 import pytest
 from django.test import Client
 
+from meetings import queries
 from meetings.models import NewsPost, Programme, Status
 from meetings.revisions import publish
 
@@ -86,6 +87,23 @@ def test_a_long_sitemap_is_split_into_pages(client, seeds, monkeypatch):
     assert len(second.findall("s:url", ns)) == 2
     assert client.get("/sitemap-sessions.xml", {"p": 999}).status_code == 404
     assert client.get("/sitemap-nope.xml").status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["0", "-1", "two", "1.5", "²", ""])
+def test_a_sitemap_page_number_that_is_not_a_page_is_not_found(client, seeds, page):
+    assert client.get("/sitemap-sessions.xml", {"p": page}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_sitemap_lists_each_address_once_and_escaped(client, seeds):
+    NewsPost.objects.update(slug="a&b")  # not a valid slug; imported data need not be valid
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    sessions = ET.fromstring(client.get("/sitemap-sessions.xml").content)
+    locations = [loc.text for loc in sessions.findall("s:url/s:loc", ns)]
+    assert len(locations) == len(set(locations)) == queries.public_sessions().count() > 0
+    news = ET.fromstring(client.get("/sitemap-news.xml").content)  # parses: & was escaped
+    assert [u.find("s:lastmod", ns).text for u in news.findall("s:url", ns)] == ["2012-03-22"]
 
 
 def test_robots_keeps_crawlers_out_of_the_back_office(client, db):

@@ -60,6 +60,8 @@ PAGES = {
     "documents filtered": ("/documents/?meeting=m1&kind=presentation&language=en", 3),
     "search": ("/search/?q=meeting", 11),  # 2 + a count per kind + one list per kind found
     "search one kind": ("/search/?q=session&kind=sessions&convention=APMBC", 4),
+    "sitemap index": ("/sitemap.xml", 8),  # 1 + a count per section but the fixed pages
+    "sitemap of sessions": ("/sitemap-sessions.xml", 1),
 }
 
 
