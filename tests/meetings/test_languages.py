@@ -360,3 +360,20 @@ def test_a_breadcrumb_standing_in_english_is_marked_english(seeds, client):
     _, soup = page(client, "/fr" + SESSION)
     current = soup.select_one("nav.breadcrumbs [aria-current=page]")
     assert current.span["lang"] == "en" and current.span.has_attr("data-untranslated")
+
+
+def test_the_documents_meeting_filter_names_each_meeting_in_the_page_language(seeds, client):
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.published().first()
+    _, soup = page(client, "/fr/documents/")
+    option = soup.select_one(f'#f-meeting option[value="{meeting.slug}"]')
+    assert option.text == meeting.title and option["lang"] == "en"  # English standing in
+    meeting.title_fr = "Réunions intersessions, mai 2012"
+    meeting.save()
+    _, soup = page(client, "/fr/documents/")
+    option = soup.select_one(f'#f-meeting option[value="{meeting.slug}"]')
+    assert option.text == "Réunions intersessions, mai 2012" and not option.has_attr("lang")
+    _, english = page(client, "/documents/")
+    assert english.select_one(f'#f-meeting option[value="{meeting.slug}"]').text == meeting.title
+    assert not english.select("#f-meeting option[lang]")
