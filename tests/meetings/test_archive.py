@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from meetings import archive
 from meetings.models import (
@@ -134,3 +135,21 @@ def test_the_generated_pages_and_search_work(client, seeds):
         assert client.get(url).status_code == 200, url
     response = client.get("/search/", {"q": session.title, "kind": "sessions"})
     assert session.get_absolute_url() in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_bulk_load_postgresql_tables_are_vacuumed_and_analysed():
+    if connection.vendor != "postgresql":
+        pytest.skip("VACUUM is PostgreSQL's; SQLite is only analysed")
+
+    def last_vacuum():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT last_vacuum FROM pg_stat_user_tables WHERE relname = 'meetings_session'"
+            )
+            return cursor.fetchone()[0]
+
+    before = last_vacuum()
+    archive.refresh_statistics()
+    after = last_vacuum()
+    assert after is not None and (before is None or after > before)
