@@ -34,7 +34,6 @@ from .models import (
     Session,
     Status,
     WorkPlan,
-    translations,
 )
 
 PUBLISHED = Status.PUBLISHED
@@ -265,30 +264,12 @@ def action_page(plan_slug, number, page=None):
     action = get_object_or_404(
         Action.objects.select_related("plan__convention"), plan__slug=plan_slug, number=number
     )
-    sessions = (
-        public_sessions()
-        .filter(actions=action)
-        .select_related("programme__meeting__convention")
-        # Sorted in full before the page is cut: leave out the long texts the list never shows.
-        .defer(
-            *[
-                column
-                for name in (
-                    "purpose",
-                    "questions_intro",
-                    "programme__background",
-                    "programme__focus",
-                    "programme__meeting__summary",
-                )
-                for column in (name, *translations.names(name))
-            ]
-        )
-        .order_by(
-            Coalesce("date", "programme__meeting__start_date").desc(),
-            F("start_time").desc(nulls_last=True),
-            "-pk",
-        )
+    newest_first = (
+        Coalesce("date", "programme__meeting__start_date").desc(),
+        F("start_time").desc(nulls_last=True),
+        "-pk",
     )
+    serving = public_sessions().filter(actions=action)
     work_plans = WorkPlan.objects.published().filter(actions=action).select_related("convention")
     activities = Activity.objects.filter(actions=action).select_related("convention", "meeting")
     others = [
@@ -304,15 +285,26 @@ def action_page(plan_slug, number, page=None):
                 activity,
             )
         )
-    page_obj = paginate(range(sessions.count() + len(others)), page)
+    page_obj = paginate(range(serving.count() + len(others)), page)
     end = page_obj.end_index()
+    # The newest `end` sessions are picked by sorting bare ids (an action of the archive is
+    # served by 3,000 sessions); only those are then read whole, with their programme and meeting.
+    newest = serving.order_by(*newest_first).values("pk")[:end]
+    sessions = (
+        public_sessions()
+        .filter(pk__in=newest)
+        .select_related("programme__meeting__convention")
+        .order_by(*newest_first)
+        if end
+        else []
+    )
     timeline = others + [
         Discussed(
             "session",
             (s.date or s.programme.meeting.start_date, s.start_time or datetime.time.min),
             s,
         )
-        for s in sessions[:end]
+        for s in sessions
     ]
     timeline.sort(key=lambda entry: entry.sort_key, reverse=True)
     return {
