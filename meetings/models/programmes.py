@@ -220,6 +220,13 @@ class Session(models.Model):
         ordering = ["programme_id", F("date").asc(nulls_last=True), "position", "start_time"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+        indexes = [
+            # Newest first across every programme (an action's page): the newest of an
+            # action's thousands of sessions are found by walking this, not by sorting them.
+            # (SQLite refuses NULLS LAST in an index: sessions of a day without a time are put
+            # last by an incremental sort of that day's few.)
+            models.Index(fields=["-date", "-start_time", "-id"], name="session_newest_first"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "slug"],

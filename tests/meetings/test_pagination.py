@@ -104,6 +104,58 @@ def test_the_action_page_pages_its_places_newest_first(client, meeting):
 
 
 @pytest.mark.django_db
+def test_the_action_page_counts_and_lists_only_public_sessions_undated_ones_in_place(
+    client, meeting
+):
+    plan = ActionPlan.objects.create(
+        convention=meeting.convention, name="Plan", short_name="P", slug="plan"
+    )
+    action = Action.objects.create(plan=plan, number=1)
+    later = Meeting.objects.create(
+        convention=meeting.convention,
+        kind=meeting.kind,
+        title="Later",
+        slug="later",
+        start_date=meeting.start_date + datetime.timedelta(days=30),
+        end_date=meeting.start_date + datetime.timedelta(days=31),
+        status=PUBLISHED,
+    )
+    draft_meeting = Meeting.objects.create(
+        convention=meeting.convention,
+        kind=meeting.kind,
+        title="Draft",
+        slug="draft",
+        start_date=later.start_date,
+        end_date=later.end_date,
+        status=Status.DRAFT,
+    )
+    shown = Programme.objects.create(meeting=meeting, title="P", slug="p", status=PUBLISHED)
+    undated_home = Programme.objects.create(meeting=later, title="L", slug="l", status=PUBLISHED)
+    hidden = [
+        Programme.objects.create(meeting=meeting, title="D", slug="d", status=Status.DRAFT),
+        Programme.objects.create(meeting=draft_meeting, title="X", slug="x", status=PUBLISHED),
+    ]
+    for n in range(COUNT):
+        Session.objects.create(
+            programme=shown, title=f"Dated {n:02d}", slug=f"s{n:02d}", date=meeting.start_date
+        ).actions.add(action)
+    Session.objects.create(programme=undated_home, title="Undated", slug="u").actions.add(action)
+    for programme in hidden:
+        Session.objects.create(
+            programme=programme, title="Hidden", slug="h", date=programme.meeting.start_date
+        ).actions.add(action)
+
+    first = page(client, "/action-plans/plan/1/")
+    assert f"{COUNT + 1} places, newest first" in first
+    # Without a day, a session stands at its meeting's start: the later meeting's comes first.
+    titles = links(first, r'<span class="badge">Session</span> <a href="[^"]+">([^<]+)</a>')
+    assert titles[0] == "Undated" and len(titles) == PER_PAGE
+    last = page(client, "/action-plans/plan/1/", page="2")
+    titles += links(last, r'<span class="badge">Session</span> <a href="[^"]+">([^<]+)</a>')
+    assert len(titles) == COUNT + 1 and "Hidden" not in titles
+
+
+@pytest.mark.django_db
 def test_news_and_documents_paginate(client, db):
     for n in range(COUNT):
         NewsPost.objects.create(

@@ -51,7 +51,7 @@ PAGES = {
     "session": ("/meetings/m1/p1/sessions/s1/", 8),
     "action plans": ("/action-plans/", 1),
     "action plan": ("/action-plans/plan-1/", 2),
-    "action": ("/action-plans/plan-1/1/", 5),
+    "action": ("/action-plans/plan-1/1/", 8),
     "coordination": ("/coordination/", 6),
     "work plan": ("/coordination/work-plans/w1/", 5),
     "news": ("/news/", 3),
