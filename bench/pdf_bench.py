@@ -116,7 +116,7 @@ def measure(work, env):
         django_script(
             env,
             "from meetings.models import ProgrammePDF\n"
-            "print(ProgrammePDF.objects.get(state='done',"
+            "print(ProgrammePDF.objects.get(state='done', language='en',"
             " programme__slug='parallel-programme-victim-assistance').file.path)\n",
         ).strip()
     )
