@@ -125,6 +125,19 @@ def test_the_pdf_is_a4_tagged_titled_in_english_with_fonts_embedded(seeds, clien
     assert all("Programme-Sans" in name for name in fonts)  # the shipped fonts, not the system's
 
 
+@pytest.mark.parametrize("prefix", ["", "/fr", "/es"])
+def test_no_word_is_broken_by_a_hyphen_at_a_line_end(seeds, client, prefix):
+    """A word cut at a line's end reaches a screen reader, a search and a copy as two pieces
+    ("regard‐", "ing"): the PDF breaks lines between words only. A hyphen at a line's end is
+    one the text itself has (Anti-Personnel)."""
+    data = download(client, prefix + PDF_URL).data
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    cut = re.findall(r"(\w+)[-\u2010\u00ad]\n(\w+)", text)
+    source = flat(pdf.programme_html(Programme.objects.get(slug=PARALLEL.split("/")[-2])))
+    assert [f"{a}-{b}" for a, b in cut if f"{a}-{b}" not in source] == []
+    assert "regarding victim assistance" in flat(text)  # cut in two when it was hyphenated
+
+
 def test_page_numbers_say_page_n_of_total(seeds, client):
     data = download(client).data
     reader = PdfReader(io.BytesIO(data))
