@@ -527,7 +527,7 @@ def search_page(raw_query="", convention="", year="", kind="", page=None):
                 found.object_list = shown  # the page's rows are the rows shown
             else:
                 found = None
-                count = rows.order_by().count()
+                count = rows.count()
                 shown = _best(each, query, rows, PER_KIND) if count else []
             if count:
                 hits = [_hit(each, row, query) for row in shown]
