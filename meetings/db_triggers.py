@@ -11,6 +11,14 @@ queryset .update(), a bulk_create, a delete, raw SQL. The stored PDFs and the pa
 their copies only while that number stands (meetings/versions.py). On PostgreSQL one trigger
 per statement, on SQLite one per row (it has no statement triggers).
 
+The tables inside a meeting (MEETING_TABLES: the meeting, its programmes, their sessions and
+what hangs from them) also bump the MeetingVersion row of each meeting a write touches, before
+and after it (a session moved to another meeting's programme bumps both). A write to any other
+content table (a venue, a person, an action, a document, news) also bumps ContentVersion's
+`shared`, which every meeting's pages depend on. On PostgreSQL the meeting trigger runs per
+statement, after the one that bumps ContentVersion (triggers fire in the order of their names),
+so a writer always locks the version rows in the same order and two cannot deadlock.
+
 They are (re)installed after every `migrate` rather than in a migration, because SQLite drops a
 table's triggers whenever a later migration rebuilds the table, and because the content tables
 are the models' tables of the day.
@@ -20,12 +28,52 @@ from django.apps import apps
 from django.db import connections
 
 # Models whose rows record the caches' own state: writing them is not a content change.
-BOOKKEEPING = {"ContentVersion", "ProgrammePDF"}
+BOOKKEEPING = {"ContentVersion", "MeetingVersion", "ProgrammePDF"}
 VERSION_TABLE = "meetings_contentversion"
-_BUMP = (
-    f"INSERT INTO {VERSION_TABLE} (id, number) VALUES (1, 1) "
+MEETING_VERSION_TABLE = "meetings_meetingversion"
+_BUMP = (  # every change
+    f"INSERT INTO {VERSION_TABLE} (id, number, shared) VALUES (1, 1, 1) "
     f"ON CONFLICT (id) DO UPDATE SET number = {VERSION_TABLE}.number + 1"
 )
+_BUMP_SHARED = (  # a change outside any one meeting
+    f"{_BUMP}, shared = {VERSION_TABLE}.shared + 1"
+)
+
+# The tables inside a meeting, each with the column of its rows that leads to the meeting and
+# the joins that follow it there: SQL over `r.key` (that column) giving `meeting_id`. A table
+# not named here is shared by all meetings' pages; a table named here must only ever be shown
+# on its own meeting's pages (and on pages about everything: lists, search, action pages).
+_TO_PROGRAMME = "JOIN meetings_programme p ON p.id = r.key"
+_SESSION_TO_PROGRAMME = "JOIN meetings_programme p ON p.id = s.programme_id"
+_TO_SESSION = f"JOIN meetings_session s ON s.id = r.key {_SESSION_TO_PROGRAMME}"
+_TO_PRESENTATION = (
+    "JOIN meetings_presentation pr ON pr.id = r.key "
+    f"JOIN meetings_session s ON s.id = pr.session_id {_SESSION_TO_PROGRAMME}"
+)
+MEETING_TABLES = {
+    "meetings_meeting": ("id", "", "r.key"),
+    "meetings_programme": ("meeting_id", "", "r.key"),
+    "meetings_programme_convened_by": ("programme_id", _TO_PROGRAMME, "p.meeting_id"),
+    "meetings_programmerevision": ("programme_id", _TO_PROGRAMME, "p.meeting_id"),
+    "meetings_session": ("programme_id", _TO_PROGRAMME, "p.meeting_id"),
+    "meetings_session_actions": ("session_id", _TO_SESSION, "p.meeting_id"),
+    "meetings_presentation": ("session_id", _TO_SESSION, "p.meeting_id"),
+    "meetings_discussionquestion": ("session_id", _TO_SESSION, "p.meeting_id"),
+    "meetings_presentation_presenters": ("presentation_id", _TO_PRESENTATION, "p.meeting_id"),
+    "meetings_presentation_organisations": ("presentation_id", _TO_PRESENTATION, "p.meeting_id"),
+}
+
+
+def _bump_meetings(table, rows):
+    """SQL bumping the version of each meeting that `rows` (a relation with a `key` column,
+    the table's column of MEETING_TABLES) belong to."""
+    _, joins, meeting_id = MEETING_TABLES[table]
+    return (
+        f"INSERT INTO {MEETING_VERSION_TABLE} (meeting_id, number) "
+        f"SELECT DISTINCT {meeting_id}, 1 FROM {rows} r {joins} WHERE {meeting_id} IS NOT NULL "
+        f"ON CONFLICT (meeting_id) DO UPDATE SET number = {MEETING_VERSION_TABLE}.number + 1"
+    )
+
 
 MESSAGE = "session day outside the dates of its meeting"  # no quotes: goes into SQL
 
@@ -87,25 +135,62 @@ def content_tables():
     return tables
 
 
+# Which rows of a write lead to the meetings it touches: the rows before it, after it, or both.
+_ROWS_OF = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}
+
+
 def _sqlite_version_statements(tables):
     for table in tables:
-        for event in ("INSERT", "UPDATE", "DELETE"):
+        for event, images in _ROWS_OF.items():
             name = f"{table}_{event.lower()}_bumps_version"
+            if table in MEETING_TABLES:
+                column = MEETING_TABLES[table][0]
+                body = [_BUMP] + [
+                    _bump_meetings(table, f"(SELECT {image}.{column} AS key)") for image in images
+                ]
+            else:
+                body = [_BUMP_SHARED]
             yield f"DROP TRIGGER IF EXISTS {name}"
-            yield f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {_BUMP}; END"
+            yield f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {'; '.join(body)}; END"
 
 
 def _postgresql_version_statements(tables):
+    # A TRUNCATE has no rows to follow to their meetings: it counts as a change to everything.
     yield (
         "CREATE OR REPLACE FUNCTION meetings_bump_content_version() RETURNS trigger "
-        f"LANGUAGE plpgsql AS $$ BEGIN {_BUMP}; RETURN NULL; END $$"
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        f"IF TG_ARGV[0] = 'shared' OR TG_OP = 'TRUNCATE' THEN {_BUMP_SHARED}; "
+        f"ELSE {_BUMP}; END IF; RETURN NULL; END $$"
     )
     for table in tables:
+        scope = "meeting" if table in MEETING_TABLES else "shared"
         yield f"DROP TRIGGER IF EXISTS bumps_content_version ON {table}"
         yield (
             f"CREATE TRIGGER bumps_content_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION meetings_bump_content_version()"
+            f"ON {table} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION meetings_bump_content_version('{scope}')"
         )
+        if table not in MEETING_TABLES:
+            continue
+        column = MEETING_TABLES[table][0]
+        # One trigger per event: PostgreSQL gives a trigger transition tables for one event only.
+        for event, images in _ROWS_OF.items():
+            function = f"{table}_{event.lower()}_bumps_meetings"
+            references = " ".join(f"{image} TABLE AS {image.lower()}_rows" for image in images)
+            bumps = "; ".join(
+                _bump_meetings(table, f"(SELECT {column} AS key FROM {image.lower()}_rows)")
+                for image in images
+            )
+            yield (
+                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"BEGIN {bumps}; RETURN NULL; END $$"
+            )
+            # Named to sort after bumps_content_version, so it runs after it.
+            yield f"DROP TRIGGER IF EXISTS bumps_meeting_version_{event.lower()} ON {table}"
+            yield (
+                f"CREATE TRIGGER bumps_meeting_version_{event.lower()} AFTER {event} ON {table} "
+                f"REFERENCING {references} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+            )
 
 
 def _sqlite_statements():
@@ -138,8 +223,8 @@ def install_triggers(using="default", **kwargs):
     if not {"meetings_session", "meetings_programme", "meetings_meeting"} <= tables:
         return  # migrated to a state before these tables exist
     content = [table for table in content_tables() if table in tables]
-    if VERSION_TABLE not in tables:
-        content = []  # migrated to a state before the version existed
+    if MEETING_VERSION_TABLE not in tables:
+        content = []  # migrated to a state before the versions existed
     if connection.vendor == "sqlite":
         statements = [*_sqlite_statements(), *_sqlite_version_statements(content)]
     elif connection.vendor == "postgresql":

@@ -2,9 +2,12 @@
 
 A request without a session cookie is a public visitor's: nobody logged in, so nothing it is
 shown can be a draft. Such a GET is answered from Django's cache (local memory, or Redis when
-CACHE_URL is set) when the page was rendered at the current content version on the same day
-(the home page's "upcoming" depends on the date); otherwise it is rendered and, when it is a
-plain 200 that sets no cookie, stored for the next visitor.
+CACHE_URL is set) when the page was rendered at the current version of what it shows on the
+same day (the home page's "upcoming" depends on the date); otherwise it is rendered and, when
+it is a plain 200 that sets no cookie, stored for the next visitor. What a page shows: for a
+page inside a meeting, that meeting and what all meetings share; for any other page,
+everything (meetings/versions.py `page_version`). So an edit in one meeting re-renders that
+meeting's pages and the pages about every meeting, and leaves the other meetings' pages cached.
 
 Every public response carries an ETag made from its bytes, so a browser or CDN that asks again
 with If-None-Match gets a 304 unless that page's bytes changed: an edit invalidates exactly the
@@ -38,7 +41,8 @@ def _is_public_visitor(request):
 
 def _key(request):
     path = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogateescape")).hexdigest()
-    return f"page:{versions.current_version()}:{timezone.localdate().isoformat()}:{path}"
+    version = versions.page_version(request.path_info)
+    return f"page:{version}:{timezone.localdate().isoformat()}:{path}"
 
 
 def _etag(content):

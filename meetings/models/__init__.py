@@ -3,7 +3,7 @@
 from .common import PublishableQuerySet, Status
 from .coordination import Activity, Mandate, Milestone, Obligation, WorkPlan
 from .news import NewsCategory, NewsPost
-from .pdfs import ContentVersion, ProgrammePDF
+from .pdfs import ContentVersion, MeetingVersion, ProgrammePDF
 from .plans import Action, ActionPlan
 from .programmes import (
     DiscussionQuestion,
@@ -26,6 +26,7 @@ __all__ = [
     "Document",
     "Mandate",
     "Meeting",
+    "MeetingVersion",
     "Milestone",
     "NewsCategory",
     "NewsPost",

@@ -16,9 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ContentVersion(models.Model):
-    """One row counting content changes; database triggers bump it on every write to content."""
+    """One row counting content changes; database triggers bump it on every write to content.
+
+    `number` counts every change. `shared` counts only changes outside any one meeting (see
+    MeetingVersion): pages inside a meeting depend on their meeting's version and on `shared`.
+    """
 
     number = models.PositiveBigIntegerField(default=1)
+    shared = models.PositiveBigIntegerField(default=1)
 
     class Meta:
         ordering = ["pk"]
@@ -32,13 +37,44 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls):
-        if not cls.objects.update(number=F("number") + 1):
+        """Count a change to everything (what a write to a shared table does)."""
+        if not cls.objects.update(number=F("number") + 1, shared=F("shared") + 1):
             cls.objects.get_or_create(pk=1)
 
     @classmethod
     def current(cls):
         row = cls.objects.first()
         return row.number if row else 0
+
+
+class MeetingVersion(models.Model):
+    """Counts the changes inside one meeting: to the meeting, its programmes, their sessions,
+    presentations, questions, revisions, and the links of these to actions, people and offices.
+    Database triggers bump it (meetings/db_triggers.py); the page cache keys a meeting's pages
+    by it, so an edit in one meeting leaves every other meeting's cached pages in place.
+
+    No database constraint ties it to the meeting: the row outlives a deleted meeting, and
+    meeting ids are never reused, so an old number can never be mistaken for a new meeting's."""
+
+    meeting = models.OneToOneField(
+        "meetings.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="+",
+    )
+    number = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        ordering = ["meeting_id"]
+        verbose_name = _("meeting version")
+
+    def __str__(self):
+        return f"Meeting {self.meeting_id}, version {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_list")
 
 
 def programme_pdf_upload_to(instance, filename):

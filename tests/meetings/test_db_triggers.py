@@ -1,17 +1,28 @@
 """The content version is bumped by the database itself (meetings/db_triggers.py), whatever
 writes the content: the caches can trust it."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from meetings.db_triggers import content_tables
+from meetings.db_triggers import MEETING_TABLES, content_tables
 from meetings.models import (
     ContentVersion,
+    Convention,
     DiscussionQuestion,
+    Document,
+    Mandate,
     Meeting,
+    MeetingVersion,
+    Presentation,
+    Programme,
     ProgrammePDF,
+    ProgrammeRevision,
+    Room,
     Session,
+    Status,
 )
 
 
@@ -71,4 +82,143 @@ def test_the_version_row_comes_back_after_a_flush(db, version, convention):
 def test_every_content_model_table_is_watched():
     tables = set(content_tables())
     assert {"meetings_session", "meetings_session_actions", "meetings_programmerevision"} <= tables
-    assert not {"meetings_contentversion", "meetings_programmepdf"} & tables
+    assert not {"meetings_contentversion", "meetings_meetingversion"} & tables
+    assert "meetings_programmepdf" not in tables
+    assert set(MEETING_TABLES) <= tables
+
+
+# -- the version of each meeting, and of what all meetings share ---------------------------------
+
+SEED_MEETING = "intersessional-meetings-may-2012"
+
+
+@pytest.fixture
+def versions():
+    """{name: number} of the seed meeting, another meeting, what they share, and everything."""
+
+    def read():
+        meetings = dict(MeetingVersion.objects.values_list("meeting__slug", "number"))
+        row = ContentVersion.objects.get(pk=1)
+        return {
+            "seed meeting": meetings.get(SEED_MEETING, 0),
+            "other meeting": meetings.get("other", 0),
+            "shared": row.shared,
+            "all": row.number,
+        }
+
+    return read
+
+
+@pytest.fixture
+def other_meeting(seeds):
+    meeting = Meeting.objects.create(
+        convention=Convention.objects.first(),
+        kind=Meeting.Kind.WORKSHOP,
+        title="Another meeting",
+        slug="other",
+        start_date=datetime.date(2030, 5, 21),
+        end_date=datetime.date(2030, 5, 22),
+        status=Status.PUBLISHED,
+    )
+    programme = Programme.objects.create(
+        meeting=meeting, title="Its programme", slug="its", status=Status.PUBLISHED
+    )
+    Session.objects.create(programme=programme, title="Its session", slug="its", position=1)
+    return meeting
+
+
+def _seed_session():
+    return Session.objects.filter(programme__meeting__slug=SEED_MEETING).first()
+
+
+def _seed_presentation():
+    return Presentation.objects.filter(session__programme__meeting__slug=SEED_MEETING).first()
+
+
+# One write per table inside a meeting, each to the seed meeting's rows only.
+WRITES_INSIDE_A_MEETING = {
+    "meetings_meeting": lambda: Meeting.objects.filter(slug=SEED_MEETING).update(title="New"),
+    "meetings_programme": lambda: Programme.objects.filter(meeting__slug=SEED_MEETING).update(
+        title="New"
+    ),
+    "meetings_programme_convened_by": lambda: (
+        Programme.objects.filter(meeting__slug=SEED_MEETING)
+        .first()
+        .convened_by.add(Mandate.objects.first())
+    ),
+    "meetings_programmerevision": lambda: ProgrammeRevision.objects.filter(
+        programme__meeting__slug=SEED_MEETING
+    ).update(note="New"),
+    "meetings_session": lambda: Session.objects.filter(pk=_seed_session().pk).delete(),
+    "meetings_session_actions": lambda: (
+        Session.objects.filter(programme__meeting__slug=SEED_MEETING)
+        .exclude(actions=None)
+        .first()
+        .actions.clear()
+    ),
+    "meetings_presentation": lambda: Presentation.objects.filter(pk=_seed_presentation().pk).update(
+        title="New"
+    ),
+    "meetings_discussionquestion": lambda: DiscussionQuestion.objects.bulk_create(
+        [DiscussionQuestion(session=_seed_session(), text="New?")]
+    ),
+    "meetings_presentation_presenters": lambda: _seed_presentation().presenters.clear(),
+    "meetings_presentation_organisations": lambda: _seed_presentation().organisations.clear(),
+}
+
+
+def test_every_table_inside_a_meeting_has_a_write_below():
+    assert set(WRITES_INSIDE_A_MEETING) == set(MEETING_TABLES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", sorted(WRITES_INSIDE_A_MEETING))
+def test_a_write_inside_a_meeting_bumps_that_meeting_only(other_meeting, versions, table):
+    before = versions()
+    WRITES_INSIDE_A_MEETING[table]()
+    after = versions()
+    assert after["seed meeting"] > before["seed meeting"]
+    assert after["all"] > before["all"]
+    assert after["other meeting"] == before["other meeting"]
+    assert after["shared"] == before["shared"]
+
+
+@pytest.mark.django_db
+def test_moving_a_session_to_another_meeting_bumps_both(other_meeting, versions):
+    before = versions()
+    session = _seed_session()
+    session.programme = other_meeting.programmes.get()
+    session.date = other_meeting.start_date
+    session.save()
+    after = versions()
+    assert after["seed meeting"] > before["seed meeting"]
+    assert after["other meeting"] > before["other meeting"]
+    assert after["shared"] == before["shared"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: Room.objects.update(name="Salle C"),  # shown on every meeting's pages
+        lambda: Document.objects.update(title="Renamed"),  # a presentation may link any document
+        lambda: connection.cursor().execute("UPDATE meetings_action SET title = 'New'"),
+    ],
+    ids=["room", "document", "action by raw SQL"],
+)
+def test_a_write_outside_any_meeting_bumps_what_all_share(other_meeting, versions, write):
+    before = versions()
+    write()
+    after = versions()
+    assert after["shared"] > before["shared"] and after["all"] > before["all"]
+
+
+@pytest.mark.django_db
+def test_a_statement_touching_no_row_bumps_no_meeting(other_meeting, versions):
+    before = versions()
+    Session.objects.filter(pk=0).update(title="nothing")
+    after = versions()
+    assert (after["seed meeting"], after["other meeting"]) == (
+        before["seed meeting"],
+        before["other meeting"],
+    )

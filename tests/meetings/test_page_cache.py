@@ -1,12 +1,14 @@
 """HTTP and server-side caching of public pages (meetings/page_cache.py): 304s, invalidation on
 every change, and drafts that never leak through any cache."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings.models import Meeting, NewsPost, Programme, Session, Status
+from meetings.models import Convention, Meeting, NewsPost, Programme, Room, Session, Status
 
 PROGRAMME = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
 MEETING = "/meetings/intersessional-meetings-may-2012/"
@@ -86,6 +88,65 @@ def test_an_edit_invalidates_exactly_the_pages_whose_bytes_change(client, seeds)
     changed, _ = get(client, "/news/", if_none_match=news["ETag"])
     assert unchanged.status_code == 304
     assert changed.status_code == 200 and b"A new headline" in changed.content
+
+
+@pytest.fixture
+def other_meeting(seeds):
+    meeting = Meeting.objects.create(
+        convention=Convention.objects.first(),
+        kind=Meeting.Kind.WORKSHOP,
+        title="Another meeting",
+        slug="other",
+        start_date=datetime.date(2030, 5, 21),
+        end_date=datetime.date(2030, 5, 22),
+        status=Status.PUBLISHED,
+    )
+    programme = Programme.objects.create(
+        meeting=meeting, title="Its programme", slug="its", status=Status.PUBLISHED
+    )
+    Session.objects.create(programme=programme, title="Its session", slug="its", position=1)
+    return meeting
+
+
+@pytest.mark.django_db
+def test_an_edit_in_one_meeting_leaves_the_other_meetings_pages_cached(client, other_meeting):
+    others = ["/meetings/other/", "/meetings/other/its/", "/fr/meetings/other/its/sessions/its/"]
+    first = {url: get(client, url)[0].content for url in others}
+    get(client, PROGRAMME)
+    get(client, "/meetings/")
+    Session.objects.filter(slug="coordination-national-plans").update(title="Retitled session")
+    Meeting.objects.filter(slug="intersessional-meetings-may-2012").update(title="Retitled May")
+    for url in others:
+        again, queries = get(client, url)
+        assert queries == 1 and again.content == first[url]  # from the cache: only the version
+    # The edited meeting's pages and the pages about every meeting show the edit at once.
+    assert b"Retitled session" in get(client, PROGRAMME)[0].content
+    assert b"Retitled May" in get(client, "/meetings/")[0].content
+
+
+@pytest.mark.django_db
+def test_an_edit_shared_by_every_meeting_reaches_every_meetings_pages(client, other_meeting):
+    other_session = "/meetings/other/its/sessions/its/"
+    Session.objects.filter(slug="its").update(room=Room.objects.first())
+    get(client, PROGRAMME)
+    get(client, other_session)
+    Room.objects.update(name="Salle Nouvelle")
+    assert b"Salle Nouvelle" in get(client, PROGRAMME)[0].content
+    assert b"Salle Nouvelle" in get(client, other_session)[0].content
+
+
+@pytest.mark.django_db
+def test_publishing_a_programme_shows_it_on_its_meetings_page_at_once(client, seeds):
+    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
+    draft = Programme.objects.create(
+        meeting=programme.meeting, title="Programme published late", slug="late", position=9
+    )
+    assert b"Programme published late" not in get(client, MEETING)[0].content
+    assert get(client, draft.get_absolute_url())[0].status_code == 404
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert b"Programme published late" in get(client, MEETING)[0].content
+    assert get(client, draft.get_absolute_url())[0].status_code == 200
 
 
 @pytest.mark.django_db
