@@ -19,6 +19,10 @@ content table (a venue, a person, an action, a document, news) also bumps Conten
 statement, after the one that bumps ContentVersion (triggers fire in the order of their names),
 so a writer always locks the version rows in the same order and two cannot deadlock.
 
+On PostgreSQL, a session's `related_words` (migration 0012: the words of its questions and of
+the actions it serves, which the search finds it by) are refreshed by triggers on every write
+to questions, to the session-action links and to actions.
+
 They are (re)installed after every `migrate` rather than in a migration, because SQLite drops a
 table's triggers whenever a later migration rebuilds the table, and because the content tables
 are the models' tables of the day.
@@ -193,6 +197,63 @@ def _postgresql_version_statements(tables):
             )
 
 
+# -- a session's related words, for the search (PostgreSQL only) --------------------------------
+
+# The same words as migration 0012 fills in.
+_RELATED_WORDS_FUNCTION = """
+    CREATE OR REPLACE FUNCTION meetings_session_related_words(session bigint) RETURNS tsvector
+    LANGUAGE sql STABLE AS $$
+        SELECT setweight(to_tsvector('english', coalesce((
+                SELECT string_agg(q.text, ' ' ORDER BY q.id) FROM meetings_discussionquestion q
+                WHERE q.session_id = session), '')), 'C')
+            || setweight(to_tsvector('english', coalesce((
+                SELECT string_agg(
+                    coalesce(a.title, '') || ' ' || coalesce(a.text, ''), ' ' ORDER BY a.id)
+                FROM meetings_session_actions l JOIN meetings_action a ON a.id = l.action_id
+                WHERE l.session_id = session), '')), 'C')
+    $$
+"""
+# table: (events, the sessions a write's rows `r` touch)
+_RELATED_WORDS_SOURCES = {
+    "meetings_discussionquestion": (_ROWS_OF, "SELECT r.session_id FROM {rows} r"),
+    "meetings_session_actions": (_ROWS_OF, "SELECT r.session_id FROM {rows} r"),
+    "meetings_action": (
+        {"UPDATE": ("NEW",)},
+        "SELECT l.session_id FROM {rows} r JOIN meetings_session_actions l ON l.action_id = r.id",
+    ),
+}
+
+
+def _postgresql_related_words_statements():
+    yield _RELATED_WORDS_FUNCTION
+    for table, (events, sessions) in _RELATED_WORDS_SOURCES.items():
+        for event, images in events.items():
+            function = f"{table}_{event.lower()}_refreshes_session_words"
+            references = " ".join(f"{image} TABLE AS {image.lower()}_rows" for image in images)
+            touched = " UNION ".join(
+                sessions.format(rows=f"{image.lower()}_rows") for image in images
+            )
+            yield (
+                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                "BEGIN UPDATE meetings_session "
+                "SET related_words = meetings_session_related_words(id) "
+                f"WHERE id IN ({touched}); RETURN NULL; END $$"
+            )
+            # Named to sort after the version triggers: the version rows are locked first.
+            trigger = f"refreshes_session_words_{event.lower()}"
+            yield f"DROP TRIGGER IF EXISTS {trigger} ON {table}"
+            yield (
+                f"CREATE TRIGGER {trigger} AFTER {event} ON {table} "
+                f"REFERENCING {references} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+            )
+
+
+def _has_column(connection, table, column):
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(cursor, table)
+    return column in {field.name for field in description}
+
+
 def _sqlite_statements():
     for name, table, event, condition in _TRIGGERS:
         yield f"DROP TRIGGER IF EXISTS {name}"
@@ -223,12 +284,18 @@ def install_triggers(using="default", **kwargs):
     if not {"meetings_session", "meetings_programme", "meetings_meeting"} <= tables:
         return  # migrated to a state before these tables exist
     content = [table for table in content_tables() if table in tables]
-    if MEETING_VERSION_TABLE not in tables:
-        content = []  # migrated to a state before the versions existed
+    # Migrated back to a state before the versions existed: its migration put its own back.
+    versions = MEETING_VERSION_TABLE in tables
     if connection.vendor == "sqlite":
-        statements = [*_sqlite_statements(), *_sqlite_version_statements(content)]
+        statements = [*_sqlite_statements()]
+        if versions:
+            statements += _sqlite_version_statements(content)
     elif connection.vendor == "postgresql":
-        statements = [*_postgresql_statements(), *_postgresql_version_statements(content)]
+        statements = [*_postgresql_statements()]
+        if versions:
+            statements += _postgresql_version_statements(content)
+        if _has_column(connection, "meetings_session", "related_words"):
+            statements += _postgresql_related_words_statements()
     else:
         raise NotImplementedError(f"No triggers for {connection.vendor}.")
     with connection.cursor() as cursor:

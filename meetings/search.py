@@ -4,7 +4,9 @@ Each kind of result (meetings, programmes, sessions, questions, actions, work pl
 documents) is searched in its own table, through the same public filters as its pages, so a draft
 and everything inside one is never found. There is no separate index to keep in step: on
 PostgreSQL each searchable table has a stored, generated `search_vector` column with a GIN index
-(migration 0007), which PostgreSQL itself keeps up to date.
+(migration 0007), which PostgreSQL itself keeps up to date; sessions are searched by
+`found_by`, which adds the words of their questions and actions, kept by triggers (migration
+0012, meetings/db_triggers.py).
 
 - PostgreSQL: `websearch_to_tsquery` (quotes, `or` and `-word` mean what they mean in a web
   search engine, and no input is a syntax error), English stemming, titles weighted above body
@@ -101,17 +103,23 @@ class Kind:
     convention: Callable  # short name -> Q
     year: Callable  # year -> Q
     context: Callable  # row -> a line saying where the result belongs
+    # The stored vector the search matches and ranks on (PostgreSQL): the kind's own words, or
+    # for sessions `found_by`, which adds their questions' and actions' (migration 0012).
+    searched_column: str = "search_vector"
 
     @property
     def fields(self):
         return self.title_fields + self.body_fields
 
-    def stored_vector(self):
-        """The table's `search_vector` column (PostgreSQL only; not a model field)."""
+    def stored_vector(self, name="search_vector"):
+        """A stored vector column of the table (PostgreSQL only; not a model field)."""
         column = SearchVectorField()
-        column.set_attributes_from_name("search_vector")
+        column.set_attributes_from_name(name)
         column.model = self.model
         return Col(self.model._meta.db_table, column)
+
+    def searched_vector(self):
+        return self.stored_vector(self.searched_column)
 
     def vector(self):
         """The search vector as an expression: what migration 0007 stores in `search_vector`."""
@@ -175,6 +183,7 @@ KINDS = [
         convention=_convention("programme__meeting__"),
         year=_meeting_year("programme__meeting__"),
         context=lambda s: f"{s.programme.title}, {_meeting_line(s.programme.meeting)}",
+        searched_column="found_by",
     ),
     Kind(
         key="questions",
@@ -373,7 +382,7 @@ def _condition(kind, query):
     """The annotations and the condition that pick `kind`'s rows matching `query`."""
     if _is_postgresql():
         ts_query = SearchQuery(query.text, search_type="websearch", config=CONFIG)
-        return {"search": kind.stored_vector()}, Q(search=ts_query)
+        return {"search": kind.searched_vector()}, Q(search=ts_query)
     if not query.terms:
         return {}, Q(pk__in=[])
     return {}, reduce(
@@ -393,11 +402,14 @@ def _matching(kind, query):
 
 def _session_condition(query):
     """A session is found by its own words and by those of its questions and of the actions it
-    serves. Three subqueries, so that each uses its own index on PostgreSQL."""
+    serves. On PostgreSQL one stored vector holds them all (`found_by`); on SQLite, three
+    subqueries."""
+    if _is_postgresql():
+        return _condition(KINDS_BY_KEY["sessions"], query)
     served = Session.actions.through.objects.filter(
         action__in=_matching(KINDS_BY_KEY["actions"], query).values("pk")
     )
-    return (
+    return {}, (
         Q(pk__in=_matching(KINDS_BY_KEY["sessions"], query).values("pk"))
         | Q(pk__in=_matching(KINDS_BY_KEY["questions"], query).values("session_id"))
         | Q(pk__in=served.values("session_id"))
@@ -409,7 +421,7 @@ def _rank(kind, query):
     term in a title field and 1 for each in a body field."""
     if _is_postgresql():
         ts_query = SearchQuery(query.text, search_type="websearch", config=CONFIG)
-        return SearchRank(kind.stored_vector(), ts_query)
+        return SearchRank(kind.searched_vector(), ts_query)
     return reduce(
         add,
         (
@@ -429,7 +441,7 @@ def _rank(kind, query):
 def _matches(kind, query):
     """The public rows of `kind` matching `query`, best first."""
     if kind.key == "sessions":
-        annotations, condition = {}, _session_condition(query)
+        annotations, condition = _session_condition(query)
     else:
         annotations, condition = _condition(kind, query)
     rows = kind.public().alias(**annotations).filter(condition)

@@ -3,6 +3,77 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# The tables whose triggers bump a meeting's version (meetings/db_triggers.py MEETING_TABLES).
+MEETING_TABLES = [
+    "meetings_meeting",
+    "meetings_programme",
+    "meetings_programme_convened_by",
+    "meetings_programmerevision",
+    "meetings_session",
+    "meetings_session_actions",
+    "meetings_presentation",
+    "meetings_discussionquestion",
+    "meetings_presentation_presenters",
+    "meetings_presentation_organisations",
+]
+
+
+# How a content write bumped the version before this migration (no `shared` column).
+OLD_BUMP = (
+    "INSERT INTO meetings_contentversion (id, number) VALUES (1, 1) "
+    "ON CONFLICT (id) DO UPDATE SET number = meetings_contentversion.number + 1"
+)
+BOOKKEEPING = {"ContentVersion", "MeetingVersion", "ProgrammePDF"}
+
+
+def drop_sqlite_version_triggers(apps, schema_editor):
+    """SQLite changes a table by copying it and renaming the copy, which it refuses while
+    triggers on other tables name that table: the version triggers go first (meetings/db_triggers
+    puts them back after `migrate`)."""
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%bumps_version'"
+        )
+        names = [name for (name,) in cursor.fetchall()]
+    for name in names:
+        schema_editor.execute(f"DROP TRIGGER {name}")
+
+
+def start_shared_past_every_number(apps, schema_editor):
+    """`shared` starts above any number the page cache may have seen, so that no page cached
+    before (even before a step back and forth over this migration) can match a new key."""
+    from django.db.models import F
+
+    apps.get_model("meetings", "ContentVersion").objects.update(shared=F("number") + 1)
+
+
+def restore_old_triggers(apps, schema_editor):
+    """Going back: the version triggers are put back as they were before this migration, so
+    that content writes work at once with the columns and tables of that state."""
+    connection = schema_editor.connection
+    if connection.vendor == "postgresql":
+        for table in MEETING_TABLES:
+            for event in ("insert", "update", "delete"):
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS bumps_meeting_version_{event} ON {table}")
+                schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_{event}_bumps_meetings()")
+        schema_editor.execute(
+            "CREATE OR REPLACE FUNCTION meetings_bump_content_version() RETURNS trigger "
+            f"LANGUAGE plpgsql AS $$ BEGIN {OLD_BUMP}; RETURN NULL; END $$"
+        )
+    elif connection.vendor == "sqlite":
+        models = apps.get_app_config("meetings").get_models(include_auto_created=True)
+        for model in models:
+            if model.__name__ in BOOKKEEPING:
+                continue
+            table = model._meta.db_table
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                name = f"{table}_{event.lower()}_bumps_version"
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                schema_editor.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {OLD_BUMP}; END")
+
 
 class Migration(migrations.Migration):
 
@@ -11,6 +82,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(drop_sqlite_version_triggers, restore_old_triggers),
         migrations.CreateModel(
             name='MeetingVersion',
             fields=[
@@ -25,6 +97,8 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='contentversion',
             name='shared',
-            field=models.PositiveBigIntegerField(default=1),
+            field=models.PositiveBigIntegerField(db_default=1, default=1),
         ),
+        migrations.RunPython(start_shared_past_every_number, migrations.RunPython.noop),
+        migrations.RunPython(migrations.RunPython.noop, drop_sqlite_version_triggers),
     ]

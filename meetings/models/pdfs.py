@@ -23,7 +23,8 @@ class ContentVersion(models.Model):
     """
 
     number = models.PositiveBigIntegerField(default=1)
-    shared = models.PositiveBigIntegerField(default=1)
+    # A database default too: the triggers of before this column insert the row without it.
+    shared = models.PositiveBigIntegerField(default=1, db_default=1)
 
     class Meta:
         ordering = ["pk"]

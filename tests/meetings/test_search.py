@@ -179,6 +179,33 @@ def test_drafts_and_everything_inside_them_are_never_found(client, meeting):
 
 
 @pytest.mark.django_db
+def test_a_session_is_found_by_its_questions_and_actions_as_they_are_edited(client, meeting):
+    session = a_session(meeting, "Plain title")
+    url = session.get_absolute_url()
+
+    def found():
+        return url in results(client, q="zanzibarian", kind="sessions")[0]
+
+    assert not found()
+    question = DiscussionQuestion.objects.create(session=session, text="Zanzibarian question?")
+    assert found()
+    DiscussionQuestion.objects.filter(pk=question.pk).update(text="Another question?")
+    assert not found()
+    from meetings.models import ActionPlan
+
+    plan = ActionPlan.objects.create(
+        convention=meeting.convention, name="Plan", short_name="P", slug="plan", start_year=2030
+    )
+    action = Action.objects.create(plan=plan, number=1, title="An action")
+    session.actions.add(action)
+    assert not found()
+    Action.objects.filter(pk=action.pk).update(text="Zanzibarian text of the action.")
+    assert found()
+    session.actions.clear()
+    assert not found()
+
+
+@pytest.mark.django_db
 def test_markup_in_content_is_shown_as_text_with_the_match_marked(client, meeting):
     a_session(meeting, "<img src=x onerror=alert(1)> Zanzibarian", purpose="**Zanzibarian** aim")
     _, _, html = results(client, q="zanzibarian")
@@ -286,3 +313,22 @@ def test_the_stored_vector_follows_an_edit(seeds):
     assert not results(Client(), q="zanzibarian")[0]
     Session.objects.filter(pk=session.pk).update(purpose="Now Zanzibarian.")  # no save() signal
     assert results(Client(), q="zanzibarian")[0] == [session.get_absolute_url()]
+
+
+@pytest.mark.django_db
+def test_the_sessions_searched_vector_holds_its_words_and_its_questions_and_actions(seeds):
+    """Migration 0012 fills `related_words` and the triggers keep it: after edits of every kind
+    each session's `found_by` is its own vector with the words of its questions and actions."""
+    only_on_postgresql()
+    session = Session.objects.exclude(actions=None).first()
+    DiscussionQuestion.objects.create(session=session, text="Zanzibarian question?")
+    DiscussionQuestion.objects.filter(session=session).first().delete()
+    session.actions.remove(session.actions.first())
+    Action.objects.update(title="Retitled action")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), count(*) FILTER (WHERE found_by::text <> "
+            "(search_vector || meetings_session_related_words(id))::text) FROM meetings_session"
+        )
+        sessions, wrong = cursor.fetchone()
+    assert sessions >= 9 and wrong == 0
