@@ -219,7 +219,7 @@ def _render_in_child(html, out_path, memory_bytes, cpu_seconds, conn):
 
         document = weasyprint.HTML(
             string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()()
-        ).render()
+        ).render(font_config=_warm["fonts"])
         document.write_pdf(out_path, pdf_variant="pdf/ua-1")
         conn.send(("ok", len(document.pages)))
     except MemoryError:
@@ -250,21 +250,28 @@ WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><title>warm-up</title>
 <section class="session"><p class="time">10:00</p><div class="body"><h3>Session</h3>
 <p class="location">Location</p><ul class="questions"><li>Question?</li></ul></div></section>
 <p><strong>bold</strong> <em>italic</em></p></body></html>"""
-_warm = False
+_warm = {"fonts": None}
 
 
 def _warm_up():
     """Render a small page with the programme's stylesheet and fonts once in this process, so
-    every forked child inherits loaded fonts and caches: a render then takes about a quarter
-    less time (bench/pdf_bench.py). Our own fixed page: safe to render outside the limits."""
-    global _warm
-    if not _warm:
+    every forked child inherits loaded fonts and caches. The children render with this
+    render's font configuration: the system's fonts already scanned, the programme's own fonts
+    already registered and opened, Pango's caches for them already filled (each render would
+    otherwise build all of that again). Our own fixed page: safe to render outside the limits."""
+    fonts = _warm["fonts"]
+    # WeasyPrint keeps the programme's fonts in a temporary folder: should something clean it
+    # away under a long-running process, the configuration is built again.
+    folder = getattr(fonts, "_folder", None)
+    if fonts is None or folder is None or not Path(folder).is_dir():
         import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
 
+        fonts = FontConfiguration()
         weasyprint.HTML(
             string=WARM_UP_HTML, base_url=BASE_URL, url_fetcher=_fetcher_class()()
-        ).render().write_pdf(pdf_variant="pdf/ua-1")
-        _warm = True
+        ).render(font_config=fonts).write_pdf(pdf_variant="pdf/ua-1")
+        _warm["fonts"] = fonts
 
 
 def render_pdf(html):

@@ -125,6 +125,34 @@ def test_the_pdf_is_a4_tagged_titled_in_english_with_fonts_embedded(seeds, clien
     assert all("Programme-Sans" in name for name in fonts)  # the shipped fonts, not the system's
 
 
+def _embedded_font_names(data):
+    reader = PdfReader(io.BytesIO(data))
+    return {
+        font.get_object()["/BaseFont"]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+
+
+def test_renders_share_one_font_configuration_built_again_if_its_files_vanish():
+    """Each forked render starts from the warm process's fonts; should a cleaner remove the
+    temporary copies WeasyPrint keeps of them, the next render builds them again and still
+    embeds the programme's own fonts."""
+    import shutil
+
+    html = pdf.WARM_UP_HTML
+    pdf._warm_up()
+    fonts = pdf._warm["fonts"]
+    assert all("Programme-Sans" in name for name in _embedded_font_names(pdf.render_pdf(html).data))
+    pdf._warm_up()
+    assert pdf._warm["fonts"] is fonts  # built once
+    shutil.rmtree(fonts._folder)
+    rendered = pdf.render_pdf(html)
+    assert pdf._warm["fonts"] is not fonts
+    names = _embedded_font_names(rendered.data)
+    assert names and all("Programme-Sans" in name for name in names), names
+
+
 @pytest.mark.parametrize("prefix", ["", "/fr", "/es"])
 def test_no_word_is_broken_by_a_hyphen_at_a_line_end(seeds, client, prefix):
     """A word cut at a line's end reaches a screen reader, a search and a copy as two pieces
