@@ -19,6 +19,9 @@ content table (a venue, a person, an action, a document, news) also bumps Conten
 statement, after the one that bumps ContentVersion (triggers fire in the order of their names),
 so a writer always locks the version rows in the same order and two cannot deadlock.
 
+On PostgreSQL, content writers also take turns: each statement on a content table first takes
+one transaction-long advisory lock, so no two writers can deadlock on content and version rows.
+
 On PostgreSQL, a session's `related_words` (migration 0012: the words of its questions and of
 the actions it serves, which the search finds it by) are refreshed by triggers on every write
 to questions, to the session-action links and to actions.
@@ -158,7 +161,22 @@ def _sqlite_version_statements(tables):
             yield f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {'; '.join(body)}; END"
 
 
+# Any number, the same in every process: the advisory lock that content writers take in turn.
+CONTENT_WRITE_LOCK = 742_118_301
+
+
 def _postgresql_version_statements(tables):
+    # Writers take turns: each statement on a content table first takes one lock, held to the
+    # end of its transaction, before it locks any row. Every writer then locks rows (its own,
+    # and the version rows its triggers bump) only while no other writer can, so no two can
+    # wait for each other in a circle (a deadlock, which PostgreSQL ends by failing one of
+    # them). Content is written by a few editors and the odd bulk load: taking turns costs
+    # nothing they would notice.
+    yield (
+        "CREATE OR REPLACE FUNCTION meetings_lock_content_writes() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        f"PERFORM pg_advisory_xact_lock({CONTENT_WRITE_LOCK}); RETURN NULL; END $$"
+    )
     # A TRUNCATE has no rows to follow to their meetings: it counts as a change to everything.
     yield (
         "CREATE OR REPLACE FUNCTION meetings_bump_content_version() RETURNS trigger "
@@ -167,6 +185,11 @@ def _postgresql_version_statements(tables):
         f"ELSE {_BUMP}; END IF; RETURN NULL; END $$"
     )
     for table in tables:
+        yield f"DROP TRIGGER IF EXISTS locks_content_writes ON {table}"
+        yield (
+            f"CREATE TRIGGER locks_content_writes BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION meetings_lock_content_writes()"
+        )
         scope = "meeting" if table in MEETING_TABLES else "shared"
         yield f"DROP TRIGGER IF EXISTS bumps_content_version ON {table}"
         yield (
@@ -213,25 +236,43 @@ _RELATED_WORDS_FUNCTION = """
                 WHERE l.session_id = session), '')), 'C')
     $$
 """
-# table: (events, the sessions a write's rows `r` touch)
+# The sessions whose words a write changes, by table and event, over its transition tables.
+# An update counts only where a searched column changed: an admin save writes every column.
+_CHANGED_QUESTIONS = (
+    "old_rows o JOIN new_rows n ON n.id = o.id "
+    "WHERE (o.session_id, o.text) IS DISTINCT FROM (n.session_id, n.text)"
+)
 _RELATED_WORDS_SOURCES = {
-    "meetings_discussionquestion": (_ROWS_OF, "SELECT r.session_id FROM {rows} r"),
-    "meetings_session_actions": (_ROWS_OF, "SELECT r.session_id FROM {rows} r"),
-    "meetings_action": (
-        {"UPDATE": ("NEW",)},
-        "SELECT l.session_id FROM {rows} r JOIN meetings_session_actions l ON l.action_id = r.id",
-    ),
+    "meetings_discussionquestion": {
+        "INSERT": "SELECT session_id FROM new_rows",
+        "UPDATE": (
+            f"SELECT o.session_id FROM {_CHANGED_QUESTIONS} "
+            f"UNION SELECT n.session_id FROM {_CHANGED_QUESTIONS}"
+        ),
+        "DELETE": "SELECT session_id FROM old_rows",
+    },
+    "meetings_session_actions": {
+        "INSERT": "SELECT session_id FROM new_rows",
+        "UPDATE": "SELECT session_id FROM old_rows UNION SELECT session_id FROM new_rows",
+        "DELETE": "SELECT session_id FROM old_rows",
+    },
+    "meetings_action": {  # a deleted action's links go first, by the links' trigger
+        "UPDATE": (
+            "SELECT l.session_id FROM old_rows o JOIN new_rows n ON n.id = o.id "
+            "JOIN meetings_session_actions l ON l.action_id = n.id "
+            "WHERE (o.title, o.text) IS DISTINCT FROM (n.title, n.text)"
+        ),
+    },
 }
 
 
 def _postgresql_related_words_statements():
     yield _RELATED_WORDS_FUNCTION
-    for table, (events, sessions) in _RELATED_WORDS_SOURCES.items():
-        for event, images in events.items():
+    for table, events in _RELATED_WORDS_SOURCES.items():
+        for event, touched in events.items():
             function = f"{table}_{event.lower()}_refreshes_session_words"
-            references = " ".join(f"{image} TABLE AS {image.lower()}_rows" for image in images)
-            touched = " UNION ".join(
-                sessions.format(rows=f"{image.lower()}_rows") for image in images
+            references = " ".join(
+                f"{image} TABLE AS {image.lower()}_rows" for image in _ROWS_OF[event]
             )
             yield (
                 f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "

@@ -63,6 +63,11 @@ def restore_old_triggers(apps, schema_editor):
             "CREATE OR REPLACE FUNCTION meetings_bump_content_version() RETURNS trigger "
             f"LANGUAGE plpgsql AS $$ BEGIN {OLD_BUMP}; RETURN NULL; END $$"
         )
+        for model in apps.get_app_config("meetings").get_models(include_auto_created=True):
+            if model.__name__ not in BOOKKEEPING:
+                table = model._meta.db_table
+                schema_editor.execute(f"DROP TRIGGER IF EXISTS locks_content_writes ON {table}")
+        schema_editor.execute("DROP FUNCTION IF EXISTS meetings_lock_content_writes()")
     elif connection.vendor == "sqlite":
         models = apps.get_app_config("meetings").get_models(include_auto_created=True)
         for model in models:

@@ -244,3 +244,46 @@ def test_a_step_back_over_the_versions_migration_and_forward_keeps_writes_counte
     row = ContentVersion.objects.get(pk=1)
     assert row.number > after and row.shared > after
     assert MeetingVersion.objects.filter(meeting__slug=SEED_MEETING).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_writing_in_crossed_order_both_succeed(other_meeting):
+    """On PostgreSQL writers take turns (meetings/db_triggers.py): one editor saving in meeting
+    A then B while another saves in B then A would otherwise lock each other's rows in a
+    circle, and PostgreSQL would fail one of them."""
+    import threading
+    import time
+
+    from django.db import connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer at a time in by itself")
+    seed, other = SEED_MEETING, other_meeting.slug
+    first_wrote = threading.Event()
+    errors = []
+
+    def edit(first, second, wait_for=None, then_signal=None):
+        try:
+            with transaction.atomic():
+                if wait_for is not None:
+                    wait_for.wait(5)
+                Session.objects.filter(programme__meeting__slug=first).update(title="Edited")
+                if then_signal is not None:
+                    then_signal.set()
+                    time.sleep(0.5)  # the other editor starts its own write meanwhile
+                Session.objects.filter(programme__meeting__slug=second).update(title="Edited")
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    editors = [
+        threading.Thread(target=edit, args=(seed, other), kwargs={"then_signal": first_wrote}),
+        threading.Thread(target=edit, args=(other, seed), kwargs={"wait_for": first_wrote}),
+    ]
+    for editor in editors:
+        editor.start()
+    for editor in editors:
+        editor.join(30)
+    assert errors == []
+    assert set(Session.objects.values_list("title", flat=True)) == {"Edited"}

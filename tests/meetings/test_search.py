@@ -332,3 +332,27 @@ def test_the_sessions_searched_vector_holds_its_words_and_its_questions_and_acti
         )
         sessions, wrong = cursor.fetchone()
     assert sessions >= 9 and wrong == 0
+
+
+@pytest.mark.django_db
+def test_an_admin_save_that_changes_no_searched_word_rewrites_no_session(seeds):
+    """An action serves thousands of sessions in an archive; an admin save writes every column
+    of the action, so its sessions are rewritten only when its title or text really changed."""
+    only_on_postgresql()
+    action = Action.objects.exclude(sessions=None).first()
+
+    def row_versions():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT s.xmin::text FROM meetings_session s JOIN meetings_session_actions l "
+                "ON l.session_id = s.id WHERE l.action_id = %s ORDER BY s.id",
+                [action.pk],
+            )
+            return cursor.fetchall()
+
+    before = row_versions()
+    action.save()  # the same values
+    assert row_versions() == before
+    action.title += " (amended)"
+    action.save()
+    assert row_versions() != before
