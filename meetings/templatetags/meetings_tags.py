@@ -3,7 +3,7 @@ import unicodedata
 from django import template
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -37,6 +37,31 @@ def tr_markdown(obj, name):
 def tr_text(obj, name):
     """Field `name` of `obj` in the page's language, as plain text (attributes, <title>)."""
     return languages.text(obj, name)[0]
+
+
+@register.simple_tag
+def date_range(start, end):
+    """The days from `start` to `end` in the page's language, each in a <time>: "22 May 2012",
+    "21 to 25 May 2012", "30 December 2012 to 2 January 2013" (pages and the PDF). A tag, not
+    an included template: lists show one per row, and an include with its translated block cost
+    several times as much."""
+    if start is None or end is None:
+        return ""
+    if start == end:
+        text = formats.date_format(start, gettext("j F Y"))
+        return format_html('<time datetime="{}">{}</time>', start.isoformat(), text)
+    start_format = gettext("j F") if start.year == end.year else gettext("j F Y")
+    parts = {
+        "start_iso": start.isoformat(),
+        "start_text": escape(formats.date_format(start, start_format)),
+        "end_iso": end.isoformat(),
+        "end_text": escape(formats.date_format(end, gettext("j F Y"))),
+    }
+    html = gettext(
+        '<time datetime="%(start_iso)s">%(start_text)s</time> to '
+        '<time datetime="%(end_iso)s">%(end_text)s</time>'
+    )
+    return mark_safe(html % parts)  # noqa: S308 - the translation's markup, escaped values
 
 
 @register.filter

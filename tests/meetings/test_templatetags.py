@@ -1,10 +1,13 @@
 """The template filters and tags the pages use."""
 
+import datetime
+
 import pytest
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils import translation
 
-from meetings.templatetags.meetings_tags import and_list, document_size
+from meetings.templatetags.meetings_tags import and_list, date_range, document_size
 
 
 @pytest.mark.parametrize(
@@ -26,6 +29,44 @@ def test_and_list_joins_names_as_a_sentence_does(names, expected):
 )
 def test_document_size_reads_as_programmes_print_it(size, expected):
     assert document_size(size) == expected
+
+
+def _day(text):
+    return datetime.date.fromisoformat(text)
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "end", "expected"),
+    [
+        ("en", "2012-05-22", "2012-05-22", '<time datetime="2012-05-22">22 May 2012</time>'),
+        (
+            "en",
+            "2012-05-21",
+            "2012-05-25",
+            '<time datetime="2012-05-21">21 May</time> to '
+            '<time datetime="2012-05-25">25 May 2012</time>',
+        ),
+        (
+            "fr",
+            "2012-12-30",
+            "2013-01-02",
+            'du <time datetime="2012-12-30">30 décembre 2012</time> au '
+            '<time datetime="2013-01-02">2 janvier 2013</time>',
+        ),
+        (
+            "es",
+            "2012-05-21",
+            "2012-05-25",
+            'del <time datetime="2012-05-21">21 de mayo</time> al '
+            '<time datetime="2012-05-25">25 de mayo de 2012</time>',
+        ),
+        ("en", None, "2012-05-25", ""),
+    ],
+)
+def test_date_range_writes_the_days_in_the_pages_language(language, start, end, expected):
+    with translation.override(language):
+        shown = date_range(start and _day(start), end and _day(end))
+    assert shown == expected
 
 
 @pytest.mark.parametrize(
