@@ -200,24 +200,32 @@ def _postgresql_version_statements(tables):
         if table not in MEETING_TABLES:
             continue
         column = MEETING_TABLES[table][0]
-        # One trigger per event: PostgreSQL gives a trigger transition tables for one event only.
         for event, images in _ROWS_OF.items():
-            function = f"{table}_{event.lower()}_bumps_meetings"
-            references = " ".join(f"{image} TABLE AS {image.lower()}_rows" for image in images)
             bumps = "; ".join(
                 _bump_meetings(table, f"(SELECT {column} AS key FROM {image.lower()}_rows)")
                 for image in images
             )
-            yield (
-                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                f"BEGIN {bumps}; RETURN NULL; END $$"
-            )
             # Named to sort after bumps_content_version, so it runs after it.
-            yield f"DROP TRIGGER IF EXISTS bumps_meeting_version_{event.lower()} ON {table}"
-            yield (
-                f"CREATE TRIGGER bumps_meeting_version_{event.lower()} AFTER {event} ON {table} "
-                f"REFERENCING {references} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+            yield from _statement_trigger(
+                table, event, f"bumps_meeting_version_{event.lower()}", "bumps_meetings", bumps
             )
+
+
+def _statement_trigger(table, event, trigger, purpose, body):
+    """`trigger` on `table`, running `body` once per `event` statement, with the statement's
+    rows before and/or after it as `old_rows` and `new_rows`. Each trigger has a function of
+    its own: PostgreSQL gives transition tables to a trigger of one event only."""
+    function = f"{table}_{event.lower()}_{purpose}"
+    references = " ".join(f"{image} TABLE AS {image.lower()}_rows" for image in _ROWS_OF[event])
+    yield (
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {body}; RETURN NULL; END $$"
+    )
+    yield f"DROP TRIGGER IF EXISTS {trigger} ON {table}"
+    yield (
+        f"CREATE TRIGGER {trigger} AFTER {event} ON {table} "
+        f"REFERENCING {references} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+    )
 
 
 # -- a session's related words, for the search (PostgreSQL only) --------------------------------
@@ -270,22 +278,17 @@ def _postgresql_related_words_statements():
     yield _RELATED_WORDS_FUNCTION
     for table, events in _RELATED_WORDS_SOURCES.items():
         for event, touched in events.items():
-            function = f"{table}_{event.lower()}_refreshes_session_words"
-            references = " ".join(
-                f"{image} TABLE AS {image.lower()}_rows" for image in _ROWS_OF[event]
-            )
-            yield (
-                f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                "BEGIN UPDATE meetings_session "
-                "SET related_words = meetings_session_related_words(id) "
-                f"WHERE id IN ({touched}); RETURN NULL; END $$"
+            refresh = (
+                "UPDATE meetings_session SET related_words = meetings_session_related_words(id) "
+                f"WHERE id IN ({touched})"
             )
             # Named to sort after the version triggers: the version rows are locked first.
-            trigger = f"refreshes_session_words_{event.lower()}"
-            yield f"DROP TRIGGER IF EXISTS {trigger} ON {table}"
-            yield (
-                f"CREATE TRIGGER {trigger} AFTER {event} ON {table} "
-                f"REFERENCING {references} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+            yield from _statement_trigger(
+                table,
+                event,
+                f"refreshes_session_words_{event.lower()}",
+                "refreshes_session_words",
+                refresh,
             )
 
 

@@ -17,6 +17,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -75,6 +76,18 @@ def with_untranslated_note(html):
 def active():
     """The active language's code ("en" where none is active, as in a management command)."""
     return translation.get_language() or settings.LANGUAGE_CODE
+
+
+def day_texts(start, end):
+    """The days from `start` to `end` in the active language, as a range writes them:
+    (None, "22 May 2012") for one day, ("21 May", "25 May 2012") within a year, ("30 December
+    2012", "2 January 2013") across years. The pages' <time> markup and the plain text of
+    descriptions are both made from these."""
+    end_text = date_format(end, gettext("j F Y"))
+    if start == end:
+        return None, end_text
+    start_format = gettext("j F") if start.year == end.year else gettext("j F Y")
+    return date_format(start, start_format), end_text
 
 
 def text(obj, name, language=None):

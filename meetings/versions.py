@@ -13,7 +13,7 @@ import re
 import time
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import Subquery
 
 # A page of one meeting: its own page and everything under it. "/meetings/" alone and the
 # changes feed "/meetings/changes.atom" are pages about every meeting.
@@ -44,12 +44,11 @@ def _meeting_token(slug):
     None when no meeting has that slug (the page is then keyed by every change)."""
     from .models import ContentVersion, Meeting, MeetingVersion
 
-    meeting = Meeting.objects.filter(slug=slug)
-    own = MeetingVersion.objects.filter(meeting=OuterRef("meeting")).values("number")
+    meeting = Meeting.objects.filter(slug=slug).values("pk")
+    own = MeetingVersion.objects.filter(meeting__slug=slug).values("number")
     row = (
         ContentVersion.objects.filter(pk=1)
-        .annotate(meeting=Subquery(meeting.values("pk")[:1]))
-        .annotate(meeting_number=Subquery(own[:1]))
+        .annotate(meeting=Subquery(meeting[:1]), meeting_number=Subquery(own[:1]))
         .values_list("meeting", "meeting_number", "shared")
         .first()
     )

@@ -53,13 +53,12 @@ def _choice(request, name, allowed):
 
 
 def _dates(meeting, first=None, last=None):
-    first, last = first or meeting.start_date, last or meeting.end_date
-    if first == last:
-        return date_format(first, _("j F Y"))
-    return _("%(first)s to %(last)s") % {
-        "first": date_format(first, _("j F") if first.year == last.year else _("j F Y")),
-        "last": date_format(last, _("j F Y")),
-    }
+    first_text, last_text = languages.day_texts(
+        first or meeting.start_date, last or meeting.end_date
+    )
+    if first_text is None:
+        return last_text
+    return _("%(first)s to %(last)s") % {"first": first_text, "last": last_text}
 
 
 def _meta(title, description, kind="website"):

@@ -64,6 +64,25 @@ def seeds(db):
 
 
 @pytest.fixture
+def other_meeting(seeds):
+    """A second published meeting beside the seed's, with one programme and one session."""
+    meeting = Meeting.objects.create(
+        convention=Convention.objects.first(),
+        kind=Meeting.Kind.WORKSHOP,
+        title="Another meeting",
+        slug="other",
+        start_date=datetime.date(2030, 5, 21),
+        end_date=datetime.date(2030, 5, 22),
+        status=Status.PUBLISHED,
+    )
+    programme = Programme.objects.create(
+        meeting=meeting, title="Its programme", slug="its", status=Status.PUBLISHED
+    )
+    Session.objects.create(programme=programme, title="Its session", slug="its", position=1)
+    return meeting
+
+
+@pytest.fixture
 def editor(db, django_user_model):
     user = django_user_model.objects.create_user("editor", password="pw-editor-1", is_staff=True)
     user.groups.add(Group.objects.get(name="ISU editor"))

@@ -47,15 +47,14 @@ def date_range(start, end):
     several times as much."""
     if start is None or end is None:
         return ""
-    if start == end:
-        text = formats.date_format(start, gettext("j F Y"))
-        return format_html('<time datetime="{}">{}</time>', start.isoformat(), text)
-    start_format = gettext("j F") if start.year == end.year else gettext("j F Y")
+    start_text, end_text = languages.day_texts(start, end)
+    if start_text is None:
+        return format_html('<time datetime="{}">{}</time>', end.isoformat(), end_text)
     parts = {
         "start_iso": start.isoformat(),
-        "start_text": escape(formats.date_format(start, start_format)),
+        "start_text": escape(start_text),
         "end_iso": end.isoformat(),
-        "end_text": escape(formats.date_format(end, gettext("j F Y"))),
+        "end_text": escape(end_text),
     }
     html = gettext(
         '<time datetime="%(start_iso)s">%(start_text)s</time> to '

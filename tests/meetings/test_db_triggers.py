@@ -1,8 +1,6 @@
 """The content version is bumped by the database itself (meetings/db_triggers.py), whatever
 writes the content: the caches can trust it."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -10,7 +8,6 @@ from django.utils import timezone
 from meetings.db_triggers import MEETING_TABLES, content_tables
 from meetings.models import (
     ContentVersion,
-    Convention,
     DiscussionQuestion,
     Document,
     Mandate,
@@ -22,7 +19,6 @@ from meetings.models import (
     ProgrammeRevision,
     Room,
     Session,
-    Status,
 )
 
 
@@ -107,24 +103,6 @@ def versions():
         }
 
     return read
-
-
-@pytest.fixture
-def other_meeting(seeds):
-    meeting = Meeting.objects.create(
-        convention=Convention.objects.first(),
-        kind=Meeting.Kind.WORKSHOP,
-        title="Another meeting",
-        slug="other",
-        start_date=datetime.date(2030, 5, 21),
-        end_date=datetime.date(2030, 5, 22),
-        status=Status.PUBLISHED,
-    )
-    programme = Programme.objects.create(
-        meeting=meeting, title="Its programme", slug="its", status=Status.PUBLISHED
-    )
-    Session.objects.create(programme=programme, title="Its session", slug="its", position=1)
-    return meeting
 
 
 def _seed_session():

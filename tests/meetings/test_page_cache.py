@@ -1,14 +1,12 @@
 """HTTP and server-side caching of public pages (meetings/page_cache.py): 304s, invalidation on
 every change, and drafts that never leak through any cache."""
 
-import datetime
-
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings.models import Convention, Meeting, NewsPost, Programme, Room, Session, Status
+from meetings.models import Meeting, NewsPost, Programme, Room, Session, Status
 
 PROGRAMME = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
 MEETING = "/meetings/intersessional-meetings-may-2012/"
@@ -88,24 +86,6 @@ def test_an_edit_invalidates_exactly_the_pages_whose_bytes_change(client, seeds)
     changed, _ = get(client, "/news/", if_none_match=news["ETag"])
     assert unchanged.status_code == 304
     assert changed.status_code == 200 and b"A new headline" in changed.content
-
-
-@pytest.fixture
-def other_meeting(seeds):
-    meeting = Meeting.objects.create(
-        convention=Convention.objects.first(),
-        kind=Meeting.Kind.WORKSHOP,
-        title="Another meeting",
-        slug="other",
-        start_date=datetime.date(2030, 5, 21),
-        end_date=datetime.date(2030, 5, 22),
-        status=Status.PUBLISHED,
-    )
-    programme = Programme.objects.create(
-        meeting=meeting, title="Its programme", slug="its", status=Status.PUBLISHED
-    )
-    Session.objects.create(programme=programme, title="Its session", slug="its", position=1)
-    return meeting
 
 
 @pytest.mark.django_db
