@@ -11,8 +11,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -44,27 +46,43 @@ def django_script(env, code):
 
 
 @contextmanager
-def throwaway_site(database_url=None):
-    """A folder and an environment for a site of its own: SQLite in the folder unless
-    `database_url` names (an empty) PostgreSQL database. Yields (folder, env)."""
+def throwaway_database():
+    """The URL of an empty PostgreSQL database of its own on the server DATABASE_URL names
+    (`./dev bench` starts the embedded one when it is not set); dropped afterwards."""
+    import psycopg
+
+    server = urlsplit(os.environ["DATABASE_URL"])
+    name = f"vapp_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server._replace(path="/postgres").geturl(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield server._replace(path=f"/{name}").geturl()
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def throwaway_site():
+    """A folder, a database and an environment for a site of its own. Yields (folder, env)."""
     work = Path(tempfile.mkdtemp(prefix="vapp-bench-"))
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "vapp.settings",
-        "DATABASE_URL": database_url or f"sqlite:///{work / 'bench.db'}",
-        "MEDIA_ROOT": str(work / "media"),
-        "STATIC_ROOT": str(work / "static"),
-        "SECRET_KEY": "benchmark-only",
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_COOKIES": "false",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    try:
-        yield work, env
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with throwaway_database() as database_url:
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "vapp.settings",
+            "DATABASE_URL": database_url,
+            "MEDIA_ROOT": str(work / "media"),
+            "STATIC_ROOT": str(work / "static"),
+            "SECRET_KEY": "benchmark-only",
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SECURE_COOKIES": "false",
+            "SECURE_SSL_REDIRECT": "false",
+            "LOG_LEVEL": "WARNING",
+        }
+        try:
+            yield work, env
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 SERVERS = {

@@ -15,8 +15,8 @@
    came out at 1.78.)
 4. The SQL queries each page makes, with both data sets (target: the same small number).
 
-The load comes from wrk in another process. The database is a throw-away PostgreSQL database
-when PostgreSQL answers on 127.0.0.1:5432 (as in production), else SQLite in a temporary folder.
+The load comes from wrk in another process. Each site has a throw-away database of its own on
+the PostgreSQL server of DATABASE_URL (the embedded one of ./dev when it is not set).
 BENCH_PAGE_SECONDS (default 3) is how long each page is loaded in part 3; BENCH_ARCHIVE_YEARS
 (default 20) shrinks the archive for a quicker run.
 """
@@ -25,7 +25,6 @@ import json
 import os
 import statistics
 import urllib.request
-from contextlib import contextmanager
 
 from common import (
     PARALLEL,
@@ -80,26 +79,6 @@ for name, url in json.loads(%r).items():
     counts[name] = len(queries)
 print(json.dumps(counts))
 """
-
-
-@contextmanager
-def database(suffix):
-    """A throw-away PostgreSQL database when PostgreSQL answers, else None (SQLite)."""
-    try:
-        import psycopg
-
-        admin = psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True)
-    except Exception:  # noqa: BLE001 - any failure means: no PostgreSQL here
-        yield None
-        return
-    name = f"vapp_bench_{os.getpid()}_{suffix}"
-    with admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name}")
-        admin.execute(f"CREATE DATABASE {name}")
-        try:
-            yield f"postgres://postgres@127.0.0.1:5432/{name}"
-        finally:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def fill_in_addresses(env):
@@ -159,14 +138,8 @@ def programme_against_static(env, port, cache_seconds):
 
 
 def main():
-    with (
-        database("seed") as seed_url,
-        database("archive") as archive_url,
-        throwaway_site(seed_url) as (work, env),
-        throwaway_site(archive_url) as (_, archive_env),
-    ):
-        engine = "PostgreSQL" if seed_url else "SQLite"
-        log(f"Setting up in {work} on {engine} ...")
+    with throwaway_site() as (work, env), throwaway_site() as (_, archive_env):
+        log(f"Setting up in {work} ...")
         for site in (env, archive_env):
             manage(site, "migrate", "-v0")
             manage(site, "loaddata", "seeds", "-v0")
@@ -192,7 +165,7 @@ def main():
         pages = latencies(env, archive_env)
 
     log("")
-    log(f"Public pages benchmark on {engine} (granian, 2 workers; wrk from another process)")
+    log("Public pages benchmark (granian, 2 workers; wrk from another process)")
     log(f"  programme page: {len(page_bytes.encode())} bytes")
     log(
         f"  cached  : {cached:7.0f} requests/s, static file {static_a:7.0f} requests/s,"

@@ -288,11 +288,11 @@ def refresh_statistics():
     at autovacuum's next pass: with the old ones it picks nested loops that read every session
     of every programme (an action's page took 150 ms on the archive instead of 80).
 
-    On PostgreSQL outside a transaction, VACUUM too, as autovacuum would soon: it marks the new
+    Outside a transaction, VACUUM too, as autovacuum would soon: it marks the new
     rows' pages all-visible, so that counts read the narrow indexes (index-only scans) instead
     of the wide tables. Counting the archive's 20,000 sessions took 6.3 ms before, 3.2 after."""
     statement = "ANALYZE"
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+    if not connection.in_atomic_block:
         statement = "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
         cursor.execute(statement)

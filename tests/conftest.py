@@ -1,5 +1,9 @@
 import datetime
+import os
+import uuid
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -56,6 +60,20 @@ def empty_page_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def scratch_database_url():
+    """The URL of an empty database of its own on the suite's server, dropped after the test:
+    for a process of the site's own that migrates it (the suite's database is the test's)."""
+    server = urlsplit(os.environ["DATABASE_URL"])
+    name = f"vapp_scratch_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server._replace(path="/postgres").geturl(), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield server._replace(path=f"/{name}").geturl()
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

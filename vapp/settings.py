@@ -53,29 +53,24 @@ def env_list(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_database(name, default):
-    raw = os.environ.get(name, "").strip() or default
+def env_database(name):
+    """PostgreSQL, the only database: a server named by a postgres:// URL. `./dev` sets it to the
+    embedded server it starts when it is not set (README)."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        raise ImproperlyConfigured(
+            f"{name} is not set. Run the site through ./dev, which starts an embedded "
+            f"PostgreSQL, or set it to a server: postgres://user@host:5432/name."
+        )
     scheme = raw.split("://", 1)[0] if "://" in raw else ""
-    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
-        raise ImproperlyConfigured(f"{name} must be a sqlite:/// or postgres:// URL; got {raw!r}.")
+    if scheme not in {"postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured(f"{name} must be a postgres:// URL; got {raw!r}.")
     try:
         config = dj_database_url.parse(raw, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} is not a valid database URL ({exc}).") from None
-    if config["ENGINE"].endswith("postgresql") and not config.get("NAME"):
+    if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://host/vapp.")
-    if config["ENGINE"].endswith("sqlite3"):
-        if not config.get("NAME"):
-            raise ImproperlyConfigured(f"{name} must name a file, e.g. sqlite:///db.sqlite3.")
-        # Two editors saving at once must never see "database is locked": every transaction
-        # takes the write lock when it begins (a deferred one that reads, then writes, can
-        # deadlock with another and fail at once, whatever the timeout), a writer waits up to
-        # DB_BUSY_TIMEOUT seconds for the other, and readers never wait for a writer (WAL).
-        config["OPTIONS"] = {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": env_int("DB_BUSY_TIMEOUT", 20, minimum=1),
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        }
     return config
 
 
@@ -202,7 +197,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DATABASES = {"default": env_database("DATABASE_URL")}
 
 CACHES = {"default": env_cache("CACHE_URL")}
 # The rendered public pages (meetings/page_cache.py): how long a page stays in the cache (it is

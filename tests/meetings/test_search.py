@@ -275,14 +275,8 @@ def test_actions_without_a_title_are_listed_by_number(client, seeds):
 # -- PostgreSQL's indexes ---------------------------------------------------------------------
 
 
-def only_on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("the stored vectors and their indexes exist on PostgreSQL only")
-
-
 @pytest.mark.django_db
 def test_postgresql_uses_each_kinds_index(seeds):
-    only_on_postgresql()
     query = search.clean_query("survivors")
     with connection.cursor() as cursor:  # tiny tables: leave the planner only bitmap scans
         for scan in ("seqscan", "indexscan", "indexonlyscan"):
@@ -295,7 +289,6 @@ def test_postgresql_uses_each_kinds_index(seeds):
 @pytest.mark.django_db
 def test_the_stored_vectors_are_the_kinds_vectors(seeds):
     """Migration 0007's generated columns hold what search.KINDS says each kind searches."""
-    only_on_postgresql()
     for kind in search.KINDS:
         pairs = kind.model.objects.annotate(
             computed=Cast(kind.vector(), TextField()),
@@ -308,7 +301,6 @@ def test_the_stored_vectors_are_the_kinds_vectors(seeds):
 
 @pytest.mark.django_db
 def test_the_stored_vector_follows_an_edit(seeds):
-    only_on_postgresql()
     session = Session.objects.get(slug="promise-to-survivors")
     assert not results(Client(), q="zanzibarian")[0]
     Session.objects.filter(pk=session.pk).update(purpose="Now Zanzibarian.")  # no save() signal
@@ -319,7 +311,6 @@ def test_the_stored_vector_follows_an_edit(seeds):
 def test_the_sessions_searched_vector_holds_its_words_and_its_questions_and_actions(seeds):
     """Migration 0012 fills `related_words` and the triggers keep it: after edits of every kind
     each session's `found_by` is its own vector with the words of its questions and actions."""
-    only_on_postgresql()
     session = Session.objects.exclude(actions=None).first()
     DiscussionQuestion.objects.create(session=session, text="Zanzibarian question?")
     DiscussionQuestion.objects.filter(session=session).first().delete()
@@ -338,7 +329,6 @@ def test_the_sessions_searched_vector_holds_its_words_and_its_questions_and_acti
 def test_an_admin_save_that_changes_no_searched_word_rewrites_no_session(seeds):
     """An action serves thousands of sessions in an archive; an admin save writes every column
     of the action, so its sessions are rewritten only when its title or text really changed."""
-    only_on_postgresql()
     action = Action.objects.exclude(sessions=None).first()
 
     def row_versions():

@@ -20,6 +20,7 @@ def load(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
     def load_with(**env):
+        env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/vapp")
         for name, value in env.items():
             monkeypatch.setenv(name, value)
         return runpy.run_path(str(SETTINGS))
@@ -55,20 +56,33 @@ def test_boolean_spellings_are_accepted(load, value):
 
 @pytest.mark.parametrize(
     "value",
-    ["mysql://localhost/db", "postgres//localhost/db", "not a url", "postgres://localhost"],
+    [
+        "mysql://localhost/db",
+        "sqlite:///db.sqlite3",
+        "postgres//localhost/db",
+        "not a url",
+        "postgres://localhost",
+    ],
 )
 def test_malformed_database_url_names_the_variable(load, value):
     with pytest.raises(ImproperlyConfigured, match=r"^DATABASE_URL"):
         load(DATABASE_URL=value, SECRET_KEY="k")
 
 
-def test_sqlite_in_the_project_folder_is_the_default(load):
-    database = load(SECRET_KEY="k")["DATABASES"]["default"]
-    assert database["ENGINE"] == "django.db.backends.sqlite3"
-    assert Path(database["NAME"]).parent == SETTINGS.parents[1]
+@pytest.mark.parametrize("value", ["", "   "])
+def test_no_database_url_stops_start_up_saying_how_to_get_one(load, value):
+    with pytest.raises(ImproperlyConfigured, match=r"^DATABASE_URL is not set.*\./dev"):
+        load(DATABASE_URL=value, SECRET_KEY="k")
 
 
-def test_postgres_url_switches_to_postgresql(load):
+def test_a_socket_folder_in_the_url_is_the_host(load):
+    """How ./dev names the embedded server: its socket's folder, percent-encoded, as the host."""
+    url = "postgres://postgres@%2Fsrv%2Fvapp%2F.postgres/vapp"
+    database = load(SECRET_KEY="k", DATABASE_URL=url)["DATABASES"]["default"]
+    assert (database["HOST"], database["NAME"]) == ("/srv/vapp/.postgres", "vapp")
+
+
+def test_postgres_url_names_the_server(load):
     database = load(SECRET_KEY="k", DATABASE_URL="postgres://postgres@127.0.0.1:5432/vapp")[
         "DATABASES"
     ]["default"]

@@ -25,14 +25,16 @@ print(css.status_code, css.headers.get("Content-Encoding"), css.headers.get("Cac
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="production layout")
-def test_collected_static_files_are_hashed_compressed_and_served_for_a_year(tmp_path):
+def test_collected_static_files_are_hashed_compressed_and_served_for_a_year(
+    tmp_path, scratch_database_url
+):
     env = {
         "PATH": "/usr/bin:/bin",
         "DJANGO_SETTINGS_MODULE": "vapp.settings",
         "SECRET_KEY": "static-files-test-key",
         "ALLOWED_HOSTS": "testserver",
         "STATIC_ROOT": str(tmp_path / "static"),
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DATABASE_URL": scratch_database_url,
         "SECURE_SSL_REDIRECT": "false",
     }
     subprocess.run(
