@@ -85,8 +85,8 @@ def fill_in_addresses(env):
     found = django_script(
         env,
         "from meetings.models import NewsPost, WorkPlan\n"
-        "print(WorkPlan.objects.published().first().get_absolute_url())\n"
-        "print(NewsPost.objects.published().first().get_absolute_url())\n",
+        "print(WorkPlan.objects.public().first().get_absolute_url())\n"
+        "print(NewsPost.objects.public().first().get_absolute_url())\n",
     ).split()
     PAGES["work plan"], PAGES["news post"] = found
 

@@ -61,7 +61,8 @@ def measure(work, env):
     html_path, chromium_path = work / "programme.html", work / "chromium.html"
     django_script(
         env,
-        "from meetings import pdf, queries\n"
+        "from meetings import queries\n"
+        "from meetings.publishing import pdf\n"
         f"p = queries.programme_page(*{PARALLEL.strip('/').split('/')[1:]!r})\n"
         f"html = pdf.printable(pdf.programme_html(p))\n"
         f"open({str(html_path)!r}, 'w').write(html)\n"
@@ -74,7 +75,7 @@ def measure(work, env):
             PYTHON,
             "-c",
             "import django; django.setup()\n"
-            "from meetings import pdf\n"
+            "from meetings.publishing import pdf\n"
             f"html = open({str(html_path)!r}).read()\n"
             "pdf.render_pdf(html)\n",
         ],
@@ -99,7 +100,7 @@ def measure(work, env):
     warm = django_script(
         env,
         "import statistics, time\n"
-        "from meetings import pdf\n"
+        "from meetings.publishing import pdf\n"
         f"html = open({str(html_path)!r}).read()\n"
         "pdf.render_pdf(html)\n"
         "times = []\n"
@@ -137,7 +138,8 @@ def measure(work, env):
     big = django_script(
         env,
         "import datetime, time\n"
-        "from meetings import pdf, queries\n"
+        "from meetings import queries\n"
+        "from meetings.publishing import pdf\n"
         "from meetings.models import Session, DiscussionQuestion\n"
         f"p = queries.programme_page(*{PARALLEL.strip('/').split('/')[1:]!r})\n"
         "day = datetime.date(2012, 5, 22)\n"

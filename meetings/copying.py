@@ -26,7 +26,8 @@ def copy_programme(programme, meeting, slug=None):
         )
     offset = meeting.start_date - programme.meeting.start_date
     sessions = list(
-        programme.sessions.prefetch_related(
+        # Whole rows (defer(None)): each is saved again as a new row below.
+        programme.sessions.defer(None).prefetch_related(
             "actions", "questions", "presentations__presenters", "presentations__organisations"
         )
     )

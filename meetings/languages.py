@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.urls import translate_url
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -88,6 +88,18 @@ def day_texts(start, end):
         return None, end_text
     start_format = gettext("j F") if start.year == end.year else gettext("j F Y")
     return date_format(start, start_format), end_text
+
+
+def size_text(size_bytes):
+    """'44KB' or '1.2MB' in the active language, as programme pages have always written sizes;
+    "" for an unknown size."""
+    if size_bytes is None:
+        return ""
+    if size_bytes < 1024 * 1024:
+        return gettext("%(size)sKB") % {"size": max(1, round(size_bytes / 1024))}
+    return gettext("%(size)sMB") % {
+        "size": formats.number_format(round(size_bytes / (1024 * 1024), 1), 1)
+    }
 
 
 def text(obj, name, language=None):

@@ -1,41 +1,27 @@
-"""Site search: ranked full-text search on PostgreSQL, a plain word match on SQLite.
+"""Site search: PostgreSQL full-text search over the stored, indexed words of each kind.
 
 Each kind of result (meetings, programmes, sessions, questions, actions, work plans, news,
-documents) is searched in its own table, through the same public filters as its pages, so a draft
-and everything inside one is never found. There is no separate index to keep in step: on
-PostgreSQL each searchable table has a stored, generated `search_vector` column with a GIN index
-(migration 0007), which PostgreSQL itself keeps up to date; sessions are searched by
-`found_by`, which adds the words of their questions and actions, kept by triggers (migration
-0012, meetings/db_triggers.py).
+documents) is searched in its own table, through its model's `public()`, so a draft and
+everything inside one is never found. Each searchable model holds its words in a
+`search_vector` column that PostgreSQL computes on every write, with a GIN index (`Searched` in
+meetings/models/common.py); a session's holds the words of its questions too. A session is also
+found by the words of the actions it serves, which count in its rank as one match of weight C.
 
-- PostgreSQL: `websearch_to_tsquery` (quotes, `or` and `-word` mean what they mean in a web
-  search engine, and no input is a syntax error), English stemming, titles weighted above body
-  text, ranked by `ts_rank`, the matched words marked by `ts_headline`.
-- SQLite: every word of the query must occur (case-insensitively) in one of the kind's fields;
-  a word in the title counts more. The matched words are marked in Python.
-
-A query is cleaned before it reaches either: control and bidi-override characters are removed,
-it is cut at MAX_QUERY_CHARS, and one without a single letter or digit is not run at all.
+`websearch_to_tsquery` (quotes, `or` and `-word` mean what they mean in a web search engine, and
+no input is a syntax error), English stemming, titles weighted above body text, ranked by
+`ts_rank`, the matched words marked by `ts_headline`. A query is cleaned first: control and
+bidi-override characters are removed, it is cut at MAX_QUERY_CHARS, and one without a single
+letter or digit is not run at all.
 """
 
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import reduce
-from operator import add, and_, or_
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-    SearchVectorField,
-)
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Case, F, IntegerField, Q, TextField, Value, When
-from django.db.models.expressions import Col
+from django.db.models import Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.formats import date_format
 from django.utils.html import escape
@@ -52,24 +38,17 @@ from .models import (
     NewsPost,
     Programme,
     Session,
-    Status,
     WorkPlan,
 )
+from .models.common import SEARCH_CONFIG
 
 MAX_QUERY_CHARS = 200
-MAX_TERMS = 10
 PER_KIND = 3  # results shown for each kind when all kinds are listed
 PER_PAGE = 20  # results on a page of one kind
-CONFIG = "english"
-SNIPPET_CHARS = 220
 START, STOP = "\x02", "\x03"  # ts_headline's marks; never in cleaned text
-PUBLISHED = Status.PUBLISHED
-# Words too common to search for on SQLite (PostgreSQL's English configuration has its own list).
-STOP_WORDS = frozenset(
-    ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
-     "it", "its", "of", "on", "or", "that", "the", "their", "this", "to", "was", "were", "what",
-     "which", "who", "will", "with"]
-)  # fmt: skip
+# What serving an action whose words match adds to a session's rank: ts_rank of one match of
+# weight C (ts_rank(setweight(to_tsvector('english', 'survivors'), 'C'), 'survivor')).
+ACTION_MATCH_RANK = 0.1216
 
 
 # -- the kinds --------------------------------------------------------------------------------
@@ -95,40 +74,12 @@ def _convention(prefix=""):
 class Kind:
     key: str
     label: str
-    model: type
-    title_fields: tuple  # weighted A
-    body_fields: tuple  # weighted B
+    model: type  # with `searched` (its fields) and `search_vector` (their stored words)
     shown_title: str  # the field shown (and marked) as the result's title
     public: Callable  # () -> the published rows, with what `context` needs
     convention: Callable  # short name -> Q
     year: Callable  # year -> Q
     context: Callable  # row -> a line saying where the result belongs
-    # The stored vector the search matches and ranks on (PostgreSQL): the kind's own words, or
-    # for sessions `found_by`, which adds their questions' and actions' (migration 0012).
-    searched_column: str = "search_vector"
-
-    @property
-    def fields(self):
-        return self.title_fields + self.body_fields
-
-    def stored_vector(self, name="search_vector"):
-        """A stored vector column of the table (PostgreSQL only; not a model field)."""
-        column = SearchVectorField()
-        column.set_attributes_from_name(name)
-        column.model = self.model
-        return Col(self.model._meta.db_table, column)
-
-    def searched_vector(self):
-        return self.stored_vector(self.searched_column)
-
-    def vector(self):
-        """The search vector as an expression: what migration 0007 stores in `search_vector`."""
-        parts = []
-        if self.title_fields:
-            parts.append(SearchVector(*self.title_fields, weight="A", config=CONFIG))
-        if self.body_fields:
-            parts.append(SearchVector(*self.body_fields, weight="B", config=CONFIG))
-        return reduce(add, parts)
 
 
 def _meeting_line(meeting):
@@ -138,7 +89,7 @@ def _meeting_line(meeting):
 def _document_line(document):
     meeting = document.meeting or (document.programme.meeting if document.programme else None)
     parts = [document.symbol, document.get_language_display()]
-    if meeting is not None and meeting.status == PUBLISHED:
+    if meeting is not None and meeting.is_public:
         parts.append(meeting.title)
     return " · ".join(part for part in parts if part)
 
@@ -148,10 +99,8 @@ KINDS = [
         key="meetings",
         label=_("Meetings"),
         model=Meeting,
-        title_fields=("title",),
-        body_fields=("summary",),
         shown_title="title",
-        public=lambda: Meeting.objects.published().select_related("convention"),
+        public=lambda: Meeting.objects.public().select_related("convention"),
         convention=_convention(),
         year=_meeting_year(),
         context=lambda m: f"{m.get_kind_display()}, {m.convention.short_name}",
@@ -160,12 +109,8 @@ KINDS = [
         key="programmes",
         label=_("Programmes"),
         model=Programme,
-        title_fields=("title",),
-        body_fields=("background", "focus"),
         shown_title="title",
-        public=lambda: Programme.objects.filter(
-            status=PUBLISHED, meeting__status=PUBLISHED
-        ).select_related("meeting__convention"),
+        public=lambda: Programme.objects.public().select_related("meeting__convention"),
         convention=_convention("meeting__"),
         year=_meeting_year("meeting__"),
         context=lambda p: _meeting_line(p.meeting),
@@ -174,27 +119,20 @@ KINDS = [
         key="sessions",
         label=_("Sessions"),
         model=Session,
-        title_fields=("title",),
-        body_fields=("purpose", "questions_intro"),
         shown_title="title",
-        public=lambda: Session.objects.filter(
-            programme__status=PUBLISHED, programme__meeting__status=PUBLISHED
-        ).select_related("programme__meeting__convention"),
+        public=lambda: Session.objects.public().select_related("programme__meeting__convention"),
         convention=_convention("programme__meeting__"),
         year=_meeting_year("programme__meeting__"),
         context=lambda s: f"{s.programme.title}, {_meeting_line(s.programme.meeting)}",
-        searched_column="found_by",
     ),
     Kind(
         key="questions",
         label=_("Discussion questions"),
         model=DiscussionQuestion,
-        title_fields=(),
-        body_fields=("text",),
         shown_title="session__title",
-        public=lambda: DiscussionQuestion.objects.filter(
-            session__programme__status=PUBLISHED, session__programme__meeting__status=PUBLISHED
-        ).select_related("session__programme__meeting__convention"),
+        public=lambda: DiscussionQuestion.objects.public().select_related(
+            "session__programme__meeting__convention"
+        ),
         convention=_convention("session__programme__meeting__"),
         year=_meeting_year("session__programme__meeting__"),
         context=lambda q: (
@@ -209,8 +147,6 @@ KINDS = [
         key="actions",
         label=_("Actions"),
         model=Action,
-        title_fields=("title",),
-        body_fields=("text",),
         shown_title="title",
         public=lambda: Action.objects.select_related("plan__convention"),
         convention=_convention("plan__"),
@@ -221,16 +157,8 @@ KINDS = [
         key="work-plans",
         label=_("Work plans"),
         model=WorkPlan,
-        title_fields=("title", "subtitle"),
-        body_fields=(
-            "background",
-            "objectives",
-            "activities",
-            "expected_outputs",
-            "budget_and_partners",
-        ),
         shown_title="title",
-        public=lambda: WorkPlan.objects.published().select_related("convention"),
+        public=lambda: WorkPlan.objects.public().select_related("convention"),
         convention=_convention(),
         year=_years_cover(),
         context=lambda w: ", ".join(filter(None, [w.group, w.convention.short_name])),
@@ -239,10 +167,8 @@ KINDS = [
         key="news",
         label=_("News"),
         model=NewsPost,
-        title_fields=("title",),
-        body_fields=("body",),
         shown_title="title",
-        public=lambda: NewsPost.objects.published(),
+        public=lambda: NewsPost.objects.public(),
         convention=_convention("meeting__"),
         year=lambda year: Q(posted_on__year=year),
         context=lambda n: date_format(n.posted_on, gettext("j F Y")),
@@ -251,15 +177,8 @@ KINDS = [
         key="documents",
         label=_("Documents"),
         model=Document,
-        title_fields=("title", "symbol"),
-        body_fields=(),
         shown_title="title",
-        public=lambda: (
-            Document.objects.exclude(meeting__status=Status.DRAFT)
-            .exclude(programme__status=Status.DRAFT)
-            .exclude(programme__meeting__status=Status.DRAFT)
-            .select_related("meeting", "programme__meeting")
-        ),
+        public=lambda: Document.objects.public().select_related("meeting", "programme__meeting"),
         convention=lambda name: (
             _convention("meeting__")(name) | _convention("programme__meeting__")(name)
         ),
@@ -280,19 +199,12 @@ class Query:
     text: str  # what is searched for, cleaned
     truncated: bool  # the raw query was longer than MAX_QUERY_CHARS
 
-    @property
-    def terms(self):
-        """The words that count, lower-cased and each once, as the SQLite search and its
-        highlighting use them: common English words are left out, as PostgreSQL does."""
-        seen = []
-        for word in re.findall(r"\w+", self.text.lower()):
-            if word not in seen and word not in STOP_WORDS and (len(word) > 1 or word.isdigit()):
-                seen.append(word)
-        return seen[:MAX_TERMS]
-
     def __bool__(self):
         """False for a query without a single letter or digit: it is not run at all."""
         return bool(re.search(r"\w", self.text))
+
+    def tsquery(self):
+        return SearchQuery(self.text, search_type="websearch", config=SEARCH_CONFIG)
 
 
 def clean_query(raw):
@@ -303,10 +215,6 @@ def clean_query(raw):
     text = " ".join(kept.split())
     truncated = len(text) > MAX_QUERY_CHARS
     return Query(text=text[:MAX_QUERY_CHARS].strip(), truncated=truncated)
-
-
-def _is_postgresql():
-    return connection.vendor == "postgresql"
 
 
 # -- marking the matched words -------------------------------------------------------------------
@@ -327,32 +235,16 @@ def _marked(text):
     return mark_safe(text.replace(START, "").replace(STOP, ""))
 
 
-def _term_pattern(terms):
-    alternatives = "|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True))
-    return re.compile(f"({alternatives})", re.IGNORECASE)
-
-
-def mark_terms(text, terms, limit=None):
-    """Text with each occurrence of a term marked; cut to about `limit` characters around the
-    first one when a limit is given (the SQLite search's snippets)."""
-    text = _plain(text)
-    pattern = _term_pattern(terms) if terms else None
-    if limit and len(text) > limit:
-        first = pattern.search(text) if pattern else None
-        start = max(0, (first.start() if first else 0) - limit // 3)
-        start = text.rfind(" ", 0, start) + 1 if start else 0
-        end = text.find(" ", start + limit)
-        end = len(text) if end == -1 else end
-        text = ("… " if start else "") + text[start:end] + (" …" if end < len(text) else "")
-    if pattern is None:
-        return escape(text)
-    pieces = pattern.split(text)  # odd pieces are the matches
-    return mark_safe(
-        "".join(
-            f"<mark>{escape(piece)}</mark>" if index % 2 else escape(piece)
-            for index, piece in enumerate(pieces)
-        )
-    )
+def _joined(names):
+    """The fields as one text, for ts_headline to pick its fragments from."""
+    if not names:
+        return Value("")
+    if len(names) == 1:
+        return F(names[0])
+    parts = [F(names[0])]
+    for name in names[1:]:
+        parts += [Value(" "), F(name)]
+    return Concat(*parts, output_field=TextField())
 
 
 # -- searching -------------------------------------------------------------------------------
@@ -366,100 +258,50 @@ class Hit:
     snippet: str  # safe HTML
 
 
-def _joined(names):
-    """The fields as one text, for ts_headline to pick its fragments from."""
-    if not names:
-        return Value("")
-    if len(names) == 1:
-        return F(names[0])
-    parts = [F(names[0])]
-    for name in names[1:]:
-        parts += [Value(" "), F(name)]
-    return Concat(*parts, output_field=TextField())
+def _served_by_matching_actions(query):
+    """The ids of the sessions serving an action whose words match `query`, as a subquery."""
+    actions = Action.objects.filter(search_vector=query.tsquery()).values("pk")
+    return Session.actions.through.objects.filter(action__in=actions).values("session_id")
 
 
 def _condition(kind, query):
-    """The annotations and the condition that pick `kind`'s rows matching `query`."""
-    if _is_postgresql():
-        ts_query = SearchQuery(query.text, search_type="websearch", config=CONFIG)
-        return {"search": kind.searched_vector()}, Q(search=ts_query)
-    if not query.terms:
-        return {}, Q(pk__in=[])
-    return {}, reduce(
-        and_,
-        (
-            reduce(or_, (Q(**{f"{name}__icontains": term}) for name in kind.fields))
-            for term in query.terms
-        ),
-    )
-
-
-def _matching(kind, query):
-    """Every row of `kind` matching `query`, published or not: for subqueries."""
-    annotations, condition = _condition(kind, query)
-    return kind.model.objects.alias(**annotations).filter(condition)
-
-
-def _session_condition(query):
-    """A session is found by its own words and by those of its questions and of the actions it
-    serves. On PostgreSQL one stored vector holds them all (`found_by`); on SQLite, three
-    subqueries."""
-    if _is_postgresql():
-        return _condition(KINDS_BY_KEY["sessions"], query)
-    served = Session.actions.through.objects.filter(
-        action__in=_matching(KINDS_BY_KEY["actions"], query).values("pk")
-    )
-    return {}, (
-        Q(pk__in=_matching(KINDS_BY_KEY["sessions"], query).values("pk"))
-        | Q(pk__in=_matching(KINDS_BY_KEY["questions"], query).values("session_id"))
-        | Q(pk__in=served.values("session_id"))
-    )
+    """Which rows of `kind` match `query`: by their stored words; a session also by the words
+    of the actions it serves (one set of ids, so that its own words are found by their
+    index)."""
+    if kind.model is not Session:
+        return Q(search_vector=query.tsquery())
+    by_words = Session.objects.filter(search_vector=query.tsquery()).values("pk")
+    return Q(pk__in=by_words.union(_served_by_matching_actions(query)))
 
 
 def _rank(kind, query):
-    """How well a row of `kind` matches `query`: ts_rank on PostgreSQL; on SQLite, 3 for each
-    term in a title field and 1 for each in a body field."""
-    if _is_postgresql():
-        ts_query = SearchQuery(query.text, search_type="websearch", config=CONFIG)
-        return SearchRank(kind.searched_vector(), ts_query)
-    return reduce(
-        add,
-        (
-            Case(
-                When(Q(**{f"{name}__icontains": term}), then=Value(weight)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-            for term in query.terms
-            for name, weight in [(n, 3) for n in kind.title_fields]
-            + [(n, 1) for n in kind.body_fields]
-        ),
-        Value(0),
+    """How well a row of `kind` matches `query`."""
+    rank = SearchRank(F("search_vector"), query.tsquery())
+    if kind.model is not Session:
+        return rank
+    by_actions = Case(
+        When(pk__in=_served_by_matching_actions(query), then=Value(ACTION_MATCH_RANK)),
+        default=Value(0.0),
+        output_field=FloatField(),
     )
+    return rank + by_actions
 
 
 def _matches(kind, query):
     """The public rows of `kind` matching `query`, best first."""
-    if kind.key == "sessions":
-        annotations, condition = _session_condition(query)
-    else:
-        annotations, condition = _condition(kind, query)
-    rows = kind.public().alias(**annotations).filter(condition)
+    rows = kind.public().filter(_condition(kind, query))
     return rows.alias(rank=_rank(kind, query)).order_by("-rank", "pk")
 
 
 def _marked_rows(kind, query, rows):
-    """`rows` with what `_hit` shows: on PostgreSQL, the title and a snippet marked by
-    ts_headline. Only for the rows shown: ts_headline reads the whole text."""
-    if not _is_postgresql():
-        return rows
-    ts_query = SearchQuery(query.text, search_type="websearch", config=CONFIG)
-    marks = {"start_sel": START, "stop_sel": STOP, "config": CONFIG}
+    """`rows` with what `_hit` shows: the title and a snippet marked by ts_headline. Only for
+    the rows shown: ts_headline reads the whole text."""
+    marks = {"start_sel": START, "stop_sel": STOP, "config": SEARCH_CONFIG}
     return rows.annotate(
-        marked_title=SearchHeadline(kind.shown_title, ts_query, highlight_all=True, **marks),
+        marked_title=SearchHeadline(kind.shown_title, query.tsquery(), highlight_all=True, **marks),
         marked_body=SearchHeadline(
-            _joined(kind.body_fields),
-            ts_query,
+            _joined(kind.model.searched.body),
+            query.tsquery(),
             max_words=30,
             min_words=12,
             max_fragments=2,
@@ -470,32 +312,23 @@ def _marked_rows(kind, query, rows):
 
 
 def _best(kind, query, rows, how_many):
-    """The best `how_many` of `rows`, marked, in one query: the ranking reads bare ids (a
-    word found in most of an archive of 20,000 sessions matches 15,000 of them; ranking those
-    with every column of the session, its programme and meeting cost twice the time), the
+    """The best `how_many` of `rows`, marked, in one query: the ranking reads bare ids, the
     outer query reads the few rows shown, whole, and marks them."""
     best = rows.values("pk")[:how_many]
     shown = kind.public().filter(pk__in=best).annotate(rank=_rank(kind, query))
     return _marked_rows(kind, query, shown.order_by("-rank", "pk"))
 
 
-def _attribute(row, path):
-    for name in path.split("__"):
-        row = getattr(row, name)
-    return row
-
-
-def _hit(kind, row, query):
-    url = row.get_absolute_url()
-    if _is_postgresql():
-        title, snippet = _marked(row.marked_title), _marked(row.marked_body)
-    else:
-        body = " ".join(getattr(row, name) for name in kind.body_fields if getattr(row, name))
-        title = mark_terms(_attribute(row, kind.shown_title), query.terms)
-        snippet = mark_terms(body, query.terms, limit=SNIPPET_CHARS)
-    if kind.key == "actions" and not row.title:
+def _hit(kind, row):
+    title = _marked(row.marked_title)
+    if kind.model is Action and not row.title:
         title = escape(f"{row.plan.short_name} #{row.number}")
-    return Hit(title=title, url=url, context=kind.context(row), snippet=snippet)
+    return Hit(
+        title=title,
+        url=row.get_absolute_url(),
+        context=kind.context(row),
+        snippet=_marked(row.marked_body),
+    )
 
 
 @dataclass
@@ -522,7 +355,7 @@ def search_page(raw_query="", convention="", year="", kind="", page=None):
     values are ignored; a hostile page number gives the first or last page.
     """
     conventions = list(Convention.objects.all())
-    years = [d.year for d in Meeting.objects.published().dates("start_date", "year", "DESC")]
+    years = [d.year for d in Meeting.objects.public().dates("start_date", "year", "DESC")]
     convention = convention if convention in {c.short_name for c in conventions} else ""
     year = int(year) if year.isdigit() and int(year) in years else None
     chosen = KINDS_BY_KEY.get(kind)
@@ -542,7 +375,7 @@ def search_page(raw_query="", convention="", year="", kind="", page=None):
                 count = rows.count()
                 shown = _best(each, query, rows, PER_KIND) if count else []
             if count:
-                hits = [_hit(each, row, query) for row in shown]
+                hits = [_hit(each, row) for row in shown]
                 groups.append(Group(kind=each, count=count, hits=hits, page=found))
     return {
         "query": query,

@@ -20,14 +20,14 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def fresh_pdf_fast_path(settings):
-    """Each test starts with an empty download fast path that checks the version every time."""
-    from meetings import middleware
+def fresh_generations(settings):
+    """Each test reads the content's generation from the database on every request."""
+    from django.core.cache import caches
 
     settings.CONTENT_FRESHNESS_SECONDS = 0
-    middleware.forget_all()
+    caches["generations"].clear()
     yield
-    middleware.forget_all()
+    caches["generations"].clear()
 
 
 TEST_STORAGES = {
@@ -54,7 +54,7 @@ def plain_static_names():
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    """Each test's database starts at the same content version: no page may outlive its test."""
+    """Each test's database starts at the same generations: no page may outlive its test."""
     from django.core.cache import cache
 
     cache.clear()

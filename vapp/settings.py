@@ -155,12 +155,11 @@ MIDDLEWARE = [
     # Serves STATIC_ROOT (after collectstatic) from the app server itself, with compression
     # and long caching for hashed names; under DEBUG it finds files in static/ directly.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Repeat downloads of a stored programme PDF, served without the rest of the stack.
-    "meetings.middleware.StoredPDFMiddleware",
-    # The Content Security Policy below on every page, cached ones included (django-csp).
+    # Public responses for visitors without a session, ETags and 304s: a stored copy is
+    # answered from here, with the headers the layers below gave it (the CSP among them).
+    "meetings.caching.pages.PublicCacheMiddleware",
+    # The Content Security Policy below on every page (django-csp).
     "csp.middleware.CSPMiddleware",
-    # Public pages for visitors without a session: ETags, 304s, and the server-side page cache.
-    "meetings.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of a public page is the one in its address (/fr/..., /es/..., English
     # without a prefix); everything else is English (meetings/languages.py).
@@ -199,10 +198,19 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL")}
 
-CACHES = {"default": env_cache("CACHE_URL")}
-# The rendered public pages (meetings/page_cache.py): how long a page stays in the cache (it is
-# keyed by the content version, so an edit never serves a stale one), and how long a CDN may
-# serve a page without asking again.
+CACHES = {
+    "default": env_cache("CACHE_URL"),
+    # Per process, the content's generations (meetings/caching/generations.py), each kept for
+    # CONTENT_FRESHNESS_SECONDS only: no process serves a copy older than that after an edit.
+    "generations": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "generations",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+# The public responses (meetings/caching/pages.py): how long one stays in the cache (it is
+# stored under the generation of what it shows, so an edit never serves a stale one), and how
+# long a CDN may serve a page without asking again.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600, minimum=0)
 PAGE_CDN_MAX_AGE = env_int("PAGE_CDN_MAX_AGE", 60, minimum=0)
@@ -241,14 +249,14 @@ STORAGES = {
 
 # Documents are programme PDFs and statements: a few MB each at most.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
-# Programme PDFs render in a child process held to these limits (meetings/pdf.py).
+# Programme PDFs render in a child process held to these limits (meetings/publishing/pdf.py).
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60, minimum=1)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024, minimum=64)
 PDF_FETCH_MAX_BYTES = env_int("PDF_FETCH_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # The domain part of calendar event UIDs: never change it, or calendars duplicate every event.
 CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "programmes.va-isu.org")
-# How long a process trusts the content version it last read before serving a stored PDF or a
-# cached page without asking the database (meetings/versions.py); 0 asks on every request.
+# How long a process trusts the content generation it last read before serving a stored
+# response without asking the database (meetings/caching/generations.py); 0 asks every time.
 CONTENT_FRESHNESS_SECONDS = env_int("CONTENT_FRESHNESS_SECONDS", 1, minimum=0)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -257,7 +265,7 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "meetings.markdown.render_markdown"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/gif")
 MARKDOWNX_UPLOAD_MAX_SIZE = env_int("MARKDOWNX_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
-# Images of the editor (meetings/editor.py): refused above this many pixels (a small file can
+# Images of the editor (meetings/admin/editor.py): refused above this many pixels (a small file can
 # declare a huge image), scaled down to this many pixels on their longer side.
 EDITOR_IMAGE_MAX_PIXELS = env_int("EDITOR_IMAGE_MAX_PIXELS", 40_000_000, minimum=1)
 EDITOR_IMAGE_MAX_SIDE = env_int("EDITOR_IMAGE_MAX_SIDE", 1600, minimum=16)
@@ -298,7 +306,7 @@ else:
 # Content Security Policy: scripts, styles, fonts and images from this site only; no inline
 # script or style attribute, no plugin, no framing, forms post only here. The pages need no
 # JavaScript; the admin's scripts are files. A document's file answers with a stricter policy
-# of its own (meetings.views.document_file).
+# of its own (meetings.public.views.document_file).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [csp.constants.SELF],

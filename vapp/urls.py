@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
-from meetings import editor
-from meetings.sitemaps import SITEMAPS
-from meetings.sitemaps import section as sitemap_section
-from meetings.views import robots_txt
+from meetings.admin import editor
+from meetings.public.sitemaps import SITEMAPS
+from meetings.public.sitemaps import section as sitemap_section
+from meetings.public.views import robots_txt
 
 admin.site.site_header = "Victim assistance programmes: back office"
 admin.site.site_title = "VA programmes admin"
@@ -16,7 +16,7 @@ admin.site.index_title = "Meetings, programmes and coordination"
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The markdown editor's preview and image upload, at the addresses its JavaScript posts to:
-    # our own views, for staff who edit content only (meetings/editor.py).
+    # our own views, for staff who edit content only (meetings/admin/editor.py).
     path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),
     path("markdownx/upload/", editor.upload_image, name="markdownx_upload"),
     # Their images, read from the media storage (local disk or object storage).
@@ -40,7 +40,9 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
 ]
 # The public site in each language: English at /, French at /fr/, Spanish at /es/.
-urlpatterns += i18n_patterns(path("", include("meetings.urls")), prefix_default_language=False)
+urlpatterns += i18n_patterns(
+    path("", include("meetings.public.urls")), prefix_default_language=False
+)
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -4,8 +4,7 @@ Each table gets a column `search_vector`, GENERATED ALWAYS AS the weighted vecto
 meetings/search.py describes for its kind (title fields weight A, body fields weight B, English
 configuration), STORED, so that ranking reads the vector instead of re-parsing the text of every
 match; and a GIN index on it. PostgreSQL keeps the column up to date on every insert and update,
-bulk ones included. It is not a model field: Django never reads or writes it, and SQLite (which
-searches by plain word match) does not have it.
+bulk ones included. (Migration 0013 replaced these columns by model fields.)
 
 A later migration that changes the type of one of these source columns (a longer max_length) must
 drop the column first and add it again with this migration's SQL: PostgreSQL refuses to alter a
@@ -48,8 +47,6 @@ def _vector(table):
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for table in VECTORS:
         schema_editor.execute(
             f'ALTER TABLE "{table}" ADD COLUMN search_vector tsvector '
@@ -60,8 +57,6 @@ def create(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for table in VECTORS:
         schema_editor.execute(f'ALTER TABLE "{table}" DROP COLUMN search_vector')  # and its index
 

@@ -26,22 +26,6 @@ OLD_BUMP = (
 BOOKKEEPING = {"ContentVersion", "MeetingVersion", "ProgrammePDF"}
 
 
-def drop_sqlite_version_triggers(apps, schema_editor):
-    """SQLite changes a table by copying it and renaming the copy, which it refuses while
-    triggers on other tables name that table: the version triggers go first (meetings/db_triggers
-    puts them back after `migrate`)."""
-    connection = schema_editor.connection
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%bumps_version'"
-        )
-        names = [name for (name,) in cursor.fetchall()]
-    for name in names:
-        schema_editor.execute(f"DROP TRIGGER {name}")
-
-
 def start_shared_past_every_number(apps, schema_editor):
     """`shared` starts above any number the page cache may have seen, so that no page cached
     before (even before a step back and forth over this migration) can match a new key."""
@@ -53,31 +37,19 @@ def start_shared_past_every_number(apps, schema_editor):
 def restore_old_triggers(apps, schema_editor):
     """Going back: the version triggers are put back as they were before this migration, so
     that content writes work at once with the columns and tables of that state."""
-    connection = schema_editor.connection
-    if connection.vendor == "postgresql":
-        for table in MEETING_TABLES:
-            for event in ("insert", "update", "delete"):
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS bumps_meeting_version_{event} ON {table}")
-                schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_{event}_bumps_meetings()")
-        schema_editor.execute(
-            "CREATE OR REPLACE FUNCTION meetings_bump_content_version() RETURNS trigger "
-            f"LANGUAGE plpgsql AS $$ BEGIN {OLD_BUMP}; RETURN NULL; END $$"
-        )
-        for model in apps.get_app_config("meetings").get_models(include_auto_created=True):
-            if model.__name__ not in BOOKKEEPING:
-                table = model._meta.db_table
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS locks_content_writes ON {table}")
-        schema_editor.execute("DROP FUNCTION IF EXISTS meetings_lock_content_writes()")
-    elif connection.vendor == "sqlite":
-        models = apps.get_app_config("meetings").get_models(include_auto_created=True)
-        for model in models:
-            if model.__name__ in BOOKKEEPING:
-                continue
+    for table in MEETING_TABLES:
+        for event in ("insert", "update", "delete"):
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS bumps_meeting_version_{event} ON {table}")
+            schema_editor.execute(f"DROP FUNCTION IF EXISTS {table}_{event}_bumps_meetings()")
+    schema_editor.execute(
+        "CREATE OR REPLACE FUNCTION meetings_bump_content_version() RETURNS trigger "
+        f"LANGUAGE plpgsql AS $$ BEGIN {OLD_BUMP}; RETURN NULL; END $$"
+    )
+    for model in apps.get_app_config("meetings").get_models(include_auto_created=True):
+        if model.__name__ not in BOOKKEEPING:
             table = model._meta.db_table
-            for event in ("INSERT", "UPDATE", "DELETE"):
-                name = f"{table}_{event.lower()}_bumps_version"
-                schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
-                schema_editor.execute(f"CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {OLD_BUMP}; END")
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS locks_content_writes ON {table}")
+    schema_editor.execute("DROP FUNCTION IF EXISTS meetings_lock_content_writes()")
 
 
 class Migration(migrations.Migration):
@@ -87,7 +59,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_sqlite_version_triggers, restore_old_triggers),
+        migrations.RunPython(migrations.RunPython.noop, restore_old_triggers),
         migrations.CreateModel(
             name='MeetingVersion',
             fields=[
@@ -105,5 +77,4 @@ class Migration(migrations.Migration):
             field=models.PositiveBigIntegerField(db_default=1, default=1),
         ),
         migrations.RunPython(start_shared_past_every_number, migrations.RunPython.noop),
-        migrations.RunPython(migrations.RunPython.noop, drop_sqlite_version_triggers),
     ]

@@ -13,7 +13,7 @@ as if it matched nothing. Now:
   on it.
 
 The GIN index of the session's own `search_vector` is dropped: nothing searches it any more.
-SQLite has neither column (its search matches words in the fields themselves).
+(Migration 0013 replaced both by model fields.)
 """
 
 from django.db import migrations
@@ -47,8 +47,6 @@ TRIGGERS = {
 
 
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute(
         "ALTER TABLE meetings_session ADD COLUMN related_words tsvector NOT NULL DEFAULT ''"
     )
@@ -62,8 +60,6 @@ def create(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for table, events in TRIGGERS.items():  # they write the column dropped below
         for event in events:
             schema_editor.execute(f"DROP TRIGGER IF EXISTS refreshes_session_words_{event} ON {table}")

@@ -1,9 +1,9 @@
 """The domain of DESIGN.md, one module per part; import models from `meetings.models`."""
 
-from .common import PublishableQuerySet, Status
+from .caching import MeetingGeneration, SharedGeneration
+from .common import PublicQuerySet, Publishable, Status
 from .coordination import Activity, Mandate, Milestone, Obligation, WorkPlan
 from .news import NewsCategory, NewsPost
-from .pdfs import ContentVersion, MeetingVersion, ProgrammePDF
 from .plans import Action, ActionPlan
 from .programmes import (
     DiscussionQuestion,
@@ -13,20 +13,24 @@ from .programmes import (
     Programme,
     Session,
 )
+from .publishing import ProgrammePDF, ProgrammeRevision
 from .reference import Convention, Organisation, Person, Room, State, Venue
-from .revisions import ProgrammeRevision
+
+# Rows the site keeps about its own caches, not content: no history, no backup, no page shows
+# them, and writing them changes no generation.
+BOOKKEEPING = (MeetingGeneration, SharedGeneration, ProgrammePDF)
 
 __all__ = [
+    "BOOKKEEPING",
     "Action",
     "ActionPlan",
     "Activity",
-    "ContentVersion",
     "Convention",
     "DiscussionQuestion",
     "Document",
     "Mandate",
     "Meeting",
-    "MeetingVersion",
+    "MeetingGeneration",
     "Milestone",
     "NewsCategory",
     "NewsPost",
@@ -37,9 +41,11 @@ __all__ = [
     "Programme",
     "ProgrammePDF",
     "ProgrammeRevision",
-    "PublishableQuerySet",
+    "PublicQuerySet",
+    "Publishable",
     "Room",
     "Session",
+    "SharedGeneration",
     "State",
     "Status",
     "Venue",

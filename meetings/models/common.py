@@ -1,7 +1,10 @@
-"""Pieces shared by the models: publication state and validators."""
+"""Pieces shared by the models: publication state, what the public sees, and validators."""
 
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,9 +15,99 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
+class PublicQuerySet(models.QuerySet):
+    """The rows of a model that may be a draft, or lie inside one. `public()` is the one place
+    where what the public may see of the model is written: every page, feed, sitemap,
+    calendar, JSON export, search result and PDF reads through it."""
+
+    def public(self):
+        """The rows whose own status and every status above them (`Model.status_paths`: "" for
+        the row's own, "meeting__" for its meeting's, ...) are published."""
+        paths = self.model.status_paths
+        return self.filter(**{f"{path}status": Status.PUBLISHED for path in paths})
+
+    def visible(self, preview=False):
+        """What a page shows: every row to staff previewing drafts, else the public ones."""
+        return self if preview else self.public()
+
+
+class Publishable:
+    """A model whose rows may be drafts, or lie inside one: `status_paths` names the statuses
+    that decide it (see PublicQuerySet), `is_public` says it of a loaded row."""
+
+    status_paths = ("",)
+
+    @property
+    def is_public(self):
+        """The same rule as PublicQuerySet.public(), on a row and what it was loaded with."""
+        for path in self.status_paths:
+            row = self
+            for name in filter(None, path.split("__")):
+                row = getattr(row, name)
+            if row.status != Status.PUBLISHED:
+                return False
+        return True
+
+
+class SearchedManager(models.Manager):
+    """The manager of a model that search finds: its rows come without their stored words
+    (`search_vector`), which only the database reads."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer(*Searched.columns(self.model))
+
+
+PublicManager = SearchedManager.from_queryset(PublicQuerySet)
+
+
+# English stemming: the content is written in English; translations are not searched.
+SEARCH_CONFIG = "english"
+
+
+@dataclass(frozen=True)
+class Searched:
+    """Which fields of a model search finds it by: `title` weighted above `body`. `field()` is
+    its `search_vector`, computed and stored by PostgreSQL on every write, `index()` its GIN
+    index; meetings/search.py matches and ranks on that column and marks the words of these
+    fields."""
+
+    title: tuple = ()
+    body: tuple = ()
+
+    def field(self, *more):
+        """The stored vector; `more`: tsvector columns of the same row to add to it."""
+        parts = [
+            SearchVector(*names, weight=weight, config=SEARCH_CONFIG)
+            for names, weight in ((self.title, "A"), (self.body, "B"))
+            if names
+        ]
+        expression = models.Func(
+            *parts,
+            *more,
+            template="(%(expressions)s)",
+            arg_joiner=" || ",
+            output_field=SearchVectorField(),
+        )
+        return models.GeneratedField(
+            expression=expression,
+            output_field=SearchVectorField(),
+            db_persist=True,
+            serialize=False,
+            verbose_name=_("searched words"),
+        )
+
+    @staticmethod
+    def index(model_name):
+        return GinIndex(fields=["search_vector"], name=f"search_{model_name}")
+
+    @staticmethod
+    def columns(model):
+        """The stored-words columns of `model`, which no page needs to read."""
+        return [
+            field.name
+            for field in model._meta.concrete_fields
+            if isinstance(getattr(field, "output_field", field), SearchVectorField)
+        ]
 
 
 def status_field():

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from .common import MONTH_CHOICES, PublishableQuerySet, status_field
+from .common import MONTH_CHOICES, PublicManager, Publishable, Searched, status_field
 from .plans import Action
 from .programmes import Document, Meeting
 from .reference import Convention, Person, State
@@ -86,7 +86,7 @@ class Mandate(models.Model):
     "expected_outputs",
     "budget_and_partners",
 )
-class WorkPlan(models.Model):
+class WorkPlan(Publishable, models.Model):
     convention = models.ForeignKey(
         Convention,
         verbose_name=_("convention"),
@@ -125,13 +125,26 @@ class WorkPlan(models.Model):
     )
     status = status_field()
 
-    objects = PublishableQuerySet.as_manager()
+    searched = Searched(
+        title=("title", "subtitle"),
+        body=(
+            "background",
+            "objectives",
+            "activities",
+            "expected_outputs",
+            "budget_and_partners",
+        ),
+    )
+    search_vector = searched.field()
+
+    objects = PublicManager()
 
     class Meta:
         ordering = ["-start_year", "title"]
         verbose_name = _("work plan")
         verbose_name_plural = _("work plans")
         constraints = [year_range_constraint("workplan")]
+        indexes = [Searched.index("workplan")]
 
     def __str__(self):
         return f"{self.convention}: {self.title}" if self.convention_id else self.title

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from .common import PublishableQuerySet, status_field
+from .common import PublicManager, Publishable, Searched, status_field
 from .programmes import Meeting
 from .translations import translated
 
@@ -27,7 +27,7 @@ class NewsCategory(models.Model):
 
 
 @translated("title", "body")
-class NewsPost(models.Model):
+class NewsPost(Publishable, models.Model):
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     posted_on = models.DateField(_("posted on"))
@@ -45,12 +45,16 @@ class NewsPost(models.Model):
     )
     status = status_field()
 
-    objects = PublishableQuerySet.as_manager()
+    searched = Searched(title=("title",), body=("body",))
+    search_vector = searched.field()
+
+    objects = PublicManager()
 
     class Meta:
         ordering = ["-posted_on", "-pk"]
         verbose_name = _("news post")
         verbose_name_plural = _("news posts")
+        indexes = [Searched.index("newspost")]
 
     def __str__(self):
         return self.title

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from .common import Searched, SearchedManager
 from .reference import Convention
 from .translations import translated
 
@@ -86,10 +87,16 @@ class Action(models.Model):
         help_text=_("Where the title and text were taken from, and what is still missing."),
     )
 
+    searched = Searched(title=("title",), body=("text",))
+    search_vector = searched.field()
+
+    objects = SearchedManager()
+
     class Meta:
         ordering = ["plan_id", "number"]
         verbose_name = _("action")
         verbose_name_plural = _("actions")
+        indexes = [Searched.index("action")]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "number"],

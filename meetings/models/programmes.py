@@ -4,6 +4,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -14,14 +15,23 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from .common import PublishableQuerySet, Status, status_field, validate_time_zone
+from .common import (
+    PublicManager,
+    PublicQuerySet,
+    Publishable,
+    Searched,
+    SearchedManager,
+    Status,
+    status_field,
+    validate_time_zone,
+)
 from .plans import Action
 from .reference import Convention, Organisation, Person, Room, State, Venue
 from .translations import translated
 
 
 @translated("title", "summary")
-class Meeting(models.Model):
+class Meeting(Publishable, models.Model):
     class Kind(models.TextChoices):
         INTERSESSIONAL = "intersessional", _("Intersessional Meetings")
         MSP = "msp", _("Meeting of the States Parties")
@@ -65,12 +75,16 @@ class Meeting(models.Model):
     summary = MarkdownxField(_("summary"), blank=True)
     status = status_field()
 
-    objects = PublishableQuerySet.as_manager()
+    searched = Searched(title=("title",), body=("summary",))
+    search_vector = searched.field()
+
+    objects = PublicManager()
 
     class Meta:
         ordering = ["-start_date", "title"]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
+        indexes = [Searched.index("meeting")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_date__gte=F("start_date")),
@@ -84,10 +98,6 @@ class Meeting(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:meeting_detail", args=[self.slug])
-
-    @property
-    def is_published(self):
-        return self.status == Status.PUBLISHED
 
     def clean(self):
         super().clean()
@@ -107,7 +117,7 @@ class Meeting(models.Model):
 
 
 @translated("title", "background", "focus")
-class Programme(models.Model):
+class Programme(Publishable, models.Model):
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="programmes"
     )
@@ -135,12 +145,17 @@ class Programme(models.Model):
     )
     status = status_field()
 
-    objects = PublishableQuerySet.as_manager()
+    searched = Searched(title=("title",), body=("background", "focus"))
+    search_vector = searched.field()
+
+    objects = PublicManager()
+    status_paths = ("", "meeting__")
 
     class Meta:
         ordering = ["meeting_id", "position", "title"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
+        indexes = [Searched.index("programme")]
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "slug"],
@@ -155,9 +170,16 @@ class Programme(models.Model):
     def get_absolute_url(self):
         return reverse("meetings:programme_detail", args=[self.meeting.slug, self.slug])
 
+    @property
+    def file_stem(self):
+        """'APMBC-2012-05-parallel-programme-victim-assistance': names its PDF, calendar and
+        schedule files."""
+        meeting = self.meeting
+        return f"{meeting.convention.short_name}-{meeting.start_date:%Y-%m}-{self.slug}"
+
 
 @translated("title", "purpose", "questions_intro")
-class Session(models.Model):
+class Session(Publishable, models.Model):
     class Kind(models.TextChoices):
         OPENING = "opening", _("Opening")
         DISCUSSION = "discussion", _("Discussion")
@@ -216,6 +238,17 @@ class Session(models.Model):
         help_text=_("The action-plan actions this session helps carry out."),
     )
 
+    # The words of its discussion questions (weight C), kept by triggers of migration 0013 on
+    # every write to its questions: search finds a session by them too.
+    question_words = SearchVectorField(
+        _("words of its questions"), default="", editable=False, serialize=False
+    )
+    searched = Searched(title=("title",), body=("purpose", "questions_intro"))
+    search_vector = searched.field(F("question_words"))
+
+    objects = PublicManager()
+    status_paths = ("programme__", "programme__meeting__")
+
     class Meta:
         ordering = ["programme_id", F("date").asc(nulls_last=True), "position", "start_time"]
         verbose_name = _("session")
@@ -226,6 +259,7 @@ class Session(models.Model):
             # (SQLite refuses NULLS LAST in an index: sessions of a day without a time are put
             # last by an incremental sort of that day's few.)
             models.Index(fields=["-date", "-start_time", "-id"], name="session_newest_first"),
+            Searched.index("session"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -246,7 +280,7 @@ class Session(models.Model):
             ),
         ]
         # A further invariant, "the day lies within the meeting's dates", spans two tables and
-        # is enforced in the database by triggers (meetings/db_triggers.py) and in clean().
+        # is enforced in the database by triggers (migration 0013) and in clean().
 
     def __str__(self):
         return self.title
@@ -284,7 +318,7 @@ class Session(models.Model):
             )
 
 
-class Presentation(models.Model):
+class Presentation(Publishable, models.Model):
     class Kind(models.TextChoices):
         SCENE_SETTING = "scene_setting", _("Scene-setting presentation")
         PRESENTATION = "presentation", _("Presentation")
@@ -339,6 +373,9 @@ class Presentation(models.Model):
         related_name="presentations",
     )
 
+    objects = PublicQuerySet.as_manager()
+    status_paths = ("session__programme__", "session__programme__meeting__")
+
     class Meta:
         ordering = ["session_id", "position", "pk"]
         verbose_name = _("presentation")
@@ -362,7 +399,7 @@ class Presentation(models.Model):
 
 
 @translated("text")
-class DiscussionQuestion(models.Model):
+class DiscussionQuestion(Publishable, models.Model):
     class Audience(models.TextChoices):
         ALL = "all", _("All participants")
         STATES_PARTIES = "states_parties", _("States Parties' experts")
@@ -377,10 +414,17 @@ class DiscussionQuestion(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(_("question"))
 
+    searched = Searched(body=("text",))
+    search_vector = searched.field()
+
+    objects = PublicManager()
+    status_paths = ("session__programme__", "session__programme__meeting__")
+
     class Meta:
         ordering = ["session_id", "audience", "position", "pk"]
         verbose_name = _("discussion question")
         verbose_name_plural = _("discussion questions")
+        indexes = [Searched.index("discussionquestion")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(text=""),
@@ -427,7 +471,18 @@ def validate_pdf(file):
         )
 
 
-class Document(models.Model):
+class DocumentQuerySet(PublicQuerySet):
+    def public(self):
+        """Documents inside no draft: a document may belong to a meeting, a programme, both
+        or neither, and is public unless one of them (or the programme's meeting) is a draft."""
+        return (
+            self.exclude(meeting__status=Status.DRAFT)
+            .exclude(programme__status=Status.DRAFT)
+            .exclude(programme__meeting__status=Status.DRAFT)
+        )
+
+
+class Document(Publishable, models.Model):
     class Kind(models.TextChoices):
         PROGRAMME = "programme", _("Programme")
         PRESENTATION = "presentation", _("Presentation")
@@ -492,10 +547,16 @@ class Document(models.Model):
         related_name="documents",
     )
 
+    searched = Searched(title=("title", "symbol"))
+    search_vector = searched.field()
+
+    objects = SearchedManager.from_queryset(DocumentQuerySet)()
+
     class Meta:
         ordering = ["title", "language"]
         verbose_name = _("document")
         verbose_name_plural = _("documents")
+        indexes = [Searched.index("document")]
         constraints = [
             models.UniqueConstraint(
                 fields=["symbol", "revision", "language"],
@@ -528,6 +589,12 @@ class Document(models.Model):
         cannot reach a header ("co-chairs-paper-en.pdf")."""
         stem = slugify(self.symbol or self.title)[:80].strip("-") or f"document-{self.pk}"
         return f"{stem}-{self.language}.pdf"
+
+    @property
+    def is_public(self):
+        """DocumentQuerySet.public()'s rule, on a loaded row."""
+        above = [self.meeting, self.programme, self.programme and self.programme.meeting]
+        return all(row.status == Status.PUBLISHED for row in above if row is not None)
 
     @property
     def is_available(self):

@@ -2,7 +2,6 @@ import unicodedata
 
 from django import template
 from django.urls import reverse
-from django.utils import formats
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -65,14 +64,8 @@ def date_range(start, end):
 
 @register.filter
 def document_size(size_bytes):
-    """'44KB' or '1.2MB', as programme pages have always written sizes."""
-    if size_bytes is None:
-        return ""
-    if size_bytes < 1024 * 1024:
-        return gettext("%(size)sKB") % {"size": max(1, round(size_bytes / 1024))}
-    return gettext("%(size)sMB") % {
-        "size": formats.number_format(round(size_bytes / (1024 * 1024), 1), 1)
-    }
+    """'44KB' or '1.2MB' (meetings.languages.size_text)."""
+    return languages.size_text(size_bytes)
 
 
 @register.simple_tag(takes_context=True)

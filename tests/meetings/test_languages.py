@@ -365,7 +365,7 @@ def test_a_breadcrumb_standing_in_english_is_marked_english(seeds, client):
 def test_the_documents_meeting_filter_names_each_meeting_in_the_page_language(seeds, client):
     from meetings.models import Meeting
 
-    meeting = Meeting.objects.published().first()
+    meeting = Meeting.objects.public().first()
     _, soup = page(client, "/fr/documents/")
     option = soup.select_one(f'#f-meeting option[value="{meeting.slug}"]')
     assert option.text == meeting.title and option["lang"] == "en"  # English standing in

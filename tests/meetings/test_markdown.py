@@ -10,9 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from meetings import pdf
 from meetings.markdown import MAX_NESTING, render_markdown
 from meetings.models import NewsPost, Session, Status
+from meetings.publishing import pdf
 
 PAYLOADS = {
     "script": "<script>alert(1)</script> after",
@@ -110,7 +110,7 @@ def test_a_pdf_of_every_payload_renders_with_only_safe_links(session):
 
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
 def test_the_news_feed_carries_each_payload_harmlessly(client, seeds, payload):
-    post = NewsPost.objects.published().first()
+    post = NewsPost.objects.public().first()
     NewsPost.objects.filter(pk=post.pk).update(body=payload)
     # Read the feed's own XML, not through a feed parser, which would clean the HTML itself.
     feed = ElementTree.fromstring(client.get("/news/feed.atom").content)

@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from meetings import pdf
 from meetings.models import DiscussionQuestion, Session
+from meetings.publishing import pdf
 from meetings.templatetags.meetings_tags import dir_attr
 
 ARABIC = "مساعدة الضحايا في المناطق الريفية"

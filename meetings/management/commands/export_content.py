@@ -3,7 +3,7 @@
     manage.py export_content backup.zip
 
 Restore it into an empty installation with `manage.py import_content backup.zip`. What the file
-holds and leaves out: meetings/backup.py.
+holds and leaves out: meetings/content/backup.py.
 """
 
 import time
@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 from tqdm import tqdm
 
-from meetings import backup
+from meetings.content import backup
 
 
 class Command(BaseCommand):

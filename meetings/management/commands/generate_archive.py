@@ -4,7 +4,8 @@
     manage.py generate_archive --years 2 --meetings 3
     manage.py generate_archive --replace        remove a generated archive first
 
-Everything generated is marked as such (meetings/archive.py); the seed content is left alone.
+Everything generated is marked as such (meetings/content/archive.py); the seed content is left
+alone.
 """
 
 import time
@@ -12,7 +13,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from meetings import archive
+from meetings.content import archive
 
 LIMITS = {
     "years": (1, 100),

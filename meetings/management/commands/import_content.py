@@ -2,7 +2,8 @@
 
     manage.py migrate && manage.py import_content backup.zip
 
-All or nothing: on any error nothing is saved and no file is left behind (meetings/backup.py).
+All or nothing: on any error nothing is saved and no file is left behind
+(meetings/content/backup.py).
 """
 
 import time
@@ -11,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 from tqdm import tqdm
 
-from meetings import backup
+from meetings.content import backup
 
 
 class Command(BaseCommand):

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from meetings import pdf, queries
+from meetings import queries
 from meetings.models import Meeting
+from meetings.publishing import pdf
 
 
 class Command(BaseCommand):

@@ -1,0 +1,617 @@
+"""The back office: everything an ISU editor needs to prepare a programme without leaving it."""
+
+import reversion
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from markdownx.admin import MarkdownxModelAdmin
+from reversion.admin import VersionAdmin
+
+from meetings import queries
+from meetings.copying import copy_programme
+from meetings.languages import size_text
+from meetings.models import (
+    Action,
+    ActionPlan,
+    Activity,
+    Convention,
+    DiscussionQuestion,
+    Document,
+    Mandate,
+    Meeting,
+    Milestone,
+    NewsCategory,
+    NewsPost,
+    Obligation,
+    Organisation,
+    Person,
+    Presentation,
+    Programme,
+    ProgrammeRevision,
+    Room,
+    Session,
+    State,
+    Venue,
+    WorkPlan,
+    translations,
+)
+from meetings.publishing import pdf, revisions
+
+from . import history
+
+# History and edit conflicts (meetings/admin/history.py) ----------------------------------------
+
+# Registered before the admin classes below, which would otherwise register the models
+# themselves with only their inlines to follow.
+history.register_content_models()
+
+
+def _with_loaded_state(fieldsets):
+    """The fieldsets with the conflict check's hidden field in the first one."""
+    names = [name for _, options in fieldsets for name in options["fields"]]
+    if "loaded_state" in names or not fieldsets:
+        return fieldsets
+    (title, options), *rest = fieldsets
+    return [(title, {**options, "fields": [*options["fields"], "loaded_state"]}), *rest]
+
+
+class ConflictChecked:
+    """An admin or inline whose forms (and rows) refuse to save over someone else's change."""
+
+    form = history.ConflictCheckedForm
+
+    def get_fieldsets(self, request, obj=None):
+        return _with_loaded_state(super().get_fieldsets(request, obj))
+
+
+class TranslationsBesideEachOther:
+    """Puts a model's French and Spanish texts (meetings/models/translations.py) in a fieldset of
+    their own, each field's two languages on one row, under the English fields."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        names = getattr(self.model, "translated_fields", ())
+        if not names:
+            return fieldsets
+        pairs = [tuple(translations.names(name)) for name in names]
+        translated = {field for pair in pairs for field in pair}
+        english = [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in translated]})
+            for title, options in fieldsets
+        ]
+        return [
+            *english,
+            (
+                _("In French and Spanish"),
+                {
+                    "fields": pairs,
+                    "description": _(
+                        "Optional. Where a text has no translation, the French or Spanish page "
+                        "shows the English, with a note saying so."
+                    ),
+                },
+            ),
+        ]
+
+
+class ContentAdmin(ConflictChecked, TranslationsBesideEachOther, VersionAdmin):
+    """Every content model's admin: each save is kept as a version (History, with Revert;
+    Recover deleted on the list), and a save over someone else's change is refused."""
+
+    history_latest_first = True
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            history.keep_baseline(self.get_object(request, unquote(object_id)), request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_model(self, request, obj):
+        history.keep_state(obj, request.user, history.DELETION_COMMENT)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):  # the list's "Delete selected"
+        for obj in queryset:
+            history.keep_state(obj, request.user, history.DELETION_COMMENT)
+        super().delete_queryset(request, queryset)
+
+
+class MarkdownContentAdmin(ContentAdmin, MarkdownxModelAdmin):
+    """A content admin whose text fields are edited with the markdown editor and preview."""
+
+
+def year_filter(field_path):
+    """A list filter offering the years present in `field_path` (a date field)."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = "year"
+
+        def lookups(self, request, model_admin):
+            years = model_admin.get_queryset(request).dates(field_path, "year", order="DESC")
+            return [(str(d.year), str(d.year)) for d in years]
+
+        def queryset(self, request, queryset):
+            if self.value() and self.value().isdigit():
+                return queryset.filter(**{f"{field_path}__year": int(self.value())})
+            return queryset
+
+    YearFilter.title = _("year")
+    return YearFilter
+
+
+# Reference data ---------------------------------------------------------------------------
+
+
+# A web address typed without a scheme means https (Django 6's default, chosen now).
+URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Convention)
+class ConventionAdmin(ContentAdmin):
+    formfield_overrides = URL_AS_HTTPS
+    list_display = ["short_name", "full_name", "isu_email"]
+    search_fields = ["short_name", "full_name"]
+
+
+@admin.register(State)
+class StateAdmin(ContentAdmin):
+    list_display = ["name", "iso_code"]
+    search_fields = ["name", "iso_code"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ContentAdmin):
+    formfield_overrides = URL_AS_HTTPS
+    list_display = ["name", "acronym"]
+    search_fields = ["name", "acronym"]
+
+
+@admin.register(Person)
+class PersonAdmin(ContentAdmin):
+    list_display = ["name", "honorific", "function", "organisation", "state"]
+    list_filter = ["state", "organisation"]
+    list_select_related = ["organisation", "state"]
+    search_fields = ["name", "function", "organisation__acronym", "organisation__name"]
+    autocomplete_fields = ["organisation", "state"]
+
+
+class RoomInline(ConflictChecked, admin.TabularInline):
+    model = Room
+    extra = 1
+
+
+@admin.register(Venue)
+class VenueAdmin(ContentAdmin):
+    list_display = ["name", "address", "city"]
+    list_filter = ["city"]
+    search_fields = ["name", "address", "city"]
+    inlines = [RoomInline]
+
+
+@admin.register(Room)
+class RoomAdmin(ContentAdmin):
+    list_display = ["name", "floor", "venue"]
+    list_filter = ["venue"]
+    list_select_related = ["venue"]
+    search_fields = ["name", "floor", "venue__name", "venue__city"]
+    autocomplete_fields = ["venue"]
+
+
+# Action plans ------------------------------------------------------------------------------
+
+
+class ActionInline(ConflictChecked, admin.TabularInline):
+    model = Action
+    extra = 1
+    fields = ["number", "title", "text", "source"]
+    show_change_link = True
+
+
+@admin.register(ActionPlan)
+class ActionPlanAdmin(MarkdownContentAdmin):
+    list_display = ["name", "short_name", "convention", "start_year", "end_year"]
+    list_filter = ["convention"]
+    search_fields = ["name", "short_name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ActionInline]
+
+
+@admin.register(Action)
+class ActionAdmin(ContentAdmin):
+    list_display = ["__str__", "plan", "number"]
+    list_filter = ["plan__convention", "plan"]
+    list_select_related = ["plan"]
+    search_fields = ["plan__short_name", "plan__name", "number", "title", "text"]
+    autocomplete_fields = ["plan"]
+
+
+# Meetings and programmes -------------------------------------------------------------------
+
+
+@admin.register(Meeting)
+class MeetingAdmin(MarkdownContentAdmin):
+    list_display = ["title", "convention", "kind", "start_date", "end_date", "status"]
+    list_filter = ["convention", "kind", year_filter("start_date"), "status"]
+    list_select_related = ["convention"]
+    search_fields = ["title", "slug", "venue__city"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["venue"]
+    date_hierarchy = "start_date"
+
+
+class SessionInline(ConflictChecked, admin.TabularInline):
+    model = Session
+    extra = 1
+    fields = ["position", "date", "start_time", "end_time", "title", "slug", "kind", "room"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["room"]
+    show_change_link = True  # presentations and questions are edited on the session's page
+
+
+class PublishRevisionForm(forms.Form):
+    note = forms.CharField(
+        label=_("What changed"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One or two lines delegates will read on the Changes page, e.g. “Scene-setting "
+            "presenters of sessions one and two swapped”."
+        ),
+    )
+
+
+class ProgrammeRevisionInline(admin.TabularInline):
+    """Published revisions, read only: a revision is a record of what was published."""
+
+    model = ProgrammeRevision
+    fields = ["number", "published_at", "published_by", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CopyProgrammeForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.select_related("convention"),
+        label=_("Copy into meeting"),
+        help_text=_("Sessions keep their day within the meeting: day one stays day one."),
+    )
+    slug = forms.SlugField(
+        label=_("Slug of the copy"),
+        required=False,
+        help_text=_("Leave empty to keep the same address as the original."),
+    )
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(MarkdownContentAdmin):
+    list_display = ["title", "meeting", "convention", "status", "session_count"]
+    list_filter = [
+        ("meeting__convention", admin.RelatedOnlyFieldListFilter),
+        "meeting",
+        year_filter("meeting__start_date"),
+        "status",
+    ]
+    list_select_related = ["meeting__convention"]
+    search_fields = ["title", "slug", "meeting__title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["meeting", "convened_by"]
+    inlines = [SessionInline, ProgrammeRevisionInline]
+    actions = ["copy_programme_action", "render_pdfs_action"]
+    change_form_template = "admin/meetings/programme/change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_session_count=Count("sessions"))
+
+    @admin.display(description=_("convention"), ordering="meeting__convention")
+    def convention(self, obj):
+        return obj.meeting.convention
+
+    @admin.display(description=_("sessions"), ordering="_session_count")
+    def session_count(self, obj):
+        return obj._session_count
+
+    @admin.action(description=_("Copy this programme into another meeting"), permissions=["add"])
+    def copy_programme_action(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select exactly one programme to copy."), level=messages.WARNING
+            )
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:meetings_programme_copy", args=[queryset.get().pk])
+        )
+
+    @admin.action(description=_("Render the PDFs of the selected programmes"))
+    def render_pdfs_action(self, request, queryset):
+        programmes = queries.programmes_in_full(queryset.values("pk"))
+        result = pdf.render_all(programmes)
+        level = messages.WARNING if result.failed else messages.SUCCESS
+        self.message_user(request, f"PDFs: {result.summary()}.", level)
+        for programme, problem in result.failed:
+            self.message_user(request, f"{programme}: {problem}", messages.ERROR)
+
+    def get_urls(self):
+        copy = path(
+            "<int:pk>/copy/",
+            self.admin_site.admin_view(self.copy_view),
+            name="meetings_programme_copy",
+        )
+        preview = path(
+            "<int:pk>/pdf/",
+            self.admin_site.admin_view(self.pdf_preview_view),
+            name="meetings_programme_pdf_preview",
+        )
+        publish = path(
+            "<int:pk>/publish/",
+            self.admin_site.admin_view(self.publish_view),
+            name="meetings_programme_publish",
+        )
+        return [copy, preview, publish, *super().get_urls()]
+
+    def publish_view(self, request, pk):
+        """Publish the programme as its next numbered revision, with a note of what changed."""
+        if not request.user.has_perm("meetings.add_programmerevision"):
+            raise PermissionDenied
+        programme = get_object_or_404(Programme.objects.select_related("meeting"), pk=pk)
+        form = PublishRevisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            history.keep_baseline(programme, request.user)
+            with reversion.create_revision():
+                revision = revisions.publish(programme, form.cleaned_data["note"], request.user)
+                comment = f"Published revision {revision.number}: {revision.note}"
+                history.describe(programme, request.user, comment)
+            self.message_user(
+                request,
+                format_html(
+                    'Published “{}” as revision {}. <a href="{}">See it as delegates do</a>.',
+                    programme,
+                    revision.number,
+                    programme.get_absolute_url(),
+                ),
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:meetings_programme_change", args=[programme.pk])
+            )
+        return self._form_page(
+            request,
+            "publish.html",
+            programme,
+            form,
+            _("Publish a revision"),
+            next_number=programme.revisions.count() + 1,
+        )
+
+    def _form_page(self, request, template, programme, form, title, **extra):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": programme,
+            "form": form,
+            "title": title,
+            **extra,
+        }
+        return TemplateResponse(request, f"admin/meetings/programme/{template}", context)
+
+    def pdf_preview_view(self, request, pk):
+        """A fresh render of the programme as it is now, drafts included; stored nowhere."""
+        programme = get_object_or_404(queries.programmes_in_full(), pk=pk)
+        if not self.has_view_permission(request, programme):
+            raise PermissionDenied
+        return pdf.preview_response(programme)
+
+    def copy_view(self, request, pk):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        programme = get_object_or_404(Programme.objects.select_related("meeting"), pk=pk)
+        form = CopyProgrammeForm(request.POST or None, initial={"slug": programme.slug})
+        if request.method == "POST" and form.is_valid():
+            try:
+                with reversion.create_revision():
+                    copy = copy_programme(
+                        programme, form.cleaned_data["meeting"], form.cleaned_data["slug"]
+                    )
+                    comment = f"Copied from “{programme}” ({programme.meeting})"
+                    history.describe(copy, request.user, comment)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    format_html(
+                        "Copied “{}” into {} as a draft, with {} sessions.",
+                        programme,
+                        copy.meeting,
+                        copy.sessions.count(),
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:meetings_programme_change", args=[copy.pk])
+                )
+        return self._form_page(request, "copy.html", programme, form, _("Copy this programme"))
+
+
+class PresentationInline(ConflictChecked, admin.StackedInline):
+    model = Presentation
+    extra = 0
+    fields = [
+        "position",
+        "kind",
+        "title",
+        "presenters",
+        "organisations",
+        "delegation_state",
+        "delegation_organisation",
+        "document",
+    ]
+    autocomplete_fields = [
+        "presenters",
+        "organisations",
+        "delegation_state",
+        "delegation_organisation",
+        "document",
+    ]
+
+
+class DiscussionQuestionInline(ConflictChecked, admin.TabularInline):
+    model = DiscussionQuestion
+    extra = 1
+    fields = ["position", "audience", "text", *translations.names("text")]
+
+
+@admin.register(Session)
+class SessionAdmin(MarkdownContentAdmin):
+    list_display = ["title", "programme", "date", "start_time", "kind"]
+    list_filter = [
+        ("programme__meeting__convention", admin.RelatedOnlyFieldListFilter),
+        "programme__meeting",
+        year_filter("date"),
+        "kind",
+        "programme__status",
+    ]
+    list_select_related = ["programme__meeting"]
+    search_fields = ["title", "purpose", "programme__title", "questions__text"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["programme", "room", "actions"]
+    inlines = [PresentationInline, DiscussionQuestionInline]
+    fieldsets = [
+        (None, {"fields": ["programme", "title", "slug", "kind"]}),
+        (_("When and where"), {"fields": ["date", "start_time", "end_time", "position", "room"]}),
+        (_("Content"), {"fields": ["purpose", "actions", "questions_intro"]}),
+    ]
+
+
+@admin.register(Presentation)
+class PresentationAdmin(ContentAdmin):
+    list_display = ["__str__", "session", "kind"]
+    list_filter = ["kind", "session__programme__meeting"]
+    list_select_related = ["session"]
+    search_fields = ["title", "session__title", "presenters__name", "organisations__acronym"]
+    autocomplete_fields = [
+        "session",
+        "presenters",
+        "organisations",
+        "delegation_state",
+        "delegation_organisation",
+        "document",
+    ]
+
+
+@admin.register(DiscussionQuestion)
+class DiscussionQuestionAdmin(ContentAdmin):
+    list_display = ["__str__", "audience", "session"]
+    list_filter = ["audience", "session__programme__meeting"]
+    list_select_related = ["session"]
+    search_fields = ["text", "session__title"]
+    autocomplete_fields = ["session"]
+
+
+@admin.register(Document)
+class DocumentAdmin(ContentAdmin):
+    list_display = ["title", "kind", "language", "size", "symbol", "meeting", "available"]
+    list_filter = ["kind", "language", "meeting__convention", "meeting"]
+    list_select_related = ["meeting"]
+    search_fields = ["title", "symbol"]
+    autocomplete_fields = ["meeting", "programme"]
+    readonly_fields = ["size"]
+
+    @admin.display(description=_("size"), ordering="size_bytes")
+    def size(self, obj):
+        return size_text(obj.size_bytes) or "-"
+
+    @admin.display(description=_("file held"), boolean=True)
+    def available(self, obj):
+        return obj.is_available
+
+
+# Coordination -------------------------------------------------------------------------------
+
+
+@admin.register(Mandate)
+class MandateAdmin(ContentAdmin):
+    list_display = ["state", "role", "detail", "convention", "start_year", "end_year", "person"]
+    list_filter = ["convention", "role", "start_year"]
+    list_select_related = ["state", "convention", "person"]
+    search_fields = ["state__name", "person__name", "detail"]
+    autocomplete_fields = ["state", "person"]
+
+
+class MilestoneInline(ConflictChecked, admin.TabularInline):
+    model = Milestone
+    extra = 1
+    fields = ["year", "quarter", "position", "text"]
+
+
+@admin.register(WorkPlan)
+class WorkPlanAdmin(MarkdownContentAdmin):
+    list_display = ["title", "convention", "start_year", "end_year", "status"]
+    list_filter = ["convention", "start_year", "status"]
+    list_select_related = ["convention"]
+    search_fields = ["title", "subtitle", "group"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["coordinators", "actions", "document"]
+    inlines = [MilestoneInline]
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ContentAdmin):
+    list_display = ["__str__", "work_plan", "year", "quarter"]
+    list_filter = ["work_plan", "year", "quarter"]
+    list_select_related = ["work_plan__convention"]
+    search_fields = ["text", "work_plan__title"]
+    autocomplete_fields = ["work_plan"]
+
+
+@admin.register(Activity)
+class ActivityAdmin(MarkdownContentAdmin):
+    list_display = ["__str__", "convention", "year", "month"]
+    list_filter = ["convention", "year"]
+    list_select_related = ["convention"]
+    search_fields = ["text"]
+    autocomplete_fields = ["coordinators", "meeting", "actions", "document"]
+
+
+@admin.register(Obligation)
+class ObligationAdmin(ContentAdmin):
+    list_display = ["state", "convention", "article", "as_of_year", "as_of_month"]
+    list_filter = ["convention", "article", "as_of_year"]
+    list_select_related = ["state", "convention"]
+    search_fields = ["state__name"]
+    autocomplete_fields = ["state"]
+
+
+# News ---------------------------------------------------------------------------------------
+
+
+@admin.register(NewsCategory)
+class NewsCategoryAdmin(ContentAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(NewsPost)
+class NewsPostAdmin(MarkdownContentAdmin):
+    list_display = ["title", "posted_on", "status"]
+    list_filter = ["status", year_filter("posted_on"), "categories"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["categories", "meeting"]
+    date_hierarchy = "posted_on"

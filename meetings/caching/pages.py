@@ -1,0 +1,124 @@
+"""Public responses (pages, feeds, calendars, JSON and programme PDFs) cached for visitors who
+are not logged in, on Django's cache framework.
+
+A GET without a session cookie is a public visitor's: nobody logged in, so nothing it is shown
+can be a draft. It is answered from the "default" cache (local memory, or Redis when CACHE_URL
+is set) when a copy of that address was stored under the current generation of what it shows
+(meetings/caching/generations.py) on the same day (the home page's "upcoming" depends on the
+date); otherwise the view answers and, when that is a plain 200 that sets no cookie and is not
+private, the response is stored for the next visitor (a streamed file, a document, never is).
+So an edit re-renders only what it can change, on every process and machine at once.
+
+Every public response carries an ETag (the view's own, or one made from its bytes when it is
+stored, as ConditionalGetMiddleware makes it), so a browser or CDN that asks again with
+If-None-Match gets a 304 unless the bytes changed. A response without a Cache-Control of its own
+gets `public, max-age=0, must-revalidate, s-maxage=PAGE_CDN_MAX_AGE`: a CDN serves repeats for
+that long, browsers ask (cheaply) each time. PAGE_CACHE_SECONDS=0 turns the server-side cache
+off; the ETags and 304s stay.
+
+A request with a session cookie (staff previewing drafts) is never served from or stored in the
+cache, and its response is marked `private, no-store`, so no cache on the way keeps it either.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import parse_http_date_safe
+
+from . import generations
+
+EXCLUDED = ("/admin/", "/markdownx/")
+# Headers a stored copy does not replay: each answer sets its own length and caching.
+NOT_REPLAYED = {"Content-Length", "Set-Cookie"}
+
+
+def _is_public_visitor(request):
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _key(request):
+    path = hashlib.sha256(request.get_full_path().encode("utf-8", "surrogateescape")).hexdigest()
+    return f"public:{timezone.localdate().isoformat()}:{path}"
+
+
+def _with_public_caching(response):
+    if not response.has_header("Cache-Control"):
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            must_revalidate=True,
+            s_maxage=settings.PAGE_CDN_MAX_AGE,
+        )
+    return response
+
+
+def _storable(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _stored_copy(content, headers):
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    response["Content-Length"] = str(len(content))
+    return response
+
+
+def _conditional(request, response):
+    """`response`, or a 304 with its ETag and caching headers when the client has its bytes."""
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    not_modified = get_conditional_response(
+        request, etag=response["ETag"], last_modified=last_modified, response=response
+    )
+    return response if not_modified is None else not_modified
+
+
+class PublicCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(EXCLUDED):
+            return self.get_response(request)
+        if not _is_public_visitor(request):
+            response = self.get_response(request)
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_store=True)
+            return response
+        if request.method != "GET":
+            return self.get_response(request)
+
+        cache, key, version = caches[settings.PAGE_CACHE_ALIAS], None, None
+        if settings.PAGE_CACHE_SECONDS:
+            # Read before the view runs: an edit made meanwhile keys a fresh copy.
+            key, version = _key(request), generations.for_path(request.path_info)
+            stored = cache.get(key, version=version)
+            if stored is not None:
+                return _conditional(request, _stored_copy(*stored))
+
+        response = self.get_response(request)
+        if not _storable(response):
+            return response
+        response = _with_public_caching(response)
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        if key is not None:
+            headers = [
+                (name, value) for name, value in response.items() if name not in NOT_REPLAYED
+            ]
+            cache.set(
+                key, (response.content, headers), settings.PAGE_CACHE_SECONDS, version=version
+            )
+        return _conditional(request, response)

@@ -1,0 +1,56 @@
+"""How many times content has changed, counted by the database: what cached copies are keyed by.
+
+Triggers created by migration 0013 bump these rows on every write to a content table, whatever
+made it (a save, a queryset update, a bulk insert, a delete, raw SQL): a write inside a meeting
+(the meeting, its programmes, their sessions and what hangs from them) bumps that meeting's row,
+a write to any other content table bumps that table's row. A writer locks only the rows of what
+it wrote, so two editors saving in two different meetings never wait for each other.
+meetings/caching/generations.py reads them.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingGeneration(models.Model):
+    """The changes inside one meeting. No database constraint ties it to the meeting: the row
+    outlives a deleted meeting, and meeting ids are never reused."""
+
+    meeting = models.OneToOneField(
+        "meetings.Meeting",
+        verbose_name=_("meeting"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        primary_key=True,
+        related_name="+",
+    )
+    number = models.PositiveBigIntegerField(_("changes"), default=1)
+
+    class Meta:
+        ordering = ["meeting_id"]
+        verbose_name = _("meeting generation")
+
+    def __str__(self):
+        return f"Meeting {self.meeting_id}: {self.number} changes"
+
+    def get_absolute_url(self):
+        return reverse("meetings:meeting_list")
+
+
+class SharedGeneration(models.Model):
+    """The changes to one table outside any meeting (venues, people, actions, documents, news,
+    ...), which every meeting's pages may show."""
+
+    table = models.CharField(_("table"), max_length=63, primary_key=True)
+    number = models.PositiveBigIntegerField(_("changes"), default=1)
+
+    class Meta:
+        ordering = ["table"]
+        verbose_name = _("shared generation")
+
+    def __str__(self):
+        return f"{self.table}: {self.number} changes"
+
+    def get_absolute_url(self):
+        return reverse("meetings:home")

@@ -1,0 +1,148 @@
+"""What is published: numbered revisions of a programme, and its rendered PDFs.
+
+A revision keeps its number, the note of what changed, who published it and when, and a
+snapshot of what was published, so the public "Changes" page can say what changed.
+
+Rendered PDFs are kept in media storage so each version is rendered once.
+
+A PDF is identified by the fingerprint of the HTML it was rendered from: a download whose HTML
+has not changed reuses the file. To avoid rendering that HTML on every download, a PDF found
+current is marked with the content's generation at that moment (meetings/models/caching.py); a
+download at the same generation is served straight away (one query), and only after a change
+is the HTML rendered again and compared.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .common import PublicQuerySet, Publishable
+
+
+def programme_pdf_upload_to(instance, filename):
+    return f"programmes/{instance.programme_id}-{instance.fingerprint[:32]}.pdf"
+
+
+class ProgrammePDF(Publishable, models.Model):
+    class State(models.TextChoices):
+        RENDERING = "rendering", _("Rendering")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    programme = models.ForeignKey(
+        "meetings.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="pdfs",
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The language of its labels and dates; each language has its own PDF."),
+    )
+    fingerprint = models.CharField(
+        _("fingerprint"), max_length=64, help_text=_("SHA-256 of the HTML it is rendered from.")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    file = models.FileField(_("file"), upload_to=programme_pdf_upload_to, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    checked_at = models.PositiveBigIntegerField(
+        _("checked at generation"),
+        default=0,
+        help_text=_("The content's generation when this PDF was last found to be current."),
+    )
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    seconds = models.FloatField(_("render seconds"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    objects = PublicQuerySet.as_manager()
+    status_paths = ("programme__", "programme__meeting__")
+
+    class Meta:
+        ordering = ["programme_id", "-finished_at", "-pk"]
+        verbose_name = _("programme PDF")
+        verbose_name_plural = _("programme PDFs")
+        constraints = [
+            # The row doubles as the lock: two requests cannot both start the same render.
+            models.UniqueConstraint(
+                fields=["programme", "fingerprint"], name="programme_pdf_one_per_fingerprint"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="done") | ~models.Q(file=""),
+                name="programme_pdf_done_has_file",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.programme} ({self.language}, {self.get_state_display()}, "
+            f"{self.fingerprint[:12]})"
+        )
+
+    def get_absolute_url(self):
+        with translation.override(self.language):
+            return reverse(
+                "meetings:programme_pdf", args=[self.programme.meeting.slug, self.programme.slug]
+            )
+
+
+class ProgrammeRevision(Publishable, models.Model):
+    programme = models.ForeignKey(
+        "meetings.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="revisions",
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    note = models.CharField(
+        _("what changed"),
+        max_length=300,
+        help_text=_("e.g. “Scene-setting presenters of sessions one and two swapped”."),
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    snapshot = models.JSONField(_("snapshot"), default=dict, editable=False)
+
+    objects = PublicQuerySet.as_manager()
+    status_paths = ("programme__", "programme__meeting__")
+
+    class Meta:
+        ordering = ["programme_id", "-number"]
+        verbose_name = _("programme revision")
+        verbose_name_plural = _("programme revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "number"],
+                name="revision_unique_number_in_programme",
+                violation_error_message=_("This programme already has a revision of that number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="revision_number_from_1",
+                violation_error_message=_("Revisions are numbered from 1."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme}, revision {self.number}"
+
+    def get_absolute_url(self):
+        programme = self.programme
+        return (
+            reverse("meetings:programme_changes", args=[programme.meeting.slug, programme.slug])
+            + f"#revision-{self.number}"
+        )

@@ -1,0 +1,113 @@
+"""The programme as an iCalendar file (RFC 5545), for delegates' calendar programs.
+
+Each session with a day and a start time is one event in the meeting's own time zone (with its
+VTIMEZONE, so every program places it right). UIDs name the session, not its title or time, so
+an event stays the same event when the programme changes; SEQUENCE is the count of changes in
+the meeting (meetings/models/caching.py), which only ever rises, so calendar programs take the
+newer copy.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from meetings.models import MeetingGeneration
+
+PRODID = "-//ISU APMBC and CCM//Victim assistance programmes//EN"
+
+
+def session_end(session, following):
+    """A session's end: its own, else the start of the next timed session of the same day."""
+    if session.end_time:
+        return session.end_time
+    for later in following:
+        if (
+            later.date == session.date
+            and later.start_time
+            and later.start_time > session.start_time
+        ):
+            return later.start_time
+    return None
+
+
+def _description(session, url):
+    lines = [session.get_kind_display()]
+    if session.purpose:
+        lines += ["", session.purpose]
+    questions = list(session.questions.all())
+    if questions:
+        lines += ["", session.questions_intro or "Questions to prepare:"]
+        lines += [f"- {q.text}" for q in questions]
+    lines += ["", url]
+    return "\n".join(lines)
+
+
+def _events(programme, absolute, sequence, only=None):
+    """The events of `programme`'s timed sessions (or of the one session `only`)."""
+    meeting = programme.meeting
+    zone = ZoneInfo(meeting.time_zone)
+    stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    sessions = list(programme.sessions.all())
+    for index, session in enumerate(sessions):
+        if session.date is None or session.start_time is None:
+            continue  # a day or time not yet set: nothing a calendar can place
+        if only is not None and session.pk != only.pk:
+            continue
+        event = Event()
+        event.add("uid", f"session-{session.pk}@{settings.CALENDAR_UID_DOMAIN}")
+        event.add("dtstamp", stamp)
+        event.add("sequence", sequence)
+        event.add("summary", session.title)
+        event.add("dtstart", datetime.datetime.combine(session.date, session.start_time, zone))
+        end = session_end(session, sessions[index + 1 :])
+        if end:
+            event.add("dtend", datetime.datetime.combine(session.date, end, zone))
+        if session.room:
+            event.add("location", str(session.room))
+        elif meeting.venue:
+            event.add("location", str(meeting.venue))
+        url = absolute(session.get_absolute_url())
+        event.add("url", url)
+        event.add("description", _description(session, url))
+        event.add("categories", [session.get_kind_display()])
+        if session.is_break:
+            event.add("transp", "TRANSPARENT")  # a break does not make a delegate busy
+        yield event
+
+
+def build_calendar(name, meeting, programmes, absolute, only=None):
+    """The .ics bytes of the timed sessions of `programmes` of `meeting` (loaded by queries with
+    their sessions); `absolute(path)` makes a full URL of a site path."""
+    generation = MeetingGeneration.objects.filter(meeting=meeting).values("number").first()
+    sequence = generation["number"] if generation else 0
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", meeting.time_zone)
+    for programme in programmes:
+        for event in _events(programme, absolute, sequence, only):
+            calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def programme_calendar(programme, absolute):
+    meeting = programme.meeting
+    name = f"{programme.title}, {meeting.title}"
+    return build_calendar(name, meeting, [programme], absolute)
+
+
+def session_calendar(session, absolute):
+    programme = session.programme
+    name = f"{session.title}, {programme.title}"
+    return build_calendar(name, programme.meeting, [programme], absolute, only=session)
+
+
+def meeting_calendar(meeting, programmes, absolute):
+    return build_calendar(meeting.title, meeting, programmes, absolute)

@@ -1,0 +1,98 @@
+"""Atom feeds: news posts, and programme revisions (so a delegate's feed reader says when a
+programme changed). Published content only; bodies go through the one sanitising renderer."""
+
+import datetime
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from meetings.markdown import render_markdown
+from meetings.models import NewsPost, ProgrammeRevision
+from meetings.publishing.revisions import changes
+
+FEED_LENGTH = 30
+
+
+def _midday(day):
+    return datetime.datetime.combine(day, datetime.time(12), timezone.get_current_timezone())
+
+
+class NewsFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Victim assistance meetings: news")
+    subtitle = _("News of the victim-assistance work of the APMBC and the CCM.")
+
+    def link(self):
+        return reverse("meetings:news_list")
+
+    def items(self):
+        return NewsPost.objects.public().order_by("-posted_on", "-pk")[:FEED_LENGTH]
+
+    def item_title(self, post):
+        return post.title
+
+    def item_description(self, post):
+        return render_markdown(post.body)
+
+    def item_pubdate(self, post):
+        return _midday(post.posted_on)  # posts carry a day; midday keeps it on that day anywhere
+
+    def item_updateddate(self, post):
+        return _midday(post.posted_on)
+
+
+class RevisionFeed(Feed):
+    feed_type = Atom1Feed
+    title = _("Victim assistance meetings: programme changes")
+    subtitle = _("Each published revision of a programme, with its note and what changed.")
+
+    def link(self):
+        return reverse("meetings:meeting_list")
+
+    def items(self):
+        revisions = (
+            ProgrammeRevision.objects.public()
+            .select_related("programme__meeting")
+            .order_by("-published_at", "-pk")[:FEED_LENGTH]
+        )
+        revisions = list(revisions)
+        # What changed is measured against the revision before each one (one more query).
+        wanted = {(r.programme_id, r.number - 1) for r in revisions}
+        previous = {
+            (r.programme_id, r.number): r.snapshot
+            for r in ProgrammeRevision.objects.filter(
+                programme_id__in={p for p, _ in wanted}, number__in={n for _, n in wanted}
+            )
+        }
+        for revision in revisions:
+            before = previous.get((revision.programme_id, revision.number - 1))
+            revision.changes = changes(before, revision.snapshot)
+        return revisions
+
+    def item_title(self, revision):
+        return gettext("%(title)s: revision %(number)s") % {
+            "title": revision.programme.title,
+            "number": revision.number,
+        }
+
+    def item_description(self, revision):
+        from django.utils.html import format_html, format_html_join
+
+        return format_html(
+            "<p>{}</p><ul>{}</ul>",
+            revision.note,
+            format_html_join("", "<li>{}</li>", ((c,) for c in revision.changes)),
+        )
+
+    def item_link(self, revision):
+        return revision.get_absolute_url()
+
+    def item_pubdate(self, revision):
+        return revision.published_at
+
+    def item_updateddate(self, revision):
+        return revision.published_at

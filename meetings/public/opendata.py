@@ -1,0 +1,185 @@
+"""Open data: a programme in the frab/pretalx `schedule.json` shape that conference apps read,
+with our own fields prefixed `x_`, and the action plans with their actions. The formats are
+written down in docs/schedule.schema.json and docs/action-plans.schema.json."""
+
+import datetime
+import uuid
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from .calendar import session_end
+
+GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "programmes.va-isu.org")
+
+
+def _guid(kind, pk):
+    """Stable across exports and revisions: derived from the row, never random."""
+    return str(uuid.uuid5(GUID_NAMESPACE, f"{settings.CALENDAR_UID_DOMAIN}/{kind}/{pk}"))
+
+
+def _duration(session, end):
+    if end is None:
+        return "00:00"
+    minutes = (end.hour * 60 + end.minute) - (
+        session.start_time.hour * 60 + session.start_time.minute
+    )
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _persons(session):
+    persons = []
+    for presentation in session.presentations.all():
+        for person in presentation.presenters.all():
+            persons.append({"id": person.pk, "name": str(person), "public_name": str(person)})
+    return persons
+
+
+def _own_fields(session, absolute):
+    questions = {}
+    for question in session.questions.all():
+        questions.setdefault(question.audience, []).append(question.text)
+    documents = []
+    for presentation in session.presentations.all():
+        document = presentation.document
+        if document is not None:
+            documents.append(
+                {
+                    "title": document.title,
+                    "language": document.language,
+                    "size_bytes": document.size_bytes,
+                    "url": absolute(document.get_absolute_url()) if document.file else None,
+                }
+            )
+    return {
+        "x_kind": session.kind,
+        "x_purpose_markdown": session.purpose,
+        "x_actions": [
+            {"plan": a.plan.name, "number": a.number, "url": absolute(a.get_absolute_url())}
+            for a in session.actions.all()
+        ],
+        "x_questions": questions,
+        "x_documents": documents,
+        "x_presentations": [
+            {
+                "kind": p.kind,
+                "title": p.title,
+                "presenters": [str(person) for person in p.presenters.all()],
+                "organisations": [str(org) for org in p.organisations.all()],
+            }
+            for p in session.presentations.all()
+        ],
+    }
+
+
+def _event(session, end, zone, absolute):
+    start = datetime.datetime.combine(session.date, session.start_time, zone)
+    return {
+        "guid": _guid("session", session.pk),
+        "id": session.pk,
+        "date": start.isoformat(),
+        "start": session.start_time.strftime("%H:%M"),
+        "duration": _duration(session, end),
+        "room": session.room.name if session.room else "",
+        "slug": session.slug,
+        "url": absolute(session.get_absolute_url()),
+        "title": session.title,
+        "subtitle": "",
+        "track": None,
+        "type": session.get_kind_display(),
+        "language": "en",
+        "abstract": "",
+        "description": session.purpose,
+        "persons": _persons(session),
+        "links": [],
+        "attachments": [],
+        **_own_fields(session, absolute),
+    }
+
+
+def schedule(programme, absolute, revision=None):
+    """The programme as a `schedule.json` document (a dict)."""
+
+    meeting = programme.meeting
+    zone = ZoneInfo(meeting.time_zone)
+    sessions = list(programme.sessions.all())
+    rooms = sorted({s.room.name for s in sessions if s.room})
+    days, unscheduled = {}, []
+    for index, session in enumerate(sessions):
+        if session.date is None or session.start_time is None:
+            unscheduled.append(
+                {
+                    "id": session.pk,
+                    "title": session.title,
+                    "date": session.date and session.date.isoformat(),
+                    **_own_fields(session, absolute),
+                }
+            )
+            continue
+        end = session_end(session, sessions[index + 1 :])
+        day = days.setdefault(session.date, {})
+        day.setdefault(session.room.name if session.room else "", []).append(
+            _event(session, end, zone, absolute)
+        )
+    dates = sorted(days)
+    return {
+        "schedule": {
+            "version": f"revision {revision.number}" if revision else "unnumbered",
+            "base_url": absolute("/"),
+            "conference": {
+                "acronym": programme.file_stem,
+                "title": f"{programme.title}, {meeting.title}",
+                "start": meeting.start_date.isoformat(),
+                "end": meeting.end_date.isoformat(),
+                "daysCount": len(dates),
+                "timeslot_duration": "00:15",
+                "time_zone_name": meeting.time_zone,
+                "url": absolute(programme.get_absolute_url()),
+                "rooms": [{"name": name, "guid": _guid("room", name)} for name in rooms],
+                "days": [
+                    {
+                        "index": number,
+                        "date": date.isoformat(),
+                        "day_start": datetime.datetime.combine(
+                            date, datetime.time.min, zone
+                        ).isoformat(),
+                        "day_end": datetime.datetime.combine(
+                            date, datetime.time.max.replace(microsecond=0), zone
+                        ).isoformat(),
+                        "rooms": days[date],
+                    }
+                    for number, date in enumerate(dates, start=1)
+                ],
+            },
+            "x_unscheduled": unscheduled,
+        }
+    }
+
+
+def action_plans(plans, absolute):
+    """Every action plan with its actions (a dict). Text is only ever quoted from a source;
+    `source` says what is quoted and what staff still have to fill."""
+    return {
+        "action_plans": [
+            {
+                "name": plan.name,
+                "short_name": plan.short_name,
+                "slug": plan.slug,
+                "convention": plan.convention.short_name,
+                "start_year": plan.start_year,
+                "end_year": plan.end_year,
+                "url": absolute(plan.get_absolute_url()),
+                "actions": [
+                    {
+                        "number": action.number,
+                        "title": action.title,
+                        "text": action.text,
+                        "source": action.source,
+                        "url": absolute(action.get_absolute_url()),
+                    }
+                    for action in plan.actions.all()
+                ],
+            }
+            for plan in plans
+        ]
+    }

@@ -1,0 +1,163 @@
+"""sitemap.xml: an index of one sitemap per kind of page, each in pages of PER_PAGE addresses,
+so that no response grows with the archive; every public page, drafts left out.
+
+Django's own view writes the index. A section's page is written here (`section`): Django's view
+builds a model instance, reverses an address and loops a template for each of its 1,000
+addresses; here it is one query for the addresses' parts and one string (bench/pages_bench.py
+measures it)."""
+
+from xml.sax.saxutils import escape
+
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import x_robots_tag
+from django.contrib.sites.shortcuts import get_current_site
+from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+
+from meetings.models import Action, ActionPlan, Meeting, NewsPost, Programme, Session, WorkPlan
+
+PER_PAGE = 1000
+
+
+def path_template(url_name, arguments):
+    """The path of `url_name` with {0}, {1}, ... where its `arguments` go: one reverse() per
+    sitemap page instead of one per address. The marks are digits, which every converter the
+    site uses (slug, int) accepts, and ten digits long, which no fixed part of a path holds."""
+    marks = [str(1_000_000_000 + i) for i in range(arguments)]
+    path = reverse(url_name, args=marks).replace("{", "{{").replace("}", "}}")
+    for i, mark in enumerate(marks):
+        path = path.replace(mark, f"{{{i}}}")
+    return path
+
+
+class PagedSitemap(Sitemap):
+    """A section: `items()` gives, for each address, the arguments of `url_name` (a tuple),
+    followed by the date it last changed where `dated` is set."""
+
+    limit = PER_PAGE
+    url_name = None
+    dated = False
+
+    def paths(self, rows):
+        """(path, last changed or None) for each row."""
+        template = path_template(self.url_name, len(rows[0]) - self.dated) if rows else ""
+        if self.dated:
+            return [(template.format(*row[:-1]), row[-1]) for row in rows]
+        return [(template.format(*row), None) for row in rows]
+
+
+class PagesSitemap(PagedSitemap):
+    def items(self):
+        return [
+            "meetings:home",
+            "meetings:meeting_list",
+            "meetings:action_plan_list",
+            "meetings:coordination",
+            "meetings:news_list",
+            "meetings:document_list",
+        ]
+
+    def paths(self, names):
+        return [(reverse(name), None) for name in names]
+
+
+class MeetingsSitemap(PagedSitemap):
+    url_name = "meetings:meeting_detail"
+
+    def items(self):
+        return Meeting.objects.public().order_by("pk").values_list("slug")
+
+
+class ProgrammesSitemap(PagedSitemap):
+    url_name = "meetings:programme_detail"
+
+    def items(self):
+        return Programme.objects.public().order_by("pk").values_list("meeting__slug", "slug")
+
+
+class SessionsSitemap(PagedSitemap):
+    url_name = "meetings:session_detail"
+
+    def items(self):
+        return (
+            Session.objects.public()
+            .order_by("pk")
+            .values_list("programme__meeting__slug", "programme__slug", "slug")
+        )
+
+
+class PlansSitemap(PagedSitemap):
+    url_name = "meetings:action_plan_detail"
+
+    def items(self):
+        return ActionPlan.objects.order_by("pk").values_list("slug")
+
+
+class ActionsSitemap(PagedSitemap):
+    url_name = "meetings:action_detail"
+
+    def items(self):
+        return Action.objects.order_by("pk").values_list("plan__slug", "number")
+
+
+class WorkPlansSitemap(PagedSitemap):
+    url_name = "meetings:work_plan_detail"
+
+    def items(self):
+        return WorkPlan.objects.public().order_by("pk").values_list("slug")
+
+
+class NewsSitemap(PagedSitemap):
+    url_name = "meetings:news_detail"
+    dated = True
+
+    def items(self):
+        return NewsPost.objects.public().order_by("pk").values_list("slug", "posted_on")
+
+    def get_latest_lastmod(self):
+        """For the index: one aggregate, where Django's default reads every post."""
+        return NewsPost.objects.public().aggregate(latest=Max("posted_on"))["latest"]
+
+
+SITEMAPS = {
+    "pages": PagesSitemap,
+    "meetings": MeetingsSitemap,
+    "programmes": ProgrammesSitemap,
+    "sessions": SessionsSitemap,
+    "plans": PlansSitemap,
+    "actions": ActionsSitemap,
+    "work-plans": WorkPlansSitemap,
+    "news": NewsSitemap,
+}
+
+
+@x_robots_tag
+def section(request, section):
+    """One page (?p=N) of one section of the index, in the sitemap protocol's XML."""
+    if section not in SITEMAPS:
+        raise Http404(f"No sitemap named {section!r}.")
+    sitemap = SITEMAPS[section]()
+    # Page N is rows (N-1)*limit to N*limit, read without counting them all first (the index,
+    # which needs the number of pages, counts); a page past the end is empty, so 404.
+    number = request.GET.get("p", "1")
+    if not number.isdecimal() or int(number) < 1:
+        raise Http404(f"No page {number!r}.")
+    start = (int(number) - 1) * sitemap.limit
+    rows = list(sitemap.items()[start : start + sitemap.limit])
+    if not rows and number != "1":
+        raise Http404(f"Page {number} is past the end.")
+    origin = escape(f"{request.scheme}://{get_current_site(request).domain}")
+    entries = [
+        f"<url><loc>{origin}{escape(path)}</loc>"
+        + (f"<lastmod>{changed:%Y-%m-%d}</lastmod>" if changed else "")
+        + "</url>"
+        for path, changed in sitemap.paths(rows)
+    ]
+    return HttpResponse(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(entries)
+        + "\n</urlset>\n",
+        content_type="application/xml",
+    )

@@ -1,0 +1,463 @@
+"""Thin views: read the request, call one query from `queries`, render one template."""
+
+import re
+
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.formats import date_format
+from django.utils.http import content_disposition_header, http_date
+from django.utils.translation import gettext as _
+
+from meetings import languages, queries, search
+from meetings.models import Document, Meeting
+from meetings.publishing import pdf
+from meetings.publishing.revisions import with_changes
+
+from . import calendar, opendata
+
+
+def _preview(request):
+    """Staff who can edit content may see drafts; nobody else ever does."""
+    user = request.user
+    return user.is_authenticated and user.is_staff and user.is_active
+
+
+def _title(obj):
+    """The title in the page's language (the English where it has no translation)."""
+    return languages.text(obj, "title")[0]
+
+
+def _crumb(obj):
+    """A breadcrumb's label: the title in the page's language, or the English marked as such."""
+    return languages.html(obj, "title")
+
+
+def _is_draft(*objects):
+    return not all(obj.is_public for obj in objects)
+
+
+SLUG_OR_NAME = re.compile(r"[-\w]{1,100}")
+
+
+def _lookup(request, name):
+    """A filter value that names a row (a meeting's slug, a convention's short name), or "" when
+    absent. A value that cannot name one (a NUL byte, punctuation, 10,000 characters) comes back
+    as None, which matches nothing, and never reaches the database."""
+    value = request.GET.get(name, "")
+    return value if value == "" or SLUG_OR_NAME.fullmatch(value) else None
+
+
+def _choice(request, name, allowed):
+    """A filter value from the query string, or "" when it is absent or not one we know."""
+    value = request.GET.get(name, "")
+    return value if value in allowed else ""
+
+
+def _dates(meeting, first=None, last=None):
+    first_text, last_text = languages.day_texts(
+        first or meeting.start_date, last or meeting.end_date
+    )
+    if first_text is None:
+        return last_text
+    return _("%(first)s to %(last)s") % {"first": first_text, "last": last_text}
+
+
+def _meta(title, description, kind="website"):
+    """What a shared link shows (Open Graph) and the page's description."""
+    return {"title": title, "description": description, "type": kind}
+
+
+def _meeting_crumbs(meeting, current=False):
+    """Breadcrumbs as seed 000 shows them: 'Intersessional Meetings > May 2012'."""
+    return [
+        (meeting.get_kind_display(), reverse("meetings:meeting_list") + f"?kind={meeting.kind}"),
+        (
+            date_format(meeting.start_date, _("F Y")),
+            None if current else meeting.get_absolute_url(),
+        ),
+    ]
+
+
+def robots_txt(request):
+    """Crawlers are welcome on the public pages, not in the back office."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /markdownx/",
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def home(request):
+    return render(request, "meetings/home.html", queries.home_page())
+
+
+def meeting_list(request):
+    kind = _choice(request, "kind", Meeting.Kind.values)
+    # An unknown convention simply matches no meeting.
+    convention = _lookup(request, "convention")
+    context = queries.meeting_list(convention=convention, kind=kind, page=request.GET.get("page"))
+    context.update(
+        kinds=Meeting.Kind.choices,
+        selected_convention=convention,
+        filtered=convention != "" or bool(kind),
+        selected_kind=kind,
+        crumbs=[(_("Meetings"), None)],
+    )
+    return render(request, "meetings/meeting_list.html", context)
+
+
+def meeting_detail(request, meeting):
+    meeting = queries.meeting_page(meeting, preview=_preview(request))
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "is_draft": _is_draft(meeting),
+            "crumbs": _meeting_crumbs(meeting, current=True),
+            "meta": _meta(
+                _title(meeting),
+                _("%(dates)s%(where)s. %(kind)s of the %(convention)s.")
+                % {
+                    "dates": _dates(meeting),
+                    "where": f", {meeting.venue.city}" if meeting.venue else "",
+                    "kind": meeting.get_kind_display(),
+                    "convention": meeting.convention.full_name,
+                },
+            ),
+        },
+    )
+
+
+def programme_detail(request, meeting, programme):
+    programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    days = queries.programme_days(programme.sessions.all())
+    dated = [day.date for day in days if day.date]
+    meeting = programme.meeting
+    when = _dates(meeting, min(dated, default=None), max(dated, default=None))
+    where = f", {meeting.venue.city}" if meeting.venue else ""
+    return render(
+        request,
+        "meetings/programme_detail.html",
+        {
+            "programme": programme,
+            "meeting": meeting,
+            "days": days,
+            "meta": _meta(
+                f"{_title(programme)}, {when}",
+                _(
+                    "%(meeting)s%(where)s: the programme with its sessions, rooms, presenters "
+                    "and the questions to prepare."
+                )
+                % {"meeting": _title(meeting), "where": where},
+            ),
+            "is_draft": _is_draft(programme, meeting),
+            "crumbs": [*_meeting_crumbs(meeting), (_crumb(programme), None)],
+        },
+    )
+
+
+def programme_changes(request, meeting, programme):
+    programme, revisions = queries.programme_changes(meeting, programme)
+    return render(
+        request,
+        "meetings/programme_changes.html",
+        {
+            "programme": programme,
+            "meeting": programme.meeting,
+            "revisions": with_changes(revisions),
+            "crumbs": [
+                *_meeting_crumbs(programme.meeting),
+                (_crumb(programme), programme.get_absolute_url()),
+                (_("Changes"), None),
+            ],
+        },
+    )
+
+
+def programme_pdf(request, meeting, programme):
+    """The stored PDF of a published programme; staff previewing a draft get a fresh render."""
+    # One query; after it, meetings.caching.pages answers repeats of this address by itself.
+    stored = pdf.current_pdf(meeting, programme, request.LANGUAGE_CODE)
+    if stored is not None:
+        return stored_pdf_response(request, stored)
+    programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    if _is_draft(programme):
+        return pdf.preview_response(programme)
+    try:
+        stored = pdf.ensure_pdf(programme)
+    except (pdf.RenderBusy, pdf.RenderError) as problem:
+        # Serve the last good PDF while another request renders, or after a failed render.
+        stored = pdf.last_good_pdf(programme, request.LANGUAGE_CODE)
+        if stored is None:
+            return _pdf_unavailable(request, programme, problem)
+        return stored_pdf_response(request, stored)
+    return stored_pdf_response(request, stored)
+
+
+def _json_response(data, name, draft=False):
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'inline; filename="{name}.json"'
+    if draft:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def programme_schedule_json(request, meeting, programme):
+    """The programme in the frab/pretalx schedule.json shape (docs/schedule.schema.json)."""
+    programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    revision = programme.revisions.all()[0] if programme.revisions.all() else None
+    data = opendata.schedule(programme, request.build_absolute_uri, revision)
+    name = programme.file_stem
+    return _json_response(data, name, _is_draft(programme))
+
+
+def action_plans_json(request):
+    """The action plans with their actions (docs/action-plans.schema.json)."""
+    data = opendata.action_plans(queries.action_plans_with_actions(), request.build_absolute_uri)
+    return _json_response(data, "action-plans")
+
+
+def _calendar_response(request, data, name, draft):
+    response = HttpResponse(data, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.ics"'
+    if draft:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def programme_ics(request, meeting, programme):
+    """The programme's timed sessions as an iCalendar file."""
+    programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    data = calendar.programme_calendar(programme, request.build_absolute_uri)
+    name = programme.file_stem
+    return _calendar_response(request, data, name, _is_draft(programme))
+
+
+def session_ics(request, meeting, programme, session):
+    session = queries.session_page(meeting, programme, session, preview=_preview(request))
+    data = calendar.session_calendar(session, request.build_absolute_uri)
+    name = f"{session.programme.file_stem}-{session.slug}"
+    draft = _is_draft(session.programme)
+    return _calendar_response(request, data, name, draft)
+
+
+def meeting_ics(request, meeting):
+    meeting, programmes = queries.meeting_calendar(meeting, preview=_preview(request))
+    data = calendar.meeting_calendar(meeting, programmes, request.build_absolute_uri)
+    name = f"{meeting.convention.short_name}-{meeting.start_date:%Y-%m}-{meeting.slug}"
+    return _calendar_response(request, data, name, _is_draft(meeting, *programmes))
+
+
+# A programme PDF is a few dozen KB: answered whole, so that meetings.caching.pages keeps it
+# for the next downloads. A larger one is streamed from storage every time.
+PDF_WHOLE_MAX_BYTES = 4 * 1024 * 1024
+
+
+def stored_pdf_response(request, stored):
+    """The stored file, named for what it is, answering conditional requests with 304."""
+    etag = f'"{stored.fingerprint[:32]}"'
+    last_modified = stored.finished_at.timestamp()
+    not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
+    if not_modified is not None:
+        return not_modified
+    name = pdf.file_name(stored.programme, stored.language)
+    if stored.size_bytes is not None and stored.size_bytes <= PDF_WHOLE_MAX_BYTES:
+        with stored.file.open("rb") as handle:
+            response = HttpResponse(handle.read(), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, name)
+    else:
+        response = FileResponse(
+            stored.file.open("rb"), content_type="application/pdf", filename=name
+        )
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+def _pdf_unavailable(request, programme, problem):
+    busy = isinstance(problem, pdf.RenderBusy)
+    response = render(
+        request,
+        "meetings/pdf_unavailable.html",
+        {"programme": programme, "meeting": programme.meeting, "busy": busy},
+        status=503,
+    )
+    response["Retry-After"] = "10" if busy else "300"
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _session_description(session, programme):
+    """'Parallel programme, Intersessional Meetings, 22 May 2012 at 10:00.'"""
+    where = f"{_title(programme)}, {_title(programme.meeting)}"
+    if session.date and session.start_time:
+        return _("%(where)s, %(date)s at %(time)s.") % {
+            "where": where,
+            "date": date_format(session.date, _("j F Y")),
+            "time": f"{session.start_time:%H:%M}",
+        }
+    if session.date:
+        return f"{where}, {date_format(session.date, _('j F Y'))}."
+    return f"{where}."
+
+
+def session_detail(request, meeting, programme, session):
+    session = queries.session_page(meeting, programme, session, preview=_preview(request))
+    programme = session.programme
+    return render(
+        request,
+        "meetings/session_detail.html",
+        {
+            "session": session,
+            "programme": programme,
+            "meeting": programme.meeting,
+            "meta": _meta(
+                _title(session),
+                _session_description(session, programme),
+            ),
+            "is_draft": _is_draft(programme),
+            "crumbs": [
+                *_meeting_crumbs(programme.meeting),
+                (_crumb(programme), programme.get_absolute_url()),
+                (_crumb(session), None),
+            ],
+        },
+    )
+
+
+def action_plan_list(request):
+    return render(
+        request,
+        "meetings/action_plan_list.html",
+        {"plans": queries.action_plan_list(), "crumbs": [(_("Action plans"), None)]},
+    )
+
+
+def action_plan_detail(request, plan):
+    plan = queries.action_plan_page(plan)
+    crumbs = [(_("Action plans"), reverse("meetings:action_plan_list")), (plan.name, None)]
+    return render(request, "meetings/action_plan_detail.html", {"plan": plan, "crumbs": crumbs})
+
+
+def action_detail(request, plan, number):
+    context = queries.action_page(plan, number, page=request.GET.get("page"))
+    plan = context["action"].plan
+    context["crumbs"] = [
+        (_("Action plans"), reverse("meetings:action_plan_list")),
+        (plan.name, plan.get_absolute_url()),
+        (_("Action #%(number)s") % {"number": number}, None),
+    ]
+    return render(request, "meetings/action_detail.html", context)
+
+
+def coordination(request):
+    context = queries.coordination_page()
+    context["crumbs"] = [(_("Coordination"), None)]
+    return render(request, "meetings/coordination.html", context)
+
+
+def work_plan_detail(request, slug):
+    context = queries.work_plan_page(slug, preview=_preview(request))
+    work_plan = context["work_plan"]
+    context.update(
+        is_draft=_is_draft(work_plan),
+        crumbs=[(_("Coordination"), reverse("meetings:coordination")), (_crumb(work_plan), None)],
+    )
+    return render(request, "meetings/work_plan_detail.html", context)
+
+
+def news_list(request):
+    return render(
+        request,
+        "meetings/news_list.html",
+        {"posts": queries.news_list(page=request.GET.get("page")), "crumbs": [(_("News"), None)]},
+    )
+
+
+def news_detail(request, slug):
+    post = queries.news_page(slug, preview=_preview(request))
+    crumbs = [(_("News"), reverse("meetings:news_list")), (_crumb(post), None)]
+    return render(
+        request,
+        "meetings/news_detail.html",
+        {
+            "post": post,
+            "is_draft": _is_draft(post),
+            "crumbs": crumbs,
+            "meta": _meta(
+                _title(post),
+                _("Posted %(date)s.") % {"date": date_format(post.posted_on, _("j F Y"))},
+                "article",
+            ),
+        },
+    )
+
+
+def document_file(request, pk, name):
+    """A document's PDF, inline, under a name the site makes, with headers that stop a browser
+    from reading it as anything but a PDF or framing it. Documents of a draft meeting or
+    programme answer 404 to the public; an outdated name redirects to the current one."""
+    documents = Document.objects.visible(_preview(request))
+    document = get_object_or_404(documents.exclude(file=""), pk=pk)
+    if name != document.download_name:
+        return redirect(document.get_absolute_url(), permanent=True)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404(_("The file of this document is missing.")) from None
+    response = FileResponse(handle, content_type="application/pdf", filename=document.download_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+def search_page(request):
+    """Search results: never cached by a crawler's index (robots.txt) and never an error."""
+    context = search.search_page(
+        raw_query=request.GET.get("q", ""),
+        convention=request.GET.get("convention", ""),
+        year=request.GET.get("year", ""),
+        kind=request.GET.get("kind", ""),
+        page=request.GET.get("page"),
+    )
+    query = context["query"]
+    title = _("Search: %(text)s") % {"text": query.text} if query else _("Search")
+    context.update(
+        crumbs=[(_("Search"), None)],
+        meta=_meta(
+            title,
+            _(
+                "Search the programmes, sessions, "
+                "questions, action plans, work plans, news and documents."
+            ),
+        ),
+    )
+    return render(request, "meetings/search.html", context)
+
+
+def document_list(request):
+    kind = _choice(request, "kind", Document.Kind.values)
+    language = _choice(request, "language", Document.Language.values)
+    # An unknown or draft meeting's slug simply matches no public document.
+    meeting = _lookup(request, "meeting")
+    context = queries.document_list(
+        meeting=meeting, kind=kind, language=language, page=request.GET.get("page")
+    )
+    context.update(
+        kinds=Document.Kind.choices,
+        languages=Document.Language.choices,
+        selected_meeting=meeting,
+        selected_kind=kind,
+        selected_language=language,
+        filtered=meeting != "" or bool(kind or language),
+        crumbs=[(_("Documents"), None)],
+    )
+    return render(request, "meetings/document_list.html", context)

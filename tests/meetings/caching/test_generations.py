@@ -1,0 +1,375 @@
+"""The content's generations are counted by the database itself (triggers of migration 0013),
+whatever writes the content, so the caches can trust them; and writers lock only what they
+write (meetings/models/caching.py, meetings/caching/generations.py)."""
+
+import threading
+import time
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from meetings.caching import generations
+from meetings.models import (
+    BOOKKEEPING,
+    DiscussionQuestion,
+    Document,
+    Mandate,
+    Meeting,
+    MeetingGeneration,
+    Presentation,
+    Programme,
+    ProgrammePDF,
+    ProgrammeRevision,
+    Room,
+    SharedGeneration,
+    Venue,
+)
+from meetings.models import Session as SessionModel
+
+SEED_MEETING = "intersessional-meetings-may-2012"
+
+
+def content_tables():
+    """Every content table: the meetings app's tables, many-to-many ones included, but the
+    caches' own."""
+    tables = set()
+    for model in apps.get_app_config("meetings").get_models(include_auto_created=True):
+        if model not in BOOKKEEPING:
+            tables.add(model._meta.db_table)
+    return tables
+
+
+def triggers():
+    """{table: {trigger name}} of the database's own triggers on the meetings app's tables."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE NOT t.tgisinternal AND c.relname LIKE 'meetings_%'"
+        )
+        found = {}
+        for table, name in cursor.fetchall():
+            found.setdefault(table, set()).add(name)
+    return found
+
+
+@pytest.fixture
+def counts():
+    """{name: count} of the seed meeting, another meeting, what they share, and everything."""
+
+    def read():
+        meetings = dict(MeetingGeneration.objects.values_list("meeting__slug", "number"))
+        return {
+            "seed meeting": meetings.get(SEED_MEETING, 0),
+            "other meeting": meetings.get("other", 0),
+            "shared": sum(SharedGeneration.objects.values_list("number", flat=True)),
+            "everything": generations.count_everything(),
+        }
+
+    return read
+
+
+# -- every table is watched ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_every_content_table_has_a_trigger_counting_its_writes():
+    """A new content model without the triggers of a migration fails here."""
+    found = triggers()
+    for table in content_tables():
+        counting = found.get(table, set()) & {
+            "bumps_shared_generation",
+            "bumps_meetings_insert",
+        }
+        assert counting, f"{table} has no trigger counting its writes"
+
+
+@pytest.mark.django_db
+def test_the_caches_own_tables_have_no_trigger():
+    found = triggers()
+    for model in BOOKKEEPING:
+        assert model._meta.db_table not in found
+
+
+@pytest.mark.django_db
+def test_no_trigger_makes_writers_take_turns():
+    """The advisory lock of before made every content write of the site wait for the others."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_proc WHERE prosrc ILIKE '%advisory%' "
+            "AND pronamespace = 'public'::regnamespace"
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.mark.django_db
+def test_every_trigger_is_in_a_migration():
+    """sqlmigrate shows them: nothing is installed after `migrate` any more."""
+    from io import StringIO
+
+    out = StringIO()
+    call_command("sqlmigrate", "meetings", "0013", stdout=out)
+    sql = out.getvalue()
+    assert sql.count("CREATE TRIGGER") >= len(content_tables())
+    assert "bumps_shared_generation" in sql and "takes_question_words" in sql
+
+
+# -- every way of writing counts ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: Meeting.objects.update(title="Retitled"),  # no save(), no signal
+        lambda: SessionModel.objects.filter(pk=SessionModel.objects.first().pk).delete(),
+        lambda: DiscussionQuestion.objects.bulk_create(
+            [DiscussionQuestion(session=SessionModel.objects.first(), text="New?")]
+        ),
+        lambda: SessionModel.objects.exclude(actions=None).first().actions.clear(),  # m2m
+        lambda: connection.cursor().execute("UPDATE meetings_venue SET city = 'Genève'"),
+    ],
+    ids=["update", "delete", "bulk_create", "many-to-many", "raw SQL"],
+)
+def test_every_way_of_writing_content_raises_everything(seeds, counts, write):
+    before = counts()["everything"]
+    write()
+    assert counts()["everything"] > before
+
+
+@pytest.mark.django_db
+def test_the_caches_own_bookkeeping_counts_nothing(seeds, counts):
+    before = counts()
+    ProgrammePDF.objects.create(
+        programme=Programme.objects.first(),
+        fingerprint="x",
+        state=ProgrammePDF.State.FAILED,
+        started_at=timezone.now(),
+    )
+    ProgrammePDF.objects.update(error="")
+    assert counts() == before
+
+
+# -- by meeting, and what all meetings share ----------------------------------------------------
+
+
+def _seed_session():
+    return SessionModel.objects.filter(programme__meeting__slug=SEED_MEETING).first()
+
+
+def _seed_presentation():
+    return Presentation.objects.filter(session__programme__meeting__slug=SEED_MEETING).first()
+
+
+# One write per table inside a meeting, each to the seed meeting's rows only.
+WRITES_INSIDE_A_MEETING = {
+    "meetings_meeting": lambda: Meeting.objects.filter(slug=SEED_MEETING).update(title="New"),
+    "meetings_programme": lambda: Programme.objects.filter(meeting__slug=SEED_MEETING).update(
+        title="New"
+    ),
+    "meetings_programme_convened_by": lambda: (
+        Programme.objects.filter(meeting__slug=SEED_MEETING)
+        .first()
+        .convened_by.add(Mandate.objects.first())
+    ),
+    "meetings_programmerevision": lambda: ProgrammeRevision.objects.filter(
+        programme__meeting__slug=SEED_MEETING
+    ).update(note="New"),
+    "meetings_session": lambda: SessionModel.objects.filter(pk=_seed_session().pk).delete(),
+    "meetings_session_actions": lambda: (
+        SessionModel.objects.filter(programme__meeting__slug=SEED_MEETING)
+        .exclude(actions=None)
+        .first()
+        .actions.clear()
+    ),
+    "meetings_presentation": lambda: Presentation.objects.filter(pk=_seed_presentation().pk).update(
+        title="New"
+    ),
+    "meetings_discussionquestion": lambda: DiscussionQuestion.objects.bulk_create(
+        [DiscussionQuestion(session=_seed_session(), text="New?")]
+    ),
+    "meetings_presentation_presenters": lambda: _seed_presentation().presenters.clear(),
+    "meetings_presentation_organisations": lambda: _seed_presentation().organisations.clear(),
+}
+
+
+@pytest.mark.django_db
+def test_every_table_inside_a_meeting_has_a_write_below():
+    inside = {table for table, names in triggers().items() if "bumps_meetings_insert" in names}
+    assert set(WRITES_INSIDE_A_MEETING) == inside
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", sorted(WRITES_INSIDE_A_MEETING))
+def test_a_write_inside_a_meeting_counts_for_that_meeting_only(other_meeting, counts, table):
+    before = counts()
+    WRITES_INSIDE_A_MEETING[table]()
+    after = counts()
+    assert after["seed meeting"] > before["seed meeting"]
+    assert after["everything"] > before["everything"]
+    assert after["other meeting"] == before["other meeting"]
+    assert after["shared"] == before["shared"]
+
+
+@pytest.mark.django_db
+def test_moving_a_session_to_another_meeting_counts_for_both(other_meeting, counts):
+    before = counts()
+    session = _seed_session()
+    session.programme = other_meeting.programmes.get()
+    session.date = other_meeting.start_date
+    session.save()
+    after = counts()
+    assert after["seed meeting"] > before["seed meeting"]
+    assert after["other meeting"] > before["other meeting"]
+    assert after["shared"] == before["shared"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda: Room.objects.update(name="Salle C"),  # shown on every meeting's pages
+        lambda: Document.objects.update(title="Renamed"),  # a presentation may link any document
+        lambda: connection.cursor().execute("UPDATE meetings_action SET title = 'New'"),
+    ],
+    ids=["room", "document", "action by raw SQL"],
+)
+def test_a_write_outside_any_meeting_counts_for_what_all_share(other_meeting, counts, write):
+    before = counts()
+    write()
+    after = counts()
+    assert after["shared"] > before["shared"] and after["everything"] > before["everything"]
+    assert after["seed meeting"] == before["seed meeting"]
+
+
+@pytest.mark.django_db
+def test_a_statement_touching_no_row_counts_for_no_meeting(other_meeting, counts):
+    before = counts()
+    SessionModel.objects.filter(pk=0).update(title="nothing")
+    after = counts()
+    assert (after["seed meeting"], after["other meeting"]) == (
+        before["seed meeting"],
+        before["other meeting"],
+    )
+
+
+# -- what the caches read ---------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_meetings_address_is_keyed_by_that_meeting_and_what_all_share(other_meeting):
+    seed_page = f"/fr/meetings/{SEED_MEETING}/parallel-programme-victim-assistance/"
+    keys = {path: generations.for_path(path) for path in [seed_page, "/meetings/other/its/", "/"]}
+    Meeting.objects.filter(slug="other").update(title="Retitled")
+    assert generations.for_path(seed_page) == keys[seed_page]
+    assert generations.for_path("/meetings/other/its/") != keys["/meetings/other/its/"]
+    assert generations.for_path("/") != keys["/"]
+    Venue.objects.update(city="Genève")
+    assert generations.for_path(seed_page) != keys[seed_page]
+
+
+@pytest.mark.django_db
+def test_an_unknown_meeting_and_an_overlong_address_are_keyed_by_everything(seeds):
+    everything = f"all.{generations.everything()}"
+    assert generations.for_path("/meetings/no-such-meeting/") == everything
+    assert generations.for_path("/meetings/" + "x" * 5000 + "/") == everything
+
+
+@pytest.mark.django_db
+def test_a_process_trusts_what_it_read_for_the_freshness_time_only(seeds, settings):
+    settings.CONTENT_FRESHNESS_SECONDS = 60
+    first = generations.everything()
+    Venue.objects.update(city="Genève")
+    assert generations.everything() == first  # remembered
+    settings.CONTENT_FRESHNESS_SECONDS = 0
+    from django.core.cache import caches
+
+    caches["generations"].clear()  # as after the freshness time
+    assert generations.everything() > first
+
+
+# -- writers do not wait for each other ---------------------------------------------------------
+
+
+def _in_threads(*editors):
+    errors = []
+
+    def run(edit):
+        try:
+            edit()
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(edit,)) for edit in editors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_in_two_meetings_do_not_wait_for_each_other(other_meeting):
+    """The first editor keeps its transaction open; the second, in another meeting, commits
+    meanwhile. With one row counting every change (or a lock taken by every writer), the
+    second would wait for the first to end."""
+    first_wrote, second_done = threading.Event(), threading.Event()
+    waited = {}
+
+    def first():
+        with transaction.atomic():
+            SessionModel.objects.filter(programme__meeting__slug=SEED_MEETING).update(title="A")
+            first_wrote.set()
+            second_done.wait(10)  # still open while the other editor saves
+
+    def second():
+        first_wrote.wait(10)
+        started = time.monotonic()
+        with transaction.atomic():
+            SessionModel.objects.filter(programme__meeting__slug="other").update(title="B")
+        waited["seconds"] = time.monotonic() - started
+        second_done.set()
+
+    assert _in_threads(first, second) == []
+    assert second_done.is_set() and waited["seconds"] < 5  # it did not wait for the 10 s
+    assert set(SessionModel.objects.values_list("title", flat=True)) == {"A", "B"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_in_the_same_meeting_both_succeed_one_after_the_other(seeds):
+    pk = _seed_session().pk
+
+    def edit(title):
+        def save():
+            with transaction.atomic():
+                session = SessionModel.objects.select_for_update().get(pk=pk)
+                time.sleep(0.2)
+                session.title = title
+                session.save()
+
+        return save
+
+    assert _in_threads(edit("First"), edit("Second")) == []
+    assert SessionModel.objects.get(pk=pk).title in {"First", "Second"}
+
+
+# -- deploying and stepping back ----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_back_over_migration_0013_and_forward_keeps_the_schema_whole(seeds):
+    """Back to the columns of 0012 and forward again: the triggers, generations and search
+    vectors are all there again, and a write is counted."""
+    before = triggers()
+    call_command("migrate", "meetings", "0012", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM meetings_session WHERE found_by @@ 'survivor'")
+        assert cursor.fetchone()[0] >= 0  # 0012's column is back
+    call_command("migrate", verbosity=0)
+    assert triggers() == before
+    SessionModel.objects.update(title="Again")
+    assert MeetingGeneration.objects.filter(meeting__slug=SEED_MEETING).exists()

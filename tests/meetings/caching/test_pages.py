@@ -1,0 +1,220 @@
+"""HTTP and server-side caching of public responses (meetings/caching/pages.py): 304s,
+invalidation on every change, and drafts that never leak through any cache."""
+
+import pytest
+from django.core.cache import cache, caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from meetings.models import Meeting, NewsPost, Programme, Room, Session, Status
+
+PROGRAMME = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
+MEETING = "/meetings/intersessional-meetings-may-2012/"
+PUBLIC_URLS = [
+    "/",
+    "/meetings/",
+    MEETING,
+    PROGRAMME,
+    PROGRAMME + "sessions/coordination-national-plans/",
+    PROGRAMME + "programme.ics",
+    PROGRAMME + "schedule.json",
+    "/action-plans/",
+    "/coordination/",
+    "/news/",
+    "/documents/",
+    "/search/?q=survivors",
+    "/news/feed.atom",
+    "/sitemap.xml",
+]
+
+
+def get(client, url, **headers):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, headers=headers)
+    return response, len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", PUBLIC_URLS)
+def test_every_public_page_answers_a_matching_conditional_request_with_304(client, seeds, url):
+    response, _ = get(client, url)
+    assert response.status_code == 200
+    etag = response["ETag"]
+    assert "public" in response["Cache-Control"] and "s-maxage=60" in response["Cache-Control"]
+    again, queries = get(client, url, if_none_match=etag)
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == etag
+    assert queries <= 1  # the generation, nothing else
+    other, _ = get(client, url, if_none_match='"something-else"')
+    assert other.status_code == 200 and other.content == response.content
+
+
+@pytest.mark.django_db
+def test_a_cached_page_is_served_whole_without_rendering(client, seeds):
+    first, rendered = get(client, PROGRAMME)
+    second, queries = get(client, PROGRAMME)
+    assert rendered > 5 and queries == 1
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second["X-Frame-Options"] == "DENY"
+    assert int(second["Content-Length"]) == len(first.content)
+
+
+@pytest.mark.django_db
+def test_a_change_is_on_the_next_request(client, seeds):
+    get(client, PROGRAMME)
+    session = Session.objects.get(slug="coordination-national-plans")
+    session.title = "Session One, retitled"
+    session.save()
+    response, _ = get(client, PROGRAMME)
+    assert b"Session One, retitled" in response.content
+    # A queryset update, which sends no signal, is seen too (the database bumps the version).
+    Session.objects.filter(pk=session.pk).update(title="Session One, again")
+    response, _ = get(client, PROGRAMME)
+    assert b"Session One, again" in response.content
+
+
+@pytest.mark.django_db
+def test_an_edit_invalidates_exactly_the_pages_whose_bytes_change(client, seeds):
+    programme, _ = get(client, PROGRAMME)
+    news, _ = get(client, "/news/")
+    post = NewsPost.objects.public().first()
+    post.title = "A new headline"
+    post.save()
+    unchanged, _ = get(client, PROGRAMME, if_none_match=programme["ETag"])
+    changed, _ = get(client, "/news/", if_none_match=news["ETag"])
+    assert unchanged.status_code == 304
+    assert changed.status_code == 200 and b"A new headline" in changed.content
+
+
+@pytest.mark.django_db
+def test_an_edit_in_one_meeting_leaves_the_other_meetings_pages_cached(client, other_meeting):
+    others = ["/meetings/other/", "/meetings/other/its/", "/fr/meetings/other/its/sessions/its/"]
+    first = {url: get(client, url)[0].content for url in others}
+    get(client, PROGRAMME)
+    get(client, "/meetings/")
+    Session.objects.filter(slug="coordination-national-plans").update(title="Retitled session")
+    Meeting.objects.filter(slug="intersessional-meetings-may-2012").update(title="Retitled May")
+    for url in others:
+        again, queries = get(client, url)
+        assert queries == 1 and again.content == first[url]  # from the cache: only the version
+    # The edited meeting's pages and the pages about every meeting show the edit at once.
+    assert b"Retitled session" in get(client, PROGRAMME)[0].content
+    assert b"Retitled May" in get(client, "/meetings/")[0].content
+
+
+@pytest.mark.django_db
+def test_an_edit_shared_by_every_meeting_reaches_every_meetings_pages(client, other_meeting):
+    other_session = "/meetings/other/its/sessions/its/"
+    Session.objects.filter(slug="its").update(room=Room.objects.first())
+    get(client, PROGRAMME)
+    get(client, other_session)
+    Room.objects.update(name="Salle Nouvelle")
+    assert b"Salle Nouvelle" in get(client, PROGRAMME)[0].content
+    assert b"Salle Nouvelle" in get(client, other_session)[0].content
+
+
+@pytest.mark.django_db
+def test_publishing_a_programme_shows_it_on_its_meetings_page_at_once(client, seeds):
+    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
+    draft = Programme.objects.create(
+        meeting=programme.meeting, title="Programme published late", slug="late", position=9
+    )
+    assert b"Programme published late" not in get(client, MEETING)[0].content
+    assert get(client, draft.get_absolute_url())[0].status_code == 404
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert b"Programme published late" in get(client, MEETING)[0].content
+    assert get(client, draft.get_absolute_url())[0].status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_staff_preview_of_drafts_never_reaches_a_public_visitor(client, seeds, editor):
+    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
+    draft = Programme.objects.create(
+        meeting=programme.meeting, title="Secret draft programme", slug="secret", position=9
+    )
+    staff = type(client)()
+    staff.force_login(editor)
+    for url in [MEETING, draft.get_absolute_url()]:
+        response = staff.get(url)
+        assert response.status_code == 200
+        assert b"Secret draft programme" in response.content
+        assert "private" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+        assert not response.has_header("ETag")
+
+    public = client.get(MEETING)
+    assert b"Secret draft programme" not in public.content
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    # ...and once a visitor's copy is cached, staff still get their own, fresh page.
+    assert b"Secret draft programme" in staff.get(MEETING).content
+
+
+@pytest.mark.django_db
+def test_a_draft_is_not_served_from_the_cache_once_unpublished(client, seeds):
+    meeting = Meeting.objects.get(slug="intersessional-meetings-may-2012")
+    assert client.get(PROGRAMME).status_code == 200
+    meeting.status = Status.DRAFT
+    meeting.save()
+    assert client.get(PROGRAMME).status_code == 404
+    assert client.get(MEETING).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_admin_and_responses_setting_cookies_are_never_cached(client, seeds, editor):
+    client.get("/admin/login/")
+    assert not [key for key in cache._cache if "admin" in str(key)]
+    login = client.get("/admin/login/")
+    assert "ETag" not in login and login.cookies.get("csrftoken") is not None
+
+
+@pytest.mark.django_db
+def test_the_server_cache_can_be_turned_off_and_etags_stay(client, seeds, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    first, rendered = get(client, PROGRAMME)
+    second, queries = get(client, PROGRAMME)
+    assert queries == rendered  # rendered again
+    assert first["ETag"] == second["ETag"]
+    assert get(client, PROGRAMME, if_none_match=first["ETag"])[0].status_code == 304
+
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The page cache in the real Redis of this machine (database 15, emptied around the test)."""
+    import os
+
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Redis is not running on 127.0.0.1:6379")
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    client.flushdb()
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        },
+    }
+    yield client
+    client.flushdb()
+
+
+@pytest.mark.django_db
+def test_with_redis_one_process_serves_what_another_rendered(client, seeds, redis_cache):
+    first, rendered = get(client, PROGRAMME)
+    assert any(b":public:" in key for key in redis_cache.scan_iter())
+    caches["generations"].clear()  # as a fresh process would start
+    second, queries = get(client, PROGRAMME)
+    assert rendered > 5 and queries == 1
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+    Session.objects.filter(slug="coordination-national-plans").update(title="Changed in Redis")
+    assert b"Changed in Redis" in get(client, PROGRAMME)[0].content

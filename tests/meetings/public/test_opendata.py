@@ -1,0 +1,109 @@
+"""Open data: the programme as schedule.json (frab/pretalx shape plus x_ fields) and the action
+plans as JSON, each validated against the schema written down in docs/."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from django.test import Client
+from seed_sources import bullet_questions, printed_timetable, source
+
+from meetings.models import Programme, Session
+
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
+STANDING = "/meetings/intersessional-meetings-may-2012/standing-committee-victim-assistance/"
+
+
+def schema(name):
+    return json.loads((DOCS / name).read_text())
+
+
+def fetch(client, url, schema_name):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    jsonschema.validate(data, schema(schema_name), format_checker=jsonschema.FormatChecker())
+    return data
+
+
+def events_of(data):
+    days = data["schedule"]["conference"]["days"]
+    return [event for day in days for room in day["rooms"].values() for event in room]
+
+
+def schedule_of(client, url=PARALLEL + "schedule.json"):
+    return fetch(client, url, "schedule.schema.json")
+
+
+def test_the_schedule_holds_every_seed_session(seeds, client):
+    data = schedule_of(client)
+    events = events_of(data)
+    unscheduled = data["schedule"]["x_unscheduled"]
+    held = Session.objects.filter(programme__slug="parallel-programme-victim-assistance")
+    timed = held.exclude(start_time=None)
+    assert {e["slug"] for e in events} == set(timed.values_list("slug", flat=True))
+    assert len(events) + len(unscheduled) == held.count()
+    by_start = sorted(events, key=lambda e: e["date"])
+    for event in by_start:
+        assert event["date"].endswith("+02:00")  # Geneva in May
+    printed = printed_timetable()
+    assert [e["start"] for e in by_start if e["start"] in dict(printed)] == [t for t, _ in printed]
+    session_one = next(e for e in events if e["slug"] == "coordination-national-plans")
+    assert session_one["duration"] == "02:45"
+    assert [p["name"] for p in session_one["persons"]] == ["Claude Tardif"]
+    assert session_one["x_questions"]["states_parties"] == bullet_questions(source("000"))[:5]
+    assert session_one["x_actions"][0]["number"] == 24
+    assert session_one["x_documents"][0]["size_bytes"] == 44 * 1024
+    assert data["schedule"]["version"] == "revision 2"
+
+
+def test_undated_sessions_keep_their_questions_by_audience(seeds, client):
+    data = schedule_of(client, STANDING + "schedule.json")
+    (session,) = data["schedule"]["x_unscheduled"]
+    assert set(session["x_questions"]) == {"states_parties", "survivors"}
+    assert len(session["x_questions"]["states_parties"]) == 4
+    assert len(session["x_questions"]["survivors"]) == 3
+
+
+def test_guids_are_stable_across_exports(seeds, client):
+    first = {
+        e["id"]: e["guid"]
+        for e in events_of(fetch(client, PARALLEL + "schedule.json", "schedule.schema.json"))
+    }
+    Session.objects.filter(slug="group-work").update(title="Renamed")
+    again = {
+        e["id"]: e["guid"]
+        for e in events_of(fetch(client, PARALLEL + "schedule.json", "schedule.schema.json"))
+    }
+    assert first == again
+
+
+def test_the_action_plans_json_quotes_only_what_the_sources_say(seeds, client):
+    data = fetch(client, "/action-plans.json", "action-plans.schema.json")
+    plans = {p["short_name"]: p for p in data["action_plans"]}
+    cap = {a["number"]: a for a in plans["CAP"]["actions"]}
+    assert f"“{cap[24]['text']}”" in source("000")
+    assert cap[27]["text"] == ""
+    assert all(a["text"] == "" for a in plans["LAP"]["actions"])
+
+
+def test_both_are_linked_from_the_pages_as_alternates(seeds, client):
+    assert (
+        f'rel="alternate" type="application/json" title="The programme as schedule.json" '
+        f'href="{PARALLEL}schedule.json"'
+    ).encode() in client.get(PARALLEL).content
+    assert b'href="/action-plans.json"' in client.get("/action-plans/").content
+
+
+def test_a_draft_schedule_is_404(seeds, editor_client):
+    Programme.objects.filter(slug="parallel-programme-victim-assistance").update(status="draft")
+    assert Client().get(PARALLEL + "schedule.json").status_code == 404
+    assert editor_client.get(PARALLEL + "schedule.json").status_code == 200
+
+
+def test_the_schema_rejects_what_is_not_a_schedule():
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"schedule": {"version": 2}}, schema("schedule.schema.json"))

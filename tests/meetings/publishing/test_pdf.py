@@ -1,0 +1,512 @@
+"""The programme PDF: what it holds (against seeds 000 and 001), how it is built (tagged, fonts
+embedded, A4), how it is served (name, ETag, 304), rendered once per version, and refused
+whatever would reach outside the project or run away with time or memory."""
+
+import http.server
+import io
+import re
+import threading
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from pypdf import PdfReader
+from seed_sources import bullet_questions, printed_timetable, source
+
+from meetings.caching import generations
+from meetings.models import (
+    NewsPost,
+    Presentation,
+    Programme,
+    ProgrammePDF,
+    Session,
+    Status,
+)
+from meetings.publishing import pdf
+
+PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
+PDF_URL = PARALLEL + "programme.pdf"
+
+
+def flat(text):
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def pdf_text(data):
+    return flat(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def download(client, url=PDF_URL, **headers):
+    response = client.get(url, **headers)
+    if response.status_code == 200:  # a small file is answered whole, a large one streamed
+        response.data = (
+            b"".join(response.streaming_content) if response.streaming else response.content
+        )
+    return response
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts the renders WeasyPrint is asked for."""
+    calls = []
+    real = pdf.render_pdf
+
+    def counting(html):
+        calls.append(html)
+        return real(html)
+
+    monkeypatch.setattr(pdf, "render_pdf", counting)
+    return calls
+
+
+def assert_in_order(text, items):
+    position = 0
+    for item in items:
+        found = text.find(flat(item), position)
+        assert found >= 0, f"{item!r} missing (or out of order) after position {position}"
+        position = found + len(flat(item))
+
+
+# -- what it holds -------------------------------------------------------------------------------
+
+
+def test_the_pdf_holds_the_printed_programme_in_order(seeds, client):
+    response = download(client)
+    assert response.status_code == 200
+    text = pdf_text(response.data)
+    assert_in_order(
+        text,
+        [
+            "Convention on the Prohibition of the Use, Stockpiling, Production and Transfer of "
+            "Anti-Personnel Mines and on Their Destruction",
+            "isu@apminebanconvention.org | www.apminebanconvention.org",
+            "PARALLEL PROGRAMME FOR VICTIM ASSISTANCE EXPERTS",
+            "22 May 2012",
+            "Background",
+            "Focus",
+        ],
+    )
+    programme_part = text[text.index("Programme – Tuesday 22 May 2012") :]
+    location = re.search(r"Location: (.+)", source("001")).group(1).strip()
+    expected = []
+    for time, title in printed_timetable():
+        expected += [time, title]
+        if time != "13:00":  # the lunch break has no room
+            expected.append(f"Location: {location}")
+        if time == "10:15":
+            expected += ["Claude Tardif", "International Committee of the Red Cross (ICRC)"]
+            expected += bullet_questions(source("000"))[:5]
+        if time == "15:00":
+            expected += ["Loren Persi and Margaret Arach Orech", "(ICBL)"]
+            expected += bullet_questions(source("000"))[5:]
+    assert_in_order(programme_part, expected)
+
+
+def test_the_pdf_is_a4_tagged_titled_in_english_with_fonts_embedded(seeds, client):
+    data = download(client).data
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])  # tagged
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+    assert reader.metadata.title == (
+        "Parallel Programme for Victim Assistance Experts, "
+        "Intersessional Standing Committee Meetings, May 2012"
+    )
+    fonts = {}
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width), round(height)) == (595, 842)  # A4 in points
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = font["/DescendantFonts"][0].get_object()
+            fonts[font["/BaseFont"]] = "/FontFile2" in descendant["/FontDescriptor"]
+    assert fonts and all(fonts.values()), fonts
+    assert all("Programme-Sans" in name for name in fonts)  # the shipped fonts, not the system's
+
+
+def _embedded_font_names(data):
+    reader = PdfReader(io.BytesIO(data))
+    return {
+        font.get_object()["/BaseFont"]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+
+
+def test_renders_share_one_font_configuration_built_again_if_its_files_vanish():
+    """Each forked render starts from the warm process's fonts; should a cleaner remove the
+    temporary copies WeasyPrint keeps of them, the next render builds them again and still
+    embeds the programme's own fonts."""
+    import shutil
+
+    html = pdf.WARM_UP_HTML
+    pdf._warm_up()
+    fonts = pdf._warm["fonts"]
+    assert all("Programme-Sans" in name for name in _embedded_font_names(pdf.render_pdf(html).data))
+    pdf._warm_up()
+    assert pdf._warm["fonts"] is fonts  # built once
+    shutil.rmtree(fonts._folder)
+    rendered = pdf.render_pdf(html)
+    assert pdf._warm["fonts"] is not fonts
+    names = _embedded_font_names(rendered.data)
+    assert names and all("Programme-Sans" in name for name in names), names
+
+
+@pytest.mark.parametrize("prefix", ["", "/fr", "/es"])
+def test_no_word_is_broken_by_a_hyphen_at_a_line_end(seeds, client, prefix):
+    """A word cut at a line's end reaches a screen reader, a search and a copy as two pieces
+    ("regard‐", "ing"): the PDF breaks lines between words only. A hyphen at a line's end is
+    one the text itself has (Anti-Personnel)."""
+    data = download(client, prefix + PDF_URL).data
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    cut = re.findall(r"(\w+)[-\u2010\u00ad]\n(\w+)", text)
+    source = flat(pdf.programme_html(Programme.objects.get(slug=PARALLEL.split("/")[-2])))
+    assert [f"{a}-{b}" for a, b in cut if f"{a}-{b}" not in source] == []
+    assert "regarding victim assistance" in flat(text)  # cut in two when it was hyphenated
+
+
+def test_page_numbers_say_page_n_of_total(seeds, client):
+    data = download(client).data
+    reader = PdfReader(io.BytesIO(data))
+    total = len(reader.pages)
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"Page {number} of {total}" in page.extract_text()
+    assert ProgrammePDF.objects.get(state="done", programme__slug__startswith="parallel").pages == (
+        total
+    )
+
+
+def test_arabic_and_cyrillic_titles_render_with_their_glyphs(seeds, client):
+    session = Session.objects.get(slug="group-work")
+    session.title = "مساعدة الضحايا · Помощь пострадавшим"
+    session.save()
+    text = pdf_text(download(client).data)
+    assert "Помощь пострадавшим" in text
+    assert "مساعدة" in text or "ةدعاسم" in text  # extractors may give Arabic in visual order
+
+
+# -- how it is served ----------------------------------------------------------------------------
+
+
+def test_served_with_a_telling_file_name_etag_and_304(seeds, client):
+    response = download(client)
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'inline; filename="APMBC-2012-05-parallel-programme-victim-assistance.pdf"'
+    )
+    etag, modified = response["ETag"], response["Last-Modified"]
+    assert client.get(PDF_URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(PDF_URL, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert download(client, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_the_programme_page_links_to_its_pdf(seeds, client):
+    assert PDF_URL.encode() in client.get(PARALLEL).content
+
+
+def test_a_draft_pdf_is_404_to_the_public_and_a_fresh_preview_for_staff(
+    seeds, editor_client, renders
+):
+    Programme.objects.filter(slug="parallel-programme-victim-assistance").update(status="draft")
+    assert Client().get(PDF_URL).status_code == 404
+    preview = editor_client.get(PDF_URL)
+    assert preview.status_code == 200
+    assert "Draft - not public" in pdf_text(preview.content)
+    assert "no-store" in preview["Cache-Control"]
+    assert not ProgrammePDF.objects.exists()  # a preview is stored nowhere
+
+
+def test_the_admin_preview_button_renders_a_draft(seeds, editor_client):
+    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
+    programme.status = Status.DRAFT
+    programme.save()
+    change = editor_client.get(f"/admin/meetings/programme/{programme.pk}/change/")
+    assert f"/admin/meetings/programme/{programme.pk}/pdf/".encode() in change.content
+    preview = editor_client.get(f"/admin/meetings/programme/{programme.pk}/pdf/")
+    assert preview["Content-Type"] == "application/pdf"
+    assert "Draft - not public" in pdf_text(preview.content)
+
+
+def test_the_admin_preview_is_refused_to_anonymous_users(seeds, client):
+    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
+    response = client.get(f"/admin/meetings/programme/{programme.pk}/pdf/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_admin_action_renders_the_selected_programmes(seeds, editor_client):
+    pks = list(Programme.objects.values_list("pk", flat=True))
+    response = editor_client.post(
+        "/admin/meetings/programme/",
+        {"action": "render_pdfs_action", "_selected_action": pks},
+        follow=True,
+    )
+    # Two published programmes, each in English, French and Spanish.
+    assert "PDFs: 6 rendered, 0 already current, 0 failed." in response.content.decode()
+    assert ProgrammePDF.objects.filter(state="done").count() == 6
+
+
+# -- rendered once per version -------------------------------------------------------------------
+
+
+def test_rendered_once_then_served_from_storage(seeds, client, renders):
+    first = download(client)
+    for _ in range(3):
+        assert download(client).data == first.data
+    assert len(renders) == 1
+
+
+def test_repeat_downloads_are_answered_from_the_cache_without_a_query(seeds, client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = download(client)
+    settings.CONTENT_FRESHNESS_SECONDS = 60
+    download(client)  # reads the generation once
+    with CaptureQueriesContext(connection) as queries:
+        again = download(client)
+    assert len(queries) == 0
+    assert again.data == first.data and again["ETag"] == first["ETag"]
+    assert not again.streaming  # answered from the cache
+    assert again["Content-Length"] == str(len(first.data))
+    assert again["Content-Disposition"] == first["Content-Disposition"]
+    assert again["Cache-Control"] == first["Cache-Control"] == "public, max-age=300"
+    not_modified = client.get(PDF_URL, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert not_modified.status_code == 304 and not_modified["ETag"] == first["ETag"]
+
+
+def test_a_pdf_too_large_to_answer_whole_is_streamed_from_its_file_each_time(
+    seeds, client, monkeypatch
+):
+    from meetings.public import views
+
+    monkeypatch.setattr(views, "PDF_WHOLE_MAX_BYTES", 1000)
+    first = download(client)
+    download(client)
+    again = download(client)
+    assert again.streaming and again.data == first.data
+
+
+def test_the_cached_pdf_is_let_go_after_a_change(seeds, client, renders):
+    download(client)
+    download(client)
+    Programme.objects.filter(slug="parallel-programme-victim-assistance").update(status="draft")
+    assert client.get(PDF_URL).status_code == 404  # a draft now: not served from the cache
+
+
+def test_an_edit_to_the_programme_renders_the_next_download_anew(seeds, client, renders):
+    before = download(client)
+    Presentation.objects.filter(title__startswith="Coordination").update(title="Swapped")
+    after = download(client)
+    assert len(renders) == 2
+    assert after["ETag"] != before["ETag"]
+    assert "Swapped" in pdf_text(after.data)
+
+
+def test_an_unrelated_edit_checks_but_does_not_render(seeds, client, renders):
+    download(client)
+    post = NewsPost.objects.first()
+    post.title += " (updated)"
+    post.save()
+    assert generations.count_everything() > ProgrammePDF.objects.get().checked_at
+    download(client)
+    assert len(renders) == 1
+    assert ProgrammePDF.objects.get().checked_at == generations.count_everything()
+
+
+def test_a_download_does_not_wait_for_a_render_already_under_way(seeds, client, renders):
+    old = download(client)
+    Session.objects.filter(slug="group-work").update(title="Group work, renamed")
+    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
+    html = pdf.programme_html(pdf.queries.programme_page(programme.meeting.slug, programme.slug))
+    ProgrammePDF.objects.create(  # as if another request had just started this render
+        programme=programme,
+        fingerprint=pdf.fingerprint(html),
+        state="rendering",
+        started_at=pdf.timezone.now(),
+    )
+    response = download(client)
+    assert response.status_code == 200
+    assert response["ETag"] == old["ETag"]  # the last good PDF, at once
+    assert len(renders) == 1
+
+
+def test_with_no_pdf_yet_a_busy_render_answers_503_retry_after(seeds, client):
+    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
+    html = pdf.programme_html(pdf.queries.programme_page(programme.meeting.slug, programme.slug))
+    ProgrammePDF.objects.create(
+        programme=programme,
+        fingerprint=pdf.fingerprint(html),
+        state="rendering",
+        started_at=pdf.timezone.now(),
+    )
+    response = client.get(PDF_URL)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert b"being prepared right now" in response.content
+
+
+def test_the_command_renders_every_published_programme_with_a_progress_bar(seeds):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("render_programme_pdfs", stdout=out, stderr=err)
+    assert out.getvalue().strip() == (
+        "2 programmes in 3 languages: 6 rendered, 0 already current, 0 failed."
+    )
+    assert "100%" in err.getvalue() and "2/2" in err.getvalue()
+    for programme in Programme.objects.filter(status=Status.PUBLISHED):
+        assert sorted(programme.pdfs.values_list("language", flat=True)) == ["en", "es", "fr"]
+    out = io.StringIO()
+    call_command("render_programme_pdfs", stdout=out, stderr=io.StringIO())
+    assert "0 rendered, 6 already current" in out.getvalue()
+    with pytest.raises(CommandError, match="No meeting has the slug"):
+        call_command("render_programme_pdfs", meeting="nope", stderr=io.StringIO())
+
+
+# -- refusals ------------------------------------------------------------------------------------
+
+
+class RecordingHandler(http.server.BaseHTTPRequestHandler):
+    requests = []
+
+    def do_GET(self):  # noqa: N802 - the name http.server calls
+        RecordingHandler.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def loopback_server():
+    """An HTTP server on 127.0.0.1 that records what it is asked for."""
+    RecordingHandler.requests = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), RecordingHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def html_page(body, style=""):
+    return (
+        '<!DOCTYPE html><html lang="en"><head><title>t</title>'
+        f"<style>{style}</style></head><body><p>Before</p>{body}<p>After</p></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "style"),
+    [
+        ('<img src="file:///etc/passwd" alt="">', ""),
+        ('<img src="/etc/passwd" alt="">', ""),
+        ('<img src="../../../../etc/passwd" alt="">', ""),
+        ("", "p { background: url(/dev/urandom) }"),
+        ("", "p { background: url(file:///dev/urandom) }"),
+        ('<link rel="stylesheet" href="/static/../../../../etc/passwd">', ""),
+        ('<iframe src="file:///etc/passwd"></iframe>', ""),
+    ],
+    ids=["file-url", "absolute-path", "dot-dot", "css-device", "css-file-device", "link", "iframe"],
+)
+def test_local_files_outside_static_and_media_are_refused(body, style):
+    rendered = pdf.render_pdf(html_page(body, style))
+    text = pdf_text(rendered.data)
+    assert "Before" in text and "After" in text  # the render finished
+    assert "root:" not in text
+
+
+def test_loopback_and_network_urls_are_never_fetched(loopback_server):
+    rendered = pdf.render_pdf(
+        html_page(
+            f'<img src="{loopback_server}/img.png" alt=""><img src="http://10.0.0.1/x.png" alt="">',
+            f"p {{ background: url({loopback_server}/css.png) }}"
+            f' @import url("{loopback_server}/x.css");',
+        )
+    )
+    assert "After" in pdf_text(rendered.data)
+    assert RecordingHandler.requests == []
+
+
+def test_markdown_with_hostile_references_renders_without_them(seeds, client, loopback_server):
+    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
+    programme.background = (
+        '![](file:///etc/passwd)\n\n<img src="/etc/passwd">\n\n'
+        f"![x]({loopback_server}/md.png)\n\nStill here."
+    )
+    programme.save()
+    response = download(client)
+    assert response.status_code == 200
+    assert "Still here." in pdf_text(response.data)
+    assert RecordingHandler.requests == []
+
+
+def test_the_fetcher_serves_only_static_and_media_files(media, tmp_path):
+    assert pdf._allowed_file(pdf.BASE_URL + "static/css/programme-pdf.css") is not None
+    assert pdf._allowed_file(pdf.BASE_URL + "static/../../etc/passwd") is None
+    assert pdf._allowed_file(pdf.BASE_URL + "static/%2e%2e/%2e%2e/etc/passwd") is None
+    assert pdf._allowed_file(pdf.BASE_URL + "etc/passwd") is None
+    assert pdf._allowed_file("http://127.0.0.1/static/css/programme-pdf.css") is None
+    assert pdf._allowed_file("file:///etc/passwd") is None
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "random").symlink_to("/dev/urandom")
+    (media / "passwd").symlink_to("/etc/passwd")
+    (media / "ok.png").write_bytes(b"\x89PNG")
+    assert pdf._allowed_file(pdf.BASE_URL + "media/random") is None
+    assert pdf._allowed_file(pdf.BASE_URL + "media/passwd") is None
+    assert pdf._allowed_file(pdf.BASE_URL + "media/ok.png") == (media / "ok.png").resolve()
+
+
+# -- bounded in time and memory ------------------------------------------------------------------
+
+
+def test_a_render_past_the_time_limit_ends_with_a_clear_error(settings):
+    settings.PDF_RENDER_TIMEOUT = 1
+    huge = html_page("".join(f"<p>Session {n}</p>" for n in range(200_000)))
+    with pytest.raises(pdf.RenderError, match="longer than the 1 second limit"):
+        pdf.render_pdf(huge)
+
+
+def test_a_render_past_the_memory_limit_ends_with_a_clear_error(settings):
+    settings.PDF_RENDER_MEMORY_MB = 64
+    huge = html_page("<p>" + "word " * 2_000_000 + "</p>")
+    with pytest.raises(pdf.RenderError, match="memory|stopped"):
+        pdf.render_pdf(huge)
+
+
+@pytest.mark.parametrize(
+    "background",
+    [">" * 1000 + " deep", "[" * 20000, "- " * 400 + "nested", "lorem ipsum " * 100_000],
+    ids=["quotes-1000", "brackets-20000", "lists-400", "megabyte"],
+)
+def test_pathological_markdown_renders_or_fails_cleanly(seeds, client, settings, background):
+    settings.PDF_RENDER_TIMEOUT = 5
+    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
+    programme.background = background
+    programme.save()
+    response = client.get(PDF_URL)
+    assert response.status_code in (200, 503)
+    if response.status_code == 503:
+        assert ProgrammePDF.objects.get(state="failed").error
+
+
+def test_thousands_of_sessions_fail_cleanly_and_the_last_good_pdf_stays(seeds, client, settings):
+    good = download(client)
+    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
+    template = Session.objects.get(slug="group-work")
+    Session.objects.bulk_create(
+        Session(
+            programme=programme,
+            title=f"Extra session {n}",
+            slug=f"extra-{n}",
+            date=template.date,
+            position=100 + n,
+        )
+        for n in range(3000)
+    )
+    settings.PDF_RENDER_TIMEOUT = 2
+    response = download(client)
+    assert response.status_code == 200
+    assert response["ETag"] == good["ETag"]  # the last good PDF is still served
+    failed = ProgrammePDF.objects.get(state="failed")
+    assert "longer than the 2 second limit" in failed.error

@@ -1,0 +1,135 @@
+"""Publishing a programme makes a numbered revision with a note; the page, the PDF and the
+public Changes list say which revision they show and what changed. The seeds hold the May
+2012 programme's real change: seed 001 as printed (revision 1), seed 000 as held (revision 2)."""
+
+import io
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from pypdf import PdfReader
+from seed_sources import source
+
+from meetings import queries
+from meetings.models import Programme, ProgrammeRevision, Session
+from meetings.publishing import revisions
+
+PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
+
+
+@pytest.fixture
+def parallel(seeds):
+    return Programme.objects.get(slug="parallel-programme-victim-assistance")
+
+
+def test_revision_one_is_the_printed_programme_and_two_the_page_after(parallel):
+    first, second = parallel.revisions.order_by("number")
+    printed = re.findall(r"Scene-setting presentation: (\w+)", source("001"))
+    sessions = sorted(first.snapshot["sessions"].values(), key=lambda s: s["start"] or "99")
+    assert [p for s in sessions for p in s["presenters"]] == printed == ["ICBL", "ICRC"]
+    assert "Group Work" not in {s["title"] for s in sessions}
+    current = revisions.snapshot(queries.programme_page(parallel.meeting.slug, parallel.slug))
+    assert second.snapshot == current
+
+
+def test_the_changes_page_shows_the_real_change_of_may_2012(parallel, client):
+    page = client.get(PARALLEL + "changes/").content.decode()
+    assert "Revision 2" in page and "Revision 1" in page
+    assert page.index("Revision 2") < page.index("Revision 1")  # newest first
+    assert (
+        "Presenters of “Session One: Coordination in the Implementation of National Plans” "
+        "changed: ICBL → Claude Tardif, ICRC." in page
+    )
+    assert "Session added: “Group Work”" in page
+    assert "First published." in page
+
+
+def test_the_page_and_the_pdf_say_which_revision_they_show(parallel, client):
+    page = client.get(PARALLEL).content.decode()
+    assert "Revision 2, published" in page and "22 May 2012" in page
+    assert PARALLEL + "changes/" in page
+    response = client.get(PARALLEL + "programme.pdf")
+    reader = PdfReader(io.BytesIO(response.content))  # a small file: answered whole
+    assert "Revision 2, published 22 May 2012" in reader.pages[0].extract_text()
+
+
+def test_an_editor_publishes_revision_three_from_the_admin(parallel, editor_client, editor):
+    session = Session.objects.get(slug="group-work")
+    session.title = "Group work in three groups"
+    session.save()
+    url = f"/admin/meetings/programme/{parallel.pk}/publish/"
+    assert b"revision 3" in editor_client.get(url).content
+    response = editor_client.post(url, {"note": "Group work retitled."}, follow=True)
+    assert "as revision 3" in response.content.decode()
+    revision = parallel.revisions.get(number=3)
+    assert revision.published_by == editor and revision.note == "Group work retitled."
+    changes = Client().get(PARALLEL + "changes/").content.decode()
+    assert "Session retitled: “Group Work” → “Group work in three groups”." in changes
+    assert "Revision 3, published" in Client().get(PARALLEL).content.decode()
+
+
+def test_publishing_a_draft_makes_it_public(parallel, editor_client):
+    Programme.objects.filter(pk=parallel.pk).update(status="draft")
+    assert Client().get(PARALLEL).status_code == 404
+    editor_client.post(f"/admin/meetings/programme/{parallel.pk}/publish/", {"note": "Out."})
+    assert Client().get(PARALLEL).status_code == 200
+
+
+@pytest.mark.parametrize("note", ["", "   ", "x" * 301])
+def test_a_revision_needs_a_short_note_and_nothing_is_saved_without_one(
+    parallel, editor_client, note
+):
+    response = editor_client.post(
+        f"/admin/meetings/programme/{parallel.pk}/publish/", {"note": note}
+    )
+    assert response.status_code == 200
+    assert b"errorlist" in response.content
+    assert parallel.revisions.count() == 2
+
+
+def test_publishing_is_refused_to_anonymous_users_and_staff_without_the_right(
+    parallel, client, django_user_model
+):
+    url = f"/admin/meetings/programme/{parallel.pk}/publish/"
+    response = client.post(url, {"note": "x"})
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    staff = django_user_model.objects.create_user("clerk", is_staff=True)
+    client.force_login(staff)
+    assert client.post(url, {"note": "x"}).status_code == 403
+    assert parallel.revisions.count() == 2
+    staff.groups.add(Group.objects.get(name="ISU editor"))
+    assert client.post(url, {"note": "x"}).status_code == 302
+
+
+def test_the_changes_of_a_draft_are_404(parallel, client):
+    Programme.objects.filter(pk=parallel.pk).update(status="draft")
+    assert client.get(PARALLEL + "changes/").status_code == 404
+
+
+def test_changes_name_moves_rooms_removals_and_questions():
+    session = {
+        "title": "A",
+        "date": "2030-05-22",
+        "start": "10:00",
+        "end": None,
+        "room": "Salle B",
+        "presenters": [],
+        "questions": ["Why?"],
+    }
+    before = {"title": "P", "sessions": {"1": session, "2": {**session, "title": "Gone"}}}
+    moved = {**session, "start": "11:00", "room": "Salle C", "questions": ["How?"]}
+    after = {"title": "P", "sessions": {"1": moved}}
+    assert revisions.changes(before, after) == [
+        "Session removed: “Gone”.",
+        "“A” moved: 2030-05-22 10:00 → 2030-05-22 11:00.",
+        "“A” changed room: Salle B → Salle C.",
+        "Questions of “A” changed.",
+    ]
+
+
+def test_revision_numbers_are_unique_in_a_programme(parallel):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgrammeRevision.objects.create(programme=parallel, number=2, note="again", snapshot={})
