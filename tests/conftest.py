@@ -3,13 +3,13 @@ import os
 import uuid
 from urllib.parse import urlsplit
 
+import factories
 import psycopg
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import override_settings
 
-from meetings.models import Convention, Meeting, Programme, Session, Status
+from meetings.models import Convention, Meeting
 
 
 @pytest.fixture(autouse=True)
@@ -84,27 +84,25 @@ def seeds(db):
 @pytest.fixture
 def other_meeting(seeds):
     """A second published meeting beside the seed's, with one programme and one session."""
-    meeting = Meeting.objects.create(
+    meeting = factories.MeetingFactory(
         convention=Convention.objects.first(),
         kind=Meeting.Kind.WORKSHOP,
         title="Another meeting",
         slug="other",
         start_date=datetime.date(2030, 5, 21),
         end_date=datetime.date(2030, 5, 22),
-        status=Status.PUBLISHED,
+        venue=None,
     )
-    programme = Programme.objects.create(
-        meeting=meeting, title="Its programme", slug="its", status=Status.PUBLISHED
+    programme = factories.ProgrammeFactory(meeting=meeting, title="Its programme", slug="its")
+    factories.SessionFactory(
+        programme=programme, title="Its session", slug="its", date=None, start_time=None, room=None
     )
-    Session.objects.create(programme=programme, title="Its session", slug="its", position=1)
     return meeting
 
 
 @pytest.fixture
-def editor(db, django_user_model):
-    user = django_user_model.objects.create_user("editor", password="pw-editor-1", is_staff=True)
-    user.groups.add(Group.objects.get(name="ISU editor"))
-    return user
+def editor(db):
+    return factories.EditorFactory()
 
 
 @pytest.fixture
@@ -115,27 +113,24 @@ def editor_client(client, editor):
 
 @pytest.fixture
 def convention(db):
-    return Convention.objects.create(short_name="APMBC", full_name="Mine Ban Convention")
+    return factories.ConventionFactory(short_name="APMBC", full_name="Mine Ban Convention")
 
 
 @pytest.fixture
 def meeting(convention):
-    return Meeting.objects.create(
+    return factories.MeetingFactory(
         convention=convention,
-        kind=Meeting.Kind.INTERSESSIONAL,
         title="Intersessional Meetings May 2030",
         slug="may-2030",
         start_date=datetime.date(2030, 5, 21),
         end_date=datetime.date(2030, 5, 25),
-        status=Status.PUBLISHED,
+        venue=None,
     )
 
 
 @pytest.fixture
 def programme(meeting):
-    return Programme.objects.create(
-        meeting=meeting, title="Parallel Programme", slug="parallel", status=Status.PUBLISHED
-    )
+    return factories.ProgrammeFactory(meeting=meeting, title="Parallel Programme", slug="parallel")
 
 
 @pytest.fixture
@@ -148,8 +143,9 @@ def make_session(programme):
             "date": datetime.date(2030, 5, 22),
             "start_time": datetime.time(9 + n % 8, 0),
             "position": n,
+            "room": None,
         }
         defaults.update(fields)
-        return Session.objects.create(**defaults)
+        return factories.SessionFactory(**defaults)
 
     return make

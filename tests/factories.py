@@ -1,0 +1,321 @@
+"""Test data, made by factory_boy: each factory makes a valid row with what it needs, so a test
+names only what it is about. Only the tests of the seed fixtures' fidelity (that the site says
+what the five source documents say) load `seeds`; every other test builds its data here.
+
+Made-up text says so ("Test meeting 3"): nothing here is treaty or action-plan text.
+Everything public by default (`status=published`); a test about drafts says `status=DRAFT`.
+"""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from meetings import models
+
+PUBLISHED = models.Status.PUBLISHED
+FIRST_DAY = datetime.date(2030, 5, 21)
+
+
+def minimal_pdf(text="Test document"):
+    """The bytes of a one-page PDF that pdf readers open."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+# -- reference data -------------------------------------------------------------------------------
+
+
+class ConventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Convention
+        django_get_or_create = ["short_name"]
+
+    short_name = "APMBC"
+    full_name = "Test convention (full name)"
+    isu_email = "isu@example.org"
+
+
+class StateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.State
+        django_get_or_create = ["iso_code"]
+
+    iso_code = factory.Iterator(["AT", "PA", "DZ", "HR", "KH", "CO", "MZ", "LA"])
+    name = factory.LazyAttribute(lambda state: f"Test State {state.iso_code}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organisation
+
+    name = factory.Sequence(lambda n: f"Test organisation {n}")
+    acronym = factory.Sequence(lambda n: f"TO{n}")
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Person
+
+    name = factory.Sequence(lambda n: f"Test Person {n}")
+    function = "Test function"
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Venue
+        django_get_or_create = ["name", "city"]
+
+    name = "Test Building"
+    address = "1 Test Street"
+    city = "Geneva"
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Room
+        django_get_or_create = ["venue", "name"]
+
+    venue = factory.SubFactory(VenueFactory)
+    name = factory.Sequence(lambda n: f"Salle {n}")
+    floor = "Ground Floor"
+
+
+# -- action plans -----------------------------------------------------------------------------------
+
+
+class ActionPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ActionPlan
+        django_get_or_create = ["slug"]
+
+    convention = factory.SubFactory(ConventionFactory)
+    name = factory.Sequence(lambda n: f"Test Action Plan {n}")
+    short_name = "TAP"
+    slug = factory.Sequence(lambda n: f"test-action-plan-{n}")
+    start_year = 2030
+    end_year = 2034
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Action
+
+    plan = factory.SubFactory(ActionPlanFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Test action title {n}")
+    source = "Made up for a test."
+
+
+# -- meetings and programmes ----------------------------------------------------------------------
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Meeting
+
+    convention = factory.SubFactory(ConventionFactory)
+    kind = models.Meeting.Kind.INTERSESSIONAL
+    title = factory.Sequence(lambda n: f"Test meeting {n}")
+    slug = factory.Sequence(lambda n: f"test-meeting-{n}")
+    start_date = FIRST_DAY
+    end_date = factory.LazyAttribute(lambda meeting: meeting.start_date + datetime.timedelta(4))
+    venue = factory.SubFactory(VenueFactory)
+    status = PUBLISHED
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Programme
+
+    meeting = factory.SubFactory(MeetingFactory)
+    title = factory.Sequence(lambda n: f"Test programme {n}")
+    slug = factory.Sequence(lambda n: f"test-programme-{n}")
+    status = PUBLISHED
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Session
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Test session {n}")
+    slug = factory.Sequence(lambda n: f"test-session-{n}")
+    date = factory.LazyAttribute(lambda session: session.programme.meeting.start_date)
+    start_time = factory.Sequence(lambda n: datetime.time(9 + n % 9, 0))
+    position = factory.Sequence(lambda n: n)
+    kind = models.Session.Kind.DISCUSSION
+    room = factory.SubFactory(RoomFactory)
+
+    @factory.post_generation
+    def actions(self, create, actions):
+        if create and actions:
+            self.actions.set(actions)
+
+
+class DiscussionQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.DiscussionQuestion
+
+    session = factory.SubFactory(SessionFactory)
+    text = factory.Sequence(lambda n: f"Test question {n}?")
+    position = factory.Sequence(lambda n: n)
+
+
+class PresentationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Presentation
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(SessionFactory)
+    kind = models.Presentation.Kind.PRESENTATION
+    title = factory.Sequence(lambda n: f"Test presentation {n}")
+    position = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def presenters(self, create, presenters):
+        if create and presenters:
+            self.presenters.set(presenters)
+
+    @factory.post_generation
+    def organisations(self, create, organisations):
+        if create and organisations:
+            self.organisations.set(organisations)
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A document with a held PDF file; `file=None` for one whose file we do not hold."""
+
+    class Meta:
+        model = models.Document
+
+    title = factory.Sequence(lambda n: f"Test document {n}")
+    kind = models.Document.Kind.PRESENTATION
+    language = models.Document.Language.ENGLISH
+    file = factory.LazyAttribute(lambda d: ContentFile(minimal_pdf(d.title), name="test.pdf"))
+
+
+class ProgrammeRevisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.ProgrammeRevision
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    note = "Test revision note."
+    published_at = factory.LazyFunction(timezone.now)
+
+
+# -- coordination and news ------------------------------------------------------------------------
+
+
+class MandateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Mandate
+
+    convention = factory.SubFactory(ConventionFactory)
+    state = factory.SubFactory(StateFactory)
+    role = models.Mandate.Role.CO_CHAIR_VA
+    start_year = 2030
+    end_year = 2030
+
+
+class WorkPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.WorkPlan
+
+    convention = factory.SubFactory(ConventionFactory)
+    title = factory.Sequence(lambda n: f"Test work plan {n}")
+    slug = factory.Sequence(lambda n: f"test-work-plan-{n}")
+    start_year = 2030
+    end_year = 2031
+    status = PUBLISHED
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Milestone
+
+    work_plan = factory.SubFactory(WorkPlanFactory)
+    year = 2030
+    quarter = 1
+    text = factory.Sequence(lambda n: f"Test milestone {n}")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Activity
+
+    convention = factory.SubFactory(ConventionFactory)
+    year = 2030
+    month = 5
+    text = factory.Sequence(lambda n: f"Test activity {n}")
+
+
+class NewsCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.NewsCategory
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Test category {n}")
+    slug = factory.Sequence(lambda n: f"test-category-{n}")
+
+
+class NewsPostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.NewsPost
+
+    title = factory.Sequence(lambda n: f"Test news {n}")
+    slug = factory.Sequence(lambda n: f"test-news-{n}")
+    posted_on = datetime.date(2030, 4, 1)
+    body = "Test news text."
+    status = PUBLISHED
+
+
+# -- people who sign in ---------------------------------------------------------------------------
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("pw-test-1")
+
+
+class EditorFactory(UserFactory):
+    """An ISU editor: staff, in the "ISU editor" group (migration 0002)."""
+
+    username = "editor"
+    password = factory.django.Password("pw-editor-1")
+    is_staff = True
+
+    @factory.post_generation
+    def groups(self, create, extracted):
+        if create:
+            self.groups.add(Group.objects.get(name="ISU editor"))
