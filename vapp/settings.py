@@ -76,7 +76,8 @@ def env_database(name):
 
 def env_cache(name):
     """Local memory by default (one cache per process); `redis://host:6379/0` (or rediss://)
-    shares one cache between every process and machine."""
+    shares one cache between every process and machine. Either way a copy is stored under the
+    generation of what it shows, which no process uses once it has read a newer one."""
     raw = os.environ.get(name, "").strip()
     if not raw or raw == "locmem://":
         return {

@@ -93,6 +93,7 @@ def _static_digest():
     return digest.hexdigest()
 
 
+# Per process: the stylesheet, fonts and renderer of this deployment, which no edit changes.
 _STATIC_DIGEST = None
 
 
@@ -247,6 +248,7 @@ WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><title>warm-up</title>
 <section class="session"><p class="time">10:00</p><div class="body"><h3>Session</h3>
 <p class="location">Location</p><ul class="questions"><li>Question?</li></ul></div></section>
 <p><strong>bold</strong> <em>italic</em></p></body></html>"""
+# Per process: the warm-up render's font configuration, which holds no content.
 _warm = {"fonts": None}
 
 

@@ -1,0 +1,97 @@
+"""The app's folders are layers, and no module imports one above it: the domain knows nothing of
+the site built on it, caching nothing of what it caches, publishing nothing of the pages or the
+back office, and the public site and the back office nothing of each other."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parents[2] / "meetings"
+
+# Each part of the app, and the parts it may import from (besides itself).
+MAY_IMPORT = {
+    "models": set(),
+    "markdown": set(),
+    "languages": {"markdown"},
+    "queries": {"models", "languages"},
+    "copying": {"models"},
+    "search": {"models"},
+    "caching": {"models"},
+    "content": {"models"},
+    "publishing": {"models", "languages", "queries", "caching", "markdown"},
+    "templatetags": {"models", "languages", "markdown"},
+    "public": {
+        "models",
+        "languages",
+        "markdown",
+        "queries",
+        "search",
+        "publishing",
+        "caching",
+        "templatetags",
+    },
+    "admin": {"models", "languages", "markdown", "queries", "copying", "publishing"},
+    "management": {"models", "queries", "publishing", "content"},
+}
+
+
+def part_of(path):
+    """'models' for meetings/models/programmes.py, 'queries' for meetings/queries.py."""
+    relative = path.relative_to(APP)
+    return relative.parts[0].removesuffix(".py")
+
+
+def imported_parts(path, app=APP):
+    """The parts of the app that `path` (a module of `app`) imports, absolute or relative."""
+    tree = ast.parse(path.read_text())
+    package = list(path.relative_to(app.parent).parent.parts)  # ["meetings", "public"]
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+                names = [alias.name for alias in node.names] if not node.module else []
+            else:
+                module, names = node.module or "", []
+            for target in [module] + [f"{module}.{name}" for name in names]:
+                parts = target.split(".")
+                if parts[0] == "meetings" and len(parts) > 1:
+                    found.add(parts[1])
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                parts = alias.name.split(".")
+                if parts[0] == "meetings" and len(parts) > 1:
+                    found.add(parts[1])
+    return found
+
+
+MODULES = [
+    path
+    for path in sorted(APP.rglob("*.py"))
+    if "migrations" not in path.parts and part_of(path) in MAY_IMPORT
+]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(APP)))
+def test_no_module_imports_a_part_above_it(path):
+    part = part_of(path)
+    above = imported_parts(path) - MAY_IMPORT[part] - {part}
+    assert not above, f"{path.relative_to(APP)} imports {sorted(above)}"
+
+
+def test_every_part_of_the_app_has_its_place():
+    parts = {part_of(path) for path in APP.rglob("*.py") if "migrations" not in path.parts}
+    assert parts - {"__init__", "apps"} <= set(MAY_IMPORT)
+
+
+def test_a_module_importing_from_above_is_caught(tmp_path):
+    """The control: the check sees an import of the public site from the domain."""
+    module = APP / "models" / "caching.py"
+    source = module.read_text() + "\nfrom meetings.public import views  # noqa\n"
+    copy = tmp_path / "meetings" / "models" / "caching.py"
+    copy.parent.mkdir(parents=True)
+    copy.write_text(source)
+    assert "public" in imported_parts(copy, app=tmp_path / "meetings")
+    assert "public" not in imported_parts(module)
