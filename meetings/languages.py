@@ -1,15 +1,10 @@
 """The language of a request, the same page in the other languages, and content in a language.
 
-A public page's language is the one its address names: /fr/... is French, /es/... Spanish, and
-an address without a prefix English (vapp/urls.py). Nothing else decides it: not the browser's
-Accept-Language nor a cookie. So every address always shows the same language, which is what lets
-the page cache, a CDN and a shared link serve it without a `Vary: Accept-Language`. Addresses
-outside the public site (the back office, the sitemap, media) are in English.
-
-Content (titles, texts) may have a French and a Spanish version (meetings/models/translations.py).
-Where the page's language has none, `text()` gives the English, and the template tags mark it
-`lang="en" data-untranslated`; a page holding any such text gets, at UNTRANSLATED_NOTE, one
-visible note saying that parts of it are shown in English.
+A public page's language is the one its address names (/fr/..., /es/..., English without a
+prefix), never the browser's or a cookie's, so every address always shows one language and
+caches need no `Vary: Accept-Language`. Where content has no translation in the page's language,
+`text()` gives the English, the template tags mark it `lang="en" data-untranslated`, and the
+page gets one note (at UNTRANSLATED_NOTE) that parts of it are shown in English.
 """
 
 from typing import NamedTuple

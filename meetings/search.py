@@ -1,17 +1,11 @@
 """Site search: PostgreSQL full-text search over the stored, indexed words of each kind.
 
-Each kind of result (meetings, programmes, sessions, questions, actions, work plans, news,
-documents) is searched in its own table, through its model's `public()`, so a draft and
-everything inside one is never found. Each searchable model holds its words in a
-`search_vector` column that PostgreSQL computes on every write, with a GIN index (`Searched` in
-meetings/models/common.py); a session's holds the words of its questions too. A session is also
-found by the words of the actions it serves, which count in its rank as one match of weight C.
-
-`websearch_to_tsquery` (quotes, `or` and `-word` mean what they mean in a web search engine, and
-no input is a syntax error), English stemming, titles weighted above body text, ranked by
-`ts_rank`, the matched words marked by `ts_headline`. A query is cleaned first: control and
-bidi-override characters are removed, it is cut at MAX_QUERY_CHARS, and one without a single
-letter or digit is not run at all.
+Each kind (meetings, programmes, sessions, questions, actions, work plans, news, documents) is
+searched in its own table through its model's `public()`, on its `search_vector` (`Searched` in
+models/common.py: titles weighted above text, English stemming). A session is also found by the
+words of the actions it serves, counted in its rank as one match of weight C. Queries are read
+as a web search engine reads them (`websearch_to_tsquery`); control and bidi characters are
+removed first, a query is cut at MAX_QUERY_CHARS, and one without a letter or digit is not run.
 """
 
 import re

@@ -1,17 +1,10 @@
-"""The markdown editor's two endpoints (django-markdownx's preview and image upload), our own.
+"""The markdown editor's preview and image upload, at django-markdownx's addresses, our own.
 
-markdownx's views answer anyone who can reach them, its image form trusts the content type the
-browser sends, stores GIF and SVG files as uploaded and keeps part of the uploader's file name.
-These replace them, at the same addresses (the editor's JavaScript posts there):
-
-- both answer only an active staff user allowed to change some content (403 otherwise, and
-  nothing is written), to POST only;
-- the preview goes through the one sanitising renderer (meetings.markdown);
-- an image is checked by what it is, not by what the browser says: Pillow must recognise it as
-  PNG, JPEG, GIF or WebP and decode it whole, within a byte and a pixel limit; it is then
-  re-encoded (PNG, or JPEG for a photograph), which drops anything riding along (metadata such as
-  a photo's GPS position, a script appended to the file), scaled down to EDITOR_IMAGE_MAX_SIDE,
-  and stored under a name the server makes up.
+Both answer only an active staff user allowed to change some content, to POST only. The preview
+goes through the one sanitising renderer (meetings.markdown). An image is checked by what it is
+(Pillow must decode it whole, as PNG, JPEG, GIF or WebP, within a byte and a pixel limit), then
+re-encoded (dropping metadata and anything appended), scaled down to EDITOR_IMAGE_MAX_SIDE, and
+stored under a name the server makes up.
 """
 
 import io

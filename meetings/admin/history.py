@@ -1,17 +1,10 @@
 """No edit is lost: every content change is kept, and no save silently overwrites another's.
 
-History is kept by django-reversion rather than django-simple-history because what editors
-change together is kept together: one revision holds a programme with its sessions (or a
-session with its presentations and questions) as saved from one admin page, reverting it puts
-all of them back in one transaction, and its admin lists deleted objects to recover. It keeps
-its versions in two tables of its own, so the content tables, the archive generator, the backup
-and the database triggers are unchanged.
-
-Edit conflicts: every admin form of content carries a signed copy of the values the editor
-loaded (`ConflictCheckedForm`). On save, the row is locked and compared with that copy; if
-another editor changed one of the form's fields in between, the save is refused and the form
-says who changed what. The editor's own values stay in the form, which now holds the current
-copy: saving again is a deliberate choice to keep theirs.
+History is django-reversion's: what one admin page saves together (a programme with its
+sessions, a session with its presentations and questions) is one revision, reverted in one
+transaction, and deleted objects can be recovered. Edit conflicts: each admin form carries a
+signed copy of the values the editor loaded (`ConflictCheckedForm`); a save finding that
+someone else changed one of them since is refused, and the form says who changed what.
 """
 
 import contextvars

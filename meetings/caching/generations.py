@@ -1,16 +1,10 @@
-"""The generation of the content a public address shows: the version its cached copies are
-stored under (meetings/models/caching.py counts the changes).
+"""The version a cached copy of a public address is stored under: the generation of what it
+shows (meetings/models/caching.py counts the changes).
 
-- `everything()`: the sum of every count, which any change anywhere raises (`total()` as an
-  expression, for a query that compares with it).
-- `for_path(path)`: for an address inside a meeting (/meetings/<meeting>/..., in any language),
-  that meeting's count and the sum of the counts outside any meeting (venues, people, actions,
-  documents, ...), so an edit in one meeting leaves every other meeting's pages cached; for any
-  other address (lists, search, action pages, news, ...), `everything()`.
-
-Each is one query, and is remembered in this process's "generations" cache (local memory) for
-CONTENT_FRESHNESS_SECONDS: within that time of an edit saved by any process, every process reads
-the new generation, and nothing cached under an older one is served again.
+An address inside a meeting (/meetings/<meeting>/..., in any language) is keyed by that
+meeting's count and the counts outside any meeting, so an edit in one meeting leaves every
+other meeting's copies in place; any other address by the sum of every count. Each is one
+query, remembered in this process's "generations" cache for CONTENT_FRESHNESS_SECONDS.
 """
 
 import re

@@ -1,23 +1,13 @@
-"""Public responses (pages, feeds, calendars, JSON and programme PDFs) cached for visitors who
-are not logged in, on Django's cache framework.
+"""Public responses (pages, feeds, calendars, JSON, programme PDFs) cached for visitors who are
+not logged in, on Django's cache framework.
 
-A GET without a session cookie is a public visitor's: nobody logged in, so nothing it is shown
-can be a draft. It is answered from the "default" cache (local memory, or Redis when CACHE_URL
-is set) when a copy of that address was stored under the current generation of what it shows
-(meetings/caching/generations.py) on the same day (the home page's "upcoming" depends on the
-date); otherwise the view answers and, when that is a plain 200 that sets no cookie and is not
-private, the response is stored for the next visitor (a streamed file, a document, never is).
-So an edit re-renders only what it can change, on every process and machine at once.
-
-Every public response carries an ETag (the view's own, or one made from its bytes when it is
-stored, as ConditionalGetMiddleware makes it), so a browser or CDN that asks again with
-If-None-Match gets a 304 unless the bytes changed. A response without a Cache-Control of its own
-gets `public, max-age=0, must-revalidate, s-maxage=PAGE_CDN_MAX_AGE`: a CDN serves repeats for
-that long, browsers ask (cheaply) each time. PAGE_CACHE_SECONDS=0 turns the server-side cache
-off; the ETags and 304s stay.
-
-A request with a session cookie (staff previewing drafts) is never served from or stored in the
-cache, and its response is marked `private, no-store`, so no cache on the way keeps it either.
+A GET without a session cookie is answered from the "default" cache when a copy of that address
+was stored under the current generation of what it shows (generations.py), that day; otherwise
+the view's 200 is stored, unless it sets a cookie, is private, or streams a file. Every public
+response carries an ETag and, unless the view set its own, `public, max-age=0, must-revalidate,
+s-maxage=PAGE_CDN_MAX_AGE`; a matching If-None-Match gets a 304. A request with a session
+cookie (staff previewing drafts) is never served from the cache nor stored, and is answered
+`private, no-store`.
 """
 
 import hashlib

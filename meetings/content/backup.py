@@ -1,20 +1,11 @@
-"""Backup and restore: all content and the uploaded files in one zip file.
+"""Backup and restore: all content, the staff accounts and the uploaded files in one zip file
+(`manifest.json`, `content.json` in Django's JSON serialisation, `media/...`). Rendered PDFs,
+the counts of changes, sessions and the admin log are left out: they are rebuilt or not content.
 
-The zip holds
-- `manifest.json`: the format, when it was made, and how many objects of each kind;
-- `content.json`: the staff accounts and every content object, in Django's JSON serialisation
-  (users by their user name, so a restore never overwrites an account that is already there);
-- `media/...`: the uploaded files (documents, images of the markdown editor).
-
-Left out on purpose: the rendered programme PDFs and the content's generations (both are rebuilt on
-demand), sessions, and the log of admin actions.
-
-A restore goes into an empty installation only (no content yet; accounts may exist) and is all or
-nothing: the objects are inserted in bulk in one transaction, each value checked by its field's
-validators first, the database's constraints and triggers checking the rest; the files are
-written inside that transaction, and any error
-(a damaged file, an unsafe file name, an invalid value, a broken reference) removes the files
-written so far and rolls the transaction back.
+A restore goes into an empty installation only, all or nothing: objects are inserted in bulk in
+one transaction, each value checked by its field's validators first and the database's
+constraints and triggers checking the rest; any error (a damaged file, an unsafe name, an
+invalid value, a broken reference) removes the files written so far and rolls back.
 """
 
 import datetime

@@ -1,11 +1,8 @@
 """How many times content has changed, counted by the database: what cached copies are keyed by.
 
-Triggers created by migration 0013 bump these rows on every write to a content table, whatever
-made it (a save, a queryset update, a bulk insert, a delete, raw SQL): a write inside a meeting
-(the meeting, its programmes, their sessions and what hangs from them) bumps that meeting's row,
-a write to any other content table bumps that table's row. A writer locks only the rows of what
-it wrote, so two editors saving in two different meetings never wait for each other.
-meetings/caching/generations.py reads them.
+Triggers of migration 0013 count every write to a content table, however made: a write inside a
+meeting (the meeting, its programmes, their sessions and what hangs from them) in that meeting's
+row, a write to any other content table in that table's row. A writer locks only those rows.
 """
 
 from django.db import models

@@ -1,15 +1,7 @@
-"""What is published: numbered revisions of a programme, and its rendered PDFs.
-
-A revision keeps its number, the note of what changed, who published it and when, and a
-snapshot of what was published, so the public "Changes" page can say what changed.
-
-Rendered PDFs are kept in media storage so each version is rendered once.
-
-A PDF is identified by the fingerprint of the HTML it was rendered from: a download whose HTML
-has not changed reuses the file. To avoid rendering that HTML on every download, a PDF found
-current is marked with the content's generation at that moment (meetings/models/caching.py); a
-download at the same generation is served straight away (one query), and only after a change
-is the HTML rendered again and compared.
+"""What is published: numbered revisions of a programme (note, who, when, and a snapshot of
+what delegates read), and its rendered PDFs, one per HTML fingerprint, each marked with the
+content's generation at which it was last found current, so that a download at that generation
+needs no render of the HTML to check it.
 """
 
 from django.conf import settings

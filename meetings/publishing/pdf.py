@@ -1,15 +1,11 @@
 """The printable programme: HTML from a template, rendered to a tagged PDF by WeasyPrint in a
-child process bounded in time and memory, kept in media storage once per version.
+forked child bounded in time and memory, and kept in media storage once per version.
 
-- `programme_html()` renders the template; `fingerprint()` names that HTML (plus the stylesheet,
-  fonts and renderer it is printed with). Equal fingerprints mean an equal PDF.
-- `SafeURLFetcher` lets WeasyPrint read only the project's own static and media files.
-- `render_pdf()` runs WeasyPrint in a forked child with an address-space limit and a deadline;
-  a pathological programme ends in `RenderError`, never a hung or dead web process.
-- `ensure_pdf()` returns the stored PDF of a programme's current HTML, rendering it if no one
-  has; its database row is the lock, so two requests never render the same version twice.
-- `current_pdf()` is the one-query path that serves a download when nothing has changed since
-  the PDF was last checked (see meetings/models/publishing.py).
+`programme_html()` and `fingerprint()` (equal fingerprints, equal PDFs); `render_pdf()` (a
+pathological programme ends in RenderError, never a hung web process); `ensure_pdf()` (the stored
+PDF of the current HTML, its row the lock against rendering twice); `current_pdf()` (one query,
+when nothing changed since the PDF was last checked). Only the project's static and media files
+can be fetched.
 """
 
 import hashlib
