@@ -6,34 +6,33 @@ from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PROGRAMME = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
+# The pages of the content conftest.build_site() makes, one of each type.
+PROGRAMME = "/meetings/may-2030/parallel/"
 
 PAGES = {
     "home": "/",
     "meetings": "/meetings/",
     "meetings filtered": "/meetings/?convention=APMBC&kind=intersessional",
-    "meeting": "/meetings/intersessional-meetings-may-2012/",
+    "meeting": "/meetings/may-2030/",
     "programme": PROGRAMME,
-    "programme without a day": (
-        "/meetings/intersessional-meetings-may-2012/standing-committee-victim-assistance/"
-    ),
+    "programme without a day": "/meetings/may-2030/standing-committee/",
     "programme changes": PROGRAMME + "changes/",
-    "session": PROGRAMME + "sessions/coordination-national-plans/",
+    "session": PROGRAMME + "sessions/coordination/",
     "break": PROGRAMME + "sessions/lunch-break/",
     "action plans": "/action-plans/",
-    "action plan": "/action-plans/cartagena-action-plan/",
-    "action": "/action-plans/cartagena-action-plan/24/",
-    "action without text": "/action-plans/lausanne-action-plan/31/",
+    "action plan": "/action-plans/test-action-plan/",
+    "action": "/action-plans/test-action-plan/24/",
+    "action without text": "/action-plans/test-later-plan/31/",
     "coordination": "/coordination/",
-    "work plan": "/coordination/work-plans/ccm-victim-assistance-2023-2024/",
+    "work plan": "/coordination/work-plans/test-work-plan/",
     "news": "/news/",
-    "news post": "/news/mine-ban-treaty-intersessional-meetings-may-2012/",
+    "news post": "/news/programme-may-2030/",
     "documents": "/documents/",
-    "search": "/search/?q=survivors",
+    "search": "/search/?q=coordination",
     "documents filtered": "/documents/?kind=presentation&language=en",
     "not found": "/no-such-page/",
     "programme in French": "/fr" + PROGRAMME,
-    "session in Spanish": "/es" + PROGRAMME + "sessions/coordination-national-plans/",
+    "session in Spanish": "/es" + PROGRAMME + "sessions/coordination/",
 }
 
 # Every axe rule of WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices.
@@ -104,10 +103,10 @@ def test_text_zoomed_to_200_percent_still_fits(site, new_page):
     assert overflow <= 0
 
 
-def test_print_stylesheet_drops_navigation_and_keeps_the_programme(site, page):
+def test_print_stylesheet_drops_navigation_and_keeps_the_programme(site, site_content, page):
     page.goto(site + PROGRAMME)
     page.emulate_media(media="print")
     assert not page.get_by_role("navigation", name="Main").is_visible()
     assert not page.get_by_role("navigation", name="On this page").is_visible()
     assert page.get_by_role("heading", name="Timetable at a glance").is_visible()
-    assert page.get_by_text("How can coordination be improved?").is_visible()
+    assert page.get_by_text(site_content.question.text).is_visible()

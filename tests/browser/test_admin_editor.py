@@ -1,32 +1,33 @@
 """The markdown editor in the admin, in a real browser: its preview comes from our endpoint,
 sanitised, for an editor who is logged in."""
 
+import factories
 import pytest
 from django.contrib.auth.models import Permission
 
-from meetings.models import Session
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def editor_page(site, new_page, django_user_model):
-    user = django_user_model.objects.create_user("ed", password="pw-ed-12345", is_staff=True)
+def editor_page(live_server, new_page):
+    user = factories.UserFactory(username="ed", password="pw-ed-12345", is_staff=True)
     # The permission itself, not the "ISU editor" group: live-server tests flush the database,
     # and with it the group that migration 0002 made.
     user.user_permissions.add(
         Permission.objects.get(codename="change_session", content_type__app_label="meetings")
     )
     page = new_page()
-    page.goto(site + "/admin/login/")
+    page.goto(live_server.url + "/admin/login/")
     page.fill("#id_username", "ed")
     page.fill("#id_password", "pw-ed-12345")
     page.click("input[type=submit]")
-    page.wait_for_url(site + "/admin/")
+    page.wait_for_url(live_server.url + "/admin/")
     return page
 
 
-def test_an_editor_sees_a_sanitised_preview_while_typing(site, editor_page):
-    session = Session.objects.first()
-    editor_page.goto(f"{site}/admin/meetings/session/{session.pk}/change/")
+def test_an_editor_sees_a_sanitised_preview_while_typing(live_server, editor_page):
+    session = factories.SessionFactory()
+    editor_page.goto(f"{live_server.url}/admin/meetings/session/{session.pk}/change/")
     editor = editor_page.locator("textarea#id_purpose")
     editor.fill(
         '**Rehabilitation first** <img src=x onerror="window.pwned=1">'

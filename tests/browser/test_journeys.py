@@ -1,48 +1,58 @@
 """A delegate's way through the site, by mouse and by keyboard alone, in a real Chromium."""
 
+from types import SimpleNamespace
+
 import pytest
 from offline import record_csp_violations, refuse_other_hosts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PROGRAMME_TITLE = "Parallel Programme for Victim Assistance Experts"
-SESSION_TITLE = "Session One: Coordination in the Implementation of National Plans"
-ACTION_TITLE = "Cartagena Action Plan, Action #24"
-MEETING_TITLE = "Intersessional Standing Committee Meetings, May 2012"
+
+@pytest.fixture
+def titles(site_content):
+    """What the delegate reads and follows, in the content of conftest.build_site()."""
+    action = site_content.action
+    return SimpleNamespace(
+        meeting=site_content.meeting.title,
+        programme=site_content.programme.title,
+        session=site_content.session.title,
+        action=f"{action.plan.name}, Action #{action.number}",
+        question=site_content.question.text,
+    )
 
 
 def h1(page):
     return page.locator("h1").inner_text()
 
 
-def test_a_delegate_clicks_from_home_to_a_session_and_its_action_and_back(site, page):
+def test_a_delegate_clicks_from_home_to_a_session_and_its_action_and_back(site, titles, page):
     page.goto(site + "/")
-    page.get_by_role("link", name=MEETING_TITLE).click()
-    assert h1(page) == MEETING_TITLE
+    page.get_by_role("link", name=titles.meeting).click()
+    assert h1(page) == titles.meeting
 
-    page.get_by_role("link", name=PROGRAMME_TITLE).click()
-    assert h1(page) == PROGRAMME_TITLE
+    page.get_by_role("link", name=titles.programme).click()
+    assert h1(page) == titles.programme
     crumbs = page.get_by_role("navigation", name="Breadcrumb").get_by_role("listitem")
     assert crumbs.all_inner_texts() == [
         "Home",
         "Intersessional Meetings",
-        "May 2012",
-        PROGRAMME_TITLE,
+        "May 2030",
+        titles.programme,
     ]
 
-    page.get_by_role("heading", name=SESSION_TITLE).get_by_role("link").click()
-    assert h1(page) == SESSION_TITLE
-    assert "How can coordination be improved?" in page.content()
+    page.get_by_role("heading", name=titles.session).get_by_role("link").click()
+    assert h1(page) == titles.session
+    assert titles.question in page.content()
 
-    page.get_by_role("link", name=ACTION_TITLE).click()
-    assert h1(page) == ACTION_TITLE
-    page.get_by_role("link", name=SESSION_TITLE).click()
-    assert h1(page) == SESSION_TITLE
+    page.get_by_role("link", name=titles.action).click()
+    assert h1(page) == titles.action
+    page.get_by_role("link", name=titles.session).click()
+    assert h1(page) == titles.session
 
     page.go_back()
-    assert h1(page) == ACTION_TITLE
+    assert h1(page) == titles.action
     page.go_back()
-    assert h1(page) == SESSION_TITLE
+    assert h1(page) == titles.session
 
 
 def focused_text(page):
@@ -65,24 +75,24 @@ def follow_by_keyboard(page, name):
     page.wait_for_load_state()
 
 
-def test_a_keyboard_user_reaches_the_same_pages_with_tab_and_enter(site, page):
+def test_a_keyboard_user_reaches_the_same_pages_with_tab_and_enter(site, titles, page):
     page.goto(site + "/")
     page.keyboard.press("Tab")
     assert focused_text(page) == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "content"
 
-    follow_by_keyboard(page, MEETING_TITLE)
-    assert h1(page) == MEETING_TITLE
-    follow_by_keyboard(page, PROGRAMME_TITLE)
-    assert h1(page) == PROGRAMME_TITLE
-    follow_by_keyboard(page, SESSION_TITLE)  # the timetable's in-page link to the full session
-    follow_by_keyboard(page, SESSION_TITLE)  # then the session's own heading link
-    assert h1(page) == SESSION_TITLE
-    follow_by_keyboard(page, ACTION_TITLE)
-    assert h1(page) == ACTION_TITLE
-    follow_by_keyboard(page, SESSION_TITLE)  # the action page lists the sessions that served it
-    assert h1(page) == SESSION_TITLE
+    follow_by_keyboard(page, titles.meeting)
+    assert h1(page) == titles.meeting
+    follow_by_keyboard(page, titles.programme)
+    assert h1(page) == titles.programme
+    follow_by_keyboard(page, titles.session)  # the timetable's in-page link to the full session
+    follow_by_keyboard(page, titles.session)  # then the session's own heading link
+    assert h1(page) == titles.session
+    follow_by_keyboard(page, titles.action)
+    assert h1(page) == titles.action
+    follow_by_keyboard(page, titles.session)  # the action page lists the sessions that served it
+    assert h1(page) == titles.session
 
 
 def test_focus_is_visible_on_every_focused_link(site, page):
@@ -96,7 +106,7 @@ def test_focus_is_visible_on_every_focused_link(site, page):
     assert outline[0] != "none" and outline[1] >= 2
 
 
-def test_the_site_works_with_javascript_off(site, new_page):
+def test_the_site_works_with_javascript_off(site, titles, new_page):
     page = new_page(java_script_enabled=False)
     page.goto(site + "/meetings/")
     page.get_by_label("Kind of meeting").select_option("workshop")
@@ -106,9 +116,9 @@ def test_the_site_works_with_javascript_off(site, new_page):
 
     page.get_by_label("Kind of meeting").select_option("intersessional")
     page.get_by_role("button", name="Show meetings").click()
-    page.get_by_role("link", name=MEETING_TITLE).click()
-    page.get_by_role("link", name=PROGRAMME_TITLE).click()
-    assert h1(page) == PROGRAMME_TITLE
+    page.get_by_role("link", name=titles.meeting).click()
+    page.get_by_role("link", name=titles.programme).click()
+    assert h1(page) == titles.programme
     page.goto(site + "/documents/?language=en")
     assert page.get_by_label("Language", exact=True).input_value() == "en"
 

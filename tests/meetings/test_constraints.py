@@ -2,11 +2,12 @@
 
 import datetime
 
+import factories
 import pytest
 from django.db import IntegrityError, transaction
 from django.forms import modelform_factory
 
-from meetings.models import Action, ActionPlan, Meeting, Programme, Session
+from meetings.models import Action, Meeting, Programme, Session
 
 
 def form_for(model, data, instance=None):
@@ -95,11 +96,8 @@ def test_shrinking_a_meeting_away_from_its_sessions_is_refused(meeting, make_ses
 
 def test_moving_a_programme_to_a_meeting_its_sessions_miss_is_refused(meeting, make_session):
     make_session(date=datetime.date(2030, 5, 24))
-    other = Meeting.objects.create(
+    other = factories.MeetingFactory(
         convention=meeting.convention,
-        kind=meeting.kind,
-        title="Other",
-        slug="other",
         start_date=datetime.date(2031, 1, 1),
         end_date=datetime.date(2031, 1, 2),
     )
@@ -122,11 +120,8 @@ def test_meeting_ending_before_it_starts_is_a_form_error_and_refused(convention)
     assert not form.is_valid()
     assert "The last day cannot be before the first day." in form.non_field_errors()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Meeting.objects.create(
+        factories.MeetingFactory(
             convention=convention,
-            kind="workshop",
-            title="W",
-            slug="w",
             start_date=datetime.date(2030, 5, 25),
             end_date=datetime.date(2030, 5, 21),
         )
@@ -135,9 +130,9 @@ def test_meeting_ending_before_it_starts_is_a_form_error_and_refused(convention)
 
 def test_a_one_day_meeting_is_allowed(convention):
     day = datetime.date(2030, 5, 25)
-    Meeting.objects.create(
-        convention=convention, kind="workshop", title="W", slug="w", start_date=day, end_date=day
-    )
+    meeting = factories.MeetingFactory(convention=convention, start_date=day, end_date=day)
+    meeting.full_clean()
+    assert Meeting.objects.get(pk=meeting.pk).end_date == day
 
 
 def test_unknown_time_zone_is_a_form_error(convention):
@@ -158,27 +153,24 @@ def test_unknown_time_zone_is_a_form_error(convention):
 
 @pytest.fixture
 def plan(convention):
-    return ActionPlan.objects.create(
-        convention=convention, name="Cartagena Action Plan", short_name="CAP", slug="cap"
-    )
+    return factories.ActionPlanFactory(convention=convention)
 
 
 def test_duplicate_action_number_is_a_form_error_and_refused(plan):
-    Action.objects.create(plan=plan, number=24)
+    factories.ActionFactory(plan=plan, number=24)
     form = form_for(Action, {"plan": plan.pk, "number": 24, "title": "", "text": "", "source": ""})
     assert not form.is_valid()
     assert "This plan already has an action with this number." in form.non_field_errors()
     with pytest.raises(IntegrityError), transaction.atomic():
-        Action.objects.create(plan=plan, number=24)
+        factories.ActionFactory(plan=plan, number=24)
     assert Action.objects.count() == 1
 
 
 def test_same_action_number_in_another_plan_is_fine(plan, convention):
-    other = ActionPlan.objects.create(
-        convention=convention, name="Nairobi Action Plan", short_name="NAP", slug="nap"
-    )
-    Action.objects.create(plan=plan, number=24)
-    Action.objects.create(plan=other, number=24)
+    other = factories.ActionPlanFactory(convention=convention)
+    factories.ActionFactory(plan=plan, number=24)
+    factories.ActionFactory(plan=other, number=24)
+    assert Action.objects.filter(number=24).count() == 2
 
 
 @pytest.mark.parametrize("slug", ["has space", "slash/es", "ümlaut", "dot.ted", ""])

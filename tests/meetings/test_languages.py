@@ -6,18 +6,48 @@ once per language."""
 import io
 import re
 
+import factories
 import pytest
 from admin_forms import form_data
 from bs4 import BeautifulSoup
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from meetings.models import Document, ProgrammePDF, Session
+from meetings.models import ProgrammePDF, Session
 
-PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
+# Conftest's programme of its meeting (21 to 25 May 2030), which `content` fills.
+PARALLEL = "/meetings/may-2030/parallel/"
+SESSION = PARALLEL + "sessions/coordination/"
+
+
+@pytest.fixture
+def content(programme, make_session):
+    """Conftest's programme, published once, with a background and a focus in English only,
+    and a day of sessions (Wednesday 22 May 2030): a session on coordination in a room with its
+    purpose, three questions and a presentation, then a break; and a news post."""
+    programme.background = "Test text: why the programme meets, in **English** only."
+    programme.focus = "Test text: what it concentrates on."
+    programme.save()
+    session = make_session(
+        1,
+        title="Test session on coordination",
+        slug="coordination",
+        room=factories.RoomFactory(),
+        purpose="Test purpose of the session.",
+        questions_intro="Test introduction to the questions:",
+    )
+    factories.DiscussionQuestionFactory.create_batch(3, session=session)
+    factories.PresentationFactory(
+        session=session,
+        presenters=[factories.PersonFactory()],
+        organisations=[factories.OrganisationFactory()],
+    )
+    make_session(2, title="Test break", slug="break", kind=Session.Kind.BREAK)
+    factories.ProgrammeRevisionFactory(programme=programme, number=1)
+    factories.NewsPostFactory(meeting=programme.meeting)
+    return session
 
 
 def page(client, url, **headers):
@@ -48,25 +78,31 @@ def download(client, url):
 @pytest.mark.parametrize(
     ("prefix", "lang", "heading", "day", "download_label"),
     [
-        ("", "en", "Timetable at a glance", "Tuesday 22 May 2012", "Download the programme (PDF)"),
+        (
+            "",
+            "en",
+            "Timetable at a glance",
+            "Wednesday 22 May 2030",
+            "Download the programme (PDF)",
+        ),
         (
             "/fr",
             "fr",
             "Horaire en un coup d’œil",
-            "mardi 22 mai 2012",
+            "mercredi 22 mai 2030",
             "Télécharger le programme (PDF)",
         ),
         (
             "/es",
             "es",
             "Horario de un vistazo",
-            "martes 22 de mayo de 2012",
+            "miércoles 22 de mayo de 2030",
             "Descargar el programa (PDF)",
         ),
     ],
 )
 def test_the_programme_page_speaks_the_language_of_its_address(
-    seeds, client, prefix, lang, heading, day, download_label
+    content, client, prefix, lang, heading, day, download_label
 ):
     response, soup = page(client, prefix + PARALLEL)
     assert soup.html["lang"] == lang
@@ -76,38 +112,38 @@ def test_the_programme_page_speaks_the_language_of_its_address(
     assert soup.find("a", string=download_label)["href"] == f"{prefix}{PARALLEL}programme.pdf"
 
 
-def test_the_french_page_writes_its_labels_dates_and_counts_in_french(seeds, client):
+def test_the_french_page_writes_its_labels_dates_and_counts_in_french(content, client):
     _, soup = page(client, "/fr" + PARALLEL)
     assert [text(li) for li in soup.select("nav.breadcrumbs li")][:3] == [
         "Accueil",
         "Réunions intersessions",
-        "mai 2012",
+        "mai 2030",
     ]
-    assert "du 21 mai au 25 mai 2012" in text(soup.select_one("p.lede"))
+    assert "du 21 mai au 25 mai 2030" in text(soup.select_one("p.lede"))
     assert soup.find("a", class_="skip-link").string == "Aller au contenu principal"
     assert soup.select_one("nav.main")["aria-label"] == "Menu principal"
     _, soup = page(client, "/fr/meetings/")
     assert re.fullmatch(r"\d+ réunions?\.", text(soup.find(attrs={"role": "status"})))
 
 
-def test_the_spanish_session_page_writes_the_day_the_spanish_way(seeds, client):
+def test_the_spanish_session_page_writes_the_day_the_spanish_way(content, client):
     _, soup = page(client, "/es" + PARALLEL)
     session_url = soup.select_one("article.session h4 a")["href"]
     assert session_url.startswith("/es/meetings/")
     _, soup = page(client, session_url)
     facts = {text(d.dt): text(d.dd) for d in soup.select("dl.facts > div")}
-    assert facts["Día"] == "martes 22 de mayo de 2012"
+    assert facts["Día"] == "miércoles 22 de mayo de 2030"
     assert {"Hora", "Sala", "Reunión"} <= facts.keys()
 
 
-def test_an_address_without_a_prefix_is_english_whatever_the_browser_prefers(seeds, client):
+def test_an_address_without_a_prefix_is_english_whatever_the_browser_prefers(content, client):
     response, soup = page(client, PARALLEL, HTTP_ACCEPT_LANGUAGE="fr-CH, fr;q=0.9")
     assert soup.html["lang"] == "en"
     # One address, one language: caches and CDNs need no Vary on the browser's languages.
     assert "Accept-Language" not in response.get("Vary", "")
 
 
-def test_the_switcher_leads_to_the_same_page_and_query_in_each_language(seeds, client):
+def test_the_switcher_leads_to_the_same_page_and_query_in_each_language(meeting, client):
     _, soup = page(client, "/fr/meetings/?kind=intersessional&page=1")
     links = soup.select("nav.languages a")
     assert [(a["lang"], a.string, a["href"]) for a in links] == [
@@ -120,7 +156,7 @@ def test_the_switcher_leads_to_the_same_page_and_query_in_each_language(seeds, c
         assert client.get(link["href"]).status_code == 200
 
 
-def test_every_page_links_its_versions_in_the_other_languages(seeds, client):
+def test_every_page_links_its_versions_in_the_other_languages(content, client):
     _, soup = page(client, "/es" + PARALLEL)
     alternates = {
         link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate][hreflang]")
@@ -133,7 +169,7 @@ def test_every_page_links_its_versions_in_the_other_languages(seeds, client):
     }
 
 
-def test_a_missing_page_in_french_says_so_in_french(seeds, client):
+def test_a_missing_page_in_french_says_so_in_french(db, client):
     response = client.get("/fr/meetings/no-such-meeting/")
     assert response.status_code == 404
     soup = BeautifulSoup(response.content, "html.parser")
@@ -142,7 +178,8 @@ def test_a_missing_page_in_french_says_so_in_french(seeds, client):
     assert not soup.select("nav.languages")  # no other-language version of nothing
 
 
-def test_an_unknown_language_prefix_is_not_a_page(seeds, client):
+def test_an_unknown_language_prefix_is_not_a_page(content, client):
+    assert client.get(PARALLEL).status_code == 200
     assert client.get("/de" + PARALLEL).status_code == 404
 
 
@@ -152,7 +189,7 @@ def test_the_back_office_stays_in_english(admin_client):
     assert b'lang="en"' in response.content
 
 
-def test_the_page_cache_keeps_each_language_apart(seeds, client, settings):
+def test_the_page_cache_keeps_each_language_apart(content, client, settings):
     settings.PAGE_CACHE_SECONDS = 60
     english = Client().get(PARALLEL).content
     french = Client().get("/fr" + PARALLEL).content
@@ -161,14 +198,14 @@ def test_the_page_cache_keeps_each_language_apart(seeds, client, settings):
     assert Client().get("/fr" + PARALLEL).content == french
 
 
-def test_the_changes_of_a_programme_are_told_in_the_page_language(seeds, client):
+def test_the_changes_of_a_programme_are_told_in_the_page_language(content, client):
     _, soup = page(client, "/fr" + PARALLEL + "changes/")
     assert text(soup.h1) == "Modifications du programme"
     changes = [text(li) for li in soup.select("ol.timeline ul li")]
     assert "Première publication." in changes
 
 
-def test_the_news_feed_is_in_the_page_language(seeds, client):
+def test_the_news_feed_is_in_the_page_language(content, client):
     response = client.get("/fr/news/feed.atom")
     assert response.status_code == 200
     assert "Réunions sur l’assistance aux victimes\u00a0: actualités" in response.content.decode()
@@ -178,27 +215,25 @@ def test_the_news_feed_is_in_the_page_language(seeds, client):
 # -- the programme PDF, once per language ----------------------------------------------------------
 
 
-def test_the_french_pdf_has_french_labels_dates_and_name(seeds, client):
+def test_the_french_pdf_has_french_labels_dates_and_name(content, client):
     response, data = download(client, "/fr" + PARALLEL + "programme.pdf")
-    assert response["Content-Disposition"] == (
-        'inline; filename="APMBC-2012-05-parallel-programme-victim-assistance-fr.pdf"'
-    )
+    assert response["Content-Disposition"] == 'inline; filename="APMBC-2030-05-parallel-fr.pdf"'
     reader, content = pdf_text(data)
     assert reader.trailer["/Root"]["/Lang"] == "fr"
-    assert "Programme – mardi 22 mai 2012" in content
+    assert "Programme – mercredi 22 mai 2030" in content
     assert "Lieu\u00a0: " in content or "Lieu : " in content
     assert re.search(r"Page 1 sur \d", content)
     assert "Contexte" in content and "Background" not in content
 
 
-def test_the_spanish_pdf_has_spanish_labels(seeds, client):
+def test_the_spanish_pdf_has_spanish_labels(content, client):
     _, data = download(client, "/es" + PARALLEL + "programme.pdf")
     _, content = pdf_text(data)
-    assert "Programa – martes 22 de mayo de 2012" in content
+    assert "Programa – miércoles 22 de mayo de 2030" in content
     assert re.search(r"Página 1 de \d", content)
 
 
-def test_each_language_has_its_own_stored_pdf_rendered_once(seeds, client):
+def test_each_language_has_its_own_stored_pdf_rendered_once(content, client):
     _, english = download(client, PARALLEL + "programme.pdf")
     _, french = download(client, "/fr" + PARALLEL + "programme.pdf")
     assert english != french
@@ -214,18 +249,14 @@ def test_each_language_has_its_own_stored_pdf_rendered_once(seeds, client):
 # -- documents in several languages ---------------------------------------------------------------
 
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-
 @pytest.fixture
 def document_set(meeting):
     """One document, one symbol, in English, French and Spanish."""
     titles = {"en": "Co-Chairs' paper", "fr": "Document des coprésidents", "es": "Documento"}
     for language, title in titles.items():
-        document = Document.objects.create(
+        factories.DocumentFactory(
             title=title, meeting=meeting, symbol="APLC/MSP.11/2011/WP.1", language=language
         )
-        document.file.save("upload.pdf", ContentFile(PDF))
     return titles
 
 
@@ -246,17 +277,17 @@ def test_a_document_set_shows_the_page_language_first(client, document_set, pref
 
 # -- content in several languages ------------------------------------------------------------
 
-SESSION = PARALLEL + "sessions/coordination-national-plans/"
 NOTE_FR = "Certaines parties de cette page ne sont pas disponibles en français"
 
 
 @pytest.fixture
-def session_in_french(seeds):
-    """The seed session with its title, purpose and questions in French, not in Spanish."""
-    session = Session.objects.get(slug="coordination-national-plans")
+def session_in_french(content):
+    """The session on coordination with its title, purpose and questions in French, not in
+    Spanish."""
+    session = content
     session.title_fr = "Coordination et plans nationaux"
     session.purpose_fr = "Un **objectif** en français."
-    session.questions_intro_fr = "Questions en français :" if session.questions_intro else ""
+    session.questions_intro_fr = "Questions en français :"
     session.save()
     for number, question in enumerate(session.questions.all()):
         question.text_fr = f"Question {number + 1} en français ?"
@@ -272,7 +303,7 @@ def test_a_translated_session_reads_in_french_without_a_note(client, session_in_
     questions = [text(li) for li in soup.select("ol.questions li")]
     assert questions and all(q.endswith("en français ?") for q in questions)
     # The programme and the meeting have no French yet: those parts say so.
-    assert text(soup.select_one("p.kicker")) == "Parallel Programme for Victim Assistance Experts"
+    assert text(soup.select_one("p.kicker")) == session_in_french.programme.title
     assert soup.select_one("p.kicker [data-untranslated]")["lang"] == "en"
     assert NOTE_FR in text(soup.select_one("main .untranslated-note"))
     _, soup = page(client, SESSION)
@@ -293,20 +324,20 @@ def test_a_missing_translation_shows_the_english_marked_and_noted(client, sessio
     assert int(response["Content-Length"]) == len(response.content)
 
 
-def test_the_english_page_has_neither_note_nor_placeholder(seeds, client):
+def test_the_english_page_has_neither_note_nor_placeholder(content, client):
     response, soup = page(client, PARALLEL)
     assert not soup.select(".untranslated-note, [data-untranslated]")
     assert b"untranslated" not in response.content
 
 
-def test_a_markdown_text_without_translation_is_a_block_marked_english(seeds, client):
+def test_a_markdown_text_without_translation_is_a_block_marked_english(content, client):
     _, soup = page(client, "/fr" + PARALLEL)
     background = soup.find(id="background").find_next_sibling()
     assert background.name == "div" and background["lang"] == "en"
     assert background.has_attr("data-untranslated") and background.p
 
 
-def test_translations_cost_no_extra_query(seeds, client):
+def test_translations_cost_no_extra_query(content, client):
     counts = {}
     for prefix in ("", "/fr", "/es"):
         with CaptureQueriesContext(connection) as queries:
@@ -340,8 +371,7 @@ def test_the_admin_edits_the_translations_beside_each_other(editor_client, sessi
 
 
 def test_a_document_title_is_marked_with_its_own_language(client, meeting):
-    document = Document.objects.create(title="Co-Chairs' paper", meeting=meeting, language="en")
-    document.file.save("upload.pdf", ContentFile(PDF))
+    factories.DocumentFactory(title="Co-Chairs' paper", meeting=meeting, language="en")
     _, soup = page(client, "/es/documents/")
     assert soup.select_one(".document-title")["lang"] == "en"
     assert text(soup.select_one("ul.files li")).startswith("inglés")
@@ -349,31 +379,30 @@ def test_a_document_title_is_marked_with_its_own_language(client, meeting):
     assert not soup.select_one(".document-title").has_attr("lang")
 
 
-def test_french_punctuation_and_lists_follow_the_page_language(seeds, client):
+def test_french_punctuation_and_lists_follow_the_page_language(db, client):
+    activity = factories.ActivityFactory(convention=factories.ConventionFactory(short_name="CCM"))
+    activity.coordinators.add(*factories.StateFactory.create_batch(2))
     _, soup = page(client, "/fr/coordination/")
     headings = [h.get_text() for h in soup.select("ol.timeline h3")]
     assert any(" et " in h and "CCM\u00a0: " in h for h in headings), headings
     assert not any(" and " in h for h in headings)
 
 
-def test_a_breadcrumb_standing_in_english_is_marked_english(seeds, client):
+def test_a_breadcrumb_standing_in_english_is_marked_english(content, client):
     _, soup = page(client, "/fr" + SESSION)
     current = soup.select_one("nav.breadcrumbs [aria-current=page]")
     assert current.span["lang"] == "en" and current.span.has_attr("data-untranslated")
 
 
-def test_the_documents_meeting_filter_names_each_meeting_in_the_page_language(seeds, client):
-    from meetings.models import Meeting
-
-    meeting = Meeting.objects.public().first()
+def test_the_documents_meeting_filter_names_each_meeting_in_the_page_language(meeting, client):
     _, soup = page(client, "/fr/documents/")
     option = soup.select_one(f'#f-meeting option[value="{meeting.slug}"]')
     assert option.text == meeting.title and option["lang"] == "en"  # English standing in
-    meeting.title_fr = "Réunions intersessions, mai 2012"
+    meeting.title_fr = "Réunions intersessions, mai 2030"
     meeting.save()
     _, soup = page(client, "/fr/documents/")
     option = soup.select_one(f'#f-meeting option[value="{meeting.slug}"]')
-    assert option.text == "Réunions intersessions, mai 2012" and not option.has_attr("lang")
+    assert option.text == "Réunions intersessions, mai 2030" and not option.has_attr("lang")
     _, english = page(client, "/documents/")
     assert english.select_one(f'#f-meeting option[value="{meeting.slug}"]').text == meeting.title
     assert not english.select("#f-meeting option[lang]")

@@ -6,12 +6,13 @@ import io
 import re
 from xml.etree import ElementTree
 
+import factories
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
 from meetings.markdown import MAX_NESTING, render_markdown
-from meetings.models import NewsPost, Session, Status
+from meetings.models import NewsPost, Session
 from meetings.publishing import pdf
 
 PAYLOADS = {
@@ -70,9 +71,11 @@ def test_an_image_of_the_sites_own_media_is_kept():
 
 
 @pytest.fixture
-def session(seeds):
+def session(make_session):
     """A discussion session: the PDF prints its purpose among the discussion topics too."""
-    return Session.objects.filter(programme__status=Status.PUBLISHED).exclude(questions=None)[0]
+    session = make_session(kind=Session.Kind.DISCUSSION)
+    factories.DiscussionQuestionFactory(session=session)
+    return session
 
 
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
@@ -109,8 +112,8 @@ def test_a_pdf_of_every_payload_renders_with_only_safe_links(session):
 
 
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
-def test_the_news_feed_carries_each_payload_harmlessly(client, seeds, payload):
-    post = NewsPost.objects.public().first()
+def test_the_news_feed_carries_each_payload_harmlessly(client, db, payload):
+    post = factories.NewsPostFactory()
     NewsPost.objects.filter(pk=post.pk).update(body=payload)
     # Read the feed's own XML, not through a feed parser, which would clean the HTML itself.
     feed = ElementTree.fromstring(client.get("/news/feed.atom").content)

@@ -4,11 +4,12 @@ PDF, and Arabic, Cyrillic and Chinese print with real glyphs from embedded fonts
 import io
 import os
 
+import factories
 import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from meetings.models import DiscussionQuestion, Session
+from meetings.models import Session
 from meetings.publishing import pdf
 from meetings.templatetags.meetings_tags import dir_attr
 
@@ -34,13 +35,12 @@ def test_text_starting_in_a_right_to_left_script_is_marked_rtl(text, expected):
 
 
 @pytest.fixture
-def arabic_session(seeds):
-    session = Session.objects.filter(programme__slug__startswith="parallel").exclude(
-        questions=None
-    )[0]
-    Session.objects.filter(pk=session.pk).update(title=ARABIC)
-    DiscussionQuestion.objects.filter(pk=session.questions.first().pk).update(text=ARABIC + "؟")
-    session.refresh_from_db()
+def arabic_session(make_session):
+    """A discussion session with an Arabic title and an Arabic question among English ones (the
+    PDF prints its title twice: among the discussion topics, for its purpose, and in the day)."""
+    session = make_session(title=ARABIC, kind=Session.Kind.DISCUSSION, purpose="Test purpose.")
+    factories.DiscussionQuestionFactory(session=session, text=ARABIC + "؟", position=0)
+    factories.DiscussionQuestionFactory(session=session, position=1)
     return session
 
 
@@ -59,10 +59,10 @@ def test_an_arabic_title_and_question_read_right_to_left_on_the_pages(client, ar
     assert english.get("dir") is None
 
 
-def test_the_pdf_lays_out_arabic_right_to_left_and_prints_every_script(arabic_session):
-    Session.objects.filter(programme=arabic_session.programme, slug="opening").update(
-        title=CHINESE + " · " + RUSSIAN
-    )
+def test_the_pdf_lays_out_arabic_right_to_left_and_prints_every_script(
+    arabic_session, make_session
+):
+    make_session(2, title=CHINESE + " · " + RUSSIAN, kind=Session.Kind.OPENING)
     html = pdf.programme_html(arabic_session.programme)
     titles = BeautifulSoup(html, "html.parser").find_all("h3", string=ARABIC)
     assert titles and all(t.get("dir") == "rtl" for t in titles)

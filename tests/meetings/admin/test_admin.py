@@ -2,6 +2,7 @@
 
 import datetime
 
+import factories
 import pytest
 from admin_forms import form_data
 from django.apps import apps
@@ -13,7 +14,7 @@ from meetings.models import (
     BOOKKEEPING,
     DiscussionQuestion,
     Document,
-    Meeting,
+    Obligation,
     Presentation,
     Programme,
     Session,
@@ -36,28 +37,68 @@ def admin_url(model, view, *args):
     return reverse(f"admin:meetings_{model._meta.model_name}_{view}", args=args)
 
 
+def obligation(convention, state):
+    """A State's obligation under an article (no factory makes one yet)."""
+    return Obligation.objects.create(
+        convention=convention, state=state, article="5", as_of_year=2030, as_of_month=4
+    )
+
+
+@pytest.fixture
+def one_of_each(db):
+    """A row of every model an editor edits, linked as content is, so each change page shows
+    its inlines and choices filled: a programme convened by an office holder and published
+    once, a session serving an action with a question and a presentation (a person of an
+    organisation, with its document), a work plan with a milestone, an activity, a news post in
+    a category and a State's obligation."""
+    convention = factories.ConventionFactory()
+    state = factories.StateFactory()
+    organisation = factories.OrganisationFactory()
+    person = factories.PersonFactory(organisation=organisation, state=state)
+    mandate = factories.MandateFactory(convention=convention, state=state, person=person)
+    action = factories.ActionFactory(plan__convention=convention)
+    session = factories.SessionFactory(programme__meeting__convention=convention, actions=[action])
+    programme, meeting = session.programme, session.programme.meeting
+    programme.convened_by.add(mandate)
+    factories.ProgrammeRevisionFactory(programme=programme)
+    document = factories.DocumentFactory(meeting=meeting, programme=programme)
+    factories.PresentationFactory(
+        session=session, presenters=[person], organisations=[organisation], document=document
+    )
+    factories.DiscussionQuestionFactory(session=session)
+    work_plan = factories.WorkPlanFactory(convention=convention, document=document)
+    work_plan.coordinators.add(state)
+    work_plan.actions.add(action)
+    factories.MilestoneFactory(work_plan=work_plan)
+    activity = factories.ActivityFactory(convention=convention, meeting=meeting, document=document)
+    activity.coordinators.add(state)
+    activity.actions.add(action)
+    factories.NewsPostFactory(meeting=meeting).categories.add(factories.NewsCategoryFactory())
+    obligation(convention, state)
+
+
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_every_admin_page_opens_for_an_isu_editor(seeds, editor_client, model):
+def test_every_admin_page_opens_for_an_isu_editor(one_of_each, editor_client, model):
     assert editor_client.get(admin_url(model, "changelist")).status_code == 200
     assert editor_client.get(admin_url(model, "add")).status_code == 200
     instance = model.objects.first()
-    assert instance is not None, f"the seeds hold no {model.__name__}"
+    assert instance is not None, f"one_of_each makes no {model.__name__}"
     assert editor_client.get(admin_url(model, "change", instance.pk)).status_code == 200
-    searched = editor_client.get(admin_url(model, "changelist"), {"q": "national"})
+    # Made-up text says "Test": most lists find a row by it, the others answer it all the same.
+    searched = editor_client.get(admin_url(model, "changelist"), {"q": "test"})
     assert searched.status_code == 200
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_admin_pages_send_anonymous_users_to_the_login(seeds, client, model):
+def test_admin_pages_send_anonymous_users_to_the_login(db, client, model):
     response = client.get(admin_url(model, "changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
-def test_admin_pages_refuse_staff_outside_the_editor_group(seeds, client, model, django_user_model):
-    user = django_user_model.objects.create_user("visitor", password="pw-visitor-1", is_staff=True)
-    client.force_login(user)
+def test_admin_pages_refuse_staff_outside_the_editor_group(one_of_each, client, model):
+    client.force_login(factories.UserFactory(username="visitor", is_staff=True))
     assert client.get(admin_url(model, "changelist")).status_code == 403
     assert client.get(admin_url(model, "change", model.objects.first().pk)).status_code == 403
 
@@ -72,10 +113,12 @@ def test_editor_group_cannot_manage_users(editor_client, editor):
     assert not editor.has_perm("meetings.delete_programmerevision")
 
 
-def test_programme_page_lists_sessions_inline_with_links_and_copy_button(seeds, editor_client):
-    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
+def test_programme_page_lists_sessions_inline_with_links_and_copy_button(
+    editor_client, programme, make_session
+):
+    sessions = [make_session(n) for n in (1, 2, 3)]
     page = editor_client.get(admin_url(Programme, "change", programme.pk)).content.decode()
-    for session in programme.sessions.all():
+    for session in sessions:
         assert session.title in page
         assert admin_url(session.__class__, "change", session.pk) in page
     assert admin_url(Programme, "copy", programme.pk) in page
@@ -85,41 +128,58 @@ def test_programme_page_lists_sessions_inline_with_links_and_copy_button(seeds, 
     assert editor_client.get(view_on_site)["Location"].endswith(programme.get_absolute_url())
 
 
-def test_session_page_edits_presentations_and_questions_inline(seeds, editor_client):
-    session = Presentation.objects.first().session
-    page = editor_client.get(admin_url(session.__class__, "change", session.pk)).content.decode()
+def test_session_page_edits_presentations_and_questions_inline(editor_client, make_session):
+    session = make_session()
+    presentation = factories.PresentationFactory(session=session)
+    question = factories.DiscussionQuestionFactory(session=session)
+    page = editor_client.get(admin_url(Session, "change", session.pk)).content.decode()
     assert 'name="presentations-TOTAL_FORMS"' in page
     assert 'name="questions-TOTAL_FORMS"' in page
-    assert session.questions.first().text in page
+    assert presentation.title in page
+    assert question.text in page
 
 
-def test_copy_this_programme_makes_a_complete_draft_copy(seeds, editor_client):
-    original = Programme.objects.get(slug="parallel-programme-victim-assistance")
+@pytest.fixture
+def programme_to_copy(programme, make_session):
+    """The parallel programme with all that a copy carries, on the second day of its meeting
+    (22 May 2030): sessions of several kinds, with a room or none, timed or not, serving an
+    action, with questions to two audiences and presentations by people and organisations."""
+    programme.background = "Test background of the programme."
+    programme.save()
+    room = factories.RoomFactory()
+    action = factories.ActionFactory(plan__convention=programme.meeting.convention)
+    make_session(1, kind=Session.Kind.OPENING, room=room)
+    discussion = make_session(2, room=room, actions=[action])
+    Audience = DiscussionQuestion.Audience
+    factories.DiscussionQuestionFactory.create_batch(
+        2, session=discussion, audience=Audience.STATES_PARTIES
+    )
+    factories.DiscussionQuestionFactory(session=discussion, audience=Audience.SURVIVORS)
+    factories.PresentationFactory(
+        session=discussion,
+        kind=Presentation.Kind.SCENE_SETTING,
+        presenters=factories.PersonFactory.create_batch(2),
+        organisations=[factories.OrganisationFactory()],
+    )
+    factories.PresentationFactory(
+        session=discussion, organisations=[factories.OrganisationFactory()]
+    )
+    make_session(3, kind=Session.Kind.BREAK)
+    make_session(4, kind=Session.Kind.GROUP_WORK, start_time=None, room=room)
+    return programme
+
+
+def test_copy_this_programme_makes_a_complete_draft_copy(programme_to_copy, editor_client):
+    original = programme_to_copy
     original.title_fr, original.focus_es = "Programme parallèle", "Enfoque"
     original.save()
     DiscussionQuestion.objects.filter(session__programme=original).update(text_fr="Question ?")
     Session.objects.filter(programme=original).update(title_es="Sesión")
-    target = Meeting.objects.create(
+    target = factories.MeetingFactory(
         convention=original.meeting.convention,
-        kind="intersessional",
-        title="Intersessional Meetings May 2013",
-        slug="may-2013",
-        start_date=datetime.date(2013, 5, 27),
-        end_date=datetime.date(2013, 5, 31),
+        start_date=datetime.date(2031, 5, 26),
+        end_date=datetime.date(2031, 5, 30),
     )
-    response = editor_client.post(
-        admin_url(Programme, "copy", original.pk), {"meeting": target.pk, "slug": ""}
-    )
-    copy = Programme.objects.get(meeting=target)
-    assert response.status_code == 302
-    assert response["Location"] == admin_url(Programme, "change", copy.pk)
-    assert copy.status == Status.DRAFT
-    assert (copy.title, copy.slug, copy.background) == (
-        original.title,
-        original.slug,
-        original.background,
-    )
-    assert (copy.title_fr, copy.focus_es) == ("Programme parallèle", "Enfoque")
 
     def shape(programme):
         return [
@@ -141,23 +201,34 @@ def test_copy_this_programme_makes_a_complete_draft_copy(seeds, editor_client):
             for s in programme.sessions.all()
         ]  # fmt: skip
 
-    assert shape(copy) == shape(original)
-    # Day two of the old meeting (22 May 2012) is day two of the new one.
-    assert set(copy.sessions.values_list("date", flat=True)) == {datetime.date(2013, 5, 28)}
+    before = shape(original)
+    response = editor_client.post(
+        admin_url(Programme, "copy", original.pk), {"meeting": target.pk, "slug": ""}
+    )
+    copy = Programme.objects.get(meeting=target)
+    assert response.status_code == 302
+    assert response["Location"] == admin_url(Programme, "change", copy.pk)
+    assert copy.status == Status.DRAFT
+    assert (copy.title, copy.slug, copy.background) == (
+        original.title,
+        original.slug,
+        original.background,
+    )
+    assert (copy.title_fr, copy.focus_es) == ("Programme parallèle", "Enfoque")
+    assert shape(copy) == before
+    # Day two of the old meeting (22 May 2030) is day two of the new one.
+    assert set(copy.sessions.values_list("date", flat=True)) == {datetime.date(2031, 5, 27)}
     # The original is untouched.
-    assert original.sessions.count() == 8
-    assert DiscussionQuestion.objects.filter(session__programme=original).count() == 8
+    assert shape(original) == before
 
 
-def test_copy_refuses_a_meeting_too_short_and_writes_nothing(seeds, editor_client):
-    original = Programme.objects.get(slug="parallel-programme-victim-assistance")
-    short = Meeting.objects.create(
+def test_copy_refuses_a_meeting_too_short_and_writes_nothing(programme_to_copy, editor_client):
+    original = programme_to_copy
+    short = factories.MeetingFactory(
         convention=original.meeting.convention,
-        kind="workshop",
         title="One-day workshop",
-        slug="one-day",
-        start_date=datetime.date(2014, 1, 1),
-        end_date=datetime.date(2014, 1, 1),
+        start_date=datetime.date(2031, 1, 1),
+        end_date=datetime.date(2031, 1, 1),
     )
     before = Programme.objects.count()
     response = editor_client.post(
@@ -168,8 +239,8 @@ def test_copy_refuses_a_meeting_too_short_and_writes_nothing(seeds, editor_clien
     assert Programme.objects.count() == before
 
 
-def test_copy_into_the_same_meeting_needs_a_new_slug(seeds, editor_client):
-    original = Programme.objects.get(slug="parallel-programme-victim-assistance")
+def test_copy_into_the_same_meeting_needs_a_new_slug(programme_to_copy, editor_client):
+    original = programme_to_copy
     url = admin_url(Programme, "copy", original.pk)
     response = editor_client.post(url, {"meeting": original.meeting_id, "slug": ""})
     assert "already has a programme with the address" in response.content.decode()
@@ -307,9 +378,11 @@ BAD_SESSION_VALUES = {
     "values, field, message", BAD_SESSION_VALUES.values(), ids=BAD_SESSION_VALUES.keys()
 )
 def test_bad_values_in_the_admin_are_form_errors_and_save_nothing(
-    seeds, editor_client, values, field, message
+    editor_client, make_session, values, field, message
 ):
-    session = Session.objects.exclude(questions=None).first()
+    session = make_session(purpose="The purpose as it stands.")
+    factories.DiscussionQuestionFactory.create_batch(2, session=session)
+    factories.PresentationFactory(session=session)
     url = admin_url(Session, "change", session.pk)
     data = form_data(editor_client.get(url))
     data.update({name: [value] for name, value in values.items()})
@@ -321,4 +394,4 @@ def test_bad_values_in_the_admin_are_form_errors_and_save_nothing(
     errors = response.context["adminform"].form.errors
     assert message in str(errors[field])
     session.refresh_from_db()
-    assert session.purpose != "A new purpose, which must not be saved either"
+    assert session.purpose == "The purpose as it stands."

@@ -5,8 +5,10 @@ import io
 import struct
 import zlib
 
+import factories
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 PREVIEW, UPLOAD = "/markdownx/markdownify/", "/markdownx/upload/"
@@ -27,19 +29,22 @@ def stored(media):
     return sorted(folder.iterdir()) if folder.exists() else []
 
 
+def client_of(user):
+    """A browser of its own, logged in as `user` (fixtures sharing `client` would share one)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
-def staff_client(client, django_user_model):
+def staff_client(db):
     """Staff, but in no group: may log in to the admin, may not change content."""
-    user = django_user_model.objects.create_user("clerk", password="pw-clerk-1", is_staff=True)
-    client.force_login(user)
-    return client
+    return client_of(factories.UserFactory(username="clerk", is_staff=True))
 
 
 @pytest.fixture
-def member_client(client, django_user_model):
-    user = django_user_model.objects.create_user("member", password="pw-member-1")
-    client.force_login(user)
-    return client
+def member_client(db):
+    return client_of(factories.UserFactory(username="member"))
 
 
 # -- who may use them -------------------------------------------------------------------------
@@ -51,8 +56,6 @@ def test_the_preview_and_upload_refuse_all_but_content_editors(
     who, client, member_client, staff_client, media
 ):
     chosen = {"anonymous": client, "member": member_client}.get(who, staff_client)
-    if who == "anonymous":
-        chosen.logout()
     response = chosen.post(PREVIEW, {"content": "**hello**"})
     assert response.status_code == 403
     assert b"<strong>" not in response.content

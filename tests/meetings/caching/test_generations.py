@@ -2,9 +2,11 @@
 whatever writes the content, so the caches can trust them; and writers lock only what they
 write (meetings/models/caching.py, meetings/caching/generations.py)."""
 
+import datetime
 import threading
 import time
 
+import factories
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -19,6 +21,7 @@ from meetings.models import (
     Mandate,
     Meeting,
     MeetingGeneration,
+    Obligation,
     Presentation,
     Programme,
     ProgrammePDF,
@@ -29,7 +32,7 @@ from meetings.models import (
 )
 from meetings.models import Session as SessionModel
 
-SEED_MEETING = "intersessional-meetings-may-2012"
+MEETING = "may-2030"  # conftest's meeting, which `content` fills
 
 
 def content_tables():
@@ -56,13 +59,65 @@ def triggers():
 
 
 @pytest.fixture
+def content(programme, make_session):
+    """Conftest's meeting with a row in every table inside a meeting, and rows in the tables
+    outside any meeting: its programme convened by an office holder and published once; a
+    session in a room serving an action, with a question and a presentation by a person of an
+    organisation with its document; an office holder convening nothing yet; a work plan with a
+    milestone, an activity, a news post in a category, a State's obligation."""
+    meeting = programme.meeting
+    convention = meeting.convention
+    state = factories.StateFactory()
+    programme.convened_by.add(factories.MandateFactory(convention=convention, state=state))
+    factories.MandateFactory(convention=convention)  # convenes nothing yet
+    factories.ProgrammeRevisionFactory(programme=programme)
+    action = factories.ActionFactory(plan__convention=convention)
+    session = make_session(1, room=factories.RoomFactory(), actions=[action])
+    factories.DiscussionQuestionFactory(session=session)
+    document = factories.DocumentFactory(meeting=meeting)
+    factories.PresentationFactory(
+        session=session,
+        presenters=[factories.PersonFactory()],
+        organisations=[factories.OrganisationFactory()],
+        document=document,
+    )
+    work_plan = factories.WorkPlanFactory(convention=convention)
+    work_plan.coordinators.add(state)
+    work_plan.actions.add(action)
+    factories.MilestoneFactory(work_plan=work_plan)
+    activity = factories.ActivityFactory(convention=convention, meeting=meeting)
+    activity.coordinators.add(state)
+    activity.actions.add(action)
+    factories.NewsPostFactory(meeting=meeting).categories.add(factories.NewsCategoryFactory())
+    Obligation.objects.create(  # no factory makes one yet
+        convention=convention, state=state, article="5", as_of_year=2030, as_of_month=4
+    )
+    return meeting
+
+
+@pytest.fixture
+def second_meeting(content):
+    """Another published meeting beside `content`'s, with one programme and one session."""
+    meeting = factories.MeetingFactory(
+        convention=content.convention,
+        kind=Meeting.Kind.WORKSHOP,
+        slug="other",
+        start_date=datetime.date(2030, 5, 21),
+        end_date=datetime.date(2030, 5, 22),
+        venue=None,
+    )
+    factories.SessionFactory(programme__meeting=meeting, room=None)
+    return meeting
+
+
+@pytest.fixture
 def counts():
-    """{name: count} of the seed meeting, another meeting, what they share, and everything."""
+    """{name: count} of the meeting, another meeting, what they share, and everything."""
 
     def read():
         meetings = dict(MeetingGeneration.objects.values_list("meeting__slug", "number"))
         return {
-            "seed meeting": meetings.get(SEED_MEETING, 0),
+            "meeting": meetings.get(MEETING, 0),
             "other meeting": meetings.get("other", 0),
             "shared": sum(SharedGeneration.objects.values_list("number", flat=True)),
             "everything": generations.count_everything(),
@@ -133,14 +188,14 @@ def test_every_trigger_is_in_a_migration():
     ],
     ids=["update", "delete", "bulk_create", "many-to-many", "raw SQL"],
 )
-def test_every_way_of_writing_content_raises_everything(seeds, counts, write):
+def test_every_way_of_writing_content_raises_everything(content, counts, write):
     before = counts()["everything"]
     write()
     assert counts()["everything"] > before
 
 
 @pytest.mark.django_db
-def test_the_caches_own_bookkeeping_counts_nothing(seeds, counts):
+def test_the_caches_own_bookkeeping_counts_nothing(content, counts):
     before = counts()
     ProgrammePDF.objects.create(
         programme=Programme.objects.first(),
@@ -155,43 +210,43 @@ def test_the_caches_own_bookkeeping_counts_nothing(seeds, counts):
 # -- by meeting, and what all meetings share ----------------------------------------------------
 
 
-def _seed_session():
-    return SessionModel.objects.filter(programme__meeting__slug=SEED_MEETING).first()
+def _session():
+    return SessionModel.objects.filter(programme__meeting__slug=MEETING).first()
 
 
-def _seed_presentation():
-    return Presentation.objects.filter(session__programme__meeting__slug=SEED_MEETING).first()
+def _presentation():
+    return Presentation.objects.filter(session__programme__meeting__slug=MEETING).first()
 
 
-# One write per table inside a meeting, each to the seed meeting's rows only.
+# One write per table inside a meeting, each to the rows of MEETING only.
 WRITES_INSIDE_A_MEETING = {
-    "meetings_meeting": lambda: Meeting.objects.filter(slug=SEED_MEETING).update(title="New"),
-    "meetings_programme": lambda: Programme.objects.filter(meeting__slug=SEED_MEETING).update(
+    "meetings_meeting": lambda: Meeting.objects.filter(slug=MEETING).update(title="New"),
+    "meetings_programme": lambda: Programme.objects.filter(meeting__slug=MEETING).update(
         title="New"
     ),
     "meetings_programme_convened_by": lambda: (
-        Programme.objects.filter(meeting__slug=SEED_MEETING)
+        Programme.objects.filter(meeting__slug=MEETING)
         .first()
-        .convened_by.add(Mandate.objects.first())
+        .convened_by.add(Mandate.objects.filter(programmes=None).get())
     ),
     "meetings_programmerevision": lambda: ProgrammeRevision.objects.filter(
-        programme__meeting__slug=SEED_MEETING
+        programme__meeting__slug=MEETING
     ).update(note="New"),
-    "meetings_session": lambda: SessionModel.objects.filter(pk=_seed_session().pk).delete(),
+    "meetings_session": lambda: SessionModel.objects.filter(pk=_session().pk).delete(),
     "meetings_session_actions": lambda: (
-        SessionModel.objects.filter(programme__meeting__slug=SEED_MEETING)
+        SessionModel.objects.filter(programme__meeting__slug=MEETING)
         .exclude(actions=None)
         .first()
         .actions.clear()
     ),
-    "meetings_presentation": lambda: Presentation.objects.filter(pk=_seed_presentation().pk).update(
+    "meetings_presentation": lambda: Presentation.objects.filter(pk=_presentation().pk).update(
         title="New"
     ),
     "meetings_discussionquestion": lambda: DiscussionQuestion.objects.bulk_create(
-        [DiscussionQuestion(session=_seed_session(), text="New?")]
+        [DiscussionQuestion(session=_session(), text="New?")]
     ),
-    "meetings_presentation_presenters": lambda: _seed_presentation().presenters.clear(),
-    "meetings_presentation_organisations": lambda: _seed_presentation().organisations.clear(),
+    "meetings_presentation_presenters": lambda: _presentation().presenters.clear(),
+    "meetings_presentation_organisations": lambda: _presentation().organisations.clear(),
 }
 
 
@@ -203,25 +258,25 @@ def test_every_table_inside_a_meeting_has_a_write_below():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("table", sorted(WRITES_INSIDE_A_MEETING))
-def test_a_write_inside_a_meeting_counts_for_that_meeting_only(other_meeting, counts, table):
+def test_a_write_inside_a_meeting_counts_for_that_meeting_only(second_meeting, counts, table):
     before = counts()
     WRITES_INSIDE_A_MEETING[table]()
     after = counts()
-    assert after["seed meeting"] > before["seed meeting"]
+    assert after["meeting"] > before["meeting"]
     assert after["everything"] > before["everything"]
     assert after["other meeting"] == before["other meeting"]
     assert after["shared"] == before["shared"]
 
 
 @pytest.mark.django_db
-def test_moving_a_session_to_another_meeting_counts_for_both(other_meeting, counts):
+def test_moving_a_session_to_another_meeting_counts_for_both(second_meeting, counts):
     before = counts()
-    session = _seed_session()
-    session.programme = other_meeting.programmes.get()
-    session.date = other_meeting.start_date
+    session = _session()
+    session.programme = second_meeting.programmes.get()
+    session.date = second_meeting.start_date
     session.save()
     after = counts()
-    assert after["seed meeting"] > before["seed meeting"]
+    assert after["meeting"] > before["meeting"]
     assert after["other meeting"] > before["other meeting"]
     assert after["shared"] == before["shared"]
 
@@ -236,21 +291,21 @@ def test_moving_a_session_to_another_meeting_counts_for_both(other_meeting, coun
     ],
     ids=["room", "document", "action by raw SQL"],
 )
-def test_a_write_outside_any_meeting_counts_for_what_all_share(other_meeting, counts, write):
+def test_a_write_outside_any_meeting_counts_for_what_all_share(second_meeting, counts, write):
     before = counts()
     write()
     after = counts()
     assert after["shared"] > before["shared"] and after["everything"] > before["everything"]
-    assert after["seed meeting"] == before["seed meeting"]
+    assert after["meeting"] == before["meeting"]
 
 
 @pytest.mark.django_db
-def test_a_statement_touching_no_row_counts_for_no_meeting(other_meeting, counts):
+def test_a_statement_touching_no_row_counts_for_no_meeting(second_meeting, counts):
     before = counts()
     SessionModel.objects.filter(pk=0).update(title="nothing")
     after = counts()
-    assert (after["seed meeting"], after["other meeting"]) == (
-        before["seed meeting"],
+    assert (after["meeting"], after["other meeting"]) == (
+        before["meeting"],
         before["other meeting"],
     )
 
@@ -259,26 +314,27 @@ def test_a_statement_touching_no_row_counts_for_no_meeting(other_meeting, counts
 
 
 @pytest.mark.django_db
-def test_a_meetings_address_is_keyed_by_that_meeting_and_what_all_share(other_meeting):
-    seed_page = f"/fr/meetings/{SEED_MEETING}/parallel-programme-victim-assistance/"
-    keys = {path: generations.for_path(path) for path in [seed_page, "/meetings/other/its/", "/"]}
+def test_a_meetings_address_is_keyed_by_that_meeting_and_what_all_share(second_meeting):
+    page = f"/fr/meetings/{MEETING}/parallel/"
+    other_page = f"/meetings/other/{second_meeting.programmes.get().slug}/"
+    keys = {path: generations.for_path(path) for path in [page, other_page, "/"]}
     Meeting.objects.filter(slug="other").update(title="Retitled")
-    assert generations.for_path(seed_page) == keys[seed_page]
-    assert generations.for_path("/meetings/other/its/") != keys["/meetings/other/its/"]
+    assert generations.for_path(page) == keys[page]
+    assert generations.for_path(other_page) != keys[other_page]
     assert generations.for_path("/") != keys["/"]
     Venue.objects.update(city="Genève")
-    assert generations.for_path(seed_page) != keys[seed_page]
+    assert generations.for_path(page) != keys[page]
 
 
 @pytest.mark.django_db
-def test_an_unknown_meeting_and_an_overlong_address_are_keyed_by_everything(seeds):
+def test_an_unknown_meeting_and_an_overlong_address_are_keyed_by_everything(content):
     everything = f"all.{generations.everything()}"
     assert generations.for_path("/meetings/no-such-meeting/") == everything
     assert generations.for_path("/meetings/" + "x" * 5000 + "/") == everything
 
 
 @pytest.mark.django_db
-def test_a_process_trusts_what_it_read_for_the_freshness_time_only(seeds, settings):
+def test_a_process_trusts_what_it_read_for_the_freshness_time_only(content, settings):
     settings.CONTENT_FRESHNESS_SECONDS = 60
     first = generations.everything()
     Venue.objects.update(city="Genève")
@@ -313,7 +369,7 @@ def _in_threads(*editors):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_saving_in_two_meetings_do_not_wait_for_each_other(other_meeting):
+def test_two_editors_saving_in_two_meetings_do_not_wait_for_each_other(second_meeting):
     """The first editor keeps its transaction open; the second, in another meeting, commits
     meanwhile. With one row counting every change (or a lock taken by every writer), the
     second would wait for the first to end."""
@@ -322,7 +378,7 @@ def test_two_editors_saving_in_two_meetings_do_not_wait_for_each_other(other_mee
 
     def first():
         with transaction.atomic():
-            SessionModel.objects.filter(programme__meeting__slug=SEED_MEETING).update(title="A")
+            SessionModel.objects.filter(programme__meeting__slug=MEETING).update(title="A")
             first_wrote.set()
             second_done.wait(10)  # still open while the other editor saves
 
@@ -340,8 +396,8 @@ def test_two_editors_saving_in_two_meetings_do_not_wait_for_each_other(other_mee
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_saving_in_the_same_meeting_both_succeed_one_after_the_other(seeds):
-    pk = _seed_session().pk
+def test_two_editors_saving_in_the_same_meeting_both_succeed_one_after_the_other(content):
+    pk = _session().pk
 
     def edit(title):
         def save():
@@ -361,7 +417,7 @@ def test_two_editors_saving_in_the_same_meeting_both_succeed_one_after_the_other
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_step_back_over_migration_0013_and_forward_keeps_the_schema_whole(seeds):
+def test_a_step_back_over_migration_0013_and_forward_keeps_the_schema_whole(content):
     """Back to the columns of 0012 and forward again: the triggers, generations and search
     vectors are all there again, and a write is counted."""
     before = triggers()
@@ -372,4 +428,4 @@ def test_a_step_back_over_migration_0013_and_forward_keeps_the_schema_whole(seed
     call_command("migrate", verbosity=0)
     assert triggers() == before
     SessionModel.objects.update(title="Again")
-    assert MeetingGeneration.objects.filter(meeting__slug=SEED_MEETING).exists()
+    assert MeetingGeneration.objects.filter(meeting__slug=MEETING).exists()

@@ -1,31 +1,80 @@
 """HTTP and server-side caching of public responses (meetings/caching/pages.py): 304s,
 invalidation on every change, and drafts that never leak through any cache."""
 
+import datetime
+
+import factories
 import pytest
 from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings.models import Meeting, NewsPost, Programme, Room, Session, Status
+from meetings.models import Meeting, NewsPost, Room, Session, Status
 
-PROGRAMME = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
-MEETING = "/meetings/intersessional-meetings-may-2012/"
+# Conftest's meeting and programme, which `content` fills.
+MEETING = "/meetings/may-2030/"
+PROGRAMME = MEETING + "parallel/"
 PUBLIC_URLS = [
     "/",
     "/meetings/",
     MEETING,
     PROGRAMME,
-    PROGRAMME + "sessions/coordination-national-plans/",
+    PROGRAMME + "sessions/coordination/",
     PROGRAMME + "programme.ics",
     PROGRAMME + "schedule.json",
     "/action-plans/",
     "/coordination/",
     "/news/",
     "/documents/",
-    "/search/?q=survivors",
+    "/search/?q=coordination",
     "/news/feed.atom",
     "/sitemap.xml",
 ]
+
+
+@pytest.fixture
+def content(programme, make_session):
+    """Something on every page above: conftest's programme, published once, with a session on
+    coordination in a room, serving an action, with a question and a presentation with its
+    document; a work plan with a milestone, an office holder, an activity, a news post."""
+    meeting = programme.meeting
+    convention = meeting.convention
+    factories.ProgrammeRevisionFactory(programme=programme)
+    action = factories.ActionFactory(plan__convention=convention)
+    session = make_session(
+        1,
+        title="Test session on coordination",
+        slug="coordination",
+        room=factories.RoomFactory(),
+        actions=[action],
+    )
+    factories.DiscussionQuestionFactory(session=session)
+    factories.PresentationFactory(
+        session=session,
+        presenters=[factories.PersonFactory()],
+        document=factories.DocumentFactory(meeting=meeting),
+    )
+    factories.MilestoneFactory(work_plan__convention=convention)
+    factories.MandateFactory(convention=convention)
+    factories.ActivityFactory(convention=convention, meeting=meeting).actions.add(action)
+    factories.NewsPostFactory(meeting=meeting)
+    return session
+
+
+@pytest.fixture
+def second_meeting(content):
+    """Another published meeting beside `content`'s, with one programme and one session."""
+    meeting = factories.MeetingFactory(
+        convention=content.programme.meeting.convention,
+        kind=Meeting.Kind.WORKSHOP,
+        slug="other",
+        start_date=datetime.date(2030, 5, 21),
+        end_date=datetime.date(2030, 5, 22),
+        venue=None,
+    )
+    programme = factories.ProgrammeFactory(meeting=meeting, slug="its")
+    factories.SessionFactory(programme=programme, slug="its", room=None)
+    return meeting
 
 
 def get(client, url, **headers):
@@ -36,7 +85,7 @@ def get(client, url, **headers):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", PUBLIC_URLS)
-def test_every_public_page_answers_a_matching_conditional_request_with_304(client, seeds, url):
+def test_every_public_page_answers_a_matching_conditional_request_with_304(client, content, url):
     response, _ = get(client, url)
     assert response.status_code == 200
     etag = response["ETag"]
@@ -51,7 +100,7 @@ def test_every_public_page_answers_a_matching_conditional_request_with_304(clien
 
 
 @pytest.mark.django_db
-def test_a_cached_page_is_served_whole_without_rendering(client, seeds):
+def test_a_cached_page_is_served_whole_without_rendering(client, content):
     first, rendered = get(client, PROGRAMME)
     second, queries = get(client, PROGRAMME)
     assert rendered > 5 and queries == 1
@@ -62,9 +111,9 @@ def test_a_cached_page_is_served_whole_without_rendering(client, seeds):
 
 
 @pytest.mark.django_db
-def test_a_change_is_on_the_next_request(client, seeds):
+def test_a_change_is_on_the_next_request(client, content):
     get(client, PROGRAMME)
-    session = Session.objects.get(slug="coordination-national-plans")
+    session = content
     session.title = "Session One, retitled"
     session.save()
     response, _ = get(client, PROGRAMME)
@@ -76,7 +125,7 @@ def test_a_change_is_on_the_next_request(client, seeds):
 
 
 @pytest.mark.django_db
-def test_an_edit_invalidates_exactly_the_pages_whose_bytes_change(client, seeds):
+def test_an_edit_invalidates_exactly_the_pages_whose_bytes_change(client, content):
     programme, _ = get(client, PROGRAMME)
     news, _ = get(client, "/news/")
     post = NewsPost.objects.public().first()
@@ -89,13 +138,15 @@ def test_an_edit_invalidates_exactly_the_pages_whose_bytes_change(client, seeds)
 
 
 @pytest.mark.django_db
-def test_an_edit_in_one_meeting_leaves_the_other_meetings_pages_cached(client, other_meeting):
+def test_an_edit_in_one_meeting_leaves_the_other_meetings_pages_cached(
+    client, content, second_meeting
+):
     others = ["/meetings/other/", "/meetings/other/its/", "/fr/meetings/other/its/sessions/its/"]
     first = {url: get(client, url)[0].content for url in others}
     get(client, PROGRAMME)
     get(client, "/meetings/")
-    Session.objects.filter(slug="coordination-national-plans").update(title="Retitled session")
-    Meeting.objects.filter(slug="intersessional-meetings-may-2012").update(title="Retitled May")
+    Session.objects.filter(pk=content.pk).update(title="Retitled session")
+    Meeting.objects.filter(pk=content.programme.meeting_id).update(title="Retitled May")
     for url in others:
         again, queries = get(client, url)
         assert queries == 1 and again.content == first[url]  # from the cache: only the version
@@ -105,9 +156,11 @@ def test_an_edit_in_one_meeting_leaves_the_other_meetings_pages_cached(client, o
 
 
 @pytest.mark.django_db
-def test_an_edit_shared_by_every_meeting_reaches_every_meetings_pages(client, other_meeting):
+def test_an_edit_shared_by_every_meeting_reaches_every_meetings_pages(
+    client, content, second_meeting
+):
     other_session = "/meetings/other/its/sessions/its/"
-    Session.objects.filter(slug="its").update(room=Room.objects.first())
+    Session.objects.filter(programme__meeting=second_meeting).update(room=content.room)
     get(client, PROGRAMME)
     get(client, other_session)
     Room.objects.update(name="Salle Nouvelle")
@@ -116,10 +169,13 @@ def test_an_edit_shared_by_every_meeting_reaches_every_meetings_pages(client, ot
 
 
 @pytest.mark.django_db
-def test_publishing_a_programme_shows_it_on_its_meetings_page_at_once(client, seeds):
-    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
-    draft = Programme.objects.create(
-        meeting=programme.meeting, title="Programme published late", slug="late", position=9
+def test_publishing_a_programme_shows_it_on_its_meetings_page_at_once(client, content):
+    draft = factories.ProgrammeFactory(
+        meeting=content.programme.meeting,
+        title="Programme published late",
+        slug="late",
+        position=9,
+        status=Status.DRAFT,
     )
     assert b"Programme published late" not in get(client, MEETING)[0].content
     assert get(client, draft.get_absolute_url())[0].status_code == 404
@@ -130,10 +186,13 @@ def test_publishing_a_programme_shows_it_on_its_meetings_page_at_once(client, se
 
 
 @pytest.mark.django_db
-def test_a_staff_preview_of_drafts_never_reaches_a_public_visitor(client, seeds, editor):
-    programme = Programme.objects.get(slug="parallel-programme-victim-assistance")
-    draft = Programme.objects.create(
-        meeting=programme.meeting, title="Secret draft programme", slug="secret", position=9
+def test_a_staff_preview_of_drafts_never_reaches_a_public_visitor(client, content, editor):
+    draft = factories.ProgrammeFactory(
+        meeting=content.programme.meeting,
+        title="Secret draft programme",
+        slug="secret",
+        position=9,
+        status=Status.DRAFT,
     )
     staff = type(client)()
     staff.force_login(editor)
@@ -152,8 +211,8 @@ def test_a_staff_preview_of_drafts_never_reaches_a_public_visitor(client, seeds,
 
 
 @pytest.mark.django_db
-def test_a_draft_is_not_served_from_the_cache_once_unpublished(client, seeds):
-    meeting = Meeting.objects.get(slug="intersessional-meetings-may-2012")
+def test_a_draft_is_not_served_from_the_cache_once_unpublished(client, content):
+    meeting = content.programme.meeting
     assert client.get(PROGRAMME).status_code == 200
     meeting.status = Status.DRAFT
     meeting.save()
@@ -162,7 +221,7 @@ def test_a_draft_is_not_served_from_the_cache_once_unpublished(client, seeds):
 
 
 @pytest.mark.django_db
-def test_the_admin_and_responses_setting_cookies_are_never_cached(client, seeds, editor):
+def test_the_admin_and_responses_setting_cookies_are_never_cached(client, editor):
     client.get("/admin/login/")
     assert not [key for key in cache._cache if "admin" in str(key)]
     login = client.get("/admin/login/")
@@ -170,7 +229,7 @@ def test_the_admin_and_responses_setting_cookies_are_never_cached(client, seeds,
 
 
 @pytest.mark.django_db
-def test_the_server_cache_can_be_turned_off_and_etags_stay(client, seeds, settings):
+def test_the_server_cache_can_be_turned_off_and_etags_stay(client, content, settings):
     settings.PAGE_CACHE_SECONDS = 0
     first, rendered = get(client, PROGRAMME)
     second, queries = get(client, PROGRAMME)
@@ -209,12 +268,12 @@ def redis_cache(settings):
 
 
 @pytest.mark.django_db
-def test_with_redis_one_process_serves_what_another_rendered(client, seeds, redis_cache):
+def test_with_redis_one_process_serves_what_another_rendered(client, content, redis_cache):
     first, rendered = get(client, PROGRAMME)
     assert any(b":public:" in key for key in redis_cache.scan_iter())
     caches["generations"].clear()  # as a fresh process would start
     second, queries = get(client, PROGRAMME)
     assert rendered > 5 and queries == 1
     assert second.content == first.content and second["ETag"] == first["ETag"]
-    Session.objects.filter(slug="coordination-national-plans").update(title="Changed in Redis")
+    Session.objects.filter(pk=content.pk).update(title="Changed in Redis")
     assert b"Changed in Redis" in get(client, PROGRAMME)[0].content

@@ -2,6 +2,7 @@
 
 import io
 
+import factories
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -27,11 +28,11 @@ def generate(**options):
 
 
 @pytest.mark.django_db
-def test_generates_the_sizes_asked_for_and_says_so_in_one_line(seeds):
-    seed_meetings = Meeting.objects.count()
+def test_generates_the_sizes_asked_for_and_says_so_in_one_line(meeting):
+    meetings_before = Meeting.objects.count()
     version = generations.count_everything()
     out, err = generate()
-    assert Meeting.objects.count() - seed_meetings == 2 * 3
+    assert Meeting.objects.count() - meetings_before == 2 * 3
     assert archive.existing().count() == 6
     assert Programme.objects.filter(meeting__slug__startswith="archive-").count() == 12
     sessions = Session.objects.filter(programme__meeting__slug__startswith="archive-")
@@ -46,7 +47,8 @@ def test_generates_the_sizes_asked_for_and_says_so_in_one_line(seeds):
 
 
 @pytest.mark.django_db
-def test_every_generated_session_lies_within_its_meeting_and_serves_actions(seeds):
+def test_every_generated_session_lies_within_its_meeting_and_serves_actions(db):
+    actions = factories.ActionFactory.create_batch(3)  # actions already there are served
     generate(sessions=30)
     sessions = Session.objects.filter(
         programme__meeting__slug__startswith="archive-"
@@ -56,10 +58,11 @@ def test_every_generated_session_lies_within_its_meeting_and_serves_actions(seed
         assert meeting.start_date <= session.date <= meeting.end_date
         assert session.start_time < session.end_time
     assert not sessions.filter(actions=None).exists()
+    assert not sessions.exclude(actions__in=actions).exists()
 
 
 @pytest.mark.django_db
-def test_generated_content_says_it_is_generated_and_the_seeds_stay(seeds):
+def test_generated_content_says_it_is_generated_and_the_meetings_already_there_stay(meeting):
     before = set(Meeting.objects.values_list("slug", flat=True))
     generate()
     assert before <= set(Meeting.objects.values_list("slug", flat=True))
@@ -68,7 +71,7 @@ def test_generated_content_says_it_is_generated_and_the_seeds_stay(seeds):
 
 
 @pytest.mark.django_db
-def test_the_same_seed_gives_the_same_archive(seeds):
+def test_the_same_seed_gives_the_same_archive(db):
     generate(seed=7)
     first = list(Session.objects.order_by("pk").values_list("title", "room__name"))
     generate(seed=7, replace=True)
@@ -77,7 +80,7 @@ def test_the_same_seed_gives_the_same_archive(seeds):
 
 
 @pytest.mark.django_db
-def test_a_second_run_is_refused_unless_asked_to_replace(seeds):
+def test_a_second_run_is_refused_unless_asked_to_replace(db):
     generate()
     count = Session.objects.count()
     with pytest.raises(CommandError, match="already there. Pass --replace"):
@@ -104,7 +107,7 @@ def test_sizes_out_of_bounds_are_refused_before_anything_is_written(db, options,
 
 
 @pytest.mark.django_db
-def test_a_failure_half_way_leaves_nothing_behind(seeds, monkeypatch):
+def test_a_failure_half_way_leaves_nothing_behind(db, monkeypatch):
     calls = []
     real = archive._meeting
 
@@ -122,7 +125,7 @@ def test_a_failure_half_way_leaves_nothing_behind(seeds, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_generated_pages_and_search_work(client, seeds):
+def test_the_generated_pages_and_search_work(client, db):
     generate()
     session = Session.objects.filter(
         programme__meeting__slug__startswith="archive-", programme__status="published"

@@ -6,6 +6,7 @@ import io
 import json
 import zipfile
 
+import factories
 import pytest
 from django.contrib.auth.models import Group
 from django.core import serializers
@@ -15,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from meetings.caching import generations
 from meetings.content import backup
-from meetings.models import Document, Meeting, Programme, ProgrammeRevision
+from meetings.models import Meeting, Obligation, Programme, ProgrammeRevision
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -60,15 +61,56 @@ def wipe():
         default_storage.delete(name)
 
 
+def obligation(**fields):
+    """An Obligation (tests/factories.py has no factory for it)."""
+    defaults = {"article": "5", "as_of_year": 2030, "as_of_month": 4}
+    if "convention" not in fields:
+        defaults["convention"] = factories.ConventionFactory()
+    if "state" not in fields:
+        defaults["state"] = factories.StateFactory()
+    return Obligation.objects.create(**{**defaults, **fields})
+
+
 @pytest.fixture
-def full_site(seeds, editor):
-    """The seeds, an uploaded PDF and editor image, and a revision published by an editor."""
-    document = Document.objects.first()
-    document.file.save("talk.pdf", ContentFile(PDF))
+def full_site(editor):
+    """A row of every content model, linked as on a real site (every relation and
+    many-to-many filled, translations too), an uploaded PDF and editor image, and a revision
+    published by an editor."""
+    convention = factories.ConventionFactory()
+    state = factories.StateFactory()
+    organisation = factories.OrganisationFactory()
+    person = factories.PersonFactory(organisation=organisation, state=state)
+    room = factories.RoomFactory()
+    action = factories.ActionFactory(plan__convention=convention)
+    meeting = factories.MeetingFactory(
+        convention=convention, venue=room.venue, title_fr="Réunion de test"
+    )
+    mandate = factories.MandateFactory(convention=convention, state=state, person=person)
+    programme = factories.ProgrammeFactory(meeting=meeting, background="Test background.")
+    programme.convened_by.set([mandate])
+    session = factories.SessionFactory(programme=programme, room=room, actions=[action])
+    document = factories.DocumentFactory(meeting=meeting, programme=programme)
+    factories.DocumentFactory(meeting=meeting, file=None)  # one whose file we do not hold
+    factories.PresentationFactory(
+        session=session, presenters=[person], organisations=[organisation], document=document
+    )
+    factories.DiscussionQuestionFactory(session=session, text_es="¿Pregunta de prueba?")
+    work_plan = factories.WorkPlanFactory(convention=convention, document=document)
+    work_plan.coordinators.set([state])
+    work_plan.actions.set([action])
+    factories.MilestoneFactory(work_plan=work_plan)
+    activity = factories.ActivityFactory(convention=convention, meeting=meeting, document=document)
+    activity.coordinators.set([state])
+    activity.actions.set([action])
+    obligation(convention=convention, state=state)
+    post = factories.NewsPostFactory(meeting=meeting)
+    post.categories.set([factories.NewsCategoryFactory()])
+    factories.ProgrammeRevisionFactory(
+        programme=programme, published_by=editor, snapshot={"title": programme.title}
+    )
     default_storage.save("markdownx/photo.png", ContentFile(PNG))
-    revision = ProgrammeRevision.objects.first()
-    revision.published_by = editor
-    revision.save()
+    empty = [m.__name__ for m in backup.content_models() if not m.objects.exists()]
+    assert empty == [], "the backup is to carry a row of every content model"
     return document
 
 

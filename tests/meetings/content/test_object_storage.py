@@ -7,17 +7,16 @@ import os
 import uuid
 
 import boto3
+import factories
 import pytest
 from django.core.cache import caches
 from django.core.files.base import ContentFile
 from PIL import Image
 from pypdf import PdfReader
 
-from meetings.models import Document, Programme, Session, Status
+from meetings.models import Session
 from meetings.publishing import pdf
 from vapp.settings import env_media_storage
-
-PARALLEL = "parallel-programme-victim-assistance"
 
 
 @pytest.fixture
@@ -53,8 +52,8 @@ def png():
     return out.getvalue()
 
 
-def test_a_document_is_kept_in_the_bucket_and_served_by_the_site(seeds, bucket, client):
-    document = Document.objects.filter(meeting__status=Status.PUBLISHED).first()
+def test_a_document_is_kept_in_the_bucket_and_served_by_the_site(meeting, bucket, client):
+    document = factories.DocumentFactory(meeting=meeting, file=None)
     data = b"%PDF-1.4\n% a statement\n%%EOF\n"
     document.file.save("statement.pdf", ContentFile(data))
     [key] = bucket("documents/")
@@ -65,8 +64,8 @@ def test_a_document_is_kept_in_the_bucket_and_served_by_the_site(seeds, bucket, 
     assert response["Content-Type"] == "application/pdf"
 
 
-def test_the_programme_pdf_is_rendered_once_into_the_bucket(seeds, bucket, client):
-    url = Programme.objects.get(slug=PARALLEL).get_absolute_url() + "programme.pdf"
+def test_the_programme_pdf_is_rendered_once_into_the_bucket(make_session, bucket, client):
+    url = make_session().programme.get_absolute_url() + "programme.pdf"
     first = client.get(url)
     assert first.status_code == 200
     body = first.content  # a small file: answered whole
@@ -79,7 +78,7 @@ def test_the_programme_pdf_is_rendered_once_into_the_bucket(seeds, bucket, clien
 
 
 def test_an_editor_image_goes_to_the_bucket_shows_on_the_site_and_prints(
-    seeds, bucket, editor_client, client
+    make_session, bucket, editor_client, client
 ):
     upload = ContentFile(png(), name="photo.png")
     response = editor_client.post("/markdownx/upload/", {"image": upload})
@@ -92,7 +91,7 @@ def test_an_editor_image_goes_to_the_bucket_shows_on_the_site_and_prints(
     assert image["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(b"".join(image.streaming_content))).size == (60, 40)
 
-    session = Session.objects.filter(programme__slug=PARALLEL).exclude(questions=None)[0]
+    session = factories.DiscussionQuestionFactory(session=make_session()).session
     Session.objects.filter(pk=session.pk).update(purpose=f"A photo: {code}")
     rendered = pdf.render_pdf(pdf.printable(pdf.programme_html(session.programme)))
     reader = PdfReader(io.BytesIO(rendered.data))

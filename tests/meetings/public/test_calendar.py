@@ -1,23 +1,24 @@
-"""The programme as iCalendar: parsed with `icalendar`, every timed session of the printed
-programme lands at the right instant (Geneva is on CEST, UTC+2, in May), UIDs are stable across
-a change and SEQUENCE rises."""
+"""The programme as iCalendar, parsed with `icalendar`: every timed session of the printed
+programme (seed 001) lands at the right instant (Geneva is on CEST, UTC+2, in May); on a made-up
+programme, sessions end where they should, a break leaves the delegate free, UIDs are stable
+across a change and SEQUENCE rises, and drafts stay out."""
 
 import datetime
 from zoneinfo import ZoneInfo
 
+import factories
 import pytest
 from django.test import Client
 from icalendar import Calendar
 from seed_sources import printed_timetable
 
-from meetings.models import Programme, Session
+from meetings.models import Programme
 
 PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
-ICS_URL = PARALLEL + "programme.ics"
 
 
-def events(client):
-    response = client.get(ICS_URL)
+def events(client, url):
+    response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = Calendar.from_ical(response.content)
@@ -25,7 +26,7 @@ def events(client):
 
 
 def test_every_printed_time_is_the_right_instant_in_utc(seeds, client):
-    shown = events(client)
+    shown = events(client, PARALLEL + "programme.ics")
     geneva = ZoneInfo("Europe/Zurich")
     assert len(shown) == len(printed_timetable()) == 5
     for time, title in printed_timetable():
@@ -39,70 +40,104 @@ def test_every_printed_time_is_the_right_instant_in_utc(seeds, client):
         assert shown[summary]["dtstart"].params["TZID"] == "Europe/Zurich"
 
 
-def test_sessions_end_when_they_end_or_when_the_next_one_starts(seeds, client):
-    shown = events(client)
-    opening = shown["Opening of the Parallel Programme for Victim Assistance Experts"]
-    assert opening.decoded("dtend").strftime("%H:%M") == "10:15"
-    session_two = shown["Session Two: Monitoring the Implementation of National Plans"]
-    assert session_two.decoded("dtend").strftime("%H:%M") == "18:00"  # the next timed item
+@pytest.fixture
+def day(make_session):
+    """A day of the programme (22 May 2030), in order: {slug: session}."""
+    room = factories.RoomFactory(name="Salle 7", floor="Ground Floor")
+    t = datetime.time
+    rows = [
+        ("opening", "Test opening", "opening", t(9), None),
+        ("one", "Test session one", "discussion", t(10, 15), t(12, 30)),
+        ("lunch", "Test lunch break", "break", t(12, 30), t(14)),
+        ("two", "Test session two", "discussion", t(14), None),
+        ("group", "Test group work", "group_work", None, None),
+        ("close", "Test close", "closing", t(18), None),
+    ]
+    sessions = {
+        slug: make_session(
+            n, slug=slug, title=title, kind=kind, start_time=start, end_time=end, room=room
+        )
+        for n, (slug, title, kind, start, end) in enumerate(rows, start=1)
+    }
+    factories.DiscussionQuestionFactory(session=sessions["one"], text="How can a test be improved?")
+    return sessions
 
 
-def test_events_carry_room_link_and_questions(seeds, client):
-    event = events(client)["Session One: Coordination in the Implementation of National Plans"]
-    assert str(event["location"]).startswith("Salle B, Ground Floor, WMO Building")
-    assert str(event["url"]).endswith("/sessions/coordination-national-plans/")
-    assert "How can coordination be improved?" in str(event["description"])
+@pytest.fixture
+def ics_url(programme):
+    return programme.get_absolute_url() + "programme.ics"
 
 
-def test_uids_are_stable_and_sequence_rises_when_the_programme_changes(seeds, client):
-    before = {str(e["uid"]): int(e["sequence"]) for e in events(client).values()}
-    session = Session.objects.get(slug="coordination-national-plans")
-    session.title = "Session One: Coordination (moved)"
+def test_sessions_end_when_they_end_or_when_the_next_one_starts(day, ics_url, client):
+    shown = events(client, ics_url)
+    assert shown["Test opening"].decoded("dtend").strftime("%H:%M") == "10:15"
+    assert shown["Test session one"].decoded("dtend").strftime("%H:%M") == "12:30"  # its own
+    assert shown["Test session two"].decoded("dtend").strftime("%H:%M") == "18:00"  # next timed
+    assert "dtend" not in shown["Test close"]
+    assert "Test group work" not in shown  # no time: nothing a calendar can place
+
+
+def test_events_carry_room_link_and_questions(day, ics_url, client):
+    event = events(client, ics_url)["Test session one"]
+    assert str(event["location"]).startswith("Salle 7, Ground Floor, Test Building")
+    assert str(event["url"]).endswith("/sessions/one/")
+    assert "How can a test be improved?" in str(event["description"])
+
+
+def test_uids_are_stable_and_sequence_rises_when_the_programme_changes(day, ics_url, client):
+    before = {str(e["uid"]): int(e["sequence"]) for e in events(client, ics_url).values()}
+    session = day["one"]
+    session.title = "Test session one (moved)"
     session.start_time = datetime.time(10, 30)
     session.save()
-    after = {str(e["uid"]): int(e["sequence"]) for e in events(client).values()}
+    after = {str(e["uid"]): int(e["sequence"]) for e in events(client, ics_url).values()}
     assert set(after) == set(before)
     assert all(after[uid] > before[uid] for uid in before)
 
 
-def test_the_calendar_of_a_draft_is_404_to_the_public(seeds, editor_client):
-    Programme.objects.filter(slug="parallel-programme-victim-assistance").update(status="draft")
-    assert Client().get(ICS_URL).status_code == 404
-    assert editor_client.get(ICS_URL).status_code == 200
+def test_the_calendar_of_a_draft_is_404_to_the_public(day, programme, ics_url, editor_client):
+    Programme.objects.filter(pk=programme.pk).update(status="draft")
+    assert Client().get(ics_url).status_code == 404
+    assert editor_client.get(ics_url).status_code == 200
 
 
-@pytest.mark.usefixtures("seeds")
-def test_the_programme_page_links_to_its_calendar(client):
-    assert ICS_URL.encode() in client.get(PARALLEL).content
+def test_the_programme_page_links_to_its_calendar(day, programme, ics_url, client):
+    assert ics_url.encode() in client.get(programme.get_absolute_url()).content
 
 
-def test_a_break_is_marked_and_leaves_the_delegate_free(seeds, client):
-    lunch = events(client)["Break for lunch and side events"]
+def test_a_break_is_marked_and_leaves_the_delegate_free(day, ics_url, client):
+    shown = events(client, ics_url)
+    lunch = shown["Test lunch break"]
     assert lunch["transp"] == "TRANSPARENT"
     assert "Break" in lunch["categories"].cats
+    assert "transp" not in shown["Test session one"]
 
 
-def test_a_single_session_has_its_own_calendar(seeds, client):
-    url = PARALLEL + "sessions/coordination-national-plans/session.ics"
+def test_a_single_session_has_its_own_calendar(day, ics_url, client):
+    session = day["one"]
+    url = session.get_absolute_url() + "session.ics"
     calendar = Calendar.from_ical(client.get(url).content)
     (event,) = calendar.walk("VEVENT")
-    assert str(event["summary"]).startswith("Session One")
-    assert event["uid"] in {e["uid"] for e in events(client).values()}  # the same event
-    page = client.get(PARALLEL + "sessions/coordination-national-plans/").content.decode()
-    assert url in page
+    assert str(event["summary"]) == "Test session one"
+    assert event["uid"] in {e["uid"] for e in events(client, ics_url).values()}  # the same event
+    assert url in client.get(session.get_absolute_url()).content.decode()
 
 
-def test_the_whole_meeting_has_a_calendar_of_its_published_programmes(seeds, client):
-    url = "/meetings/intersessional-meetings-may-2012/meeting.ics"
+def test_the_whole_meeting_has_a_calendar_of_its_published_programmes(
+    day, meeting, programme, ics_url, client
+):
+    other = factories.ProgrammeFactory(meeting=meeting)
+    factories.SessionFactory(programme=other, date=None, start_time=None)
+    url = meeting.get_absolute_url() + "meeting.ics"
     summaries = {
         str(e["summary"]) for e in Calendar.from_ical(client.get(url).content).walk("VEVENT")
     }
-    assert summaries == set(events(client))  # the other programme has no timed session
-    Programme.objects.filter(slug="parallel-programme-victim-assistance").update(status="draft")
+    assert summaries == set(events(client, ics_url))  # the other programme has no timed session
+    Programme.objects.filter(pk=programme.pk).update(status="draft")
     assert Calendar.from_ical(client.get(url).content).walk("VEVENT") == []
-    assert url.encode() in client.get("/meetings/intersessional-meetings-may-2012/").content
+    assert url.encode() in client.get(meeting.get_absolute_url()).content
 
 
-def test_the_programme_page_offers_a_webcal_subscription(seeds, client):
-    page = client.get(PARALLEL).content.decode()
-    assert f'href="webcal://testserver{ICS_URL}"' in page
+def test_the_programme_page_offers_a_webcal_subscription(day, programme, ics_url, client):
+    page = client.get(programme.get_absolute_url()).content.decode()
+    assert f'href="webcal://testserver{ics_url}"' in page

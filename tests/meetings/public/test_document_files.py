@@ -3,29 +3,23 @@ name the site makes, nosniff, a CSP that allows nothing, and drafts kept out."""
 
 import re
 
+import factories
 import pytest
-from django.core.files.base import ContentFile
 from django.test import Client
 
-from meetings.models import Document, Meeting, Status
-
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-def stored(title, **fields):
-    document = Document.objects.create(title=title, **fields)
-    document.file.save("upload.pdf", ContentFile(PDF))
-    return document
+from meetings.models import Status
 
 
 @pytest.mark.django_db
 def test_a_document_is_served_inline_with_safe_headers(client, meeting):
-    document = stored("Co-Chairs' paper", meeting=meeting, symbol="APLC/MSP.11/2011/WP.1")
+    document = factories.DocumentFactory(
+        title="Co-Chairs' paper", meeting=meeting, symbol="APLC/MSP.11/2011/WP.1"
+    )
     url = document.get_absolute_url()
     assert url == f"/documents/{document.pk}/aplcmsp112011wp1-en.pdf"
     response = client.get(url)
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == PDF
+    assert b"".join(response.streaming_content) == factories.minimal_pdf("Co-Chairs' paper")
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'inline; filename="aplcmsp112011wp1-en.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -44,7 +38,7 @@ HOSTILE_TITLES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize("title", HOSTILE_TITLES, ids=range(len(HOSTILE_TITLES)))
 def test_a_hostile_title_never_reaches_the_header(client, meeting, title):
-    document = stored(title, meeting=meeting)
+    document = factories.DocumentFactory(title=title, meeting=meeting)
     response = client.get(document.get_absolute_url())
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
@@ -55,7 +49,7 @@ def test_a_hostile_title_never_reaches_the_header(client, meeting, title):
 
 @pytest.mark.django_db
 def test_an_old_name_redirects_to_the_current_one(client, meeting):
-    document = stored("Old title", meeting=meeting)
+    document = factories.DocumentFactory(title="Old title", meeting=meeting)
     old = document.get_absolute_url()
     document.title = "New title"
     document.save()
@@ -66,33 +60,25 @@ def test_an_old_name_redirects_to_the_current_one(client, meeting):
 
 @pytest.mark.django_db
 def test_a_document_of_a_draft_meeting_is_not_served_to_the_public(client, editor_client, meeting):
-    draft = Meeting.objects.create(
-        convention=meeting.convention,
-        kind=meeting.kind,
-        title="Draft",
-        slug="draft",
-        start_date=meeting.start_date,
-        end_date=meeting.end_date,
-        status=Status.DRAFT,
-    )
-    document = stored("Draft paper", meeting=draft)
+    draft = factories.MeetingFactory(convention=meeting.convention, status=Status.DRAFT)
+    document = factories.DocumentFactory(title="Draft paper", meeting=draft)
     assert Client().get(document.get_absolute_url()).status_code == 404
     assert editor_client.get(document.get_absolute_url()).status_code == 200
 
 
 @pytest.mark.django_db
 def test_a_missing_or_absent_file_is_a_404(client, meeting, media):
-    document = stored("Gone", meeting=meeting)
+    document = factories.DocumentFactory(title="Gone", meeting=meeting)
     (media / document.file.name).unlink()
     assert client.get(document.get_absolute_url()).status_code == 404
-    no_file = Document.objects.create(title="Never uploaded")
+    no_file = factories.DocumentFactory(title="Never uploaded", file=None)
     assert client.get(f"/documents/{no_file.pk}/never-uploaded-en.pdf").status_code == 404
     assert no_file.get_absolute_url() == "/documents/"
 
 
 @pytest.mark.django_db
-def test_pages_link_to_the_served_file(client, seeds):
-    document = Document.objects.exclude(file="").first() or stored("Linked", symbol="X/1")
+def test_pages_link_to_the_served_file(client):
+    document = factories.DocumentFactory(title="Linked", symbol="X/1")
     html = client.get("/documents/").content.decode()
     assert f'href="{document.get_absolute_url()}"' in html
     assert "/media/documents/" not in html

@@ -4,49 +4,55 @@ in can preview it, under a "Draft - not public" banner."""
 
 import datetime
 import re
+from types import SimpleNamespace
 from urllib.parse import urldefrag, urlsplit
 
+import factories
 import pytest
 
-from meetings.models import (
-    Action,
-    Activity,
-    Convention,
-    Document,
-    Meeting,
-    NewsPost,
-    Programme,
-    Session,
-    Status,
-    WorkPlan,
-)
+from meetings.models import Status
 
 SECRET = "Secret draft"
 
 
-def cap24():
-    return Action.objects.get(plan__short_name="CAP", number=24)
+@pytest.fixture
+def site(make_session, meeting, convention):
+    """A published site around one meeting: a programme whose sessions serve an action, with
+    questions, a presentation, documents and a revision; a work plan, an activity and a news
+    post about the meeting."""
+    action = factories.ActionFactory(plan=factories.ActionPlanFactory(convention=convention))
+    for n in (1, 2):
+        session = make_session(n, actions=[action])
+        factories.DiscussionQuestionFactory(session=session)
+        factories.PresentationFactory(session=session, presenters=[factories.PersonFactory()])
+    programme = session.programme
+    factories.DocumentFactory(programme=programme)
+    factories.DocumentFactory(meeting=meeting, file=None, size_bytes=2048)
+    factories.ProgrammeRevisionFactory(programme=programme, number=1)
+    ccm = factories.ConventionFactory(short_name="CCM", full_name="Test convention CCM")
+    factories.WorkPlanFactory(convention=ccm).actions.add(action)
+    factories.ActivityFactory(convention=convention, meeting=meeting).actions.add(action)
+    factories.NewsPostFactory(meeting=meeting)
+    return SimpleNamespace(meeting=meeting, action=action, ccm=ccm)
 
 
-def draft_programme_in(meeting, status=Status.DRAFT):
-    programme = Programme.objects.create(
+def draft_programme_in(site, meeting, status=Status.DRAFT):
+    programme = factories.ProgrammeFactory(
         meeting=meeting, title=f"{SECRET} programme", slug="secret-programme", status=status
     )
-    session = Session.objects.create(
+    factories.SessionFactory(
         programme=programme,
         title=f"{SECRET} session",
         slug="secret-session",
-        date=meeting.start_date,
+        actions=[site.action],
     )
-    session.actions.add(cap24())
-    Document.objects.create(title=f"{SECRET} document", programme=programme, size_bytes=1000)
+    factories.DocumentFactory(title=f"{SECRET} document", programme=programme)
     return programme
 
 
-def make_draft_meeting():
-    meeting = Meeting.objects.create(
-        convention=Convention.objects.get(short_name="APMBC"),
-        kind=Meeting.Kind.INTERSESSIONAL,
+def make_draft_meeting(site):
+    meeting = factories.MeetingFactory(
+        convention=site.meeting.convention,
         title=f"{SECRET} meeting",
         slug="secret-meeting",
         start_date=datetime.date(2031, 6, 2),
@@ -54,46 +60,42 @@ def make_draft_meeting():
         status=Status.DRAFT,
     )
     # A published programme inside a draft meeting is still hidden.
-    draft_programme_in(meeting, status=Status.PUBLISHED)
-    Document.objects.create(title=f"{SECRET} meeting document", meeting=meeting, size_bytes=10)
-    activity = Activity.objects.create(
-        convention=meeting.convention, year=2031, month=6, text="Met.", meeting=meeting
-    )
-    activity.actions.add(cap24())
-    NewsPost.objects.create(
-        title="Public post about a meeting",
+    draft_programme_in(site, meeting, status=Status.PUBLISHED)
+    factories.DocumentFactory(title=f"{SECRET} meeting document", meeting=meeting)
+    factories.ActivityFactory(
+        convention=meeting.convention, year=2031, month=6, meeting=meeting
+    ).actions.add(site.action)
+    factories.NewsPostFactory(
+        title="Test public post about a meeting",
         slug="public-post",
         posted_on=datetime.date(2031, 5, 1),
-        body="Soon.",
         meeting=meeting,
-        status=Status.PUBLISHED,
     )
     return meeting.get_absolute_url()
 
 
-def make_draft_programme():
-    meeting = Meeting.objects.get(slug="intersessional-meetings-may-2012")
-    return draft_programme_in(meeting).get_absolute_url()
+def make_draft_programme(site):
+    return draft_programme_in(site, site.meeting).get_absolute_url()
 
 
-def make_draft_work_plan():
-    work_plan = WorkPlan.objects.create(
-        convention=Convention.objects.get(short_name="CCM"),
+def make_draft_work_plan(site):
+    work_plan = factories.WorkPlanFactory(
+        convention=site.ccm,
         title=f"{SECRET} work plan",
         slug="secret-work-plan",
         start_year=2031,
+        end_year=None,
         status=Status.DRAFT,
     )
-    work_plan.actions.add(cap24())
+    work_plan.actions.add(site.action)
     return work_plan.get_absolute_url()
 
 
-def make_draft_news_post():
-    post = NewsPost.objects.create(
+def make_draft_news_post(site):
+    post = factories.NewsPostFactory(
         title=f"{SECRET} news",
         slug="secret-news",
         posted_on=datetime.date(2031, 1, 1),
-        body="Not yet.",
         status=Status.DRAFT,
     )
     return post.get_absolute_url()
@@ -131,9 +133,9 @@ def crawl(client, start=("/",)):
 
 
 @pytest.mark.parametrize("make_draft", DRAFTS.values(), ids=DRAFTS.keys())
-def test_a_draft_is_invisible_on_every_public_page(seeds, client, make_draft):
-    draft_url = make_draft()
-    pages = crawl(client, start=["/", "/documents/", "/action-plans/cartagena-action-plan/24/"])
+def test_a_draft_is_invisible_on_every_public_page(site, client, make_draft):
+    draft_url = make_draft(site)
+    pages = crawl(client, start=["/", "/documents/", site.action.get_absolute_url()])
     assert len(pages) > 20  # the crawl reached the whole site
     for url, html in pages.items():
         assert SECRET.lower() not in html.lower(), f"{url} names the draft"
@@ -142,8 +144,8 @@ def test_a_draft_is_invisible_on_every_public_page(seeds, client, make_draft):
 
 
 @pytest.mark.parametrize("make_draft", DRAFTS.values(), ids=DRAFTS.keys())
-def test_staff_preview_a_draft_under_a_banner(seeds, editor_client, client, make_draft):
-    draft_url = make_draft()
+def test_staff_preview_a_draft_under_a_banner(site, editor_client, client, make_draft):
+    draft_url = make_draft(site)
     response = editor_client.get(draft_url)
     assert response.status_code == 200
     assert b"Draft - not public" in response.content
@@ -152,13 +154,13 @@ def test_staff_preview_a_draft_under_a_banner(seeds, editor_client, client, make
     assert client.get(draft_url).status_code == 404
 
 
-def test_counts_leave_drafts_out(seeds, client):
+def test_counts_leave_drafts_out(site, client):
     before = re.search(r"(\d+) meetings?\b", client.get("/meetings/").content.decode()).group(1)
-    make_draft_meeting()
+    make_draft_meeting(site)
     after = re.search(r"(\d+) meetings?\b", client.get("/meetings/").content.decode()).group(1)
     assert before == after == "1"
 
 
-def test_a_published_page_is_not_marked_as_a_draft(seeds, editor_client):
-    page = editor_client.get("/meetings/intersessional-meetings-may-2012/").content
+def test_a_published_page_is_not_marked_as_a_draft(site, editor_client):
+    page = editor_client.get(site.meeting.get_absolute_url()).content
     assert b"Draft - not public" not in page

@@ -3,22 +3,12 @@
 import datetime
 import re
 
+import factories
 import pytest
 
-from meetings.models import (
-    Action,
-    ActionPlan,
-    Activity,
-    Document,
-    Meeting,
-    NewsPost,
-    Programme,
-    Session,
-    Status,
-)
+from meetings.models import Session, Status
 from meetings.queries import PER_PAGE
 
-PUBLISHED = Status.PUBLISHED
 COUNT = PER_PAGE + 5
 
 
@@ -35,14 +25,12 @@ def page(client, url, **params):
 @pytest.fixture
 def many_meetings(convention):
     return [
-        Meeting.objects.create(
+        factories.MeetingFactory(
             convention=convention,
-            kind=Meeting.Kind.INTERSESSIONAL,
             title=f"Meeting {n:02d}",
             slug=f"m{n:02d}",
             start_date=datetime.date(2000 + n, 5, 1),
             end_date=datetime.date(2000 + n, 5, 3),
-            status=PUBLISHED,
         )
         for n in range(COUNT)
     ]
@@ -70,25 +58,19 @@ def test_a_junk_page_number_gives_a_page_never_an_error(client, many_meetings, j
 
 @pytest.mark.django_db
 def test_the_action_page_pages_its_places_newest_first(client, meeting):
-    plan = ActionPlan.objects.create(
-        convention=meeting.convention, name="Plan", short_name="P", slug="plan"
+    action = factories.ActionFactory(
+        plan=factories.ActionPlanFactory(convention=meeting.convention, slug="plan"), number=1
     )
-    action = Action.objects.create(plan=plan, number=1)
-    programme = Programme.objects.create(
-        meeting=meeting, title="Programme", slug="p", status=PUBLISHED
-    )
+    programme = factories.ProgrammeFactory(meeting=meeting)
     for n in range(COUNT - 1):
-        Session.objects.create(
+        factories.SessionFactory(
             programme=programme,
-            title=f"Session {n:02d}",
-            slug=f"s{n:02d}",
             date=meeting.start_date + datetime.timedelta(days=n % 5),
             start_time=datetime.time(8 + n // 5, 0),
-        ).actions.add(action)
+            actions=[action],
+        )
     # An activity older than every session: it belongs at the very end of the last page.
-    Activity.objects.create(
-        convention=meeting.convention, year=2001, month=1, text="Early."
-    ).actions.add(action)
+    factories.ActivityFactory(convention=meeting.convention, year=2001, month=1).actions.add(action)
 
     pattern = r'<span class="badge">(\w[\w ]*)</span> <a href="([^"]+)"'
     first = links(page(client, "/action-plans/plan/1/"), pattern)
@@ -107,43 +89,35 @@ def test_the_action_page_pages_its_places_newest_first(client, meeting):
 def test_the_action_page_counts_and_lists_only_public_sessions_undated_ones_in_place(
     client, meeting
 ):
-    plan = ActionPlan.objects.create(
-        convention=meeting.convention, name="Plan", short_name="P", slug="plan"
+    action = factories.ActionFactory(
+        plan=factories.ActionPlanFactory(convention=meeting.convention, slug="plan"), number=1
     )
-    action = Action.objects.create(plan=plan, number=1)
-    later = Meeting.objects.create(
+    later = factories.MeetingFactory(
         convention=meeting.convention,
-        kind=meeting.kind,
-        title="Later",
-        slug="later",
         start_date=meeting.start_date + datetime.timedelta(days=30),
         end_date=meeting.start_date + datetime.timedelta(days=31),
-        status=PUBLISHED,
     )
-    draft_meeting = Meeting.objects.create(
+    draft_meeting = factories.MeetingFactory(
         convention=meeting.convention,
-        kind=meeting.kind,
-        title="Draft",
-        slug="draft",
         start_date=later.start_date,
         end_date=later.end_date,
         status=Status.DRAFT,
     )
-    shown = Programme.objects.create(meeting=meeting, title="P", slug="p", status=PUBLISHED)
-    undated_home = Programme.objects.create(meeting=later, title="L", slug="l", status=PUBLISHED)
+    shown = factories.ProgrammeFactory(meeting=meeting)
+    undated_home = factories.ProgrammeFactory(meeting=later)
     hidden = [
-        Programme.objects.create(meeting=meeting, title="D", slug="d", status=Status.DRAFT),
-        Programme.objects.create(meeting=draft_meeting, title="X", slug="x", status=PUBLISHED),
+        factories.ProgrammeFactory(meeting=meeting, status=Status.DRAFT),
+        factories.ProgrammeFactory(meeting=draft_meeting),
     ]
     for n in range(COUNT):
-        Session.objects.create(
-            programme=shown, title=f"Dated {n:02d}", slug=f"s{n:02d}", date=meeting.start_date
-        ).actions.add(action)
-    Session.objects.create(programme=undated_home, title="Undated", slug="u").actions.add(action)
+        factories.SessionFactory(
+            programme=shown, title=f"Dated {n:02d}", start_time=None, actions=[action]
+        )
+    factories.SessionFactory(
+        programme=undated_home, title="Undated", date=None, start_time=None, actions=[action]
+    )
     for programme in hidden:
-        Session.objects.create(
-            programme=programme, title="Hidden", slug="h", date=programme.meeting.start_date
-        ).actions.add(action)
+        factories.SessionFactory(programme=programme, title="Hidden", actions=[action])
 
     first = page(client, "/action-plans/plan/1/")
     assert f"{COUNT + 1} places, newest first" in first
@@ -156,16 +130,10 @@ def test_the_action_page_counts_and_lists_only_public_sessions_undated_ones_in_p
 
 
 @pytest.mark.django_db
-def test_news_and_documents_paginate(client, db):
+def test_news_and_documents_paginate(client):
     for n in range(COUNT):
-        NewsPost.objects.create(
-            title=f"Post {n:02d}",
-            slug=f"n{n:02d}",
-            body="Text.",
-            posted_on=datetime.date(2030, 1, 1) + datetime.timedelta(days=n),
-            status=PUBLISHED,
-        )
-        Document.objects.create(title=f"Document {n:02d}")
+        factories.NewsPostFactory(posted_on=datetime.date(2030, 1, 1) + datetime.timedelta(days=n))
+        factories.DocumentFactory()
     news = page(client, "/news/")
     assert len(links(news, r'<h2 id="post-\d+">')) == PER_PAGE
     assert len(links(page(client, "/news/", page="2"), r'<h2 id="post-\d+">')) == 5

@@ -4,6 +4,7 @@ stay within the budget written in meetings/queries.py."""
 
 import datetime
 
+import factories
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,28 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from meetings.models import (
     Action,
     ActionPlan,
-    Activity,
-    Convention,
     DiscussionQuestion,
-    Document,
-    Mandate,
     Meeting,
-    Milestone,
-    NewsCategory,
     NewsPost,
-    Organisation,
-    Person,
-    Presentation,
     Programme,
-    Room,
     Session,
-    State,
-    Status,
-    Venue,
     WorkPlan,
 )
-
-PUBLISHED = Status.PUBLISHED
 
 
 @pytest.fixture(autouse=True)
@@ -68,44 +54,44 @@ PAGES = {
 def add_everything(k):
     """Add the k-th item of every list a page shows, wired to the pages measured above
     (meeting m1, programme p1, session s1, plan-1 action 1, work plan w1, news post n1)."""
-    apmbc, _ = Convention.objects.get_or_create(short_name="APMBC", full_name="Mine Ban")
-    venue, _ = Venue.objects.get_or_create(name="WMO Building", city="Geneva")
-    state = State.objects.create(name=f"State {k}", iso_code=f"{k:02d}"[-2:].replace("0", "Z"))
-    organisation = Organisation.objects.create(name=f"Organisation {k}", acronym=f"O{k}")
-    person = Person.objects.create(name=f"Person {k}", organisation=organisation, state=state)
-    room = Room.objects.create(venue=venue, name=f"Room {k}")
+    apmbc = factories.ConventionFactory(short_name="APMBC")
+    venue = factories.VenueFactory()
+    state = factories.StateFactory()
+    organisation = factories.OrganisationFactory(name=f"Organisation {k}", acronym=f"O{k}")
+    person = factories.PersonFactory(name=f"Person {k}", organisation=organisation, state=state)
+    room = factories.RoomFactory(venue=venue, name=f"Room {k}")
 
-    meeting = Meeting.objects.create(
+    meeting = factories.MeetingFactory(
         convention=apmbc,
-        kind=Meeting.Kind.INTERSESSIONAL,
         title=f"Meeting {k}",
         slug=f"m{k}",
         start_date=datetime.date(2030, 5, 20) + datetime.timedelta(days=400 * (k - 1)),
         end_date=datetime.date(2030, 5, 25) + datetime.timedelta(days=400 * (k - 1)),
         venue=venue,
-        status=PUBLISHED,
     )
     m1 = Meeting.objects.get(slug="m1")
-    mandate = Mandate.objects.create(
-        convention=apmbc, state=state, person=person, role="co_chair_va", start_year=2030
+    mandate = factories.MandateFactory(
+        convention=apmbc, state=state, person=person, start_year=2030, end_year=None
     )
-    programme = Programme.objects.create(
-        meeting=m1, title=f"Programme {k}", slug=f"p{k}", position=k, status=PUBLISHED
+    programme = factories.ProgrammeFactory(
+        meeting=m1, title=f"Programme {k}", slug=f"p{k}", position=k
     )
     programme.convened_by.add(mandate)
     p1 = Programme.objects.get(slug="p1")
 
-    plan = ActionPlan.objects.create(
+    plan = factories.ActionPlanFactory(
         convention=apmbc, name=f"Plan {k}", short_name=f"P{k}", slug=f"plan-{k}"
     )
-    Action.objects.create(plan=ActionPlan.objects.get(slug="plan-1"), number=k + 1 if k > 1 else 1)
-    action = Action.objects.create(plan=plan, number=100 + k)
+    factories.ActionFactory(
+        plan=ActionPlan.objects.get(slug="plan-1"), number=k + 1 if k > 1 else 1
+    )
+    action = factories.ActionFactory(plan=plan, number=100 + k)
     served = [action, Action.objects.get(plan__slug="plan-1", number=1)]
 
-    document = Document.objects.create(
-        title=f"Document {k}", kind="presentation", meeting=m1, programme=p1, size_bytes=1000 * k
+    document = factories.DocumentFactory(
+        title=f"Document {k}", kind="presentation", meeting=m1, programme=p1
     )
-    session = Session.objects.create(
+    session = factories.SessionFactory(
         programme=p1,
         title=f"Session {k}",
         slug=f"s{k}",
@@ -113,56 +99,45 @@ def add_everything(k):
         start_time=datetime.time(9 + k, 0),
         room=room,
         position=k,
+        actions=served,
     )
-    session.actions.add(*served)
     s1 = Session.objects.get(slug="s1", programme=p1)
     for target in {session, s1}:
-        DiscussionQuestion.objects.create(
+        factories.DiscussionQuestionFactory(
             session=target,
             text=f"Question {k}?",
             audience="survivors" if k % 2 else "states_parties",
         )
-        presentation = Presentation.objects.create(
-            session=target, title=f"Talk {k}", document=document, delegation_state=state
+        factories.PresentationFactory(
+            session=target,
+            title=f"Talk {k}",
+            document=document,
+            delegation_state=state,
+            presenters=[person],
+            organisations=[organisation],
         )
-        presentation.presenters.add(person)
-        presentation.organisations.add(organisation)
         target.actions.add(action)
     # A session of another meeting serving plan-1's action 1, for the action page.
-    elsewhere = Programme.objects.create(
-        meeting=meeting, title="Elsewhere", slug=f"e{k}", status=PUBLISHED
-    )
-    Session.objects.create(
-        programme=elsewhere, title=f"Elsewhere {k}", slug="x", date=meeting.start_date
-    ).actions.add(*served)
+    elsewhere = factories.ProgrammeFactory(meeting=meeting, title="Elsewhere", slug=f"e{k}")
+    factories.SessionFactory(programme=elsewhere, title=f"Elsewhere {k}", slug="x", actions=served)
 
-    work_plan = WorkPlan.objects.create(
-        convention=apmbc,
-        title=f"Work plan {k}",
-        slug=f"w{k}",
-        start_year=2030,
-        document=document,
-        status=PUBLISHED,
+    work_plan = factories.WorkPlanFactory(
+        convention=apmbc, title=f"Work plan {k}", slug=f"w{k}", document=document
     )
     work_plan.actions.add(*served)
     w1 = WorkPlan.objects.get(slug="w1")
     w1.coordinators.add(state)
     w1.actions.add(action)
-    Milestone.objects.create(work_plan=w1, year=2030 + k, quarter=1 + k % 4, text=f"Step {k}")
-    activity = Activity.objects.create(
+    factories.MilestoneFactory(work_plan=w1, year=2030 + k, quarter=1 + k % 4, text=f"Step {k}")
+    activity = factories.ActivityFactory(
         convention=apmbc, year=2030, month=k, text=f"Did {k}.", meeting=meeting, document=document
     )
     activity.coordinators.add(state)
     activity.actions.add(*served)
 
-    category = NewsCategory.objects.create(name=f"Category {k}", slug=f"c{k}")
-    post = NewsPost.objects.create(
-        title=f"News {k}",
-        slug=f"n{k}",
-        body="Text.",
-        meeting=meeting,
-        posted_on=datetime.date(2030, 1, k),
-        status=PUBLISHED,
+    category = factories.NewsCategoryFactory(name=f"Category {k}", slug=f"c{k}")
+    post = factories.NewsPostFactory(
+        title=f"News {k}", slug=f"n{k}", meeting=meeting, posted_on=datetime.date(2030, 1, k)
     )
     post.categories.add(category)
     NewsPost.objects.get(slug="n1").categories.add(category)

@@ -1,66 +1,102 @@
-"""The public pages serve the seed content, filter, hide drafts and fail kindly."""
+"""The public pages serve what is published, filter, hide drafts and fail kindly."""
 
+import datetime
 import re
 
+import factories
 import pytest
 
-from meetings.models import (
-    Action,
-    Activity,
-    Document,
-    Meeting,
-    NewsPost,
-    Programme,
-    Status,
-    WorkPlan,
-)
-
-PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
+from meetings.models import Meeting, NewsPost, Status
 
 
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/",
-        "/meetings/",
-        "/meetings/?convention=APMBC&kind=intersessional",
-        "/meetings/intersessional-meetings-may-2012/",
-        PARALLEL,
-        PARALLEL + "sessions/coordination-national-plans/",
-        "/action-plans/",
-        "/action-plans/cartagena-action-plan/",
-        "/action-plans/cartagena-action-plan/24/",
-        "/coordination/",
-        "/coordination/work-plans/ccm-victim-assistance-2023-2024/",
-        "/news/",
-        "/news/mine-ban-treaty-intersessional-meetings-may-2012/",
-        "/documents/",
-    ],
-)
-def test_public_pages_serve_the_seed_content(seeds, client, url):
-    response = client.get(url)
+@pytest.fixture
+def site(make_session):
+    """One published thing of every kind a public page shows: {page: url}."""
+    session = make_session(1)
+    action = factories.ActionFactory()
+    session.actions.add(action)
+    work_plan = factories.WorkPlanFactory()
+    post = factories.NewsPostFactory()
+    factories.DocumentFactory(meeting=session.programme.meeting)
+    meeting, programme = session.programme.meeting, session.programme
+    return {
+        "home": "/",
+        "meetings": "/meetings/",
+        "meetings filtered": f"/meetings/?convention={meeting.convention}&kind={meeting.kind}",
+        "meeting": meeting.get_absolute_url(),
+        "programme": programme.get_absolute_url(),
+        "session": session.get_absolute_url(),
+        "action plans": "/action-plans/",
+        "action plan": action.plan.get_absolute_url(),
+        "action": action.get_absolute_url(),
+        "coordination": "/coordination/",
+        "work plan": work_plan.get_absolute_url(),
+        "news": "/news/",
+        "news post": post.get_absolute_url(),
+        "documents": "/documents/",
+    }
+
+
+PAGES = [
+    "home",
+    "meetings",
+    "meetings filtered",
+    "meeting",
+    "programme",
+    "session",
+    "action plans",
+    "action plan",
+    "action",
+    "coordination",
+    "work plan",
+    "news",
+    "news post",
+    "documents",
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_public_page_serves_its_content_in_english(site, client, page):
+    response = client.get(site[page])
     assert response.status_code == 200
     assert b'<html lang="en">' in response.content
 
 
-def test_programme_page_shows_sessions_presenters_questions_and_sizes(seeds, client):
-    page = client.get(PARALLEL).content.decode()
+def test_programme_page_shows_sessions_presenters_questions_and_sizes(make_session, client):
+    venue = factories.VenueFactory(name="Test Building", address="1 Test Street", city="Geneva")
+    room = factories.RoomFactory(venue=venue, name="Salle 7", floor="Ground Floor")
+    session = make_session(1, room=room, start_time=datetime.time(10, 15))
+    for name in ("Test Presenter One", "Test Presenter Two"):
+        factories.PresentationFactory(
+            session=session,
+            presenters=[factories.PersonFactory(name=name)],
+            document=factories.DocumentFactory(file=None, size_bytes=44 * 1024),
+        )
+    factories.DiscussionQuestionFactory(
+        session=session, text="How can a test be improved?", audience="states_parties"
+    )
+    factories.DocumentFactory(
+        title="Test list", programme=session.programme, file=None, size_bytes=418 * 1024
+    )
+    page = client.get(session.programme.get_absolute_url()).content.decode()
     for text in [
-        "Claude Tardif",
-        "Margaret Arach Orech",
+        "Test Presenter One",
+        "Test Presenter Two",
         "PDF 44KB",
         "PDF 418KB, not available online",
-        "How can coordination be improved?",
-        "Salle B, Ground Floor, WMO Building, 7bis Avenue de la Paix, Geneva",
+        "How can a test be improved?",
+        "Salle 7, Ground Floor, Test Building, 1 Test Street, Geneva",
         "10:15",
         "States Parties&#x27; experts",
     ]:
         assert text in page, text
 
 
-def test_action_page_lists_the_sessions_that_serve_it(seeds, client):
-    page = client.get("/action-plans/cartagena-action-plan/24/").content.decode()
-    assert "Session One: Coordination in the Implementation of National Plans" in page
+def test_action_page_lists_the_sessions_that_serve_it(make_session, client):
+    action = factories.ActionFactory()
+    make_session(1, title="Test session serving the action", actions=[action])
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert "Test session serving the action" in page
 
 
 def test_unknown_page_is_a_friendly_404(db, client):
@@ -70,41 +106,45 @@ def test_unknown_page_is_a_friendly_404(db, client):
 
 
 @pytest.fixture
-def draft_programme(seeds):
-    Programme.objects.filter(slug="parallel-programme-victim-assistance").update(
-        status=Status.DRAFT
-    )
+def draft_programme(make_session, programme):
+    """The programme, a draft, with a session serving an action."""
+    make_session(1, actions=[factories.ActionFactory()])
+    programme.status = Status.DRAFT
+    programme.save()
+    return programme
 
 
 def test_a_draft_programme_is_invisible_to_the_public(draft_programme, client):
-    assert client.get(PARALLEL).status_code == 404
-    assert client.get(PARALLEL + "sessions/coordination-national-plans/").status_code == 404
-    meeting_page = client.get("/meetings/intersessional-meetings-may-2012/").content.decode()
-    assert "Parallel Programme for Victim Assistance Experts" not in meeting_page
-    action_page = client.get("/action-plans/cartagena-action-plan/24/").content.decode()
-    assert "Session One" not in action_page
+    session = draft_programme.sessions.get()
+    assert client.get(draft_programme.get_absolute_url()).status_code == 404
+    assert client.get(session.get_absolute_url()).status_code == 404
+    meeting_page = client.get(draft_programme.meeting.get_absolute_url()).content.decode()
+    assert draft_programme.title not in meeting_page
+    action_page = client.get(session.actions.get().get_absolute_url()).content.decode()
+    assert session.title not in action_page
 
 
 def test_staff_preview_a_draft_with_a_banner(draft_programme, editor_client):
-    response = editor_client.get(PARALLEL)
+    response = editor_client.get(draft_programme.get_absolute_url())
     assert response.status_code == 200
     assert b"Draft - not public" in response.content
 
 
-def test_a_draft_meeting_hides_its_published_programmes(seeds, client):
+def test_a_draft_meeting_hides_its_published_programmes(programme, client):
     Meeting.objects.update(status=Status.DRAFT)
-    assert client.get(PARALLEL).status_code == 404
-    assert b"Intersessional Standing Committee Meetings" not in client.get("/meetings/").content
+    assert client.get(programme.get_absolute_url()).status_code == 404
+    assert programme.meeting.title.encode() not in client.get("/meetings/").content
     assert client.get("/").status_code == 200
 
 
-def test_a_draft_news_post_answers_404(seeds, client):
+def test_a_draft_news_post_answers_404(db, client):
+    post = factories.NewsPostFactory(title="Test news of a meeting")
     NewsPost.objects.update(status=Status.DRAFT)
-    assert client.get("/news/mine-ban-treaty-intersessional-meetings-may-2012/").status_code == 404
-    assert b"Mine Ban Treaty" not in client.get("/news/").content
+    assert client.get(post.get_absolute_url()).status_code == 404
+    assert b"Test news of a meeting" not in client.get("/news/").content
 
 
-def test_a_server_error_shows_the_friendly_page(seeds, client, monkeypatch):
+def test_a_server_error_shows_the_friendly_page(db, client, monkeypatch):
     def broken():
         raise RuntimeError("the database went away")
 
@@ -116,8 +156,11 @@ def test_a_server_error_shows_the_friendly_page(seeds, client, monkeypatch):
     assert b"the database went away" not in response.content
 
 
-def test_meetings_filter_by_convention_and_kind(seeds, client):
-    title = b"Intersessional Standing Committee Meetings, May 2012"
+def test_meetings_filter_by_convention_and_kind(meeting, client):
+    factories.MeetingFactory(
+        convention=factories.ConventionFactory(short_name="CCM"), kind=Meeting.Kind.WORKSHOP
+    )
+    title = meeting.title.encode()
     assert title in client.get("/meetings/?convention=APMBC").content
     assert title not in client.get("/meetings/?convention=CCM").content
     assert title not in client.get("/meetings/?kind=workshop").content
@@ -129,7 +172,8 @@ HOSTILE = ["%00", "%27%22%3E%3Cscript%3E", "x" * 10_000, "%E2%80%AE", "a%0D%0Ab"
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=["nul", "quotes", "10k", "rlo", "crlf", "dots"])
-def test_hostile_filter_values_match_nothing_and_never_fail(seeds, client, value):
+def test_hostile_filter_values_match_nothing_and_never_fail(meeting, client, value):
+    factories.DocumentFactory(meeting=meeting)
     for url in (f"/meetings/?convention={value}&kind={value}", f"/documents/?meeting={value}"):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -138,7 +182,11 @@ def test_hostile_filter_values_match_nothing_and_never_fail(seeds, client, value
         assert "No meeting matches these filters." in page or "No document matches" in page
 
 
-def test_documents_filter_by_meeting_kind_and_language(seeds, client):
+def test_documents_filter_by_meeting_kind_and_language(meeting, client):
+    factories.DocumentFactory(title="Test presentation one", meeting=meeting)
+    factories.DocumentFactory(title="Test presentation two", meeting=meeting)
+    factories.DocumentFactory(title="List of Participants", kind="participants", meeting=meeting)
+
     def titles(query):
         page = client.get("/documents/" + query).content.decode()
         return sorted(re.findall(r'<span class="document-title">([^<]+)</span>', page))
@@ -146,35 +194,32 @@ def test_documents_filter_by_meeting_kind_and_language(seeds, client):
     everything = titles("")
     assert "List of Participants" in everything and len(everything) == 3
     assert titles("?kind=participants") == ["List of Participants"]
-    assert titles("?meeting=intersessional-meetings-may-2012") == everything
+    assert titles(f"?meeting={meeting.slug}") == everything
     assert titles("?meeting=no-such-meeting") == []
     assert titles("?meeting=%00") == []
     assert titles("?language=fr") == []
     assert titles("?language=xx&kind=yy") == everything  # unknown values are ignored
 
 
-def test_a_document_set_is_one_row_with_a_link_per_language(seeds, client):
+def test_a_document_set_is_one_row_with_a_link_per_language(db, client):
     for language in ("en", "fr"):
-        Document.objects.create(
-            title="Guidance on an Integrated Approach",
-            kind="guidance",
-            symbol="CCM/MSP/2024/WP.1",
-            language=language,
-            size_bytes=2048,
+        factories.DocumentFactory(
+            title="Test guidance", kind="guidance", symbol="TEST/2030/WP.1", language=language
         )
     page = client.get("/documents/?kind=guidance").content.decode()
-    assert page.count('<span class="document-title">Guidance on an Integrated Approach') == 1
-    assert "English <span" in page and "French <span" in page
+    # One row, whatever its language: a second row would be marked lang="fr".
+    assert len(re.findall(r'<span class="document-title"[^>]*>Test guidance<', page)) == 1
+    assert "English</a> <span" in page and "French</a> <span" in page
 
 
-def test_the_action_page_lists_sessions_work_plans_and_activities_newest_first(seeds, client):
-    action = Action.objects.get(plan__short_name="CAP", number=24)
-    work_plan = WorkPlan.objects.get(slug="ccm-victim-assistance-2023-2024")
-    work_plan.actions.add(action)
-    Activity.objects.create(
-        convention=work_plan.convention, year=2016, month=9, text="Discussed."
-    ).actions.add(action)
+def test_the_action_page_lists_sessions_work_plans_and_activities_newest_first(
+    make_session, client
+):
+    action = factories.ActionFactory()
+    make_session(1, actions=[action])  # 22 May 2030
+    factories.WorkPlanFactory(start_year=2033, end_year=2034).actions.add(action)
+    factories.ActivityFactory(year=2031, month=9).actions.add(action)
     page = client.get(action.get_absolute_url()).content.decode()
     badges = re.findall(r'<span class="badge">(Session|Work plan|Activity)</span>', page)
-    assert badges == ["Work plan", "Activity", "Session"]  # 2023, 2016, 2012
+    assert badges == ["Work plan", "Activity", "Session"]  # 2033, 2031, 2030
     assert "3 places, newest first." in page

@@ -1,10 +1,13 @@
 """Publishing a programme makes a numbered revision with a note; the page, the PDF and the
 public Changes list say which revision they show and what changed. The seeds hold the May
-2012 programme's real change: seed 001 as printed (revision 1), seed 000 as held (revision 2)."""
+2012 programme's real change: seed 001 as printed (revision 1), seed 000 as held (revision 2);
+the first two tests check it, the others build a programme of their own (tests/factories.py)."""
 
+import datetime
 import io
 import re
 
+import factories
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -12,7 +15,7 @@ from pypdf import PdfReader
 from seed_sources import source
 
 from meetings import queries
-from meetings.models import Programme, ProgrammeRevision, Session
+from meetings.models import Programme, ProgrammeRevision
 from meetings.publishing import revisions
 
 PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
@@ -21,6 +24,30 @@ PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim
 @pytest.fixture
 def parallel(seeds):
     return Programme.objects.get(slug="parallel-programme-victim-assistance")
+
+
+def revision_of(programme, number, published_at):
+    """A revision of `programme` as it is now (its snapshot the one publishing would take)."""
+    return factories.ProgrammeRevisionFactory(
+        programme=programme,
+        number=number,
+        published_at=published_at,
+        snapshot=revisions.snapshot(queries.programme_page(programme.meeting.slug, programme.slug)),
+    )
+
+
+@pytest.fixture
+def published(programme, make_session):
+    """The programme with a session "Group Work", published twice: revision 2 is the last."""
+    make_session(title="Group Work", slug="group-work")
+    revision_of(programme, 1, datetime.datetime(2030, 5, 21, 10, tzinfo=datetime.UTC))
+    revision_of(programme, 2, datetime.datetime(2030, 5, 22, 16, tzinfo=datetime.UTC))
+    return programme
+
+
+@pytest.fixture
+def url(published):
+    return published.get_absolute_url()
 
 
 def test_revision_one_is_the_printed_programme_and_two_the_page_after(parallel):
@@ -45,66 +72,66 @@ def test_the_changes_page_shows_the_real_change_of_may_2012(parallel, client):
     assert "First published." in page
 
 
-def test_the_page_and_the_pdf_say_which_revision_they_show(parallel, client):
-    page = client.get(PARALLEL).content.decode()
-    assert "Revision 2, published" in page and "22 May 2012" in page
-    assert PARALLEL + "changes/" in page
-    response = client.get(PARALLEL + "programme.pdf")
+def test_the_page_and_the_pdf_say_which_revision_they_show(url, client):
+    page = client.get(url).content.decode()
+    assert "Revision 2, published" in page and "22 May 2030" in page
+    assert url + "changes/" in page
+    response = client.get(url + "programme.pdf")
     reader = PdfReader(io.BytesIO(response.content))  # a small file: answered whole
-    assert "Revision 2, published 22 May 2012" in reader.pages[0].extract_text()
+    assert "Revision 2, published 22 May 2030" in reader.pages[0].extract_text()
 
 
-def test_an_editor_publishes_revision_three_from_the_admin(parallel, editor_client, editor):
-    session = Session.objects.get(slug="group-work")
+def test_an_editor_publishes_revision_three_from_the_admin(published, url, editor_client, editor):
+    session = published.sessions.get(slug="group-work")
     session.title = "Group work in three groups"
     session.save()
-    url = f"/admin/meetings/programme/{parallel.pk}/publish/"
-    assert b"revision 3" in editor_client.get(url).content
-    response = editor_client.post(url, {"note": "Group work retitled."}, follow=True)
+    publish = f"/admin/meetings/programme/{published.pk}/publish/"
+    assert b"revision 3" in editor_client.get(publish).content
+    response = editor_client.post(publish, {"note": "Group work retitled."}, follow=True)
     assert "as revision 3" in response.content.decode()
-    revision = parallel.revisions.get(number=3)
+    revision = published.revisions.get(number=3)
     assert revision.published_by == editor and revision.note == "Group work retitled."
-    changes = Client().get(PARALLEL + "changes/").content.decode()
+    changes = Client().get(url + "changes/").content.decode()
     assert "Session retitled: “Group Work” → “Group work in three groups”." in changes
-    assert "Revision 3, published" in Client().get(PARALLEL).content.decode()
+    assert "Revision 3, published" in Client().get(url).content.decode()
 
 
-def test_publishing_a_draft_makes_it_public(parallel, editor_client):
-    Programme.objects.filter(pk=parallel.pk).update(status="draft")
-    assert Client().get(PARALLEL).status_code == 404
-    editor_client.post(f"/admin/meetings/programme/{parallel.pk}/publish/", {"note": "Out."})
-    assert Client().get(PARALLEL).status_code == 200
+def test_publishing_a_draft_makes_it_public(programme, editor_client):
+    url = programme.get_absolute_url()
+    Programme.objects.filter(pk=programme.pk).update(status="draft")
+    assert Client().get(url).status_code == 404
+    editor_client.post(f"/admin/meetings/programme/{programme.pk}/publish/", {"note": "Out."})
+    assert Client().get(url).status_code == 200
 
 
 @pytest.mark.parametrize("note", ["", "   ", "x" * 301])
 def test_a_revision_needs_a_short_note_and_nothing_is_saved_without_one(
-    parallel, editor_client, note
+    published, editor_client, note
 ):
     response = editor_client.post(
-        f"/admin/meetings/programme/{parallel.pk}/publish/", {"note": note}
+        f"/admin/meetings/programme/{published.pk}/publish/", {"note": note}
     )
     assert response.status_code == 200
     assert b"errorlist" in response.content
-    assert parallel.revisions.count() == 2
+    assert published.revisions.count() == 2
 
 
-def test_publishing_is_refused_to_anonymous_users_and_staff_without_the_right(
-    parallel, client, django_user_model
-):
-    url = f"/admin/meetings/programme/{parallel.pk}/publish/"
+def test_publishing_is_refused_to_anonymous_users_and_staff_without_the_right(published, client):
+    url = f"/admin/meetings/programme/{published.pk}/publish/"
     response = client.post(url, {"note": "x"})
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
-    staff = django_user_model.objects.create_user("clerk", is_staff=True)
+    staff = factories.UserFactory(username="clerk", is_staff=True)
     client.force_login(staff)
     assert client.post(url, {"note": "x"}).status_code == 403
-    assert parallel.revisions.count() == 2
+    assert published.revisions.count() == 2
     staff.groups.add(Group.objects.get(name="ISU editor"))
     assert client.post(url, {"note": "x"}).status_code == 302
 
 
-def test_the_changes_of_a_draft_are_404(parallel, client):
-    Programme.objects.filter(pk=parallel.pk).update(status="draft")
-    assert client.get(PARALLEL + "changes/").status_code == 404
+def test_the_changes_of_a_draft_are_404(published, url, client):
+    assert client.get(url + "changes/").status_code == 200
+    Programme.objects.filter(pk=published.pk).update(status="draft")
+    assert client.get(url + "changes/").status_code == 404
 
 
 def test_changes_name_moves_rooms_removals_and_questions():
@@ -128,8 +155,9 @@ def test_changes_name_moves_rooms_removals_and_questions():
     ]
 
 
-def test_revision_numbers_are_unique_in_a_programme(parallel):
+def test_revision_numbers_are_unique_in_a_programme(programme):
     from django.db import IntegrityError, transaction
 
+    factories.ProgrammeRevisionFactory(programme=programme, number=2)
     with pytest.raises(IntegrityError), transaction.atomic():
-        ProgrammeRevision.objects.create(programme=parallel, number=2, note="again", snapshot={})
+        ProgrammeRevision.objects.create(programme=programme, number=2, note="again", snapshot={})
