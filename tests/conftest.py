@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from meetings.models import Convention, Meeting
+from meetings.models import Meeting
 
 
 @pytest.fixture(autouse=True)
@@ -82,10 +82,11 @@ def seeds(db):
 
 
 @pytest.fixture
-def other_meeting(seeds):
-    """A second published meeting beside the seed's, with one programme and one session."""
-    meeting = factories.MeetingFactory(
-        convention=Convention.objects.first(),
+def other_meeting(meeting):
+    """A second published meeting beside `meeting`, with one programme ("its") and one session
+    ("its"): for what must stay apart between two meetings."""
+    other = factories.MeetingFactory(
+        convention=meeting.convention,
         kind=Meeting.Kind.WORKSHOP,
         title="Another meeting",
         slug="other",
@@ -93,11 +94,9 @@ def other_meeting(seeds):
         end_date=datetime.date(2030, 5, 22),
         venue=None,
     )
-    programme = factories.ProgrammeFactory(meeting=meeting, title="Its programme", slug="its")
-    factories.SessionFactory(
-        programme=programme, title="Its session", slug="its", date=None, start_time=None, room=None
-    )
-    return meeting
+    programme = factories.ProgrammeFactory(meeting=other, title="Its programme", slug="its")
+    factories.SessionFactory(programme=programme, title="Its session", slug="its", room=None)
+    return other
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ class RoomFactory(factory.django.DjangoModelFactory):
     floor = "Ground Floor"
 
 
-# -- action plans -----------------------------------------------------------------------------------
+# -- action plans --------------------------------------------------------------------------------
 
 
 class ActionPlanFactory(factory.django.DjangoModelFactory):
@@ -170,6 +170,10 @@ class SessionFactory(factory.django.DjangoModelFactory):
     kind = models.Session.Kind.DISCUSSION
     room = factory.SubFactory(RoomFactory)
 
+    class Params:
+        # Its day and time not set yet, nor its room.
+        undated = factory.Trait(date=None, start_time=None, room=None)
+
     @factory.post_generation
     def actions(self, create, actions):
         if create and actions:
@@ -217,15 +221,30 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     language = models.Document.Language.ENGLISH
     file = factory.LazyAttribute(lambda d: ContentFile(minimal_pdf(d.title), name="test.pdf"))
 
+    class Params:
+        # A document whose file we do not hold: the size its source states.
+        not_held = factory.Trait(file=None, size_bytes=44 * 1024)
+
+
+def _snapshot_of(revision):
+    """What publishing keeps of the programme: what delegates read of it now."""
+    from meetings import queries
+    from meetings.publishing.revisions import snapshot
+
+    return snapshot(queries.programmes_in_full([revision.programme.pk]).get())
+
 
 class ProgrammeRevisionFactory(factory.django.DjangoModelFactory):
+    """A revision keeping the programme as it is now, as publishing keeps it."""
+
     class Meta:
         model = models.ProgrammeRevision
 
     programme = factory.SubFactory(ProgrammeFactory)
     number = factory.Sequence(lambda n: n + 1)
     note = "Test revision note."
-    published_at = factory.LazyFunction(timezone.now)
+    published_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
+    snapshot = factory.LazyAttribute(_snapshot_of)
 
 
 # -- coordination and news ------------------------------------------------------------------------
@@ -240,6 +259,9 @@ class MandateFactory(factory.django.DjangoModelFactory):
     role = models.Mandate.Role.CO_CHAIR_VA
     start_year = 2030
     end_year = 2030
+
+    class Params:
+        in_office = factory.Trait(end_year=None)
 
 
 class WorkPlanFactory(factory.django.DjangoModelFactory):
@@ -272,6 +294,17 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     year = 2030
     month = 5
     text = factory.Sequence(lambda n: f"Test activity {n}")
+
+
+class ObligationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Obligation
+
+    convention = factory.SubFactory(ConventionFactory)
+    state = factory.SubFactory(StateFactory)
+    article = "5"
+    as_of_year = 2030
+    as_of_month = 4
 
 
 class NewsCategoryFactory(factory.django.DjangoModelFactory):

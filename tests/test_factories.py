@@ -3,11 +3,10 @@ lies inside its meeting: a test that builds on them starts from valid data."""
 
 import inspect
 
+import factories
 import factory as factory_boy
 import pytest
 from pypdf import PdfReader
-
-import factories
 
 FACTORIES = [
     cls

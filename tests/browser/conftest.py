@@ -14,9 +14,7 @@ import factories
 import pytest
 from offline import record_csp_violations, refuse_other_hosts
 
-from meetings import queries
 from meetings.models import DiscussionQuestion, Document, Mandate, Presentation, Session
-from meetings.publishing.revisions import snapshot
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the tests
 # themselves (building the content with the factories) are still synchronous and safe here.
@@ -56,14 +54,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-def revision(programme, number, note):
-    """A revision keeping what the programme shows now, as publishing one keeps it."""
-    shown = snapshot(queries.programmes_in_full([programme.pk]).get())
-    return factories.ProgrammeRevisionFactory(
-        programme=programme, number=number, note=note, snapshot=shown
-    )
 
 
 def build_site():
@@ -214,10 +204,12 @@ def build_site():
     )
     session(50, None, title="Group work", slug="group-work", kind=Kind.GROUP_WORK)
     session(60, (18, 0), title="Close of the programme", slug="close", kind=Kind.CLOSING)
-    revision(programme, 1, "The programme as first printed.")
+    factories.ProgrammeRevisionFactory(
+        programme=programme, number=1, note="The programme as first printed."
+    )
     monitoring.title = "Session Two: Test Monitoring of Plans"
     monitoring.save()
-    revision(programme, 2, "Session two retitled.")
+    factories.ProgrammeRevisionFactory(programme=programme, number=2, note="Session two retitled.")
     factories.DocumentFactory(
         title="List of Participants",
         kind=Document.Kind.PARTICIPANTS,

@@ -14,7 +14,6 @@ from meetings.models import (
     BOOKKEEPING,
     DiscussionQuestion,
     Document,
-    Obligation,
     Presentation,
     Programme,
     Session,
@@ -35,13 +34,6 @@ MODELS = sorted(
 
 def admin_url(model, view, *args):
     return reverse(f"admin:meetings_{model._meta.model_name}_{view}", args=args)
-
-
-def obligation(convention, state):
-    """A State's obligation under an article (no factory makes one yet)."""
-    return Obligation.objects.create(
-        convention=convention, state=state, article="5", as_of_year=2030, as_of_month=4
-    )
 
 
 @pytest.fixture
@@ -74,7 +66,7 @@ def one_of_each(db):
     activity.coordinators.add(state)
     activity.actions.add(action)
     factories.NewsPostFactory(meeting=meeting).categories.add(factories.NewsCategoryFactory())
-    obligation(convention, state)
+    factories.ObligationFactory(convention=convention, state=state)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

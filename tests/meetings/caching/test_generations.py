@@ -2,7 +2,6 @@
 whatever writes the content, so the caches can trust them; and writers lock only what they
 write (meetings/models/caching.py, meetings/caching/generations.py)."""
 
-import datetime
 import threading
 import time
 
@@ -21,7 +20,6 @@ from meetings.models import (
     Mandate,
     Meeting,
     MeetingGeneration,
-    Obligation,
     Presentation,
     Programme,
     ProgrammePDF,
@@ -89,24 +87,7 @@ def content(programme, make_session):
     activity.coordinators.add(state)
     activity.actions.add(action)
     factories.NewsPostFactory(meeting=meeting).categories.add(factories.NewsCategoryFactory())
-    Obligation.objects.create(  # no factory makes one yet
-        convention=convention, state=state, article="5", as_of_year=2030, as_of_month=4
-    )
-    return meeting
-
-
-@pytest.fixture
-def second_meeting(content):
-    """Another published meeting beside `content`'s, with one programme and one session."""
-    meeting = factories.MeetingFactory(
-        convention=content.convention,
-        kind=Meeting.Kind.WORKSHOP,
-        slug="other",
-        start_date=datetime.date(2030, 5, 21),
-        end_date=datetime.date(2030, 5, 22),
-        venue=None,
-    )
-    factories.SessionFactory(programme__meeting=meeting, room=None)
+    factories.ObligationFactory(convention=convention, state=state)
     return meeting
 
 
@@ -258,7 +239,9 @@ def test_every_table_inside_a_meeting_has_a_write_below():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("table", sorted(WRITES_INSIDE_A_MEETING))
-def test_a_write_inside_a_meeting_counts_for_that_meeting_only(second_meeting, counts, table):
+def test_a_write_inside_a_meeting_counts_for_that_meeting_only(
+    content, other_meeting, counts, table
+):
     before = counts()
     WRITES_INSIDE_A_MEETING[table]()
     after = counts()
@@ -269,11 +252,11 @@ def test_a_write_inside_a_meeting_counts_for_that_meeting_only(second_meeting, c
 
 
 @pytest.mark.django_db
-def test_moving_a_session_to_another_meeting_counts_for_both(second_meeting, counts):
+def test_moving_a_session_to_another_meeting_counts_for_both(content, other_meeting, counts):
     before = counts()
     session = _session()
-    session.programme = second_meeting.programmes.get()
-    session.date = second_meeting.start_date
+    session.programme = other_meeting.programmes.get()
+    session.date = other_meeting.start_date
     session.save()
     after = counts()
     assert after["meeting"] > before["meeting"]
@@ -291,7 +274,9 @@ def test_moving_a_session_to_another_meeting_counts_for_both(second_meeting, cou
     ],
     ids=["room", "document", "action by raw SQL"],
 )
-def test_a_write_outside_any_meeting_counts_for_what_all_share(second_meeting, counts, write):
+def test_a_write_outside_any_meeting_counts_for_what_all_share(
+    content, other_meeting, counts, write
+):
     before = counts()
     write()
     after = counts()
@@ -300,7 +285,7 @@ def test_a_write_outside_any_meeting_counts_for_what_all_share(second_meeting, c
 
 
 @pytest.mark.django_db
-def test_a_statement_touching_no_row_counts_for_no_meeting(second_meeting, counts):
+def test_a_statement_touching_no_row_counts_for_no_meeting(content, other_meeting, counts):
     before = counts()
     SessionModel.objects.filter(pk=0).update(title="nothing")
     after = counts()
@@ -314,9 +299,9 @@ def test_a_statement_touching_no_row_counts_for_no_meeting(second_meeting, count
 
 
 @pytest.mark.django_db
-def test_a_meetings_address_is_keyed_by_that_meeting_and_what_all_share(second_meeting):
+def test_a_meetings_address_is_keyed_by_that_meeting_and_what_all_share(content, other_meeting):
     page = f"/fr/meetings/{MEETING}/parallel/"
-    other_page = f"/meetings/other/{second_meeting.programmes.get().slug}/"
+    other_page = f"/meetings/other/{other_meeting.programmes.get().slug}/"
     keys = {path: generations.for_path(path) for path in [page, other_page, "/"]}
     Meeting.objects.filter(slug="other").update(title="Retitled")
     assert generations.for_path(page) == keys[page]
@@ -369,7 +354,7 @@ def _in_threads(*editors):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_saving_in_two_meetings_do_not_wait_for_each_other(second_meeting):
+def test_two_editors_saving_in_two_meetings_do_not_wait_for_each_other(content, other_meeting):
     """The first editor keeps its transaction open; the second, in another meeting, commits
     meanwhile. With one row counting every change (or a lock taken by every writer), the
     second would wait for the first to end."""

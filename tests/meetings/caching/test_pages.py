@@ -1,8 +1,6 @@
 """HTTP and server-side caching of public responses (meetings/caching/pages.py): 304s,
 invalidation on every change, and drafts that never leak through any cache."""
 
-import datetime
-
 import factories
 import pytest
 from django.core.cache import cache, caches
@@ -59,22 +57,6 @@ def content(programme, make_session):
     factories.ActivityFactory(convention=convention, meeting=meeting).actions.add(action)
     factories.NewsPostFactory(meeting=meeting)
     return session
-
-
-@pytest.fixture
-def second_meeting(content):
-    """Another published meeting beside `content`'s, with one programme and one session."""
-    meeting = factories.MeetingFactory(
-        convention=content.programme.meeting.convention,
-        kind=Meeting.Kind.WORKSHOP,
-        slug="other",
-        start_date=datetime.date(2030, 5, 21),
-        end_date=datetime.date(2030, 5, 22),
-        venue=None,
-    )
-    programme = factories.ProgrammeFactory(meeting=meeting, slug="its")
-    factories.SessionFactory(programme=programme, slug="its", room=None)
-    return meeting
 
 
 def get(client, url, **headers):
@@ -139,7 +121,7 @@ def test_an_edit_invalidates_exactly_the_pages_whose_bytes_change(client, conten
 
 @pytest.mark.django_db
 def test_an_edit_in_one_meeting_leaves_the_other_meetings_pages_cached(
-    client, content, second_meeting
+    client, content, other_meeting
 ):
     others = ["/meetings/other/", "/meetings/other/its/", "/fr/meetings/other/its/sessions/its/"]
     first = {url: get(client, url)[0].content for url in others}
@@ -157,10 +139,10 @@ def test_an_edit_in_one_meeting_leaves_the_other_meetings_pages_cached(
 
 @pytest.mark.django_db
 def test_an_edit_shared_by_every_meeting_reaches_every_meetings_pages(
-    client, content, second_meeting
+    client, content, other_meeting
 ):
     other_session = "/meetings/other/its/sessions/its/"
-    Session.objects.filter(programme__meeting=second_meeting).update(room=content.room)
+    Session.objects.filter(programme__meeting=other_meeting).update(room=content.room)
     get(client, PROGRAMME)
     get(client, other_session)
     Room.objects.update(name="Salle Nouvelle")

@@ -16,7 +16,7 @@ from django.core.management import CommandError, call_command
 
 from meetings.caching import generations
 from meetings.content import backup
-from meetings.models import Meeting, Obligation, Programme, ProgrammeRevision
+from meetings.models import Meeting, Programme, ProgrammeRevision
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -61,16 +61,6 @@ def wipe():
         default_storage.delete(name)
 
 
-def obligation(**fields):
-    """An Obligation (tests/factories.py has no factory for it)."""
-    defaults = {"article": "5", "as_of_year": 2030, "as_of_month": 4}
-    if "convention" not in fields:
-        defaults["convention"] = factories.ConventionFactory()
-    if "state" not in fields:
-        defaults["state"] = factories.StateFactory()
-    return Obligation.objects.create(**{**defaults, **fields})
-
-
 @pytest.fixture
 def full_site(editor):
     """A row of every content model, linked as on a real site (every relation and
@@ -102,7 +92,7 @@ def full_site(editor):
     activity = factories.ActivityFactory(convention=convention, meeting=meeting, document=document)
     activity.coordinators.set([state])
     activity.actions.set([action])
-    obligation(convention=convention, state=state)
+    factories.ObligationFactory(convention=convention, state=state)
     post = factories.NewsPostFactory(meeting=meeting)
     post.categories.set([factories.NewsCategoryFactory()])
     factories.ProgrammeRevisionFactory(

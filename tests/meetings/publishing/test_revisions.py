@@ -26,22 +26,20 @@ def parallel(seeds):
     return Programme.objects.get(slug="parallel-programme-victim-assistance")
 
 
-def revision_of(programme, number, published_at):
-    """A revision of `programme` as it is now (its snapshot the one publishing would take)."""
-    return factories.ProgrammeRevisionFactory(
-        programme=programme,
-        number=number,
-        published_at=published_at,
-        snapshot=revisions.snapshot(queries.programme_page(programme.meeting.slug, programme.slug)),
-    )
-
-
 @pytest.fixture
 def published(programme, make_session):
     """The programme with a session "Group Work", published twice: revision 2 is the last."""
     make_session(title="Group Work", slug="group-work")
-    revision_of(programme, 1, datetime.datetime(2030, 5, 21, 10, tzinfo=datetime.UTC))
-    revision_of(programme, 2, datetime.datetime(2030, 5, 22, 16, tzinfo=datetime.UTC))
+    factories.ProgrammeRevisionFactory(
+        programme=programme,
+        number=1,
+        published_at=datetime.datetime(2030, 5, 21, 10, tzinfo=datetime.UTC),
+    )
+    factories.ProgrammeRevisionFactory(
+        programme=programme,
+        number=2,
+        published_at=datetime.datetime(2030, 5, 22, 16, tzinfo=datetime.UTC),
+    )
     return programme
 
 
