@@ -45,6 +45,12 @@ def _when(session):
     return " ".join(parts)
 
 
+def _order(session):
+    """Sessions in the order of the timetable (undated ones first), then by title: each list of
+    changes reads the same every time."""
+    return (session["date"] or "", session["start"] or "", session["title"])
+
+
 def changes(before, after):
     """Plain sentences, in the active language, saying what changed from snapshot `before` to
     `after`."""
@@ -57,17 +63,15 @@ def changes(before, after):
             % {"old": before["title"], "new": after["title"]}
         )
     old, new = before.get("sessions", {}), after.get("sessions", {})
-    for key in new.keys() - old.keys():
+    for key in sorted(new.keys() - old.keys(), key=lambda k: _order(new[k])):
         said.append(
             _("Session added: “%(title)s” (%(when)s).")
             % {"title": new[key]["title"], "when": _when(new[key])}
         )
-    for key in old.keys() - new.keys():
+    for key in sorted(old.keys() - new.keys(), key=lambda k: _order(old[k])):
         said.append(_("Session removed: “%(title)s”.") % {"title": old[key]["title"]})
     none = _("none")
-    for key in sorted(
-        old.keys() & new.keys(), key=lambda k: (new[k]["date"] or "", new[k]["start"] or "")
-    ):
+    for key in sorted(old.keys() & new.keys(), key=lambda k: _order(new[k])):
         a, b = old[key], new[key]
         name = b["title"]
         if a["title"] != b["title"]:

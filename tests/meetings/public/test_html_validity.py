@@ -109,11 +109,6 @@ def site(convention, editor):
     discussion.save()
     discussion.presentations.first().presenters.set(people[1:])
     publish(programme, "Second.", editor)
-    # Whole seconds, as the seed's revisions have: publish() keeps microseconds, which the
-    # templates' `published_at|date:'c'` writes as six digits where HTML allows three.
-    for revision in programme.revisions.all():
-        revision.published_at = revision.published_at.replace(microsecond=0)
-        revision.save()
 
     work_plan = factories.WorkPlanFactory(
         convention=ccm,

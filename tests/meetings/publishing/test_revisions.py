@@ -159,3 +159,31 @@ def test_revision_numbers_are_unique_in_a_programme(programme):
     factories.ProgrammeRevisionFactory(programme=programme, number=2)
     with pytest.raises(IntegrityError), transaction.atomic():
         ProgrammeRevision.objects.create(programme=programme, number=2, note="again", snapshot={})
+
+
+def test_added_and_removed_sessions_are_listed_in_the_order_of_the_timetable():
+    def session(title, date, start):
+        return {"title": title, "date": date, "start": start, "end": None, "room": None,
+                "presenters": [], "questions": []}  # fmt: skip
+
+    later = session("Later", "2030-05-22", "15:00")
+    earlier = session("Earlier", "2030-05-22", "09:00")
+    first_day = session("First day", "2030-05-21", "16:00")
+    before = {"title": "P", "sessions": {"9": session("Kept", "2030-05-21", "09:00")}}
+    for keys in (["1", "2", "3"], ["3", "2", "1"]):  # whatever order the ids come in
+        added = dict(zip(keys, [later, earlier, first_day], strict=True))
+        said = revisions.changes(
+            before, {"title": "P", "sessions": {**before["sessions"], **added}}
+        )
+        assert [line.split("“")[1].split("”")[0] for line in said] == [
+            "First day",
+            "Earlier",
+            "Later",
+        ]
+        said = revisions.changes({"title": "P", "sessions": added}, before)
+        removed = [line for line in said if line.startswith("Session removed")]
+        assert [line.split("“")[1].split("”")[0] for line in removed] == [
+            "First day",
+            "Earlier",
+            "Later",
+        ]
