@@ -2,6 +2,7 @@
 
 import re
 
+from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -277,7 +278,10 @@ def stored_pdf_response(request, stored):
         )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)
-    patch_cache_control(response, public=True, max_age=300)
+    # Browsers ask again each time (a 304 while it is the same file): an edit reaches them at once.
+    patch_cache_control(
+        response, public=True, max_age=0, must_revalidate=True, s_maxage=settings.PAGE_CDN_MAX_AGE
+    )
     return response
 
 
