@@ -71,6 +71,7 @@ def main():
         log(f"Setting up in {work} ...")
         manage(env, "migrate", "-v0")
         manage(env, "loaddata", "seeds", "-v0")
+        manage(env, "collectstatic", "--no-input", "-v0")
         log("Generating the archive ...")
         manage(env, "generate_archive", "-v0", "--years", ARCHIVE_YEARS)
         log(f"Saving each form {SAVES} times ...")

@@ -39,9 +39,9 @@ def manage(env, *args):
 def django_script(env, code):
     """Run `code` in a fresh Python process with Django set up; return its stdout."""
     prelude = "import django; django.setup()\n"
-    result = subprocess.run(
-        [PYTHON, "-c", prelude + code], cwd=ROOT, env=env, check=True, capture_output=True
-    )
+    result = subprocess.run([PYTHON, "-c", prelude + code], cwd=ROOT, env=env, capture_output=True)
+    if result.returncode:
+        sys.exit(f"A Django script failed:\n{result.stderr.decode()[-3000:]}")
     return result.stdout.decode()
 
 

@@ -243,7 +243,7 @@ def _count_public(sessions):
     in a draft programme or meeting. Drafts are few, so this reads the links and those few
     sessions, where counting the public ones directly would join every linked session to its
     programme and meeting."""
-    hidden = Programme.objects.exclude(pk__in=Programme.objects.public().values("pk"))
+    hidden = Programme.objects.not_public()
     return sessions.count() - sessions.filter(programme__in=hidden.values("pk")).count()
 
 

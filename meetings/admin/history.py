@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import ManyToManyField
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from reversion.models import Version
@@ -119,6 +120,12 @@ class ConflictCheckedForm(forms.ModelForm):
         if self.instance.pk is not None and not self.is_bound:  # a bound form shows its data
             self.fields["loaded_state"].initial = self._token(self.instance)
 
+    @cached_property
+    def changed_data(self):
+        """What the editor changed: the loaded copy is not content, and an inline row whose only
+        difference is that copy is not saved again (nor kept again in the history)."""
+        return [name for name in super().changed_data if name != "loaded_state"]
+
     def _model_field_names(self):
         model_fields = {f.name for f in self.instance._meta.get_fields()}
         return sorted(name for name in self.fields if name in model_fields)
@@ -132,7 +139,8 @@ class ConflictCheckedForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         token = self.data.get(self.add_prefix("loaded_state"))
-        if self.instance.pk is not None and token:
+        # A form the editor left as it was saves nothing, so it overwrites nothing either.
+        if self.instance.pk is not None and token and self.has_changed():
             self._refuse_if_changed_since(token)
         return cleaned
 

@@ -14,7 +14,6 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import caches
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import parse_http_date_safe
@@ -22,8 +21,6 @@ from django.utils.http import parse_http_date_safe
 from . import generations
 
 EXCLUDED = ("/admin/", "/markdownx/")
-# Headers a stored copy does not replay: each answer sets its own length and caching.
-NOT_REPLAYED = {"Content-Length", "Set-Cookie"}
 
 
 def _is_public_visitor(request):
@@ -58,16 +55,10 @@ def _storable(response):
     )
 
 
-def _stored_copy(content, headers):
-    response = HttpResponse(content)
-    for name, value in headers:
-        response[name] = value
-    response["Content-Length"] = str(len(content))
-    return response
-
-
 def _conditional(request, response):
     """`response`, or a 304 with its ETag and caching headers when the client has its bytes."""
+    if not ("HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META):
+        return response
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
     not_modified = get_conditional_response(
         request, etag=response["ETag"], last_modified=last_modified, response=response
@@ -96,7 +87,7 @@ class PublicCacheMiddleware:
             key, version = _key(request), generations.for_path(request.path_info)
             stored = cache.get(key, version=version)
             if stored is not None:
-                return _conditional(request, _stored_copy(*stored))
+                return _conditional(request, stored)
 
         response = self.get_response(request)
         if not _storable(response):
@@ -105,10 +96,7 @@ class PublicCacheMiddleware:
         if not response.has_header("ETag"):
             set_response_etag(response)
         if key is not None:
-            headers = [
-                (name, value) for name, value in response.items() if name not in NOT_REPLAYED
-            ]
-            cache.set(
-                key, (response.content, headers), settings.PAGE_CACHE_SECONDS, version=version
-            )
+            # The response itself, as Django's cache middleware stores it: a hit is a copy.
+            response["Content-Length"] = str(len(response.content))
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=version)
         return _conditional(request, response)

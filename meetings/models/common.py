@@ -26,6 +26,11 @@ class PublicQuerySet(models.QuerySet):
         paths = self.model.status_paths
         return self.filter(**{f"{path}status": Status.PUBLISHED for path in paths})
 
+    def not_public(self):
+        """The rows public() leaves out: a draft, or inside one."""
+        paths = self.model.status_paths
+        return self.exclude(**{f"{path}status": Status.PUBLISHED for path in paths})
+
     def visible(self, preview=False):
         """What a page shows: every row to staff previewing drafts, else the public ones."""
         return self if preview else self.public()

@@ -481,6 +481,13 @@ class DocumentQuerySet(PublicQuerySet):
             .exclude(programme__meeting__status=Status.DRAFT)
         )
 
+    def not_public(self):
+        return self.filter(
+            Q(meeting__status=Status.DRAFT)
+            | Q(programme__status=Status.DRAFT)
+            | Q(programme__meeting__status=Status.DRAFT)
+        )
+
 
 class Document(Publishable, models.Model):
     class Kind(models.TextChoices):

@@ -387,3 +387,24 @@ def test_bad_values_in_the_admin_are_form_errors_and_save_nothing(
     assert message in str(errors[field])
     session.refresh_from_db()
     assert session.purpose == "The purpose as it stands."
+
+
+def test_saving_a_programme_rewrites_none_of_the_sessions_left_as_they_were(
+    editor_client, programme, make_session
+):
+    """Each inline row carries the copy it was loaded with (the conflict check); that copy is
+    not a change, so rows the editor did not touch are neither saved nor kept again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sessions = [make_session(n) for n in range(1, 6)]
+    url = admin_url(Programme, "change", programme.pk)
+    data = form_data(editor_client.get(url))
+    data["title"] = ["Retitled programme"]
+    data["sessions-1-title"] = ["Retitled session"]
+    with CaptureQueriesContext(connection) as queries:
+        assert editor_client.post(url, data).status_code == 302
+    updated = [q for q in queries if q["sql"].startswith('UPDATE "meetings_session"')]
+    assert len(updated) == 1  # the retitled one, not the four left as they were
+    assert Session.objects.filter(title="Retitled session").count() == 1
+    assert Session.objects.filter(pk__in=[s.pk for s in sessions]).count() == 5
