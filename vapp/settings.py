@@ -288,21 +288,18 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # Guessing passwords: after LOGIN_FAILURE_LIMIT failed sign-ins from one address, or for one
 # user name, signing in is refused for LOGIN_LOCKOUT_MINUTES (django-axes); a success resets.
 # The address is the connection's own, unless TRUSTED_PROXY_COUNT says how many proxies of ours
-# stand in front: then it is read that many places from the right of X-Forwarded-For, where
-# the proxies wrote it, so an address a client writes into that header itself is never used.
+# stand in front: then it is the entry that many places from the right of X-Forwarded-For,
+# where the first of them wrote it, so an address a client writes into that header itself is
+# never used. A request without a usable address is counted by its user name only
+# (vapp/login_protection.py).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "vapp.login_protection.client_address"
+AXES_LOCKOUT_PARAMETERS = "vapp.login_protection.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Content Security Policy: scripts, styles, fonts and images from this site only; no inline
 # script or style attribute, no plugin, no framing, forms post only here. The pages need no
