@@ -7,6 +7,7 @@ a silent default: a typo in DEBUG must not turn debugging on in production.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import csp.constants
@@ -111,6 +112,28 @@ def env_media_storage(bucket_name):
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
+def env_site_url(name, default):
+    """The site's public address: a scheme and a host (and port), nothing else."""
+    raw = os.environ.get(name, "").strip()
+    parts = urlsplit(raw or default)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+    except ValueError:
+        parts = parts._replace(scheme="")
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.path.strip("/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be the site's address, such as https://va.example.org; got {raw!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def env_time_zone(name, default):
     value = os.environ.get(name, "").strip() or default
     try:
@@ -135,6 +158,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The one address every absolute address the site writes is made from (feeds, sitemaps,
+# robots.txt, calendars, JSON, hreflang links: meetings/addresses.py), never a request's Host,
+# which a visitor chooses and the page cache would keep. Required in production (the deployment
+# checklist refuses the default); ./dev serve's own address under DEBUG; the test client's
+# "testserver" otherwise.
+SITE_URL = env_site_url(
+    "SITE_URL",
+    f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}" if DEBUG else "http://testserver",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -279,6 +311,8 @@ X_FRAME_OPTIONS = "DENY"
 # for a year. Behind a proxy that terminates TLS, BEHIND_TLS_PROXY=true trusts its
 # X-Forwarded-Proto header (the proxy must set it, overwriting any the client sent).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# ...to the site's own address, whatever port or allowed name the request gave.
+SECURE_SSL_HOST = urlsplit(SITE_URL).netloc if SITE_URL.startswith("https://") else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)

@@ -71,6 +71,10 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # A host ALLOWED_HOSTS does not name is refused (DisallowedHost: 400) before the cache is
+        # read or written. Nothing stored depends on the host otherwise: absolute addresses are
+        # made from SITE_URL (meetings/addresses.py).
+        request.get_host()
         if request.path_info.startswith(EXCLUDED):
             return self.get_response(request)
         if not _is_public_visitor(request):

@@ -120,6 +120,7 @@ def production_server(transactional_db, tmp_path):
         "LOG_LEVEL": "WARNING",
         "HOST": "127.0.0.1",
         "PORT": str(port),
+        "SITE_URL": f"http://127.0.0.1:{port}",
         "WEB_WORKERS": "2",
     }
     (tmp_path / "static").mkdir()
