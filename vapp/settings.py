@@ -188,12 +188,13 @@ MIDDLEWARE = [
     # Serves STATIC_ROOT (after collectstatic) from the app server itself, with compression
     # and long caching for hashed names; under DEBUG it finds files in static/ directly.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Public responses for visitors without a session, ETags and 304s: a stored copy is
-    # answered from here, with the headers the layers below gave it (the CSP among them).
+    # Before the page cache, which reads the session to tell staff from visitors.
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Public responses for visitors not signed in, ETags and 304s: a stored copy is answered
+    # from here, with the headers the layers below gave it (the CSP among them).
     "meetings.caching.pages.PublicCacheMiddleware",
     # The Content Security Policy below on every page (django-csp).
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of a public page is the one in its address (/fr/..., /es/..., English
     # without a prefix); everything else is English (meetings/languages.py).
     "meetings.languages.PathLanguageMiddleware",
