@@ -19,6 +19,9 @@ from meetings.addresses import absolute
 from meetings.models import Action, ActionPlan, Meeting, NewsPost, Programme, Session, WorkPlan
 
 PER_PAGE = 1000
+# An index lists at most 50,000 sitemaps (the sitemap protocol): a page number above that is
+# past the end, and read as an offset it would overflow the database's 64-bit integer.
+MAX_PAGES = 50_000
 
 
 def path_template(url_name, arguments):
@@ -158,12 +161,14 @@ def section(request, section):
     # Page N is rows (N-1)*limit to N*limit, read without counting them all first (the index,
     # which needs the number of pages, counts); a page past the end is empty, so 404.
     number = request.GET.get("p", "1")
-    if not number.isdecimal() or int(number) < 1:
-        raise Http404(f"No page {number!r}.")
-    start = (int(number) - 1) * sitemap.limit
+    digits = number.isascii() and number.isdecimal() and len(number) <= len(str(MAX_PAGES))
+    page = int(number) if digits else 0
+    if not 1 <= page <= MAX_PAGES:
+        raise Http404(f"No page {number[:20]!r}.")
+    start = (page - 1) * sitemap.limit
     rows = list(sitemap.items()[start : start + sitemap.limit])
-    if not rows and number != "1":
-        raise Http404(f"Page {number} is past the end.")
+    if not rows and page != 1:
+        raise Http404(f"Page {page} is past the end.")
     entries = [
         f"<url><loc>{escape(absolute(path))}</loc>"
         + (f"<lastmod>{changed:%Y-%m-%d}</lastmod>" if changed else "")
