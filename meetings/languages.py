@@ -17,6 +17,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from .addresses import absolute
 from .markdown import render_markdown
 
 # Where base.html and the PDF template want the note, if the page needs one.
@@ -114,14 +115,14 @@ class Alternate(NamedTuple):
     code: str  # "fr"
     name: str  # the language's name in that language: "Français"
     url: str  # the page's address in that language, its query string kept: "/fr/meetings/?page=2"
-    absolute_url: str  # the same with the scheme and host, for hreflang links
+    absolute_url: str  # the same at the site's address (SITE_URL), for hreflang links
 
 
 def alternates(request):
     """The page `request` asked for, in every language."""
     path = request.get_full_path()
     return [
-        Alternate(code, name, url, request.build_absolute_uri(url))
+        Alternate(code, name, url, absolute(url))
         for code, name in settings.LANGUAGES
         for url in [translate_url(path, code)]
     ]

@@ -351,7 +351,7 @@ def search_page(raw_query="", convention="", year="", kind="", page=None):
     conventions = list(Convention.objects.all())
     years = [d.year for d in Meeting.objects.public().dates("start_date", "year", "DESC")]
     convention = convention if convention in {c.short_name for c in conventions} else ""
-    year = int(year) if year.isdigit() and int(year) in years else None
+    year = int(year) if year in {str(y) for y in years} else None  # never int() of any text
     chosen = KINDS_BY_KEY.get(kind)
     query = clean_query(raw_query)
     groups = []

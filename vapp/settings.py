@@ -7,6 +7,7 @@ a silent default: a typo in DEBUG must not turn debugging on in production.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import csp.constants
@@ -111,6 +112,28 @@ def env_media_storage(bucket_name):
     return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
 
 
+def env_site_url(name, default):
+    """The site's public address: a scheme and a host (and port), nothing else."""
+    raw = os.environ.get(name, "").strip()
+    parts = urlsplit(raw or default)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not one
+    except ValueError:
+        parts = parts._replace(scheme="")
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or "@" in parts.netloc
+        or parts.path.strip("/")
+        or parts.query
+        or parts.fragment
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be the site's address, such as https://va.example.org; got {raw!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def env_time_zone(name, default):
     value = os.environ.get(name, "").strip() or default
     try:
@@ -135,6 +158,15 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The one address every absolute address the site writes is made from (feeds, sitemaps,
+# robots.txt, calendars, JSON, hreflang links: meetings/addresses.py), never a request's Host,
+# which a visitor chooses and the page cache would keep. Required in production (the deployment
+# checklist refuses the default); ./dev serve's own address under DEBUG; the test client's
+# "testserver" otherwise.
+SITE_URL = env_site_url(
+    "SITE_URL",
+    f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}" if DEBUG else "http://testserver",
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -156,12 +188,13 @@ MIDDLEWARE = [
     # Serves STATIC_ROOT (after collectstatic) from the app server itself, with compression
     # and long caching for hashed names; under DEBUG it finds files in static/ directly.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Public responses for visitors without a session, ETags and 304s: a stored copy is
-    # answered from here, with the headers the layers below gave it (the CSP among them).
+    # Before the page cache, which reads the session to tell staff from visitors.
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Public responses for visitors not signed in, ETags and 304s: a stored copy is answered
+    # from here, with the headers the layers below gave it (the CSP among them).
     "meetings.caching.pages.PublicCacheMiddleware",
     # The Content Security Policy below on every page (django-csp).
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     # The language of a public page is the one in its address (/fr/..., /es/..., English
     # without a prefix); everything else is English (meetings/languages.py).
     "meetings.languages.PathLanguageMiddleware",
@@ -279,6 +312,8 @@ X_FRAME_OPTIONS = "DENY"
 # for a year. Behind a proxy that terminates TLS, BEHIND_TLS_PROXY=true trusts its
 # X-Forwarded-Proto header (the proxy must set it, overwriting any the client sent).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# ...to the site's own address, whatever port or allowed name the request gave.
+SECURE_SSL_HOST = urlsplit(SITE_URL).netloc if SITE_URL.startswith("https://") else None
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -288,21 +323,18 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # Guessing passwords: after LOGIN_FAILURE_LIMIT failed sign-ins from one address, or for one
 # user name, signing in is refused for LOGIN_LOCKOUT_MINUTES (django-axes); a success resets.
 # The address is the connection's own, unless TRUSTED_PROXY_COUNT says how many proxies of ours
-# stand in front: then it is read that many places from the right of X-Forwarded-For, where
-# the proxies wrote it, so an address a client writes into that header itself is never used.
+# stand in front: then it is the entry that many places from the right of X-Forwarded-For,
+# where the first of them wrote it, so an address a client writes into that header itself is
+# never used. A request without a usable address is counted by its user name only
+# (vapp/login_protection.py).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_CLIENT_IP_CALLABLE = "vapp.login_protection.client_address"
+AXES_LOCKOUT_PARAMETERS = "vapp.login_protection.lockout_parameters"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-if TRUSTED_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
 # Content Security Policy: scripts, styles, fonts and images from this site only; no inline
 # script or style attribute, no plugin, no framing, forms post only here. The pages need no

@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from meetings.admin import editor
-from meetings.public.sitemaps import SITEMAPS
+from meetings.public.sitemaps import index as sitemap_index
 from meetings.public.sitemaps import section as sitemap_section
 from meetings.public.views import robots_txt
 
@@ -25,12 +24,7 @@ urlpatterns = [
         editor.image,
         name="editor_image",
     ),
-    path(
-        "sitemap.xml",
-        sitemaps.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
     path(
         "sitemap-<section>.xml",
         sitemap_section,

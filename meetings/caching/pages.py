@@ -1,18 +1,19 @@
 """Public responses (pages, feeds, calendars, JSON, programme PDFs) cached for visitors who are
 not logged in, on Django's cache framework.
 
-A GET without a session cookie is answered from the "default" cache when a copy of that address
+A GET from anyone not signed in is answered from the "default" cache when a copy of that address
 was stored under the current generation of what it shows (generations.py), that day; otherwise
 the view's 200 is stored, unless it sets a cookie, is private, or streams a file. Every public
 response carries an ETag and, unless the view set its own, `public, max-age=0, must-revalidate,
-s-maxage=PAGE_CDN_MAX_AGE`; a matching If-None-Match gets a 304. A request with a session
-cookie (staff previewing drafts) is never served from the cache nor stored, and is answered
-`private, no-store`.
+s-maxage=PAGE_CDN_MAX_AGE`; a matching If-None-Match gets a 304. A signed-in session (staff
+previewing drafts) is never served from the cache nor stored, and is answered `private,
+no-store`; a made-up, expired or signed-out session cookie is any visitor's.
 """
 
 import hashlib
 
 from django.conf import settings
+from django.contrib import auth
 from django.core.cache import caches
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -23,8 +24,15 @@ from . import generations
 EXCLUDED = ("/admin/", "/markdownx/")
 
 
-def _is_public_visitor(request):
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+def _signed_in(request):
+    """True when the request's session signs a user in: staff, the only accounts that can sign
+    in (the admin's sign-in refuses others). Asking for that rather than for a right to preview
+    drafts keeps every session that may be shown a draft out of the cache, whatever decides who
+    previews. The session is read (a query) only when a session cookie is sent: a cookie that
+    names no live session costs that one query, and the visitor is served from the cache."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return auth.get_user(request).is_authenticated
 
 
 def _key(request):
@@ -71,9 +79,13 @@ class PublicCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # A host ALLOWED_HOSTS does not name is refused (DisallowedHost: 400) before the cache is
+        # read or written. Nothing stored depends on the host otherwise: absolute addresses are
+        # made from SITE_URL (meetings/addresses.py).
+        request.get_host()
         if request.path_info.startswith(EXCLUDED):
             return self.get_response(request)
-        if not _is_public_visitor(request):
+        if _signed_in(request):
             response = self.get_response(request)
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_store=True)

@@ -1,5 +1,6 @@
 """Atom feeds: news posts, and programme revisions (so a delegate's feed reader says when a
-programme changed). Published content only; bodies go through the one sanitising renderer."""
+programme changed). Published content only; bodies go through the one sanitising renderer;
+addresses at SITE_URL."""
 
 import datetime
 
@@ -10,6 +11,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from meetings.addresses import absolute
 from meetings.markdown import render_markdown
 from meetings.models import NewsPost, ProgrammeRevision
 from meetings.publishing.revisions import changes
@@ -21,13 +23,27 @@ def _midday(day):
     return datetime.datetime.combine(day, datetime.time(12), timezone.get_current_timezone())
 
 
-class NewsFeed(Feed):
+class SiteFeed(Feed):
+    """A feed whose addresses are all absolute, at SITE_URL: Django's Feed keeps absolute ones
+    as they are, and would put the request's host in front of the others."""
+
     feed_type = Atom1Feed
-    title = _("Victim assistance meetings: news")
-    subtitle = _("News of the victim-assistance work of the APMBC and the CCM.")
+    url_name = list_url_name = None
 
     def link(self):
-        return reverse("meetings:news_list")
+        return absolute(reverse(self.list_url_name))
+
+    def feed_url(self):
+        return absolute(reverse(self.url_name))
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
+
+
+class NewsFeed(SiteFeed):
+    url_name, list_url_name = "meetings:news_feed", "meetings:news_list"
+    title = _("Victim assistance meetings: news")
+    subtitle = _("News of the victim-assistance work of the APMBC and the CCM.")
 
     def items(self):
         return NewsPost.objects.public().order_by("-posted_on", "-pk")[:FEED_LENGTH]
@@ -45,13 +61,10 @@ class NewsFeed(Feed):
         return _midday(post.posted_on)
 
 
-class RevisionFeed(Feed):
-    feed_type = Atom1Feed
+class RevisionFeed(SiteFeed):
+    url_name, list_url_name = "meetings:revision_feed", "meetings:meeting_list"
     title = _("Victim assistance meetings: programme changes")
     subtitle = _("Each published revision of a programme, with its note and what changed.")
-
-    def link(self):
-        return reverse("meetings:meeting_list")
 
     def items(self):
         revisions = (
@@ -87,9 +100,6 @@ class RevisionFeed(Feed):
             revision.note,
             format_html_join("", "<li>{}</li>", ((c,) for c in revision.changes)),
         )
-
-    def item_link(self, revision):
-        return revision.get_absolute_url()
 
     def item_pubdate(self, revision):
         return revision.published_at

@@ -1,23 +1,27 @@
 """sitemap.xml: an index of one sitemap per kind of page, each in pages of PER_PAGE addresses,
 so that no response grows with the archive; every public page, drafts left out.
 
-Django's own view writes the index. A section's page is written here (`section`): Django's view
-builds a model instance, reverses an address and loops a template for each of its 1,000
-addresses; here it is one query for the addresses' parts and one string (bench/pages_bench.py
-measures it)."""
+Both are written here, with addresses at SITE_URL (Django's views take the host from the
+request). A section's page is one query for the addresses' parts and one string, where Django's
+view builds a model instance, reverses an address and loops a template for each of its 1,000
+addresses (bench/pages_bench.py measures it)."""
 
 from xml.sax.saxutils import escape
 
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import x_robots_tag
-from django.contrib.sites.shortcuts import get_current_site
+from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.db.models import Max
 from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from meetings.addresses import absolute
 from meetings.models import Action, ActionPlan, Meeting, NewsPost, Programme, Session, WorkPlan
 
 PER_PAGE = 1000
+# An index lists at most 50,000 sitemaps (the sitemap protocol): a page number above that is
+# past the end, and read as an offset it would overflow the database's 64-bit integer.
+MAX_PAGES = 50_000
 
 
 def path_template(url_name, arguments):
@@ -133,6 +137,22 @@ SITEMAPS = {
 
 
 @x_robots_tag
+def index(request):
+    """sitemap.xml: the address of each section, and of each further page of a long one."""
+    entries = []
+    for name, sitemap_class in SITEMAPS.items():
+        sitemap = sitemap_class()
+        url = absolute(reverse("sitemap_section", kwargs={"section": name}))
+        lastmod = sitemap.get_latest_lastmod()
+        entries.append(SitemapIndexItem(url, lastmod))
+        for page in range(2, sitemap.paginator.num_pages + 1):
+            entries.append(SitemapIndexItem(f"{url}?p={page}", lastmod))
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+@x_robots_tag
 def section(request, section):
     """One page (?p=N) of one section of the index, in the sitemap protocol's XML."""
     if section not in SITEMAPS:
@@ -141,15 +161,16 @@ def section(request, section):
     # Page N is rows (N-1)*limit to N*limit, read without counting them all first (the index,
     # which needs the number of pages, counts); a page past the end is empty, so 404.
     number = request.GET.get("p", "1")
-    if not number.isdecimal() or int(number) < 1:
-        raise Http404(f"No page {number!r}.")
-    start = (int(number) - 1) * sitemap.limit
+    digits = number.isascii() and number.isdecimal() and len(number) <= len(str(MAX_PAGES))
+    page = int(number) if digits else 0
+    if not 1 <= page <= MAX_PAGES:
+        raise Http404(f"No page {number[:20]!r}.")
+    start = (page - 1) * sitemap.limit
     rows = list(sitemap.items()[start : start + sitemap.limit])
-    if not rows and number != "1":
-        raise Http404(f"Page {number} is past the end.")
-    origin = escape(f"{request.scheme}://{get_current_site(request).domain}")
+    if not rows and page != 1:
+        raise Http404(f"Page {page} is past the end.")
     entries = [
-        f"<url><loc>{origin}{escape(path)}</loc>"
+        f"<url><loc>{escape(absolute(path))}</loc>"
         + (f"<lastmod>{changed:%Y-%m-%d}</lastmod>" if changed else "")
         + "</url>"
         for path, changed in sitemap.paths(rows)

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext as _
 
 from meetings import languages, queries, search
+from meetings.addresses import absolute
 from meetings.models import Document, Meeting
 from meetings.publishing import pdf
 from meetings.publishing.revisions import with_changes
@@ -88,7 +89,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /markdownx/",
         "Disallow: /search/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        f"Sitemap: {absolute(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -213,14 +214,14 @@ def programme_schedule_json(request, meeting, programme):
     """The programme in the frab/pretalx schedule.json shape (docs/schedule.schema.json)."""
     programme = queries.programme_page(meeting, programme, preview=_preview(request))
     revision = programme.revisions.all()[0] if programme.revisions.all() else None
-    data = opendata.schedule(programme, request.build_absolute_uri, revision)
+    data = opendata.schedule(programme, absolute, revision)
     name = programme.file_stem
     return _json_response(data, name, _is_draft(programme))
 
 
 def action_plans_json(request):
     """The action plans with their actions (docs/action-plans.schema.json)."""
-    data = opendata.action_plans(queries.action_plans_with_actions(), request.build_absolute_uri)
+    data = opendata.action_plans(queries.action_plans_with_actions(), absolute)
     return _json_response(data, "action-plans")
 
 
@@ -235,14 +236,14 @@ def _calendar_response(request, data, name, draft):
 def programme_ics(request, meeting, programme):
     """The programme's timed sessions as an iCalendar file."""
     programme = queries.programme_page(meeting, programme, preview=_preview(request))
-    data = calendar.programme_calendar(programme, request.build_absolute_uri)
+    data = calendar.programme_calendar(programme, absolute)
     name = programme.file_stem
     return _calendar_response(request, data, name, _is_draft(programme))
 
 
 def session_ics(request, meeting, programme, session):
     session = queries.session_page(meeting, programme, session, preview=_preview(request))
-    data = calendar.session_calendar(session, request.build_absolute_uri)
+    data = calendar.session_calendar(session, absolute)
     name = f"{session.programme.file_stem}-{session.slug}"
     draft = _is_draft(session.programme)
     return _calendar_response(request, data, name, draft)
@@ -250,7 +251,7 @@ def session_ics(request, meeting, programme, session):
 
 def meeting_ics(request, meeting):
     meeting, programmes = queries.meeting_calendar(meeting, preview=_preview(request))
-    data = calendar.meeting_calendar(meeting, programmes, request.build_absolute_uri)
+    data = calendar.meeting_calendar(meeting, programmes, absolute)
     name = f"{meeting.convention.short_name}-{meeting.start_date:%Y-%m}-{meeting.slug}"
     return _calendar_response(request, data, name, _is_draft(meeting, *programmes))
 

@@ -6,7 +6,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from meetings import languages
+from meetings import addresses, languages
 from meetings.markdown import render_markdown
 
 register = template.Library()
@@ -16,6 +16,18 @@ register = template.Library()
 def markdown(text):
     """Markdown to sanitised HTML (see meetings.markdown)."""
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 above
+
+
+@register.filter
+def absolute(path):
+    """A path's full address at the site's address (SITE_URL), never the request's host."""
+    return addresses.absolute(path)
+
+
+@register.filter
+def webcal(path):
+    """A calendar's subscription address (webcal://) at the site's address."""
+    return addresses.webcal(path)
 
 
 @register.simple_tag

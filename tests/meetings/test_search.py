@@ -175,6 +175,8 @@ def test_bad_filter_values_and_page_numbers_are_ignored(client, survivors):
         {"convention": "\x00", "year": "2012'--", "kind": "../etc", "page": "-1"},
         {"year": "99999999999999999999", "page": "1e9"},
         {"kind": "sessions", "page": "999999"},
+        {"year": "²"},  # a digit to str.isdigit(), not to int()
+        {"year": "9" * 5000, "kind": "sessions", "page": "9" * 5000},
     ]:
         links, status, _ = results(client, q="survivors", **params)
         assert links, (params, status)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import Client
 
 
@@ -38,9 +39,26 @@ def test_the_deployment_checklist_finds_nothing(settings, monkeypatch):
     monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     settings.SECURE_SSL_REDIRECT = True
     settings.SECRET_KEY = "a-long-random-production-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    settings.SITE_URL = "https://va.example.org"
+    settings.ALLOWED_HOSTS = ["va.example.org"]
     out = io.StringIO()
     call_command("check", deploy=True, fail_level="WARNING", stdout=out)
     assert "no issues" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "site_url, hosts, message",
+    [
+        ("http://testserver", ["va.example.org"], "SITE_URL is not set"),
+        ("https://va.example.org", ["other.example.org"], "which ALLOWED_HOSTS does not allow"),
+    ],
+)
+def test_the_deployment_checklist_refuses_a_site_without_its_address(
+    settings, site_url, hosts, message
+):
+    settings.SITE_URL, settings.ALLOWED_HOSTS = site_url, hosts
+    with pytest.raises(SystemCheckError, match=message):
+        call_command("check", deploy=True, fail_level="ERROR", stdout=io.StringIO())
 
 
 CSP_PAGES = ["/", "/meetings/", "/search/?q=plan", "/admin/login/"]

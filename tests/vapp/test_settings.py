@@ -10,7 +10,7 @@ SETTINGS = Path(__file__).resolve().parents[2] / "vapp" / "settings.py"
 VARIABLES = [
     "DEBUG", "SECRET_KEY", "DATABASE_URL", "TIME_ZONE", "ALLOWED_HOSTS", "LOG_LEVEL",
     "DOCUMENT_MAX_BYTES", "DB_CONN_MAX_AGE", "SECURE_COOKIES", "CACHE_URL",
-    "MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL", "MEDIA_S3_REGION",
+    "MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL", "MEDIA_S3_REGION", "SITE_URL", "PORT",
 ]  # fmt: skip
 
 
@@ -115,6 +115,35 @@ def test_unknown_log_level_names_the_variable(load):
 def test_allowed_hosts_is_a_comma_separated_list(load):
     hosts = load(SECRET_KEY="k", ALLOWED_HOSTS="a.example, b.example,")["ALLOWED_HOSTS"]
     assert hosts == ["a.example", "b.example"]
+
+
+def test_the_site_address_is_its_scheme_and_host_only(load):
+    settings = load(SECRET_KEY="k", SITE_URL="https://VA.example.org:8443/")
+    assert settings["SITE_URL"] == "https://va.example.org:8443"
+    assert settings["SECURE_SSL_HOST"] == "va.example.org:8443"  # HTTPS redirects go there
+
+
+def test_without_a_site_address_development_uses_its_own_and_tests_the_test_clients(load):
+    assert load(DEBUG="true", PORT="8123")["SITE_URL"] == "http://127.0.0.1:8123"
+    # ...which `check --deploy` refuses (tests/vapp/test_security.py).
+    assert load(DEBUG="false", SECRET_KEY="k")["SITE_URL"] == "http://testserver"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "va.example.org",
+        "ftp://va.example.org",
+        "https://",
+        "https://va.example.org/programmes/",
+        "https://va.example.org/?x=1",
+        "https://user@va.example.org",
+        "https://va.example.org:port",
+    ],
+)
+def test_a_malformed_site_address_names_the_variable(load, value):
+    with pytest.raises(ImproperlyConfigured, match=r"^SITE_URL must be the site's address"):
+        load(SECRET_KEY="k", SITE_URL=value)
 
 
 def test_the_page_cache_is_local_memory_by_default(load):

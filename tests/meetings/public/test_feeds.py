@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from meetings.models import NewsPost, Programme, Session, Status
+from meetings.public.sitemaps import SITEMAPS
 from meetings.publishing.revisions import publish
 
 SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -114,10 +115,26 @@ def test_a_long_sitemap_is_split_into_pages(client, make_session, monkeypatch):
     assert client.get("/sitemap-nope.xml").status_code == 404
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "two", "1.5", "²", ""])
-def test_a_sitemap_page_number_that_is_not_a_page_is_not_found(client, make_session, page):
+@pytest.mark.parametrize("section", SITEMAPS)
+@pytest.mark.parametrize(
+    "page",
+    [
+        "0",
+        "-1",
+        "two",
+        "1.5",
+        "²",
+        "١",  # an Arabic-Indic 1: a decimal digit to Python, not to us
+        "",
+        "50001",
+        "9223372036854775807",  # the largest 64-bit integer, as an offset an overflow
+        "9223372036854775808",
+        "9" * 5000,  # more digits than Python converts
+    ],
+)
+def test_a_sitemap_page_number_that_is_not_a_page_is_not_found(client, make_session, section, page):
     make_session(1)
-    assert client.get("/sitemap-sessions.xml", {"p": page}).status_code == 404
+    assert client.get(f"/sitemap-{section}.xml", {"p": page}).status_code == 404
 
 
 def test_a_sitemap_lists_each_address_once_and_escaped(client, make_session):

@@ -56,6 +56,43 @@ def test_a_junk_page_number_gives_a_page_never_an_error(client, many_meetings, j
     assert "Page " in page(client, "/meetings/", page=junk)
 
 
+@pytest.fixture
+def one_of_each(make_session):
+    """Something on each paginated page: a session serving action 1 of plan "plan", a news post
+    and a document."""
+    action = factories.ActionFactory(plan__slug="plan", number=1)
+    make_session(1, title="A paginated session", actions=[action])
+    factories.NewsPostFactory(title="A paginated post")
+    factories.DocumentFactory(title="A paginated document")
+
+
+PAGINATED = [  # (address, its other parameters, what its only page lists)
+    ("/meetings/", {}, "Intersessional Meetings May 2030"),
+    ("/news/", {}, "A paginated post"),
+    ("/documents/", {}, "A paginated document"),
+    ("/action-plans/plan/1/", {}, "A paginated session"),
+    ("/search/", {"q": "paginated", "kind": "sessions"}, "paginated</mark> session"),
+]
+HOSTILE_NUMBERS = [
+    "0",
+    "-1",
+    "abc",
+    "",
+    "1e9",
+    "²",
+    "9223372036854775807",  # the largest 64-bit integer
+    "9223372036854775808",
+    "9" * 5000,  # more digits than Python converts
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url, params, listed", PAGINATED, ids=[p[0] for p in PAGINATED])
+@pytest.mark.parametrize("number", HOSTILE_NUMBERS, ids=lambda n: n[:20])
+def test_no_page_number_breaks_a_paginated_page(client, one_of_each, url, params, listed, number):
+    assert listed in page(client, url, **params, page=number)
+
+
 @pytest.mark.django_db
 def test_the_action_page_pages_its_places_newest_first(client, meeting):
     action = factories.ActionFactory(

@@ -1,0 +1,29 @@
+"""The production web server: granian serving vapp.wsgi on HOST:PORT with WEB_WORKERS worker
+processes (one per core by default). `./dev production` runs `python -m vapp.server`, and so
+does tests/faults/test_web_workers.py, so the fault test runs the command production runs."""
+
+import os
+import sys
+
+
+def command():
+    """granian's command line, from the environment (a malformed value stops with its name)."""
+    from vapp.settings import env_int
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = env_int("WEB_WORKERS", cores or 2, minimum=1)
+    port = env_int("PORT", 8000, minimum=1)
+    host = os.environ.get("HOST", "").strip() or "127.0.0.1"
+    # A worker that dies (killed, out of memory) is replaced while the others keep serving.
+    # granian itself still exits when the same worker dies again within a few seconds of being
+    # replaced (a crash loop), for the service manager to restart (docs/deploy.md).
+    return [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "vapp.wsgi:application",
+        "--host", host, "--port", str(port), "--workers", str(workers), "--blocking-threads", "1",
+        "--respawn-failed-workers", "--no-access-log",
+    ]  # fmt: skip
+
+
+if __name__ == "__main__":
+    argv = command()
+    os.execv(argv[0], argv)
