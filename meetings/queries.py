@@ -1,8 +1,8 @@
 """One named query per page, with the joins that page needs, so views stay thin.
 
-`preview=True` (staff only, decided by the view) lets drafts through; otherwise only what each
-model's `public()` allows is returned (meetings/models/common.py), so a draft meeting, programme,
-work plan or news post, and everything inside a draft, never is.
+`user` (the request's) lets drafts through where `may_view_drafts` allows it them; otherwise
+only what each model's `public()` allows is returned (meetings/models/common.py), so a draft
+meeting, programme, work plan or news post, and everything inside a draft, never is.
 Each function's docstring says how many queries it costs; tests/meetings/test_query_budgets.py
 holds them to it, with one item and with several.
 """
@@ -35,6 +35,7 @@ from .models import (
     WorkPlan,
     translations,
 )
+from .models.common import may_view_drafts
 
 PER_PAGE = 25  # items on a page of a long list (meetings, documents, news, an action's uses)
 
@@ -45,14 +46,12 @@ def paginate(items, page):
     return Paginator(items, PER_PAGE).get_page(page)
 
 
-def _meetings(preview=False):
-    return Meeting.objects.visible(preview).select_related("convention", "venue")
+def _meetings(user=None):
+    return Meeting.objects.visible(user).select_related("convention", "venue")
 
 
-def _programmes(preview=False):
-    return Programme.objects.visible(preview).select_related(
-        "meeting__convention", "meeting__venue"
-    )
+def _programmes(rows):
+    return rows.select_related("meeting__convention", "meeting__venue")
 
 
 def _public_or_none(meeting):
@@ -113,14 +112,14 @@ def meeting_list(convention="", kind="", page=None):
     }
 
 
-def meeting_page(slug, preview=False):
+def meeting_page(slug, user=None):
     """The meeting with its programmes and documents: 3 queries."""
     return get_object_or_404(
-        _meetings(preview).prefetch_related(
-            Prefetch("programmes", queryset=Programme.objects.visible(preview)),
+        _meetings(user).prefetch_related(
+            Prefetch("programmes", queryset=Programme.objects.visible(user)),
             Prefetch(
                 "documents",
-                queryset=Document.objects.visible(preview).order_by("title", "language"),
+                queryset=Document.objects.visible(user).order_by("title", "language"),
             ),
         ),
         slug=slug,
@@ -151,29 +150,33 @@ def _with_everything(programmes):
     )
 
 
-def programme_page(meeting_slug, programme_slug, preview=False):
+def programme_page(meeting_slug, programme_slug, user=None):
     """The programme with everything its page (or PDF) shows: 11 queries, whatever its size."""
     return get_object_or_404(
-        _with_everything(_programmes(preview)), meeting__slug=meeting_slug, slug=programme_slug
+        _with_everything(_programmes(Programme.objects.visible(user))),
+        meeting__slug=meeting_slug,
+        slug=programme_slug,
     )
 
 
-def meeting_calendar(slug, preview=False):
+def meeting_calendar(slug, user=None):
     """A meeting and its programmes with their sessions, for its calendar: 12 queries."""
-    meeting = get_object_or_404(_meetings(preview), slug=slug)
-    programmes = _programmes(preview).filter(meeting=meeting)
+    meeting = get_object_or_404(_meetings(user), slug=slug)
+    programmes = _programmes(Programme.objects.visible(user)).filter(meeting=meeting)
     return meeting, list(_with_everything(programmes))
 
 
 def programmes_in_full(pks=None):
     """Programmes with everything their PDF shows, drafts included (for staff and commands)."""
-    programmes = _with_everything(_programmes(preview=True))
+    programmes = _with_everything(_programmes(Programme.objects.all()))
     return programmes if pks is None else programmes.filter(pk__in=pks)
 
 
 def programme_changes(meeting_slug, programme_slug):
     """A published programme and its revisions with their snapshots: 2 queries."""
-    programme = get_object_or_404(_programmes(), meeting__slug=meeting_slug, slug=programme_slug)
+    programme = get_object_or_404(
+        _programmes(Programme.objects.public()), meeting__slug=meeting_slug, slug=programme_slug
+    )
     return programme, list(programme.revisions.all())
 
 
@@ -195,10 +198,14 @@ def programme_days(sessions):
     return days
 
 
-def session_page(meeting_slug, programme_slug, session_slug, preview=False):
+def session_page(meeting_slug, programme_slug, session_slug, user=None):
     """One session in full: 8 queries."""
+    # A session is a draft when its programme or meeting is one: seeing it takes the right to
+    # view sessions as well as theirs.
+    drafts = may_view_drafts(user, Session)
+    programmes = Programme.objects.visible(user) if drafts else Programme.objects.public()
     programme = get_object_or_404(
-        _programmes(preview), meeting__slug=meeting_slug, slug=programme_slug
+        _programmes(programmes), meeting__slug=meeting_slug, slug=programme_slug
     )
     session = get_object_or_404(
         Session.objects.select_related("room__venue").prefetch_related(*session_prefetches()),
@@ -365,10 +372,10 @@ def quarter_columns(milestones):
     return list(columns.values())
 
 
-def work_plan_page(slug, preview=False):
+def work_plan_page(slug, user=None):
     """The work plan with its coordinators, actions and milestones: 5 queries."""
     work_plan = get_object_or_404(
-        WorkPlan.objects.visible(preview)
+        WorkPlan.objects.visible(user)
         .select_related("convention", "document")
         .prefetch_related("coordinators", "actions__plan", "milestones"),
         slug=slug,
@@ -384,13 +391,15 @@ def news_list(page=None):
     return paginate(NewsPost.objects.public().prefetch_related("categories"), page)
 
 
-def news_page(slug, preview=False):
-    """One post, its categories and its meeting (linked only if published): 2 queries."""
+def news_page(slug, user=None):
+    """One post, its categories and its meeting (linked only if published, or to a user who
+    may view it): 2 queries."""
     post = get_object_or_404(
-        NewsPost.objects.visible(preview).select_related("meeting").prefetch_related("categories"),
+        NewsPost.objects.visible(user).select_related("meeting").prefetch_related("categories"),
         slug=slug,
     )
-    post.public_meeting = post.meeting if preview else _public_or_none(post.meeting)
+    shown = post.meeting if may_view_drafts(user, Meeting) else _public_or_none(post.meeting)
+    post.public_meeting = shown
     return post
 
 

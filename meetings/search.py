@@ -1,7 +1,8 @@
 """Site search: PostgreSQL full-text search over the stored, indexed words of each kind.
 
 Each kind (meetings, programmes, sessions, questions, actions, work plans, news, documents) is
-searched in its own table through its model's `public()`, on its `search_vector` (`Searched` in
+searched in its own table through its model's `visible()` (the public rows; drafts too for
+staff allowed to view them, marked as drafts), on its `search_vector` (`Searched` in
 models/common.py: titles weighted above text, English stemming). A session is also found by the
 words of the actions it serves, counted in its rank as one match of weight C. Queries are read
 as a web search engine reads them (`websearch_to_tsquery`); control and bidi characters are
@@ -34,7 +35,7 @@ from .models import (
     Session,
     WorkPlan,
 )
-from .models.common import SEARCH_CONFIG
+from .models.common import SEARCH_CONFIG, may_view_drafts
 
 MAX_QUERY_CHARS = 200
 PER_KIND = 3  # results shown for each kind when all kinds are listed
@@ -70,7 +71,7 @@ class Kind:
     label: str
     model: type  # with `searched` (its fields) and `search_vector` (their stored words)
     shown_title: str  # the field shown (and marked) as the result's title
-    public: Callable  # () -> the published rows, with what `context` needs
+    rows: Callable  # user -> the rows `user` may see, with what `context` needs
     convention: Callable  # short name -> Q
     year: Callable  # year -> Q
     context: Callable  # row -> a line saying where the result belongs
@@ -94,7 +95,7 @@ KINDS = [
         label=_("Meetings"),
         model=Meeting,
         shown_title="title",
-        public=lambda: Meeting.objects.public().select_related("convention"),
+        rows=lambda user: Meeting.objects.visible(user).select_related("convention"),
         convention=_convention(),
         year=_meeting_year(),
         context=lambda m: f"{m.get_kind_display()}, {m.convention.short_name}",
@@ -104,7 +105,7 @@ KINDS = [
         label=_("Programmes"),
         model=Programme,
         shown_title="title",
-        public=lambda: Programme.objects.public().select_related("meeting__convention"),
+        rows=lambda user: Programme.objects.visible(user).select_related("meeting__convention"),
         convention=_convention("meeting__"),
         year=_meeting_year("meeting__"),
         context=lambda p: _meeting_line(p.meeting),
@@ -114,7 +115,9 @@ KINDS = [
         label=_("Sessions"),
         model=Session,
         shown_title="title",
-        public=lambda: Session.objects.public().select_related("programme__meeting__convention"),
+        rows=lambda user: Session.objects.visible(user).select_related(
+            "programme__meeting__convention"
+        ),
         convention=_convention("programme__meeting__"),
         year=_meeting_year("programme__meeting__"),
         context=lambda s: f"{s.programme.title}, {_meeting_line(s.programme.meeting)}",
@@ -124,7 +127,7 @@ KINDS = [
         label=_("Discussion questions"),
         model=DiscussionQuestion,
         shown_title="session__title",
-        public=lambda: DiscussionQuestion.objects.public().select_related(
+        rows=lambda user: DiscussionQuestion.objects.visible(user).select_related(
             "session__programme__meeting__convention"
         ),
         convention=_convention("session__programme__meeting__"),
@@ -142,7 +145,7 @@ KINDS = [
         label=_("Actions"),
         model=Action,
         shown_title="title",
-        public=lambda: Action.objects.select_related("plan__convention"),
+        rows=lambda user: Action.objects.select_related("plan__convention"),
         convention=_convention("plan__"),
         year=_years_cover("plan__"),
         context=lambda a: f"{a.plan.short_name} #{a.number}, {a.plan}",
@@ -152,7 +155,7 @@ KINDS = [
         label=_("Work plans"),
         model=WorkPlan,
         shown_title="title",
-        public=lambda: WorkPlan.objects.public().select_related("convention"),
+        rows=lambda user: WorkPlan.objects.visible(user).select_related("convention"),
         convention=_convention(),
         year=_years_cover(),
         context=lambda w: ", ".join(filter(None, [w.group, w.convention.short_name])),
@@ -162,7 +165,7 @@ KINDS = [
         label=_("News"),
         model=NewsPost,
         shown_title="title",
-        public=lambda: NewsPost.objects.public(),
+        rows=lambda user: NewsPost.objects.visible(user),
         convention=_convention("meeting__"),
         year=lambda year: Q(posted_on__year=year),
         context=lambda n: date_format(n.posted_on, gettext("j F Y")),
@@ -172,7 +175,9 @@ KINDS = [
         label=_("Documents"),
         model=Document,
         shown_title="title",
-        public=lambda: Document.objects.public().select_related("meeting", "programme__meeting"),
+        rows=lambda user: Document.objects.visible(user).select_related(
+            "meeting", "programme__meeting"
+        ),
         convention=lambda name: (
             _convention("meeting__")(name) | _convention("programme__meeting__")(name)
         ),
@@ -250,6 +255,7 @@ class Hit:
     url: str
     context: str
     snippet: str  # safe HTML
+    draft: bool = False
 
 
 def _served_by_matching_actions(query):
@@ -281,9 +287,9 @@ def _rank(kind, query):
     return rank + by_actions
 
 
-def _matches(kind, query):
-    """The public rows of `kind` matching `query`, best first."""
-    rows = kind.public().filter(_condition(kind, query))
+def _matches(kind, query, user):
+    """The rows of `kind` that `user` may see matching `query`, best first."""
+    rows = kind.rows(user).filter(_condition(kind, query))
     return rows.alias(rank=_rank(kind, query)).order_by("-rank", "pk")
 
 
@@ -305,15 +311,16 @@ def _marked_rows(kind, query, rows):
     )
 
 
-def _best(kind, query, rows, how_many):
+def _best(kind, query, rows, how_many, user):
     """The best `how_many` of `rows`, marked, in one query: the ranking reads bare ids, the
     outer query reads the few rows shown, whole, and marks them."""
     best = rows.values("pk")[:how_many]
-    shown = kind.public().filter(pk__in=best).annotate(rank=_rank(kind, query))
+    shown = kind.rows(user).filter(pk__in=best).annotate(rank=_rank(kind, query))
     return _marked_rows(kind, query, shown.order_by("-rank", "pk"))
 
 
-def _hit(kind, row):
+def _hit(kind, row, drafts):
+    """`drafts`: whether the rows may include drafts, which are then marked as such."""
     title = _marked(row.marked_title)
     if kind.model is Action and not row.title:
         title = escape(f"{row.plan.short_name} #{row.number}")
@@ -322,6 +329,7 @@ def _hit(kind, row):
         url=row.get_absolute_url(),
         context=kind.context(row),
         snippet=_marked(row.marked_body),
+        draft=drafts and not row.is_public,
     )
 
 
@@ -341,8 +349,9 @@ def _filtered(kind, rows, convention, year):
     return rows
 
 
-def search_page(raw_query="", convention="", year="", kind="", page=None):
-    """Search results grouped by kind, with the conventions and years to filter by.
+def search_page(raw_query="", convention="", year="", kind="", page=None, user=None):
+    """Search results grouped by kind, with the conventions and years to filter by; drafts
+    only for a `user` allowed to view them (may_view_drafts).
 
     Queries: 2 for the filters, then with all kinds 2 per kind (count and best PER_KIND, the
     second none when nothing is found), with one kind 2 (count and the page). Unknown filter
@@ -357,19 +366,20 @@ def search_page(raw_query="", convention="", year="", kind="", page=None):
     groups = []
     if query:
         for each in [chosen] if chosen else KINDS:
-            rows = _filtered(each, _matches(each, query), convention, year)
+            rows = _filtered(each, _matches(each, query, user), convention, year)
+            drafts = each.model is not Action and may_view_drafts(user, each.model)
             if chosen:
                 found = Paginator(rows, PER_PAGE).get_page(page)
                 count = found.paginator.count
                 start = found.start_index() - 1  # -1 when nothing is found
-                shown = list(_best(each, query, rows[start:], PER_PAGE)) if count else []
+                shown = list(_best(each, query, rows[start:], PER_PAGE, user)) if count else []
                 found.object_list = shown  # the page's rows are the rows shown
             else:
                 found = None
                 count = rows.count()
-                shown = _best(each, query, rows, PER_KIND) if count else []
+                shown = _best(each, query, rows, PER_KIND, user) if count else []
             if count:
-                hits = [_hit(each, row) for row in shown]
+                hits = [_hit(each, row, drafts) for row in shown]
                 groups.append(Group(kind=each, count=count, hits=hits, page=found))
     return {
         "query": query,

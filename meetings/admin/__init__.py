@@ -44,6 +44,7 @@ from meetings.models import (
     WorkPlan,
     translations,
 )
+from meetings.models.common import may_view_drafts
 from meetings.publishing import pdf, revisions
 
 from . import history
@@ -411,9 +412,10 @@ class ProgrammeAdmin(MarkdownContentAdmin):
 
     def pdf_preview_view(self, request, pk):
         """A fresh render of the programme as it is now, drafts included; stored nowhere."""
-        programme = get_object_or_404(queries.programmes_in_full(), pk=pk)
-        if not self.has_view_permission(request, programme):
+        # Before the lookup: whether a programme exists is not told to a user who may not see it.
+        if not may_view_drafts(request.user, Programme):
             raise PermissionDenied
+        programme = get_object_or_404(queries.programmes_in_full(), pk=pk)
         return pdf.preview_response(programme)
 
     def copy_view(self, request, pk):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from django.contrib.auth import get_permission_codename
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
@@ -31,9 +32,40 @@ class PublicQuerySet(models.QuerySet):
         paths = self.model.status_paths
         return self.exclude(**{f"{path}status": Status.PUBLISHED for path in paths})
 
-    def visible(self, preview=False):
-        """What a page shows: every row to staff previewing drafts, else the public ones."""
-        return self if preview else self.public()
+    def visible(self, user=None):
+        """What a page shows `user`: the public rows, and the drafts `user` may view. A draft
+        row is shown when `user` may view drafts of this model and of each model whose draft
+        status hides it (a programme's, and its meeting's when that is a draft)."""
+        if not may_view_drafts(user, self.model):
+            return self.public()
+        hidden = [
+            path
+            for path in self.model.status_paths
+            if not may_view_drafts(user, _model_at(self.model, path))
+        ]
+        return self.filter(**{f"{path}status": Status.PUBLISHED for path in hidden})
+
+
+def _model_at(model, path):
+    """The model a status path ("programme__meeting__") leads to from `model`."""
+    for name in filter(None, path.split("__")):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def may_view_drafts(user, model):
+    """Whether `user` may see drafts of `model` on the public site: the one place that decides
+    it, for every page, calendar, JSON export, document, search and PDF preview. An active staff
+    member with the right to view that model, as the admin reads it (view, or change, which
+    includes it); superusers have every right. Staff status alone is not enough; a user who is
+    not staff (whose requests the page cache may answer) never sees a draft."""
+    if user is None or not (user.is_active and user.is_staff):
+        return False
+    opts = model._meta
+    return any(
+        user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+        for action in ("view", "change")
+    )
 
 
 class Publishable:

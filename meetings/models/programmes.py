@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.text import slugify
@@ -472,21 +472,46 @@ def validate_pdf(file):
 
 
 class DocumentQuerySet(PublicQuerySet):
-    def public(self):
-        """Documents inside no draft: a document may belong to a meeting, a programme, both
-        or neither, and is public unless one of them (or the programme's meeting) is a draft."""
-        return (
-            self.exclude(meeting__status=Status.DRAFT)
-            .exclude(programme__status=Status.DRAFT)
-            .exclude(programme__meeting__status=Status.DRAFT)
-        )
+    """A document is a draft when it lies inside one (its meeting, its programme or that
+    programme's meeting is a draft), or when it has no meeting or programme of its own and only
+    drafts show it: presentations and work plans that are (or lie inside) drafts, and nothing
+    public. A document that nothing shows (guidance, say) is public: the library lists it."""
 
-    def not_public(self):
-        return self.filter(
+    @staticmethod
+    def _inside_a_draft():
+        return (
             Q(meeting__status=Status.DRAFT)
             | Q(programme__status=Status.DRAFT)
             | Q(programme__meeting__status=Status.DRAFT)
         )
+
+    @staticmethod
+    def _shown_only_by_drafts():
+        from .coordination import Activity, WorkPlan  # they refer to Document
+
+        def showing(rows):
+            return Exists(rows.filter(document=OuterRef("pk")))
+
+        by_drafts = showing(Presentation.objects.not_public()) | showing(
+            WorkPlan.objects.not_public()
+        )
+        by_public = (
+            showing(Presentation.objects.public())
+            | showing(WorkPlan.objects.public())
+            | showing(Activity.objects.all())  # activities are never drafts
+        )
+        return Q(meeting__isnull=True, programme__isnull=True) & by_drafts & ~by_public
+
+    def public(self):
+        return (
+            self.exclude(meeting__status=Status.DRAFT)
+            .exclude(programme__status=Status.DRAFT)
+            .exclude(programme__meeting__status=Status.DRAFT)
+            .exclude(self._shown_only_by_drafts())
+        )
+
+    def not_public(self):
+        return self.filter(self._inside_a_draft() | self._shown_only_by_drafts())
 
 
 class Document(Publishable, models.Model):
@@ -558,6 +583,7 @@ class Document(Publishable, models.Model):
     search_vector = searched.field()
 
     objects = SearchedManager.from_queryset(DocumentQuerySet)()
+    status_paths = ()  # no status of its own: DocumentQuerySet.public() is its rule
 
     class Meta:
         ordering = ["title", "language"]
@@ -599,9 +625,14 @@ class Document(Publishable, models.Model):
 
     @property
     def is_public(self):
-        """DocumentQuerySet.public()'s rule, on a loaded row."""
+        """DocumentQuerySet.public()'s rule, on a loaded row: its meeting and programme as
+        loaded; for a document in neither, what shows it (one query)."""
         above = [self.meeting, self.programme, self.programme and self.programme.meeting]
-        return all(row.status == Status.PUBLISHED for row in above if row is not None)
+        if not all(row.status == Status.PUBLISHED for row in above if row is not None):
+            return False
+        if self.meeting_id or self.programme_id:
+            return True
+        return type(self).objects.public().filter(pk=self.pk).exists()
 
     @property
     def is_available(self):

@@ -14,16 +14,11 @@ from django.utils.translation import gettext as _
 from meetings import languages, queries, search
 from meetings.addresses import absolute
 from meetings.models import Document, Meeting
+from meetings.models.common import may_view_drafts
 from meetings.publishing import pdf
 from meetings.publishing.revisions import with_changes
 
 from . import calendar, opendata
-
-
-def _preview(request):
-    """Staff who can edit content may see drafts; nobody else ever does."""
-    user = request.user
-    return user.is_authenticated and user.is_staff and user.is_active
 
 
 def _title(obj):
@@ -114,7 +109,7 @@ def meeting_list(request):
 
 
 def meeting_detail(request, meeting):
-    meeting = queries.meeting_page(meeting, preview=_preview(request))
+    meeting = queries.meeting_page(meeting, user=request.user)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -137,7 +132,7 @@ def meeting_detail(request, meeting):
 
 
 def programme_detail(request, meeting, programme):
-    programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    programme = queries.programme_page(meeting, programme, user=request.user)
     days = queries.programme_days(programme.sessions.all())
     dated = [day.date for day in days if day.date]
     meeting = programme.meeting
@@ -188,7 +183,7 @@ def programme_pdf(request, meeting, programme):
     stored = pdf.current_pdf(meeting, programme, request.LANGUAGE_CODE)
     if stored is not None:
         return stored_pdf_response(request, stored)
-    programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    programme = queries.programme_page(meeting, programme, user=request.user)
     if _is_draft(programme):
         return pdf.preview_response(programme)
     try:
@@ -212,7 +207,7 @@ def _json_response(data, name, draft=False):
 
 def programme_schedule_json(request, meeting, programme):
     """The programme in the frab/pretalx schedule.json shape (docs/schedule.schema.json)."""
-    programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    programme = queries.programme_page(meeting, programme, user=request.user)
     revision = programme.revisions.all()[0] if programme.revisions.all() else None
     data = opendata.schedule(programme, absolute, revision)
     name = programme.file_stem
@@ -235,14 +230,14 @@ def _calendar_response(request, data, name, draft):
 
 def programme_ics(request, meeting, programme):
     """The programme's timed sessions as an iCalendar file."""
-    programme = queries.programme_page(meeting, programme, preview=_preview(request))
+    programme = queries.programme_page(meeting, programme, user=request.user)
     data = calendar.programme_calendar(programme, absolute)
     name = programme.file_stem
     return _calendar_response(request, data, name, _is_draft(programme))
 
 
 def session_ics(request, meeting, programme, session):
-    session = queries.session_page(meeting, programme, session, preview=_preview(request))
+    session = queries.session_page(meeting, programme, session, user=request.user)
     data = calendar.session_calendar(session, absolute)
     name = f"{session.programme.file_stem}-{session.slug}"
     draft = _is_draft(session.programme)
@@ -250,7 +245,7 @@ def session_ics(request, meeting, programme, session):
 
 
 def meeting_ics(request, meeting):
-    meeting, programmes = queries.meeting_calendar(meeting, preview=_preview(request))
+    meeting, programmes = queries.meeting_calendar(meeting, user=request.user)
     data = calendar.meeting_calendar(meeting, programmes, absolute)
     name = f"{meeting.convention.short_name}-{meeting.start_date:%Y-%m}-{meeting.slug}"
     return _calendar_response(request, data, name, _is_draft(meeting, *programmes))
@@ -314,7 +309,7 @@ def _session_description(session, programme):
 
 
 def session_detail(request, meeting, programme, session):
-    session = queries.session_page(meeting, programme, session, preview=_preview(request))
+    session = queries.session_page(meeting, programme, session, user=request.user)
     programme = session.programme
     return render(
         request,
@@ -369,7 +364,7 @@ def coordination(request):
 
 
 def work_plan_detail(request, slug):
-    context = queries.work_plan_page(slug, preview=_preview(request))
+    context = queries.work_plan_page(slug, user=request.user)
     work_plan = context["work_plan"]
     context.update(
         is_draft=_is_draft(work_plan),
@@ -387,7 +382,7 @@ def news_list(request):
 
 
 def news_detail(request, slug):
-    post = queries.news_page(slug, preview=_preview(request))
+    post = queries.news_page(slug, user=request.user)
     crumbs = [(_("News"), reverse("meetings:news_list")), (_crumb(post), None)]
     return render(
         request,
@@ -409,7 +404,7 @@ def document_file(request, pk, name):
     """A document's PDF, inline, under a name the site makes, with headers that stop a browser
     from reading it as anything but a PDF or framing it. Documents of a draft meeting or
     programme answer 404 to the public; an outdated name redirects to the current one."""
-    documents = Document.objects.visible(_preview(request))
+    documents = Document.objects.visible(request.user)
     document = get_object_or_404(documents.exclude(file=""), pk=pk)
     if name != document.download_name:
         return redirect(document.get_absolute_url(), permanent=True)
@@ -420,7 +415,11 @@ def document_file(request, pk, name):
     response = FileResponse(handle, content_type="application/pdf", filename=document.download_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
-    patch_cache_control(response, public=True, max_age=3600)
+    if may_view_drafts(request.user, Document) and not document.is_public:
+        # A draft's file, for a user allowed to see it: kept by no shared cache.
+        patch_cache_control(response, private=True, no_store=True)
+    else:
+        patch_cache_control(response, public=True, max_age=3600)
     return response
 
 
@@ -432,6 +431,7 @@ def search_page(request):
         year=request.GET.get("year", ""),
         kind=request.GET.get("kind", ""),
         page=request.GET.get("page"),
+        user=request.user,
     )
     query = context["query"]
     title = _("Search: %(text)s") % {"text": query.text} if query else _("Search")

@@ -1,4 +1,5 @@
-"""Back up all content and the uploaded files into one zip file, with a progress bar.
+"""Back up all content, its edit history and the uploaded files into one zip file, with a
+progress bar.
 
     manage.py export_content backup.zip
 
@@ -16,14 +17,14 @@ from meetings.content import backup
 
 
 class Command(BaseCommand):
-    help = "Back up all content and the uploaded files into one zip file."
+    help = "Back up all content, its edit history and the uploaded files into one zip file."
 
     def add_arguments(self, parser):
         parser.add_argument("path", help="the zip file to write (replaced when it exists)")
 
     def handle(self, *args, path, **options):
         started = time.monotonic()
-        total = sum(m.objects.count() for m in backup.content_models()) + backup.user_count()
+        total = sum(m.objects.count() for m in backup.backed_up_models())
         with tqdm(
             total=total,
             unit="object",
@@ -35,7 +36,8 @@ class Command(BaseCommand):
             except backup.BackupError as error:
                 raise CommandError(str(error)) from None
         self.stdout.write(
-            f"Backed up {summary.total:,} objects of {summary.kinds} kinds and "
-            f"{summary.files:,} files ({filesizeformat(summary.bytes)}) to {path} "
-            f"in {time.monotonic() - started:.0f} s."
+            f"Backed up {summary.total:,} objects of {summary.kinds} kinds (the edit history's "
+            f"{summary.versions:,} versions among them) and {summary.files:,} files "
+            f"({filesizeformat(summary.bytes)}) to {path} in {time.monotonic() - started:.0f} s. "
+            f"Left out: {'; '.join(backup.LEFT_OUT)}."
         )

@@ -38,7 +38,8 @@ class Command(BaseCommand):
             else ""
         )
         self.stdout.write(
-            f"Restored {summary.total:,} objects of {summary.kinds} kinds and "
-            f"{summary.files:,} files ({filesizeformat(summary.bytes)}) from {path} "
+            f"Restored {summary.total:,} objects of {summary.kinds} kinds (the edit history's "
+            f"{summary.versions:,} versions among them) and {summary.files:,} files "
+            f"({filesizeformat(summary.bytes)}) from {path} "
             f"in {time.monotonic() - started:.0f} s{kept}."
         )

@@ -1,9 +1,11 @@
 """Backup and restore (meetings/content/backup.py, export_content, import_content): the round
-trip loses nothing, and a damaged or hostile backup is refused with nothing restored and no file
-left."""
+trip loses nothing, the edit history included, and a damaged or malformed backup is refused
+with a message naming the entry and object, nothing restored and no file left. Hostile
+archives (zip bombs, lying sizes, duplicate entries) are tried in tests/faults/."""
 
 import io
 import json
+import re
 import zipfile
 
 import factories
@@ -13,7 +15,9 @@ from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from reversion.models import Revision, Version
 
+from meetings.admin import history
 from meetings.caching import generations
 from meetings.content import backup
 from meetings.models import Meeting, Programme, ProgrammeRevision
@@ -39,7 +43,7 @@ def everything():
     from django.contrib.auth import get_user_model
 
     objects = {}
-    for model in [get_user_model(), *backup.content_models()]:
+    for model in backup.backed_up_models():
         objects[model._meta.label_lower] = serializers.serialize(
             "python",
             model.objects.order_by("pk"),
@@ -54,7 +58,7 @@ def wipe():
     """Back to an empty installation: no content, no accounts, no files (migrations' data stays)."""
     from django.contrib.auth import get_user_model
 
-    for model in reversed(backup.content_models()):
+    for model in reversed([*backup.content_models(), *backup.history_models()]):
         model.objects.all().delete()
     get_user_model().objects.all().delete()
     for name in backup._media_files():
@@ -99,8 +103,10 @@ def full_site(editor):
         programme=programme, published_by=editor, snapshot={"title": programme.title}
     )
     default_storage.save("markdownx/photo.png", ContentFile(PNG))
-    empty = [m.__name__ for m in backup.content_models() if not m.objects.exists()]
-    assert empty == [], "the backup is to carry a row of every content model"
+    history.keep_state(programme, editor, "Test edit")  # the edit history: a revision
+    models = [*backup.content_models(), *backup.history_models()]
+    empty = [m.__name__ for m in models if not m.objects.exists()]
+    assert empty == [], "the backup is to carry a row of every content model and the history"
     return document
 
 
@@ -120,6 +126,43 @@ def test_a_backup_restored_into_an_empty_installation_loses_nothing(full_site, t
     assert everything() == before
     assert generations.count_everything() > version
     assert Group.objects.get(name="ISU editor").user_set.filter(username="editor").exists()
+
+
+@pytest.mark.django_db
+def test_the_edit_history_is_backed_up_and_restored_with_its_author(full_site, tmp_path):
+    revision = Revision.objects.get()
+    versions = sorted(Version.objects.values_list("object_id", "serialized_data"))
+    assert versions and revision.user.username == "editor"
+    out = export(tmp_path / "backup.zip")
+    assert f"the edit history's {len(versions)} versions among them" in out
+    wipe()
+    out = restore(tmp_path / "backup.zip")
+    assert f"the edit history's {len(versions)} versions among them" in out
+    restored = Revision.objects.get()
+    assert (restored.comment, restored.user.username) == ("Test edit", "editor")
+    assert restored.date_created == revision.date_created
+    assert sorted(Version.objects.values_list("object_id", "serialized_data")) == versions
+
+
+@pytest.mark.django_db
+def test_the_manifest_and_the_output_name_what_is_left_out(full_site, tmp_path):
+    out = export(tmp_path / "backup.zip")
+    with zipfile.ZipFile(tmp_path / "backup.zip") as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        assert {"content.json", "history.json"} <= set(archive.namelist())
+    assert manifest["left_out"] and manifest["objects"]["reversion.version"] > 0
+    assert "Left out: rendered programme PDFs" in out
+    assert all(what in out for what in manifest["left_out"])
+
+
+@pytest.mark.django_db
+def test_a_backup_made_before_the_history_was_kept_restores(full_site, tmp_path):
+    export(tmp_path / "backup.zip")
+    old = rewrite(tmp_path / "backup.zip", tmp_path / "old.zip", lambda m: m.pop("history.json"))
+    wipe()
+    out = restore(old)
+    assert "the edit history's 0 versions" in out
+    assert Meeting.objects.exists() and not Version.objects.exists()
 
 
 @pytest.mark.django_db
@@ -196,6 +239,56 @@ BAD_BACKUPS = {
     "an unknown field": edit_content(
         lambda records: first(records, "meetings.session")["fields"].update({"nope": 1})
     ),
+    '"fields": "x"': edit_content(
+        lambda records: first(records, "meetings.meeting").update({"fields": "x"})
+    ),
+    "no model": edit_content(lambda records: first(records, "meetings.meeting").pop("model")),
+    "a list for a title": edit_content(
+        lambda records: first(records, "meetings.meeting")["fields"].update({"title": ["x"]})
+    ),
+    "an object for a reference": edit_content(
+        lambda records: first(records, "meetings.session")["fields"].update({"programme": {}})
+    ),
+    "an object for a pk": edit_content(
+        lambda records: first(records, "meetings.meeting").update({"pk": {"a": 1}})
+    ),
+    "a string for the objects": lambda members: members.update({"content.json": b'"x"'}),
+    "a number for an object": edit_content(lambda records: records.insert(3, 7)),
+    "a version among the content": edit_content(
+        lambda records: records.append({"model": "reversion.version", "fields": {}})
+    ),
+    "content among the history": lambda members: members.update(
+        {"history.json": b'[{"model": "meetings.meeting", "pk": 1, "fields": {}}]'}
+    ),
+    "a broken history": lambda members: members.update({"history.json": b"[{"}),
+    "a version of a revision not held": lambda members: members.update(
+        {"history.json": _versions_without_their_revision(members["history.json"])}
+    ),
+}
+
+
+def _versions_without_their_revision(data):
+    return json.dumps(
+        [record for record in json.loads(data) if record["model"] != "reversion.revision"]
+    ).encode()
+
+
+# What the operator reads for some of them: the entry and the object, in words.
+MESSAGES = {
+    '"fields": "x"': r'Object \d+ of content.json \(a meetings.meeting, pk \d+\): its "fields"',
+    "no model": r"Object \d+ of content.json \(an object, pk \d+\) does not say which model",
+    "a list for a title": r"meetings.meeting, pk \d+\): its 'title' is a list, not a single value",
+    "an object for a reference": r"meetings.session, pk \d+\): its 'programme' is not a reference",
+    "an object for a pk": r"its pk is not a number",
+    "a string for the objects": r"content.json is not a list of objects",
+    "a number for an object": r"Object 4 of content.json \(an object\) is not an object",
+    "a version among the content": r"'reversion.version', which is not what content.json holds",
+    "content among the history": r"'meetings.meeting', which is not what history.json holds",
+    "a broken history": r"The backup's history.json is damaged",
+    "a version of a revision not held": r"A reference in the backup is broken",
+    "an invalid time zone": r"Object \d+ of content.json \(a meetings.meeting, pk \d+\) holds an "
+    r"invalid value: time_zone: .*Mars/Olympus_Mons",
+    "an unknown field": r"has a field 'nope' that meetings.session has not",
 }
 
 
@@ -212,10 +305,14 @@ def test_a_damaged_or_hostile_backup_restores_nothing(full_site, tmp_path, damag
     bad = rewrite(good, tmp_path / "bad.zip", change)
     if b"not a zip" in bad.read_bytes() and zipfile.is_zipfile(bad):
         bad.write_bytes(b"not a zip")
-    with pytest.raises(CommandError, match="^Nothing was restored. "):
+    with pytest.raises(CommandError, match="^Nothing was restored. ") as refused:
         restore(bad)
+    name = next(name for name, each in BAD_BACKUPS.items() if each is damage)
+    if name in MESSAGES:
+        assert re.search(MESSAGES[name], str(refused.value)), str(refused.value)
     assert not Meeting.objects.exists()
     assert not Programme.objects.exists()
+    assert not Revision.objects.exists() and not Version.objects.exists()
     assert backup._media_files() == []
     assert not (tmp_path.parent / "evil.pdf").exists()
 

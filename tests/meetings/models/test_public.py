@@ -3,6 +3,7 @@ loaded row's `is_public` says the same, and `not_public()` is exactly the rest."
 
 import factories
 import pytest
+from django.contrib.auth.models import AnonymousUser
 
 from meetings.models import (
     DiscussionQuestion,
@@ -34,7 +35,8 @@ MODELS = [
 @pytest.fixture
 def rows(db):
     """Something public, something in a draft meeting, something in a draft programme of a
-    public meeting, and drafts of their own."""
+    public meeting, and drafts of their own; documents in no meeting shown only by drafts, by
+    public content, by both, and by nothing."""
     for meeting_status, programme_status in [
         (Status.PUBLISHED, Status.PUBLISHED),
         (DRAFT, Status.PUBLISHED),
@@ -44,13 +46,21 @@ def rows(db):
             meeting__status=meeting_status, status=programme_status
         )
         session = factories.SessionFactory(programme=programme)
-        factories.PresentationFactory(session=session)
+        # A document of no meeting or programme, shown only by this presentation: public or
+        # not with the presentation.
+        factories.PresentationFactory(
+            session=session, document=factories.DocumentFactory(file=None)
+        )
         factories.DiscussionQuestionFactory(session=session)
         factories.ProgrammeRevisionFactory(programme=programme)
         factories.DocumentFactory(meeting=programme.meeting, programme=programme, file=None)
-    factories.DocumentFactory(file=None)  # in no meeting: public
-    factories.WorkPlanFactory(status=DRAFT)
-    factories.WorkPlanFactory()
+    factories.DocumentFactory(file=None)  # in no meeting and shown by nothing: public
+    factories.WorkPlanFactory(status=DRAFT, document=factories.DocumentFactory(file=None))
+    factories.WorkPlanFactory(document=factories.DocumentFactory(file=None))
+    # Shown by a draft work plan and by an activity: public.
+    shared = factories.DocumentFactory(file=None)
+    factories.WorkPlanFactory(status=DRAFT, document=shared)
+    factories.ActivityFactory(document=shared)
     factories.NewsPostFactory(status=DRAFT)
     factories.NewsPostFactory()
 
@@ -72,6 +82,35 @@ def test_not_public_is_exactly_the_rest(rows, model):
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda model: model.__name__)
-def test_staff_previewing_see_every_row(rows, model):
-    assert model.objects.visible(preview=True).count() == model.objects.count()
+def test_editors_see_every_row_and_everyone_else_the_public_ones(rows, model):
+    editor = factories.EditorFactory()
+    assert model.objects.visible(editor).count() == model.objects.count()
     assert model.objects.visible().count() == model.objects.public().count()
+    public = model.objects.public().count()
+    staff = factories.UserFactory(username="staff", is_staff=True)
+    assert model.objects.visible(staff).count() == public
+    assert model.objects.visible(AnonymousUser()).count() == public
+
+
+@pytest.mark.django_db
+def test_a_document_shown_only_by_drafts_is_not_public():
+    draft_programme = factories.ProgrammeFactory(status=DRAFT)
+    draft_session = factories.SessionFactory(programme=draft_programme)
+    public_session = factories.SessionFactory()
+    by_draft_presentation = factories.DocumentFactory(file=None, title="a")
+    factories.PresentationFactory(session=draft_session, document=by_draft_presentation)
+    by_draft_work_plan = factories.DocumentFactory(file=None, title="b")
+    factories.WorkPlanFactory(status=DRAFT, document=by_draft_work_plan)
+    by_both = factories.DocumentFactory(file=None, title="c")
+    factories.PresentationFactory(session=draft_session, document=by_both)
+    factories.PresentationFactory(session=public_session, document=by_both)
+    by_nothing = factories.DocumentFactory(file=None, title="d")
+
+    public = set(Document.objects.public())
+    assert public == {by_both, by_nothing}
+    assert set(Document.objects.not_public()) == {by_draft_presentation, by_draft_work_plan}
+    assert not by_draft_presentation.is_public and by_both.is_public
+
+    draft_programme.status = Status.PUBLISHED
+    draft_programme.save()
+    assert by_draft_presentation in Document.objects.public()

@@ -1,6 +1,6 @@
 """A draft meeting, programme, work plan or news post is invisible to the public everywhere:
-its address answers 404, and no page names it, links to it or counts it. Staff who are logged
-in can preview it, under a "Draft - not public" banner."""
+its address answers 404, and no page names it, links to it or counts it. Staff allowed to view
+that content can preview it, under a "Draft - not public" banner; other staff are the public."""
 
 import datetime
 import re
@@ -9,8 +9,9 @@ from urllib.parse import urldefrag, urlsplit
 
 import factories
 import pytest
+from django.contrib.auth.models import Permission
 
-from meetings.models import Status
+from meetings.models import Document, Status
 
 SECRET = "Secret draft"
 
@@ -47,6 +48,11 @@ def draft_programme_in(site, meeting, status=Status.DRAFT):
         actions=[site.action],
     )
     factories.DocumentFactory(title=f"{SECRET} document", programme=programme)
+    # A document of no meeting or programme, shown only by this draft's presentation.
+    factories.PresentationFactory(
+        session=programme.sessions.get(),
+        document=factories.DocumentFactory(title=f"{SECRET} presented document"),
+    )
     return programme
 
 
@@ -164,3 +170,48 @@ def test_counts_leave_drafts_out(site, client):
 def test_a_published_page_is_not_marked_as_a_draft(site, editor_client):
     page = editor_client.get(site.meeting.get_absolute_url()).content
     assert b"Draft - not public" not in page
+
+
+def staff_allowed(*codenames):
+    """A logged-in staff member with only these rights of the meetings app."""
+    user = factories.UserFactory(username="clerk", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="meetings", codename__in=codenames)
+    )
+    return user
+
+
+@pytest.mark.parametrize("make_draft", DRAFTS.values(), ids=DRAFTS.keys())
+def test_staff_without_the_right_to_view_a_draft_get_404(site, client, make_draft):
+    draft_url = make_draft(site)
+    client.force_login(staff_allowed("view_convention", "change_state"))
+    response = client.get(draft_url)
+    assert response.status_code == 404
+    assert SECRET.encode() not in response.content
+
+
+def test_a_draft_programme_needs_the_right_to_view_programmes_and_its_meetings(site, client):
+    make_draft_meeting(site)  # holds a published programme
+    in_draft_meeting = "/meetings/secret-meeting/secret-programme/"
+    in_public_meeting = make_draft_programme(site)
+    client.force_login(staff_allowed("view_programme"))
+    assert client.get(in_public_meeting).status_code == 200
+    assert client.get(in_draft_meeting).status_code == 404
+    client.force_login(staff_allowed("view_programme", "change_meeting"))  # change includes view
+    assert client.get(in_draft_meeting).status_code == 200
+    # A session page of either takes the right to view sessions as well.
+    assert client.get(f"{in_public_meeting}sessions/secret-session/").status_code == 404
+    client.force_login(staff_allowed("view_programme", "view_meeting", "view_session"))
+    assert client.get(f"{in_public_meeting}sessions/secret-session/").status_code == 200
+
+
+def test_a_document_shown_only_by_a_draft_is_neither_listed_nor_served(site, client, editor):
+    make_draft_programme(site)
+    document = Document.objects.get(title=f"{SECRET} presented document")
+    assert document.programme is None and document.meeting is None
+    assert client.get(document.get_absolute_url()).status_code == 404
+    assert SECRET not in client.get("/documents/").content.decode()
+    client.force_login(editor)
+    response = client.get(document.get_absolute_url())
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "public" not in response["Cache-Control"]

