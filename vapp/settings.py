@@ -266,6 +266,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "meetings.markdown.render_markdown"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/gif")
 MARKDOWNX_UPLOAD_MAX_SIZE = env_int("MARKDOWNX_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
+# The longest markdown text an editor may save or preview (meetings/markdown.py bounds its
+# nesting too): the work of rendering it grows with its length.
+MARKDOWN_MAX_CHARS = env_int("MARKDOWN_MAX_CHARS", 50_000, minimum=1)
 # Images of the editor (meetings/admin/editor.py): refused above this many pixels (a small file can
 # declare a huge image), scaled down to this many pixels on their longer side.
 EDITOR_IMAGE_MAX_PIXELS = env_int("EDITOR_IMAGE_MAX_PIXELS", 40_000_000, minimum=1)

@@ -14,9 +14,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
+from markdownx.models import MarkdownxField
 from reversion.admin import VersionAdmin
 
-from meetings import queries
+from meetings import markdown, queries
 from meetings.copying import copy_programme
 from meetings.languages import size_text
 from meetings.models import (
@@ -103,7 +104,18 @@ class TranslationsBesideEachOther:
         ]
 
 
-class ContentAdmin(ConflictChecked, TranslationsBesideEachOther, VersionAdmin):
+class MarkdownLimited:
+    """Markdown fields refuse a text past the renderer's limits (meetings/markdown.py) with a
+    message naming the limit; the form keeps what was typed."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, MarkdownxField) and formfield is not None:
+            formfield.validators.append(markdown.check_limits)
+        return formfield
+
+
+class ContentAdmin(ConflictChecked, MarkdownLimited, TranslationsBesideEachOther, VersionAdmin):
     """Every content model's admin: each save is kept as a version (History, with Revert;
     Recover deleted on the list), and a save over someone else's change is refused."""
 

@@ -408,3 +408,55 @@ def test_saving_a_programme_rewrites_none_of_the_sessions_left_as_they_were(
     assert len(updated) == 1  # the retitled one, not the four left as they were
     assert Session.objects.filter(title="Retitled session").count() == 1
     assert Session.objects.filter(pk__in=[s.pk for s in sessions]).count() == 5
+
+
+def test_every_markdown_field_of_every_admin_form_checks_the_renderers_limits(rf, editor):
+    from django.contrib import admin
+    from markdownx.models import MarkdownxField
+
+    from meetings.markdown import check_limits
+
+    request = rf.get("/admin/")
+    request.user = editor
+    forms = [
+        form
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label == "meetings"
+        for form in [
+            model_admin.get_form(request),
+            *(
+                inline.get_formset(request).form
+                for inline in model_admin.get_inline_instances(request)
+            ),
+        ]
+    ]
+    checked = set()
+    for form in forms:
+        fields = {field.name: field for field in form._meta.model._meta.get_fields()}
+        for name, formfield in form.base_fields.items():
+            if isinstance(fields.get(name), MarkdownxField):
+                assert check_limits in formfield.validators, f"{form._meta.model.__name__}.{name}"
+                checked.add(name)
+    assert {"purpose", "purpose_fr", "background", "body", "text", "summary"} <= checked
+
+
+def test_a_markdown_text_past_a_limit_is_a_form_error_and_the_typing_stays(
+    editor_client, make_session
+):
+    session = make_session(purpose="The purpose as it stands.")
+    url = admin_url(Session, "change", session.pk)
+    data = form_data(editor_client.get(url))
+    typed = "Our purpose\n\n" + "> " * 12 + "too deep"
+    data["purpose"] = [typed]
+    data["title"] = ["A new title, not saved either"]
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["purpose"] == [
+        "Line 3 is nested 12 levels deep in quotes, lists or indentation; the limit is 8 levels."
+    ]
+    assert form_data(response)["purpose"] == [typed]
+    session.refresh_from_db()
+    assert session.purpose == "The purpose as it stands."
