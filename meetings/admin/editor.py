@@ -20,9 +20,11 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from meetings.languages import size_and_limit
 from meetings.markdown import check_limits, render_markdown
 
 FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
@@ -56,9 +58,9 @@ class EditorImageForm(forms.Form):
         upload = self.cleaned_data["image"]
         limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE
         if upload.size > limit:
+            size, limit = size_and_limit(upload.size, limit)
             raise forms.ValidationError(
-                f"The image is {number_format(upload.size)} bytes; "
-                f"the limit is {number_format(limit)} bytes."
+                _("The image is %(size)s; the limit is %(limit)s.") % {"size": size, "limit": limit}
             )
         try:
             probe = Image.open(upload)

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from ..languages import size_and_limit
 from .common import (
     PublicManager,
     PublicQuerySet,
@@ -452,12 +453,10 @@ def validate_pdf(file):
     if file.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     if file.size > settings.DOCUMENT_MAX_BYTES:
+        size, limit = size_and_limit(file.size, settings.DOCUMENT_MAX_BYTES)
         raise ValidationError(
             _("The file is %(size)s; the limit is %(limit)s."),
-            params={
-                "size": formats.number_format(file.size),
-                "limit": formats.number_format(settings.DOCUMENT_MAX_BYTES),
-            },
+            params={"size": size, "limit": limit},
             code="too_large",
         )
     position = file.tell() if hasattr(file, "tell") else 0

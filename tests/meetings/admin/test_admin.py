@@ -351,11 +351,20 @@ def test_bad_uploads_are_refused_with_a_form_error_and_nothing_stored(
     assert not any(media.rglob("*.*"))
 
 
-def test_oversized_upload_is_refused(editor_client, media, settings):
-    settings.DOCUMENT_MAX_BYTES = 100
-    response = upload(editor_client, "big.pdf", b"%PDF-1.7\n" + b"x" * 200)
-    assert "the limit is 100" in response.content.decode()
+def test_oversized_upload_is_refused_with_sizes_in_megabytes(editor_client, media, settings):
+    settings.DOCUMENT_MAX_BYTES = 1024 * 1024
+    response = upload(editor_client, "big.pdf", b"%PDF-1.7\n" + b"x" * 1_600_000)
+    assert "The file is 1.5\xa0MB; the limit is 1.0\xa0MB." in response.content.decode()
     assert not Document.objects.exists()
+
+
+def test_a_file_just_over_the_limit_is_told_in_bytes_as_well(editor_client, media, settings):
+    settings.DOCUMENT_MAX_BYTES = 1024 * 1024
+    response = upload(editor_client, "big.pdf", b"%PDF-1.7\n".ljust(1024 * 1024 + 1, b"x"))
+    assert (
+        "The file is 1.0\xa0MB (1,048,577 bytes); the limit is 1.0\xa0MB (1,048,576 bytes)."
+        in response.content.decode()
+    )
 
 
 BAD_SESSION_VALUES = {

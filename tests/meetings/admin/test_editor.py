@@ -193,7 +193,7 @@ def test_an_oversized_file_is_refused_before_it_is_decoded(editor_client, media,
     settings.MARKDOWNX_UPLOAD_MAX_SIZE = 100
     response = upload(editor_client, image_bytes())
     assert response.status_code == 400
-    assert "the limit is 100 bytes" in response.json()["image"][0]
+    assert response.json()["image"][0].endswith("; the limit is 100\xa0bytes.")
     assert stored(media) == []
 
 
