@@ -8,6 +8,7 @@ import factories
 import pytest
 from admin_forms import form_data
 from bs4 import BeautifulSoup
+from django.test import Client
 from django.urls import reverse
 
 from meetings import markdown
@@ -93,3 +94,99 @@ def test_a_text_within_the_limits_still_renders_as_markdown(client, make_session
     session = make_session(purpose="- one\n  - two\n\n> quoted")
     article = BeautifulSoup(client.get(session.get_absolute_url()).content, "html.parser")
     assert article.select("article.session ul ul li") and article.select("blockquote")
+
+
+# Edit conflicts: the check never depends on what the client sends ----------------------------
+
+
+@pytest.fixture
+def colleague_client(db):
+    client = Client()
+    client.force_login(factories.EditorFactory(username="colleague"))
+    return client
+
+
+def without_the_check(data, token):
+    del data["loaded_state"]
+
+
+def with_a_forged_check(data, token):
+    data["loaded_state"] = ["forged"]
+
+
+def with_another_objects_check(data, token):
+    data["loaded_state"] = token
+
+
+HOSTILE_CHECKS = {
+    "left out": without_the_check,
+    "forged": with_a_forged_check,
+    "taken from another session": with_another_objects_check,
+}
+
+
+@pytest.mark.parametrize("tamper", HOSTILE_CHECKS.values(), ids=HOSTILE_CHECKS.keys())
+def test_a_save_with_its_conflict_check_tampered_with_does_not_overwrite_a_colleague(
+    editor_client, colleague_client, make_session, tamper
+):
+    session, other = make_session(1), make_session(2)
+    url = reverse("admin:meetings_session_change", args=[session.pk])
+    mine = form_data(editor_client.get(url))
+    other_url = reverse("admin:meetings_session_change", args=[other.pk])
+    other_token = form_data(editor_client.get(other_url))["loaded_state"]
+    theirs = form_data(colleague_client.get(url))
+    theirs["purpose"] = ["Their purpose"]
+    assert colleague_client.post(url, theirs).status_code == 302
+
+    tamper(mine, other_token)
+    mine["title"] = ["My title"]
+    response = editor_client.post(url, mine)
+
+    assert response.status_code == 200
+    assert "could not be checked against the saved version" in response.content.decode()
+    session.refresh_from_db()
+    assert (session.title, session.purpose) == ("Session 1", "Their purpose")
+    assert form_data(response)["title"] == ["My title"]
+
+
+def test_an_inline_row_deleted_meanwhile_is_a_message_on_the_page_not_a_silent_error(
+    editor_client, colleague_client, programme, make_session
+):
+    session, kept = make_session(1), make_session(2)
+    url = reverse("admin:meetings_programme_change", args=[programme.pk])
+    mine = form_data(editor_client.get(url))
+    delete = reverse("admin:meetings_session_delete", args=[session.pk])
+    assert colleague_client.post(delete, {"post": "yes"}).status_code == 302
+    mine["sessions-0-title"] = ["My retitled session"]
+
+    response = editor_client.post(url, mine)
+
+    assert response.status_code == 200
+    shown = BeautifulSoup(response.content, "html.parser").select(".errorlist li")
+    assert [li.get_text() for li in shown] == [
+        "Someone else deleted the session “My retitled session” while you were editing it. Your "
+        "version is kept below as a new row: save again to add it back, or remove the row to "
+        "leave it out."
+    ]
+    assert form_data(response)["sessions-1-title"] == ["My retitled session"]
+    assert list(programme.sessions.values_list("pk", flat=True)) == [kept.pk]
+
+
+def test_an_object_deleted_meanwhile_keeps_the_typing_in_a_form_to_add_it_again(
+    editor_client, colleague_client, make_session
+):
+    session = make_session(1)
+    url = reverse("admin:meetings_session_change", args=[session.pk])
+    mine = form_data(editor_client.get(url))
+    delete = reverse("admin:meetings_session_delete", args=[session.pk])
+    assert colleague_client.post(delete, {"post": "yes"}).status_code == 302
+    mine["purpose"] = ["Typed while it was being deleted"]
+
+    response = editor_client.post(url, mine)
+
+    assert response.status_code == 200  # not a redirect to /admin/
+    assert "Someone else deleted this session while you were editing it" in (
+        response.content.decode()
+    )
+    assert form_data(response)["purpose"] == ["Typed while it was being deleted"]
+    assert not Session.objects.exists()

@@ -250,8 +250,14 @@ def inline_management(prefix, total, initial=0):
     }
 
 
-def programme_post(programme, title, session):
+def programme_post(client, programme, title, session):
+    """The programme's form with `title` and one new session row, typed in by hand, with the
+    conflict check's copy the change page gave (a save without it is refused)."""
+    [loaded_state] = form_data(client.get(admin_url(Programme, "change", programme.pk)))[
+        "loaded_state"
+    ]
     data = {
+        "loaded_state": loaded_state,
         "meeting": programme.meeting_id,
         "title": title,
         "slug": programme.slug,
@@ -278,7 +284,7 @@ def test_programme_with_an_invalid_session_saves_nothing(editor_client, programm
     }
     response = editor_client.post(
         admin_url(Programme, "change", programme.pk),
-        programme_post(programme, "Renamed", bad_session),
+        programme_post(editor_client, programme, "Renamed", bad_session),
     )
     assert response.status_code == 200
     assert "A session must end after it starts." in response.content.decode()
@@ -298,7 +304,8 @@ def test_programme_with_a_valid_session_saves_both(editor_client, programme):
         "kind": "opening",
     }
     response = editor_client.post(
-        admin_url(Programme, "change", programme.pk), programme_post(programme, "Renamed", session)
+        admin_url(Programme, "change", programme.pk),
+        programme_post(editor_client, programme, "Renamed", session),
     )
     assert response.status_code == 302
     programme.refresh_from_db()
