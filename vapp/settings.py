@@ -169,6 +169,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An admin save past the request limits below gets a page saying so, not a bare 400.
+    "meetings.admin.limits.RequestLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers a locked-out sign-in with the lockout page (django-axes; see below).
     "axes.middleware.AxesMiddleware",
@@ -247,6 +249,10 @@ STORAGES = {
     # brotli copies, which WhiteNoise serves; under DEBUG the plain names are used.
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# One admin save may send this many fields: a programme's page sends ten per session row, and
+# the largest programmes have 300 sessions (tests/meetings/admin/test_admin.py checks it).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5_000, minimum=1)
 
 # Documents are programme PDFs and statements: a few MB each at most.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)

@@ -8,6 +8,7 @@ import factories
 import pytest
 from admin_forms import form_data
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -190,3 +191,25 @@ def test_an_object_deleted_meanwhile_keeps_the_typing_in_a_form_to_add_it_again(
     )
     assert form_data(response)["purpose"] == ["Typed while it was being deleted"]
     assert not Session.objects.exists()
+
+
+# Request limits -------------------------------------------------------------------------------
+
+
+def test_a_save_past_the_field_limit_is_a_page_saying_so_not_a_bare_400(
+    editor_client, programme, make_session
+):
+    make_session(1)
+    url = reverse("admin:meetings_programme_change", args=[programme.pk])
+    data = form_data(editor_client.get(url))
+    data["title"] = ["Typed, not saved"]
+    data.update({f"padding-{n}": ["x"] for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)})
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 413
+    text = BeautifulSoup(response.content, "html.parser").get_text()
+    assert f"This form sent more than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS:,} fields" in text
+    assert "Back button takes you back to the form with what you typed" in text
+    programme.refresh_from_db()
+    assert programme.title == "Parallel Programme"

@@ -6,6 +6,7 @@ import factories
 import pytest
 from admin_forms import form_data
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
@@ -476,3 +477,24 @@ def test_a_markdown_text_past_a_limit_is_a_form_error_and_the_typing_stays(
     assert form_data(response)["purpose"] == [typed]
     session.refresh_from_db()
     assert session.purpose == "The purpose as it stands."
+
+
+def test_a_programme_of_150_sessions_saves_through_its_change_form(editor_client, programme):
+    factories.SessionFactory.create_batch(
+        150, programme=programme, date=datetime.date(2030, 5, 22), room=None
+    )
+    url = admin_url(Programme, "change", programme.pk)
+    data = form_data(editor_client.get(url))
+    sent = sum(len(values) for values in data.values())
+    assert sent > 1000  # Django's default limit, which refused such a save with a bare 400
+    data["title"] = ["A programme of 150 sessions"]
+    data["sessions-149-title"] = ["The last session, retitled"]
+
+    assert editor_client.post(url, data).status_code == 302
+
+    programme.refresh_from_db()
+    assert programme.title == "A programme of 150 sessions"
+    assert programme.sessions.filter(title="The last session, retitled").count() == 1
+    # The largest real programmes have 300 sessions: they fit under the default limit too.
+    per_session = len([name for name in data if name.startswith("sessions-0-")])
+    assert sent + 150 * per_session < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
