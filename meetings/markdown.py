@@ -7,6 +7,7 @@ lies past MAX_NESTING. So the work is bounded before any parsing (`check_limits`
 than MARKDOWN_MAX_CHARS, a line deeper than MAX_DEPTH in quotes and lists, or raw HTML nested
 deeper than MAX_HTML_DEPTH is refused by the admin's forms and preview, and shown as plain text
 if it is already stored.
+
 Markdown lets editors write raw HTML, so the output is never trusted as it is: it goes through
 nh3 (the Ammonia sanitiser) with an allowlist of tags, attributes and URL schemes; images keep
 their source only when it is one of the site's own media files (an editor's upload), so no page
