@@ -10,7 +10,6 @@ page gets one note (at UNTRANSLATED_NOTE) that parts of it are shown in English.
 from typing import NamedTuple
 
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.urls import translate_url
 from django.utils import formats, translation
 from django.utils.formats import date_format
@@ -96,19 +95,6 @@ def size_text(size_bytes):
     return gettext("%(size)sMB") % {
         "size": formats.number_format(round(size_bytes / (1024 * 1024), 1), 1)
     }
-
-
-def size_and_limit(size_bytes, limit_bytes):
-    """An upload's size and the limit it passed, for a message: ("21.0 MB", "20.0 MB") in the
-    active language; with the bytes as well where the two would read the same."""
-    size, limit = filesizeformat(size_bytes), filesizeformat(limit_bytes)
-    if size != limit:
-        return size, limit
-    return tuple(
-        gettext("%(size)s (%(bytes)s bytes)")
-        % {"size": shown, "bytes": formats.number_format(exact, force_grouping=True)}
-        for shown, exact in ((size, size_bytes), (limit, limit_bytes))
-    )
 
 
 def text(obj, name, language=None):

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from meetings.languages import size_and_limit
 from meetings.markdown import check_limits, render_markdown
+from meetings.models.programmes import size_and_limit
 
 FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 FOLDER = "markdownx"

@@ -388,6 +388,31 @@ def test_a_session_deleted_meanwhile_is_offered_back_with_what_was_typed(
     assert added.presentations.count() == 1
 
 
+def test_a_programme_deleted_meanwhile_comes_back_with_its_sessions_as_typed(
+    programme, sessions, editor_client, second_editor_client
+):
+    factories.ProgrammeRevisionFactory(programme=programme, number=1)
+    url = admin_url(Programme, "change", programme.pk)
+    mine = form_data(editor_client.get(url))
+    second_editor_client.post(admin_url(Programme, "delete", programme.pk), {"post": "yes"})
+    mine["sessions-1-title"] = ["Second, retitled by me"]
+
+    response = editor_client.post(url, mine)
+
+    assert response.status_code == 200
+    assert "Someone else deleted this programme while you were editing it" in (
+        response.content.decode()
+    )
+    assert editor_client.post(admin_url(Programme, "add"), form_data(response)).status_code == 302
+    added = Programme.objects.get()
+    assert added.pk != programme.pk
+    assert sorted(added.sessions.values_list("title", flat=True)) == [
+        "Second, retitled by me",
+        sessions[0].title,
+    ]
+    assert not added.revisions.exists()  # a record of what was published is not typed back
+
+
 def test_the_history_says_what_the_editor_changed_and_nothing_of_the_conflict_check(
     session, editor_client
 ):
