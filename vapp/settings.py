@@ -202,6 +202,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # An admin save past the request limits below gets a page saying so, not a bare 400.
+    "meetings.admin.limits.RequestLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers a locked-out sign-in with the lockout page (django-axes; see below).
     "axes.middleware.AxesMiddleware",
@@ -281,6 +283,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# One admin save may send this many fields: a programme's page sends ten per session row, and
+# the largest programmes have 300 sessions (tests/meetings/admin/test_admin.py checks it).
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5_000, minimum=1)
+
 # Documents are programme PDFs and statements: a few MB each at most.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # Programme PDFs render in a child process held to these limits (meetings/publishing/pdf.py).
@@ -299,6 +305,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "meetings.markdown.render_markdown"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/gif")
 MARKDOWNX_UPLOAD_MAX_SIZE = env_int("MARKDOWNX_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
+# The longest markdown text an editor may save or preview (meetings/markdown.py bounds its
+# nesting too): the work of rendering it grows with its length.
+MARKDOWN_MAX_CHARS = env_int("MARKDOWN_MAX_CHARS", 50_000, minimum=1)
 # Images of the editor (meetings/admin/editor.py): refused above this many pixels (a small file can
 # declare a huge image), scaled down to this many pixels on their longer side.
 EDITOR_IMAGE_MAX_PIXELS = env_int("EDITOR_IMAGE_MAX_PIXELS", 40_000_000, minimum=1)

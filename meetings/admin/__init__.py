@@ -14,9 +14,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
+from markdownx.models import MarkdownxField
 from reversion.admin import VersionAdmin
 
-from meetings import queries
+from meetings import markdown, queries
 from meetings.copying import copy_programme
 from meetings.languages import size_text
 from meetings.models import (
@@ -69,6 +70,7 @@ class ConflictChecked:
     """An admin or inline whose forms (and rows) refuse to save over someone else's change."""
 
     form = history.ConflictCheckedForm
+    formset = history.ConflictCheckedFormSet  # an inline's rows
 
     def get_fieldsets(self, request, obj=None):
         return _with_loaded_state(super().get_fieldsets(request, obj))
@@ -104,7 +106,18 @@ class TranslationsBesideEachOther:
         ]
 
 
-class ContentAdmin(ConflictChecked, TranslationsBesideEachOther, VersionAdmin):
+class MarkdownLimited:
+    """Markdown fields refuse a text past the renderer's limits (meetings/markdown.py) with a
+    message naming the limit; the form keeps what was typed."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, MarkdownxField) and formfield is not None:
+            formfield.validators.append(markdown.check_limits)
+        return formfield
+
+
+class ContentAdmin(ConflictChecked, MarkdownLimited, TranslationsBesideEachOther, VersionAdmin):
     """Every content model's admin: each save is kept as a version (History, with Revert;
     Recover deleted on the list), and a save over someone else's change is refused."""
 
@@ -112,8 +125,21 @@ class ContentAdmin(ConflictChecked, TranslationsBesideEachOther, VersionAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST":
-            history.keep_baseline(self.get_object(request, unquote(object_id)), request.user)
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None and self.has_add_permission(request):
+                # Deleted by someone else since this form was opened: what was typed comes
+                # back as the form to add it again (posting there), not lost in a redirect.
+                request.deleted_meanwhile = True
+                add = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_add")
+                return self.add_view(request, add, extra_context)
+            history.keep_baseline(obj, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if getattr(request, "deleted_meanwhile", False):
+            form = type(form.__name__, (form,), {"deleted_meanwhile": True})
+        return form
 
     def delete_model(self, request, obj):
         history.keep_state(obj, request.user, history.DELETION_COMMENT)

@@ -1,7 +1,8 @@
 """The markdown editor's preview and image upload, at django-markdownx's addresses, our own.
 
 Both answer only an active staff user allowed to change some content, to POST only. The preview
-goes through the one sanitising renderer (meetings.markdown). An image is checked by what it is
+goes through the one sanitising renderer (meetings.markdown); a text past its limits gets the
+message the form would give, without being parsed. An image is checked by what it is
 (Pillow must decode it whole, as PNG, JPEG, GIF or WebP, within a byte and a pixel limit), then
 re-encoded (dropping metadata and anything appended), scaled down to EDITOR_IMAGE_MAX_SIDE, and
 stored under a name the server makes up.
@@ -13,14 +14,18 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from meetings.markdown import render_markdown
+from meetings.markdown import check_limits, render_markdown
+from meetings.models.programmes import size_and_limit
 
 FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 FOLDER = "markdownx"
@@ -53,9 +58,9 @@ class EditorImageForm(forms.Form):
         upload = self.cleaned_data["image"]
         limit = settings.MARKDOWNX_UPLOAD_MAX_SIZE
         if upload.size > limit:
+            size, limit = size_and_limit(upload.size, limit)
             raise forms.ValidationError(
-                f"The image is {number_format(upload.size)} bytes; "
-                f"the limit is {number_format(limit)} bytes."
+                _("The image is %(size)s; the limit is %(limit)s.") % {"size": size, "limit": limit}
             )
         try:
             probe = Image.open(upload)
@@ -129,6 +134,12 @@ def markdownify(request):
     content = request.POST.get("content")
     if content is None:
         return HttpResponse("Nothing to preview.", status=400, content_type="text/plain")
+    try:
+        check_limits(content)
+    except ValidationError as error:  # shown in place of the preview by the editor's script
+        return HttpResponse(
+            format_html('<p class="errornote">{}</p>', " ".join(error.messages)), status=400
+        )
     return HttpResponse(render_markdown(content))
 
 

@@ -9,16 +9,19 @@ someone else changed one of them since is refused, and the form says who changed
 
 import contextvars
 import json
+import re
 from datetime import datetime
 
 import reversion
 from django import forms
 from django.apps import apps
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
-from django.db.models import ManyToManyField
+from django.db.models import Case, ManyToManyField, Value, When
+from django.forms.formsets import DELETION_FIELD_NAME, INITIAL_FORM_COUNT, TOTAL_FORM_COUNT
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -104,16 +107,72 @@ def _snapshot(instance, names):
     return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 
+def _same(value, other):
+    """Equal as the editor sees them: browsers send a text's line breaks as CR LF."""
+    if isinstance(value, str) and isinstance(other, str):
+        return value.replace("\r\n", "\n") == other.replace("\r\n", "\n")
+    return value == other
+
+
 def _shown(value):
     if value in (None, "", []):
         return _("(empty)")
     return "“" + Truncator(str(value)).chars(120) + "”"
 
 
+def _as_loaded(model, name, value):
+    """A form's cleaned value of field `name`, as `_snapshot` records it."""
+    field = model._meta.get_field(name)
+    if isinstance(field, ManyToManyField):
+        return sorted(obj.pk for obj in value or [])
+    probe = model()
+    field.save_form_data(probe, value)
+    return _snapshot(probe, [name])[name]
+
+
+def _unwrapped(widget):
+    while isinstance(widget, RelatedFieldWidgetWrapper):
+        widget = widget.widget
+    return widget
+
+
+def _put(data, bound, value):
+    """Write `value` into `data` under `bound`'s name, as the browser would send it."""
+    widget, key = _unwrapped(bound.field.widget), bound.html_name
+    value = bound.field.prepare_value(value)
+    if isinstance(widget, forms.FileInput):
+        return  # a file is not sent again: the form keeps the stored one unless a new one comes
+    if isinstance(widget, forms.CheckboxInput):
+        data.pop(key, None)
+        if value:
+            data[key] = "on"
+    elif isinstance(widget, forms.SelectMultiple) and hasattr(data, "setlist"):
+        data.setlist(key, [str(pk) for pk in value or []])
+    elif isinstance(widget, forms.MultiWidget):
+        parts = zip(widget.widgets_names, widget.widgets, widget.decompress(value), strict=True)
+        for suffix, part_widget, part in parts:
+            data[key + suffix] = _formatted(part_widget, part)
+    else:
+        data[key] = _formatted(widget, value)
+
+
+def _formatted(widget, value):
+    shown = widget.format_value(value)
+    if isinstance(shown, list):  # a single choice
+        shown = shown[0] if shown else ""
+    return "" if shown is None else str(shown)
+
+
 class ConflictCheckedForm(forms.ModelForm):
-    """A model form that refuses to save over a change made by someone else since it loaded."""
+    """A model form that refuses to save over a change made by someone else since it loaded.
+
+    A field only they changed keeps their value (the form shows it); a field both changed is a
+    conflict, listed for the editor, whose version stays in the form for them to save again."""
 
     loaded_state = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Set by the admin when the object was deleted before this form was posted: it is offered
+    # back as a new one, which the editor saves deliberately (meetings/admin ContentAdmin).
+    deleted_meanwhile = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,31 +186,52 @@ class ConflictCheckedForm(forms.ModelForm):
         return [name for name in super().changed_data if name != "loaded_state"]
 
     def _model_field_names(self):
-        model_fields = {f.name for f in self.instance._meta.get_fields()}
+        meta = self.instance._meta
+        model_fields = {f.name for f in meta.get_fields()} - {meta.pk.name}  # the pk never changes
         return sorted(name for name in self.fields if name in model_fields)
 
     def _token(self, instance):
         state = _snapshot(instance, self._model_field_names())
         return signing.dumps(
-            {"at": timezone.now().isoformat(), "state": state}, salt=_SALT, compress=True
+            {
+                "object": [instance._meta.label, str(instance.pk)],
+                "at": timezone.now().isoformat(),
+                "state": state,
+            },
+            salt=_SALT,
+            compress=True,
         )
+
+    def _loaded(self, token):
+        """What the token says this form loaded, or None if it says nothing about this object."""
+        try:
+            loaded = signing.loads(token or "", salt=_SALT)
+        except signing.BadSignature:
+            return None
+        if loaded.get("object") != [self.instance._meta.label, str(self.instance.pk)]:
+            return None
+        return loaded
 
     def clean(self):
         cleaned = super().clean()
-        token = self.data.get(self.add_prefix("loaded_state"))
-        # A form the editor left as it was saves nothing, so it overwrites nothing either.
-        if self.instance.pk is not None and token and self.has_changed():
-            self._refuse_if_changed_since(token)
+        if self.deleted_meanwhile:
+            raise ValidationError(
+                _(
+                    "Someone else deleted this %(name)s while you were editing it. What you "
+                    "typed is below: save it to add the %(name)s again, or leave this page to "
+                    "let it go."
+                )
+                % {"name": self.instance._meta.verbose_name}
+            )
+        # A form the editor left as it was saves nothing, so it overwrites nothing either. One
+        # that changes something is checked whatever it was posted with: the loaded copy may
+        # be missing or forged, never skipped.
+        if self.instance.pk is not None and self.has_changed():
+            self._refuse_if_changed_since(self.data.get(self.add_prefix("loaded_state")))
         return cleaned
 
     def _refuse_if_changed_since(self, token):
         model = type(self.instance)
-        try:
-            loaded = signing.loads(token, salt=_SALT)
-        except signing.BadSignature:
-            raise ValidationError(
-                _("This form could not be checked against the saved version: reload the page.")
-            ) from None
         rows = model._default_manager.filter(pk=self.instance.pk)
         if connection.in_atomic_block:  # hold the row until this save commits
             rows = rows.select_for_update()
@@ -161,9 +241,33 @@ class ConflictCheckedForm(forms.ModelForm):
             raise ValidationError(
                 _("Someone else deleted this %(name)s while you were editing it.") % {"name": name}
             )
-        now = _snapshot(current, loaded["state"].keys())
-        changed = [field for field, value in loaded["state"].items() if now[field] != value]
-        if not changed:
+        loaded = self._loaded(token)
+        if loaded is None:
+            self._carry(current)
+            raise ValidationError(
+                _(
+                    "This form could not be checked against the saved version, so it was not "
+                    "saved: check what it holds, then save again to keep it."
+                )
+            )
+        before = loaded["state"]
+        now = _snapshot(current, before.keys())
+        theirs = [field for field, value in before.items() if not _same(now[field], value)]
+        if not theirs:
+            return
+        mine = {
+            field: _as_loaded(model, field, self.cleaned_data[field])
+            for field in before
+            if field in self.cleaned_data
+        }
+        conflicts = [
+            field
+            for field in theirs
+            if field not in mine
+            or (not _same(mine[field], before[field]) and not _same(mine[field], now[field]))
+        ]
+        self._keep_theirs(current, [field for field in theirs if field not in conflicts])
+        if not conflicts:
             return
         since = datetime.fromisoformat(loaded["at"])
         editors = [
@@ -177,22 +281,175 @@ class ConflictCheckedForm(forms.ModelForm):
         messages = [
             _(
                 "Someone else changed this %(name)s after you opened it%(who)s. Your changes "
-                "were not saved. What they changed is listed below; the form still holds your "
-                "version: check it, then save again to keep it."
+                "were not saved. Below is each field you both changed, with their change; the "
+                "form holds your version of those and theirs of the rest: check it, then save "
+                "again to keep it."
             )
             % {"name": name, "who": (": " + ", ".join(editors)) if editors else ""}
         ]
-        for field in changed:
+        for field in conflicts:
             label = self.fields[field].label or current._meta.get_field(field).verbose_name
             messages.append(
                 _("%(field)s: %(before)s → %(after)s")
                 % {
                     "field": str(label).capitalize(),
-                    "before": _shown(loaded["state"][field]),
+                    "before": _shown(before[field]),
                     "after": _shown(now[field]),
                 }
             )
         # Saving again after reading this is a choice: the form now carries the current copy.
+        self._carry(current)
+        raise ValidationError(messages)
+
+    def _keep_theirs(self, current, fields):
+        """Fields someone else changed and this editor did not: saved as they are now, shown so
+        in the form, and not counted as this editor's change (in the history's message)."""
+        if not fields:
+            return
+        data = self.data.copy()
+        for name in fields:
+            field = current._meta.get_field(name)
+            self.cleaned_data.pop(name, None)  # so the save leaves the field alone
+            if not field.many_to_many:
+                setattr(self.instance, field.attname, getattr(current, field.attname))
+            if name in self.fields:
+                _put(data, self[name], field.value_from_object(current))
+        self.data = data
+        self.__dict__["changed_data"] = [n for n in self.changed_data if n not in fields]
+
+    def _carry(self, current):
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded_state")] = self._token(current)
-        raise ValidationError(messages)
+
+
+class ConflictCheckedFormSet(forms.BaseInlineFormSet):
+    """The rows of an inline, each a ConflictCheckedForm. A row someone else deleted meanwhile
+    is dropped if this editor left it as it was; if they changed it, it comes back as a new
+    row with a message saying so, to save again or remove. Rows are matched to the objects
+    they were loaded from in the order they were posted, whatever was reordered since."""
+
+    def __init__(self, data=None, files=None, instance=None, **kwargs):
+        super().__init__(data, files, instance, **kwargs)
+        self.deleted_meanwhile = []
+        if self.is_bound:
+            self._posted_pks = self._pks_posted()
+            self._take_out_rows_gone()
+
+    def _pks_posted(self):
+        management = self.management_form
+        if not management.is_valid():
+            return []
+        to_python = self._get_to_python(self.model._meta.pk)
+        pks = []
+        for index in range(min(self.initial_form_count(), self.total_form_count())):
+            try:
+                pks.append(to_python(self.data.get(self._key(index, self.model._meta.pk.name))))
+            except ValidationError:
+                pks.append(None)
+        return pks
+
+    def _key(self, index, name):
+        return f"{self.add_prefix(index)}-{name}"
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            queryset = super().get_queryset()
+            posted = [pk for pk in getattr(self, "_posted_pks", []) if pk is not None]
+            if posted:
+                position = Case(
+                    *(When(pk=pk, then=Value(i)) for i, pk in enumerate(posted)),
+                    default=Value(len(posted)),
+                )
+                ordering = queryset.query.order_by or self.model._meta.ordering
+                self._queryset = queryset.order_by(position, *ordering)
+        return self._queryset
+
+    def _take_out_rows_gone(self):
+        existing = {obj.pk for obj in self.get_queryset()}
+        gone = {i for i, pk in enumerate(self._posted_pks) if pk is not None and pk not in existing}
+        if not gone:
+            return
+        initial, total = len(self._posted_pks), self.total_form_count()
+        kept, back = [], []
+        for index in range(initial):
+            if index not in gone:
+                kept.append(index)
+            elif not self._marked_deleted(index) and (
+                self.instance.pk is None or self._row_changed(index)
+            ):
+                back.append(index)
+        if self.instance.pk is not None:  # a parent deleted too has its own message
+            self.deleted_meanwhile = [self._row_label(index) for index in back]
+        order = kept + back + list(range(initial, total))
+        self.data = self._renumbered(self.data, order, set(back), initial=len(kept))
+        if self.files:
+            self.files = self._renumbered(self.files, order, set(back))
+        self.__dict__.pop("management_form", None)
+
+    def _marked_deleted(self, index):
+        return forms.CheckboxInput().value_from_datadict(
+            self.data, self.files, self._key(index, DELETION_FIELD_NAME)
+        )
+
+    def _row_changed(self, index):
+        """Whether this editor changed row `index` since loading it (a missing or unreadable
+        loaded copy counts as changed: better kept than lost)."""
+        try:
+            token = self.data.get(self._key(index, "loaded_state"))
+            before = signing.loads(token or "", salt=_SALT)["state"]
+        except (signing.BadSignature, KeyError, TypeError):
+            return True
+        skipped = {self.model._meta.pk.name, self.fk.name}
+        for name, value in before.items():
+            field = self.form.base_fields.get(name)
+            if name in skipped or field is None:
+                continue
+            raw = field.widget.value_from_datadict(self.data, self.files, self._key(index, name))
+            try:
+                posted = _as_loaded(self.model, name, field.clean(raw))
+            except ValidationError:
+                return True
+            if not _same(posted, value):
+                return True
+        return False
+
+    def _row_label(self, index):
+        for name in ("title", "text", "name"):
+            value = self.data.get(self._key(index, name))
+            if value:
+                return Truncator(value).chars(60)
+        return str(index + 1)
+
+    def _renumbered(self, data, order, back, initial=None):
+        """`data` with the rows in `order` (their old indices), those in `back` made new rows;
+        with the management form's counts when `initial` (the number of rows kept) is given."""
+        new_index = {old: new for new, old in enumerate(order)}
+        row_key = re.compile(re.escape(self.prefix) + r"-(\d+)-(.+)")
+        dropped = {self.model._meta.pk.name, self.fk.name, "loaded_state"}
+        renumbered, rows = data.copy(), []
+        for key in list(renumbered):
+            if row := row_key.fullmatch(key):
+                rows.append((int(row.group(1)), row.group(2), renumbered.getlist(key)))
+                del renumbered[key]
+        for old, name, values in rows:
+            if old in new_index and not (old in back and name in dropped):
+                renumbered.setlist(self._key(new_index[old], name), values)
+        if initial is not None:
+            renumbered[self.add_prefix(TOTAL_FORM_COUNT)] = str(len(order))
+            renumbered[self.add_prefix(INITIAL_FORM_COUNT)] = str(initial)
+        return renumbered
+
+    def clean(self):
+        super().clean()
+        if self.deleted_meanwhile:
+            raise ValidationError(
+                [
+                    _(
+                        "Someone else deleted the %(name)s “%(row)s” while you were editing "
+                        "it. Your version is kept below as a new row: save again to add it "
+                        "back, or remove the row to leave it out."
+                    )
+                    % {"name": self.model._meta.verbose_name, "row": row}
+                    for row in self.deleted_meanwhile
+                ]
+            )

@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import formats
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
@@ -452,12 +454,10 @@ def validate_pdf(file):
     if file.size == 0:
         raise ValidationError(_("The file is empty."), code="empty")
     if file.size > settings.DOCUMENT_MAX_BYTES:
+        size, limit = size_and_limit(file.size, settings.DOCUMENT_MAX_BYTES)
         raise ValidationError(
             _("The file is %(size)s; the limit is %(limit)s."),
-            params={
-                "size": formats.number_format(file.size),
-                "limit": formats.number_format(settings.DOCUMENT_MAX_BYTES),
-            },
+            params={"size": size, "limit": limit},
             code="too_large",
         )
     position = file.tell() if hasattr(file, "tell") else 0
@@ -469,6 +469,19 @@ def validate_pdf(file):
             _("This is not a PDF file: its content does not start as a PDF does."),
             code="not_pdf",
         )
+
+
+def size_and_limit(size_bytes, limit_bytes):
+    """An upload's size and the limit it passed, for a message: ("21.0 MB", "20.0 MB") in the
+    active language; with the bytes as well where the two would read the same."""
+    size, limit = filesizeformat(size_bytes), filesizeformat(limit_bytes)
+    if size != limit:
+        return size, limit
+    return tuple(
+        gettext("%(size)s (%(bytes)s bytes)")
+        % {"size": shown, "bytes": formats.number_format(exact, force_grouping=True)}
+        for shown, exact in ((size, size_bytes), (limit, limit_bytes))
+    )
 
 
 class DocumentQuerySet(PublicQuerySet):

@@ -39,3 +39,24 @@ def test_an_editor_sees_a_sanitised_preview_while_typing(live_server, editor_pag
     html = preview.inner_html()
     assert "onerror" not in html and "<script" not in html
     assert editor_page.evaluate("window.pwned") is None
+
+
+def test_a_save_past_the_field_limit_says_so_and_back_returns_to_the_typing(
+    live_server, editor_page, settings
+):
+    session = factories.SessionFactory(title="As saved")
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10  # the session's page sends more
+    editor_page.goto(f"{live_server.url}/admin/meetings/session/{session.pk}/change/")
+    editor_page.fill("#id_title", "Typed, not saved")
+    editor_page.fill("textarea#id_purpose", "A purpose typed at length")
+    editor_page.click("input[name=_save]")
+
+    message = editor_page.locator(".errornote")
+    message.wait_for()
+    assert "more than 10 fields" in message.inner_text()
+    editor_page.go_back()
+    editor_page.wait_for_selector("#id_title")
+    assert editor_page.input_value("#id_title") == "Typed, not saved"
+    assert editor_page.input_value("textarea#id_purpose") == "A purpose typed at length"
+    session.refresh_from_db()
+    assert session.title == "As saved"

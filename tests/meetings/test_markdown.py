@@ -4,14 +4,17 @@ admin's preview."""
 
 import io
 import re
+from unittest import mock
 from xml.etree import ElementTree
 
 import factories
 import pytest
 from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
-from meetings.markdown import MAX_NESTING, render_markdown
+from meetings import markdown
+from meetings.markdown import MAX_DEPTH, MAX_HTML_DEPTH, MAX_NESTING, check_limits, render_markdown
 from meetings.models import NewsPost, Session
 from meetings.publishing import pdf
 
@@ -126,6 +129,114 @@ def test_the_news_feed_carries_each_payload_harmlessly(client, db, payload):
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
 def test_the_admin_preview_shows_each_payload_harmlessly(editor_client, payload):
     response = editor_client.post("/markdownx/markdownify/", {"content": payload})
-    assert response.status_code == 200
+    refused = payload == PAYLOADS["nested quotes"]  # past MAX_DEPTH: a message, not a preview
+    assert response.status_code == (400 if refused else 200)
     assert_harmless(response.content.decode())
-    assert "after" in response.content.decode()
+    assert ("the limit is" if refused else "after") in response.content.decode()
+
+
+# Limits checked before parsing -----------------------------------------------------------------
+
+
+def nested_list(depth):
+    return "".join("  " * level + f"- level {level}\n" for level in range(depth))
+
+
+def nested_quotes(depth):
+    return "".join(">" * (level + 1) + f" level {level}\n" for level in range(depth))
+
+
+def nested_html(depth):
+    return "<ul><li>" * (depth // 2) + "level" + "</li></ul>" * (depth // 2)
+
+
+WITHIN_LIMITS = {
+    "lists as deep as allowed": (nested_list(MAX_DEPTH), f"level {MAX_DEPTH - 1}"),
+    "quotes as deep as allowed": (nested_quotes(MAX_DEPTH), f"level {MAX_DEPTH - 1}"),
+    "a table in the deepest list": (
+        nested_list(MAX_DEPTH) + "  " * MAX_DEPTH + "| a | b |\n" + "  " * MAX_DEPTH + "|-|-|\n",
+        "<table>",
+    ),
+    "HTML as deep as allowed": (nested_html(MAX_HTML_DEPTH), "level"),
+    "a rule of spaced dashes": ("above\n\n" + "- " * 30 + "\n\nbelow", "<hr>"),
+    "many autolinks and line breaks": ("<https://example.org> a<br>\n" * 300, "example.org"),
+    "list items without end tags": ("<ul>" + "<li>item" * 300 + "</ul>", "item"),
+    "a long, flat text": ("A sentence of a programme. " * 1800, "programme"),
+}
+
+
+@pytest.mark.parametrize("text, shown", WITHIN_LIMITS.values(), ids=WITHIN_LIMITS.keys())
+def test_text_within_the_limits_passes_and_renders_whole(text, shown):
+    check_limits(text)
+    html = render_markdown(text)
+    assert shown in html
+    assert "<br>" not in html or "a<br>" in text  # parsed, not the plain-text stand-in
+
+
+PAST_LIMITS = {
+    "too long": ("x" * 50_001, "This text is 50,001 characters long; the limit is 50,000"),
+    "a list one level too deep": (
+        nested_list(MAX_DEPTH + 1),
+        f"Line {MAX_DEPTH + 1} is nested {MAX_DEPTH + 1} levels deep",
+    ),
+    "markers on one line": (
+        "intro\n\n" + "- " * 9 + "x",
+        f"Line 3 is nested 9 levels deep in quotes, lists or indentation; the limit is {MAX_DEPTH}",
+    ),
+    "quotes": (">" * 1000 + " deep", "Line 1 is nested 1000 levels deep"),
+    "indented by tabs": ("\t" * 5 + "- x", "Line 1 is nested 11 levels deep"),
+    "quote markers with indentation between": ("> " + " " * 30 + "- x", "nested 17 levels"),
+    "unclosed HTML tags": (
+        "intro\n\n" + "<b>" * (MAX_HTML_DEPTH + 1),
+        f"At line 3, HTML tags are nested deeper than the limit of {MAX_HTML_DEPTH} levels",
+    ),
+    "nested HTML lists": (nested_html(MAX_HTML_DEPTH + 2), "HTML tags are nested deeper"),
+    "self-closed tags, which HTML leaves open": ("<div/>" * 40, "HTML tags are nested deeper"),
+}
+
+
+@pytest.mark.parametrize("text, message", PAST_LIMITS.values(), ids=PAST_LIMITS.keys())
+def test_text_past_a_limit_is_refused_with_a_message_naming_the_limit(text, message):
+    with pytest.raises(ValidationError) as refused:
+        check_limits(text)
+    assert message in refused.value.messages[0]
+
+
+def test_the_length_limit_comes_from_the_settings(settings):
+    settings.MARKDOWN_MAX_CHARS = 10
+    with pytest.raises(ValidationError, match="the limit is 10 characters"):
+        check_limits("eleven char")
+    check_limits("ten chars.")
+
+
+@pytest.mark.parametrize("text, message", PAST_LIMITS.values(), ids=PAST_LIMITS.keys())
+def test_stored_text_past_a_limit_is_shown_as_plain_text_never_parsed(text, message):
+    with (
+        mock.patch.object(markdown._parser, "render", side_effect=AssertionError) as parse,
+        mock.patch.object(markdown.nh3, "clean", side_effect=AssertionError) as sanitise,
+    ):
+        html = render_markdown(text + "\n\n<script>alert(1)</script> after")
+    assert parse.call_count == sanitise.call_count == 0
+    assert_harmless(html)
+    assert html.startswith('<p dir="auto">')
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; after</p>" in html
+
+
+def test_an_over_long_text_is_refused_before_any_line_is_read():
+    with mock.patch.object(markdown, "_line_depth", wraps=markdown._line_depth) as line_depth:
+        render_markdown(nested_list(600))  # 320 KB
+    assert line_depth.call_count == 0
+
+
+def test_the_html_check_stops_at_the_first_tag_past_the_limit():
+    read, tags = [], markdown._TAG
+
+    class CountingTags:
+        def finditer(self, text):
+            for tag in tags.finditer(text):
+                read.append(tag)
+                yield tag
+
+    with mock.patch.object(markdown, "_TAG", CountingTags()), pytest.raises(ValidationError):
+        check_limits("<ul><li>" * 5000)
+    assert len(read) == MAX_HTML_DEPTH + 1

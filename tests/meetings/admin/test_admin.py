@@ -6,6 +6,7 @@ import factories
 import pytest
 from admin_forms import form_data
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
@@ -250,8 +251,14 @@ def inline_management(prefix, total, initial=0):
     }
 
 
-def programme_post(programme, title, session):
+def programme_post(client, programme, title, session):
+    """The programme's form with `title` and one new session row, typed in by hand, with the
+    conflict check's copy the change page gave (a save without it is refused)."""
+    [loaded_state] = form_data(client.get(admin_url(Programme, "change", programme.pk)))[
+        "loaded_state"
+    ]
     data = {
+        "loaded_state": loaded_state,
         "meeting": programme.meeting_id,
         "title": title,
         "slug": programme.slug,
@@ -278,7 +285,7 @@ def test_programme_with_an_invalid_session_saves_nothing(editor_client, programm
     }
     response = editor_client.post(
         admin_url(Programme, "change", programme.pk),
-        programme_post(programme, "Renamed", bad_session),
+        programme_post(editor_client, programme, "Renamed", bad_session),
     )
     assert response.status_code == 200
     assert "A session must end after it starts." in response.content.decode()
@@ -298,7 +305,8 @@ def test_programme_with_a_valid_session_saves_both(editor_client, programme):
         "kind": "opening",
     }
     response = editor_client.post(
-        admin_url(Programme, "change", programme.pk), programme_post(programme, "Renamed", session)
+        admin_url(Programme, "change", programme.pk),
+        programme_post(editor_client, programme, "Renamed", session),
     )
     assert response.status_code == 302
     programme.refresh_from_db()
@@ -351,11 +359,20 @@ def test_bad_uploads_are_refused_with_a_form_error_and_nothing_stored(
     assert not any(media.rglob("*.*"))
 
 
-def test_oversized_upload_is_refused(editor_client, media, settings):
-    settings.DOCUMENT_MAX_BYTES = 100
-    response = upload(editor_client, "big.pdf", b"%PDF-1.7\n" + b"x" * 200)
-    assert "the limit is 100" in response.content.decode()
+def test_oversized_upload_is_refused_with_sizes_in_megabytes(editor_client, media, settings):
+    settings.DOCUMENT_MAX_BYTES = 1024 * 1024
+    response = upload(editor_client, "big.pdf", b"%PDF-1.7\n" + b"x" * 1_600_000)
+    assert "The file is 1.5\xa0MB; the limit is 1.0\xa0MB." in response.content.decode()
     assert not Document.objects.exists()
+
+
+def test_a_file_just_over_the_limit_is_told_in_bytes_as_well(editor_client, media, settings):
+    settings.DOCUMENT_MAX_BYTES = 1024 * 1024
+    response = upload(editor_client, "big.pdf", b"%PDF-1.7\n".ljust(1024 * 1024 + 1, b"x"))
+    assert (
+        "The file is 1.0\xa0MB (1,048,577 bytes); the limit is 1.0\xa0MB (1,048,576 bytes)."
+        in response.content.decode()
+    )
 
 
 BAD_SESSION_VALUES = {
@@ -408,3 +425,76 @@ def test_saving_a_programme_rewrites_none_of_the_sessions_left_as_they_were(
     assert len(updated) == 1  # the retitled one, not the four left as they were
     assert Session.objects.filter(title="Retitled session").count() == 1
     assert Session.objects.filter(pk__in=[s.pk for s in sessions]).count() == 5
+
+
+def test_every_markdown_field_of_every_admin_form_checks_the_renderers_limits(rf, editor):
+    from django.contrib import admin
+    from markdownx.models import MarkdownxField
+
+    from meetings.markdown import check_limits
+
+    request = rf.get("/admin/")
+    request.user = editor
+    forms = [
+        form
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label == "meetings"
+        for form in [
+            model_admin.get_form(request),
+            *(
+                inline.get_formset(request).form
+                for inline in model_admin.get_inline_instances(request)
+            ),
+        ]
+    ]
+    checked = set()
+    for form in forms:
+        fields = {field.name: field for field in form._meta.model._meta.get_fields()}
+        for name, formfield in form.base_fields.items():
+            if isinstance(fields.get(name), MarkdownxField):
+                assert check_limits in formfield.validators, f"{form._meta.model.__name__}.{name}"
+                checked.add(name)
+    assert {"purpose", "purpose_fr", "background", "body", "text", "summary"} <= checked
+
+
+def test_a_markdown_text_past_a_limit_is_a_form_error_and_the_typing_stays(
+    editor_client, make_session
+):
+    session = make_session(purpose="The purpose as it stands.")
+    url = admin_url(Session, "change", session.pk)
+    data = form_data(editor_client.get(url))
+    typed = "Our purpose\n\n" + "> " * 12 + "too deep"
+    data["purpose"] = [typed]
+    data["title"] = ["A new title, not saved either"]
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["purpose"] == [
+        "Line 3 is nested 12 levels deep in quotes, lists or indentation; the limit is 8 levels."
+    ]
+    assert form_data(response)["purpose"] == [typed]
+    session.refresh_from_db()
+    assert session.purpose == "The purpose as it stands."
+
+
+def test_a_programme_of_150_sessions_saves_through_its_change_form(editor_client, programme):
+    factories.SessionFactory.create_batch(
+        150, programme=programme, date=datetime.date(2030, 5, 22), room=None
+    )
+    url = admin_url(Programme, "change", programme.pk)
+    data = form_data(editor_client.get(url))
+    sent = sum(len(values) for values in data.values())
+    assert sent > 1000  # Django's default limit, which refused such a save with a bare 400
+    data["title"] = ["A programme of 150 sessions"]
+    data["sessions-149-title"] = ["The last session, retitled"]
+
+    assert editor_client.post(url, data).status_code == 302
+
+    programme.refresh_from_db()
+    assert programme.title == "A programme of 150 sessions"
+    assert programme.sessions.filter(title="The last session, retitled").count() == 1
+    # The largest real programmes have 300 sessions: they fit under the default limit too.
+    per_session = len([name for name in data if name.startswith("sessions-0-")])
+    assert sent + 150 * per_session < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS

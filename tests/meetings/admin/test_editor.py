@@ -4,12 +4,15 @@ only; images checked by content, limited, re-encoded and stored under a server-m
 import io
 import struct
 import zlib
+from unittest import mock
 
 import factories
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
+
+from meetings import markdown
 
 PREVIEW, UPLOAD = "/markdownx/markdownify/", "/markdownx/upload/"
 
@@ -86,6 +89,19 @@ def test_a_preview_without_content_is_a_clear_400(editor_client):
     response = editor_client.post(PREVIEW, {})
     assert response.status_code == 400
     assert b"Nothing to preview" in response.content
+
+
+@pytest.mark.django_db
+def test_a_text_past_the_limits_gets_the_message_instead_of_a_preview(editor_client):
+    deep = "".join("  " * level + "- item\n" for level in range(600))
+    with mock.patch.object(markdown._parser, "render") as parse:
+        response = editor_client.post(PREVIEW, {"content": deep})
+    assert parse.call_count == 0
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        '<p class="errornote">This text is 363,600 characters long; '
+        "the limit is 50,000 characters.</p>"
+    )
 
 
 # -- what an upload may be --------------------------------------------------------------------
@@ -177,7 +193,7 @@ def test_an_oversized_file_is_refused_before_it_is_decoded(editor_client, media,
     settings.MARKDOWNX_UPLOAD_MAX_SIZE = 100
     response = upload(editor_client, image_bytes())
     assert response.status_code == 400
-    assert "the limit is 100 bytes" in response.json()["image"][0]
+    assert response.json()["image"][0].endswith("; the limit is 100\xa0bytes.")
     assert stored(media) == []
 
 

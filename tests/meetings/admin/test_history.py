@@ -3,11 +3,14 @@ save is kept with who and when, a past version can be restored, deleted objects 
 a save over someone else's change is refused with what they changed."""
 
 import datetime
+import re
 from unittest import mock
 
 import factories
 import pytest
 from admin_forms import form_data
+from bs4 import BeautifulSoup
+from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
@@ -136,6 +139,7 @@ def test_a_save_over_someone_elses_change_is_refused_and_says_what_they_changed(
     # ... my colleague opens it too, retitles it and saves first.
     assert edit(second_editor_client, session, title="Retitled by a colleague").status_code == 302
 
+    mine["title"] = ["Retitled by me"]
     mine["purpose"] = ["My new purpose"]
     response = editor_client.post(url, mine)
 
@@ -145,19 +149,63 @@ def test_a_save_over_someone_elses_change_is_refused_and_says_what_they_changed(
     assert page.count("colleague (") == 1
     assert "Your changes were not saved" in page
     assert f"Title: “{old_title}” → “Retitled by a colleague”" in page
+    errors = response.context["adminform"].form.non_field_errors()
+    assert not [e for e in errors if e.startswith("Purpose")]  # only I changed it: no conflict
     session.refresh_from_db()
     assert session.title == "Retitled by a colleague"
     assert session.purpose != "My new purpose"
 
     # Having read what changed, saving the form again is a deliberate choice: it goes through.
     again = form_data(response)
-    assert again["purpose"] == ["My new purpose"]
+    assert again["title"] == ["Retitled by me"] and again["purpose"] == ["My new purpose"]
     assert editor_client.post(url, again).status_code == 302
     session.refresh_from_db()
-    assert session.purpose == "My new purpose"
+    assert (session.title, session.purpose) == ("Retitled by me", "My new purpose")
 
 
-def test_a_session_row_changed_by_someone_else_refuses_the_programme_save(
+def test_a_change_to_other_fields_than_theirs_is_saved_and_keeps_theirs(
+    session, editor_client, second_editor_client
+):
+    url = admin_url(Session, "change", session.pk)
+    mine = form_data(editor_client.get(url))
+    assert edit(second_editor_client, session, title="Retitled by a colleague").status_code == 302
+
+    mine["purpose"] = ["My new purpose"]
+    assert editor_client.post(url, mine).status_code == 302
+
+    session.refresh_from_db()
+    assert (session.title, session.purpose) == ("Retitled by a colleague", "My new purpose")
+    latest = LogEntry.objects.filter(object_id=str(session.pk)).first()
+    assert latest.user.username != "colleague"
+    assert latest.get_change_message() == "Changed Purpose."
+
+
+def test_saving_again_after_a_refusal_keeps_their_change_in_fields_left_alone(
+    session, editor_client, second_editor_client
+):
+    """The refusal lists only what both changed; the form then shows their values elsewhere,
+    so "Save again" does not put back what they had changed."""
+    url = admin_url(Session, "change", session.pk)
+    mine = form_data(editor_client.get(url))
+    changed = edit(second_editor_client, session, title="Their title", start_time="09:30")
+    assert changed.status_code == 302
+
+    mine["title"] = ["My title"]
+    response = editor_client.post(url, mine)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert [e.split(":")[0] for e in list(errors)[1:]] == ["Title"]  # not "Starts": only they did
+    again = form_data(response)
+    assert again["start_time"] == ["09:30:00"]
+    assert again["title"] == ["My title"]
+
+    assert editor_client.post(url, again).status_code == 302
+    session.refresh_from_db()
+    assert session.title == "My title"
+    assert session.start_time == datetime.time(9, 30)
+
+
+def test_a_session_row_changed_by_someone_else_is_kept_when_the_programme_is_saved(
     session, editor_client, second_editor_client
 ):
     url = admin_url(Programme, "change", session.programme_id)
@@ -165,25 +213,220 @@ def test_a_session_row_changed_by_someone_else_refuses_the_programme_save(
     assert edit(second_editor_client, session, start_time="09:30").status_code == 302
 
     mine["title"] = ["My programme title"]
+    assert editor_client.post(url, mine).status_code == 302
+
+    session.refresh_from_db()
+    assert session.start_time == datetime.time(9, 30)
+    assert session.programme.title == "My programme title"
+
+
+def test_a_session_row_both_changed_refuses_the_programme_save(
+    session, editor_client, second_editor_client
+):
+    url = admin_url(Programme, "change", session.programme_id)
+    mine = form_data(editor_client.get(url))
+    assert edit(second_editor_client, session, start_time="09:30").status_code == 302
+
+    mine["title"] = ["My programme title"]
+    mine["sessions-0-start_time"] = ["11:00"]
     response = editor_client.post(url, mine)
 
     assert response.status_code == 200
     assert "Someone else changed this session after you opened it" in response.content.decode()
     assert "Starts: “10:15:00” → “09:30:00”" in response.content.decode()
     session.refresh_from_db()
-    assert session.start_time.strftime("%H:%M") == "09:30"
+    assert session.start_time == datetime.time(9, 30)
     assert session.programme.title != "My programme title"
 
 
-def test_a_session_deleted_meanwhile_is_reported_not_recreated(
+def test_a_save_without_its_loaded_copy_is_refused_and_saving_again_keeps_the_typing(
+    session, editor_client
+):
+    url = admin_url(Session, "change", session.pk)
+    data = form_data(editor_client.get(url))
+    del data["loaded_state"]
+    data["title"] = ["Posted without the check"]
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "could not be checked against the saved version" in response.content.decode()
+    session.refresh_from_db()
+    assert session.title != "Posted without the check"
+    again = form_data(response)
+    assert again["title"] == ["Posted without the check"]
+    assert editor_client.post(url, again).status_code == 302
+    session.refresh_from_db()
+    assert session.title == "Posted without the check"
+
+
+def test_the_loaded_copy_of_another_object_is_refused(sessions, editor_client):
+    first, second = sessions
+    url = admin_url(Session, "change", second.pk)
+    data = form_data(editor_client.get(url))
+    data["loaded_state"] = form_data(editor_client.get(admin_url(Session, "change", first.pk)))[
+        "loaded_state"
+    ]
+    data["title"] = ["Checked against the wrong session"]
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "could not be checked against the saved version" in response.content.decode()
+    second.refresh_from_db()
+    assert second.title != "Checked against the wrong session"
+
+
+def test_a_session_row_deleted_meanwhile_and_left_alone_stays_deleted(
+    sessions, editor_client, second_editor_client
+):
+    first, second = sessions
+    url = admin_url(Programme, "change", first.programme_id)
+    mine = form_data(editor_client.get(url))
+    second_editor_client.post(admin_url(Session, "delete", first.pk), {"post": "yes"})
+
+    mine["title"] = ["My programme title"]
+    mine["sessions-1-title"] = ["Second, retitled"]
+    assert editor_client.post(url, mine).status_code == 302
+
+    programme = Programme.objects.get(pk=first.programme_id)
+    assert programme.title == "My programme title"
+    assert list(programme.sessions.values_list("pk", "title")) == [(second.pk, "Second, retitled")]
+
+
+def test_a_session_row_deleted_meanwhile_that_i_changed_comes_back_as_a_new_row(
+    sessions, editor_client, second_editor_client
+):
+    first, second = sessions
+    url = admin_url(Programme, "change", first.programme_id)
+    mine = form_data(editor_client.get(url))
+    second_editor_client.post(admin_url(Session, "delete", first.pk), {"post": "yes"})
+
+    mine["sessions-0-title"] = ["First, retitled by me"]
+    response = editor_client.post(url, mine)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert (
+        "Someone else deleted the session “First, retitled by me” while you were editing it. "
+        "Your version is kept below as a new row"
+    ) in page
+    assert not Session.objects.filter(title="First, retitled by me").exists()
+    again = form_data(response)
+    assert again["sessions-INITIAL_FORMS"] == ["1"]
+    assert again["sessions-0-id"] == [str(second.pk)]
+    assert again["sessions-1-title"] == ["First, retitled by me"]
+    assert "sessions-1-id" not in again or again["sessions-1-id"] == [""]
+
+    assert editor_client.post(url, again).status_code == 302
+    titles = Session.objects.filter(programme_id=first.programme_id).values_list("title", flat=True)
+    assert sorted(titles) == sorted(["First, retitled by me", second.title])
+    assert not Session.objects.filter(pk=first.pk).exists()
+
+
+def test_a_session_row_both_deleted_is_no_conflict(sessions, editor_client, second_editor_client):
+    first, second = sessions
+    url = admin_url(Programme, "change", first.programme_id)
+    mine = form_data(editor_client.get(url))
+    second_editor_client.post(admin_url(Session, "delete", first.pk), {"post": "yes"})
+    mine["sessions-0-DELETE"] = ["on"]
+    assert editor_client.post(url, mine).status_code == 302
+    assert list(Session.objects.values_list("pk", flat=True)) == [second.pk]
+
+
+def test_rows_stay_matched_to_their_sessions_when_someone_reordered_them(
+    sessions, editor_client, second_editor_client
+):
+    first, second = sessions
+    url = admin_url(Programme, "change", first.programme_id)
+    mine = form_data(editor_client.get(url))
+    assert mine["sessions-0-id"] == [str(first.pk)]
+    moved = edit(second_editor_client, first, position="5")
+    assert moved.status_code == 302  # now the last
+
+    mine["title"] = [""]  # refused for another reason: the page shows the rows again
+    response = editor_client.post(url, mine)
+
+    assert response.status_code == 200
+    [sessions_inline] = [
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "sessions"
+    ]
+    shown = [
+        (row.original.pk, int(row.form["id"].value())) for row in sessions_inline if row.original
+    ]
+    assert shown == [(first.pk, first.pk), (second.pk, second.pk)]
+
+
+def test_a_session_deleted_meanwhile_is_offered_back_with_what_was_typed(
     session, editor_client, second_editor_client
 ):
     url = admin_url(Session, "change", session.pk)
     mine = form_data(editor_client.get(url))
-    second_editor_client.post(admin_url(Session, "delete", session.pk), {"post": "yes"})
+    second_editor_client.post(url.replace("/change/", "/delete/"), {"post": "yes"})
+    mine["title"] = ["My title"]
+    mine["purpose"] = ["My purpose"]
+
     response = editor_client.post(url, mine)
-    assert response.status_code == 302  # the admin's own answer: the object no longer exists
-    assert not Session.objects.filter(pk=session.pk).exists()
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else deleted this session while you were editing it. What you typed" in page
+    form = BeautifulSoup(page, "html.parser").select_one("form#session_form")
+    assert form["action"] == admin_url(Session, "add")
+    again = form_data(response)
+    assert again["title"] == ["My title"] and again["purpose"] == ["My purpose"]
+    assert again["questions-INITIAL_FORMS"] == ["0"]
+    typed = [k for k, v in again.items() if re.fullmatch(r"questions-\d+-text", k) and v != [""]]
+    assert len(typed) == 3
+    assert not Session.objects.filter(title="My title").exists()
+
+    assert editor_client.post(admin_url(Session, "add"), again).status_code == 302
+    added = Session.objects.get(title="My title")
+    assert added.pk != session.pk
+    assert added.purpose == "My purpose"
+    assert added.questions.count() == 3
+    assert added.presentations.count() == 1
+
+
+def test_a_programme_deleted_meanwhile_comes_back_with_its_sessions_as_typed(
+    programme, sessions, editor_client, second_editor_client
+):
+    factories.ProgrammeRevisionFactory(programme=programme, number=1)
+    url = admin_url(Programme, "change", programme.pk)
+    mine = form_data(editor_client.get(url))
+    second_editor_client.post(admin_url(Programme, "delete", programme.pk), {"post": "yes"})
+    mine["sessions-1-title"] = ["Second, retitled by me"]
+
+    response = editor_client.post(url, mine)
+
+    assert response.status_code == 200
+    assert "Someone else deleted this programme while you were editing it" in (
+        response.content.decode()
+    )
+    assert editor_client.post(admin_url(Programme, "add"), form_data(response)).status_code == 302
+    added = Programme.objects.get()
+    assert added.pk != programme.pk
+    assert sorted(added.sessions.values_list("title", flat=True)) == [
+        "Second, retitled by me",
+        sessions[0].title,
+    ]
+    assert not added.revisions.exists()  # a record of what was published is not typed back
+
+
+def test_the_history_says_what_the_editor_changed_and_nothing_of_the_conflict_check(
+    session, editor_client
+):
+    assert edit(editor_client, session, title="Renamed").status_code == 302
+    url = admin_url(Programme, "change", session.programme_id)
+    data = form_data(editor_client.get(url))
+    data["sessions-0-title"] = ["Renamed again"]
+    assert editor_client.post(url, data).status_code == 302
+
+    messages = [e.get_change_message() for e in LogEntry.objects.order_by("action_time")]
+    assert messages == ["Changed Title.", "Changed Title for session “Renamed again”."]
+    comments = Version.objects.get_for_model(Programme).values_list("revision__comment", flat=True)
+    assert "Changed Title for session “Renamed again”." in comments
+    assert not any("loaded_state" in text for text in [*messages, *comments])
 
 
 def test_a_tampered_conflict_check_is_refused_and_saves_nothing(session, editor_client):
