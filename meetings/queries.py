@@ -158,6 +158,12 @@ def programme_page(meeting_slug, programme_slug, preview=False):
     )
 
 
+def programme_download(meeting_slug, programme_slug, preview=False):
+    """The programme a PDF download names, without what it holds (the worker renders that from
+    programmes_in_full): 1 query."""
+    return get_object_or_404(_programmes(preview), meeting__slug=meeting_slug, slug=programme_slug)
+
+
 def meeting_calendar(slug, preview=False):
     """A meeting and its programmes with their sessions, for its calendar: 12 queries."""
     meeting = get_object_or_404(_meetings(preview), slug=slug)

@@ -262,16 +262,20 @@ def test_the_admin_preview_is_refused_to_anonymous_users(programme, client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_the_admin_action_renders_the_selected_programmes(programme, editor_client):
-    pks = [programme.pk, factories.ProgrammeFactory(meeting=programme.meeting).pk]
+def test_the_admin_action_queues_the_renders_of_the_selected_programmes(programme, editor_client):
+    draft = factories.ProgrammeFactory(meeting=programme.meeting, status=Status.DRAFT)
+    pks = [programme.pk, factories.ProgrammeFactory(meeting=programme.meeting).pk, draft.pk]
     response = editor_client.post(
         "/admin/meetings/programme/",
         {"action": "render_pdfs_action", "_selected_action": pks},
         follow=True,
     )
-    # Two published programmes, each in English, French and Spanish.
-    assert "PDFs: 6 rendered, 0 already current, 0 failed." in response.content.decode()
+    # Two published programmes, each in English, French and Spanish (the test's queue runs
+    # them at once); the draft has no public PDF.
+    page = response.content.decode()
+    assert "Queued 6 PDF renders" in page and "1 draft(s) skipped" in page
     assert ProgrammePDF.objects.filter(state="done").count() == 6
+    assert not draft.pdfs.exists()
 
 
 # -- rendered once per version -------------------------------------------------------------------
