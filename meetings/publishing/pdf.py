@@ -584,17 +584,13 @@ class Pending:
 
 
 def pending(programme, language):
+    """From its latest render (a render of changed content starts a newer one)."""
     row = programme.pdfs.filter(language=language).order_by("-started_at").first()
     if row is None or row.state != ProgrammePDF.State.FAILED:
         return Pending()
     if row.next_try_at is not None:
         wait = (row.next_try_at - timezone.now()).total_seconds()
         return Pending(retrying=True, retry_after=max(10, math.ceil(wait) + 5))
-    asked = ProgrammePDFRequest.objects.filter(
-        programme=programme, language=language, requested_at__gt=row.finished_at
-    )
-    if asked.exists():  # asked for since it failed: the content changed, a new try is queued
-        return Pending()
     return Pending(failed=True, retry_after=300)
 
 
