@@ -562,12 +562,12 @@ def request_render(programme, language):
         .update(generation=generation, requested_at=now)
     )
     if not renewed:
-        try:
-            with transaction.atomic():
-                ProgrammePDFRequest.objects.create(
-                    programme=programme, language=language, generation=generation, requested_at=now
-                )
-        except IntegrityError:  # asked already at this generation
+        _request, created = ProgrammePDFRequest.objects.get_or_create(
+            programme=programme,
+            language=language,
+            defaults={"generation": generation, "requested_at": now},
+        )
+        if not created:  # asked already at this generation
             return False
     tasks.enqueue_render(programme.pk, language)
     return True

@@ -10,7 +10,8 @@ SETTINGS = Path(__file__).resolve().parents[2] / "vapp" / "settings.py"
 VARIABLES = [
     "DEBUG", "SECRET_KEY", "DATABASE_URL", "TIME_ZONE", "ALLOWED_HOSTS", "LOG_LEVEL",
     "DOCUMENT_MAX_BYTES", "DB_CONN_MAX_AGE", "SECURE_COOKIES", "CACHE_URL",
-    "MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL", "MEDIA_S3_REGION",
+    "MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL", "MEDIA_S3_REGION", "TASKS_BACKEND",
+    "PDF_RENDER_TRIES", "PDF_RENDER_RETRY_SECONDS",
 ]  # fmt: skip
 
 
@@ -115,6 +116,28 @@ def test_unknown_log_level_names_the_variable(load):
 def test_allowed_hosts_is_a_comma_separated_list(load):
     hosts = load(SECRET_KEY="k", ALLOWED_HOSTS="a.example, b.example,")["ALLOWED_HOSTS"]
     assert hosts == ["a.example", "b.example"]
+
+
+def test_tasks_wait_in_the_database_for_a_worker_by_default(load):
+    settings = load(SECRET_KEY="k")
+    assert settings["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert (settings["PDF_RENDER_TRIES"], settings["PDF_RENDER_RETRY_SECONDS"]) == (3, 30)
+    immediate = load(SECRET_KEY="k", TASKS_BACKEND="immediate")["TASKS"]["default"]["BACKEND"]
+    assert immediate == "django_tasks.backends.immediate.ImmediateBackend"
+
+
+@pytest.mark.parametrize("value", ["redis", "Database", "celery://x"])
+def test_an_unknown_tasks_backend_names_the_variable(load, value):
+    with pytest.raises(ImproperlyConfigured, match=r"^TASKS_BACKEND must be database or immediate"):
+        load(SECRET_KEY="k", TASKS_BACKEND=value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("PDF_RENDER_TRIES", "0"), ("PDF_RENDER_RETRY_SECONDS", "soon")]
+)
+def test_malformed_render_retries_name_the_variable(load, name, value):
+    with pytest.raises(ImproperlyConfigured, match=rf"^{name} must"):
+        load(SECRET_KEY="k", **{name: value})
 
 
 def test_the_page_cache_is_local_memory_by_default(load):
