@@ -405,12 +405,13 @@ def worker_gone(row):
 INTERRUPTED = "The render stopped before it finished: its worker ended."
 
 
-def _schedule(programme, language, when):
-    """A task at `when` that tries the render again (a queue that cannot wait runs none)."""
+def _schedule(row, when):
+    """A task at `when` that tries the render of `row` again, should it have failed or its worker
+    stopped by then (a queue that cannot wait runs none)."""
     from . import tasks
 
     if when is not None:
-        tasks.enqueue_render(programme.pk, language, when=when)
+        tasks.enqueue_render(row.programme_id, row.language, when=when, pdf_id=row.pk)
 
 
 def _guard_time(tries, now):
@@ -512,7 +513,7 @@ def ensure_pdf(programme, retry_failed=False):
         if not taken:
             raise RenderBusy(row)
         row.tries = tries
-    _schedule(programme, language, _guard_time(row.tries, now))
+    _schedule(row, _guard_time(row.tries, now))
     try:
         rendered = render_pdf(printable(html))
     except RenderError as error:
@@ -527,7 +528,7 @@ def ensure_pdf(programme, retry_failed=False):
             next_try_at=retry_at,
             worker="",
         )
-        _schedule(programme, language, retry_at)
+        _schedule(row, retry_at)
         raise
     row.file.save(f"{key[:32]}.pdf", ContentFile(rendered.data), save=False)
     ProgrammePDF.objects.filter(pk=row.pk).update(

@@ -108,7 +108,7 @@ def test_a_download_renders_nothing_and_asks_the_worker_once_per_change(
         assert "no-store" in response["Cache-Control"]
         assert b"being prepared right now" in response.content
     assert [(r.task.name, r.args) for r in queue] == [
-        ("render_programme_pdf", [programme.pk, "en", False])
+        ("render_programme_pdf", [programme.pk, "en", False, None])
     ]
     assert renders == [] and html_renders == []  # not even the HTML, while it is pending
     assert not ProgrammePDF.objects.exists()
@@ -191,6 +191,20 @@ def test_a_failed_render_is_tried_again_after_growing_waits_then_given_up(
     page = client.get(pdf_url)
     assert page.status_code == 503 and page["Retry-After"] == "300"
     assert b"could not be prepared" in page.content
+
+
+def test_the_task_scheduled_for_a_next_try_does_nothing_once_the_render_is_done(
+    programme, queue, renders, monkeypatch, settings
+):
+    settings.PDF_RENDER_TIMEOUT, settings.PDF_RENDER_RETRY_SECONDS = 60, 30
+    assert render_task(programme) == "rendered"
+    row = ProgrammePDF.objects.get()
+    (guard,) = queue  # scheduled before the render began, in case its worker stopped
+    assert guard.args == [programme.pk, "en", False, row.pk]
+    assert guard.task.run_after == row.started_at + timedelta(seconds=60 + 30)
+    monkeypatch.setattr(pdf, "programme_html", lambda programme: pytest.fail("HTML rendered"))
+    assert guard.task.call(*guard.args) == "nothing to do"
+    assert len(renders) == 1
 
 
 def test_a_render_whose_worker_stopped_is_taken_over(programme, queue, renders):
