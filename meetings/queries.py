@@ -159,6 +159,16 @@ def programme_page(meeting_slug, programme_slug, user=None):
     )
 
 
+def programme_download(meeting_slug, programme_slug, user=None):
+    """The programme a PDF download names, without what it holds (the worker renders that from
+    programmes_in_full): 1 query."""
+    return get_object_or_404(
+        _programmes(Programme.objects.visible(user)),
+        meeting__slug=meeting_slug,
+        slug=programme_slug,
+    )
+
+
 def meeting_calendar(slug, user=None):
     """A meeting and its programmes with their sessions, for its calendar: 12 queries."""
     meeting = get_object_or_404(_meetings(user), slug=slug)

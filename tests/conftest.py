@@ -19,6 +19,17 @@ def media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Tasks run at once where they are queued, so a test sees their outcome without a worker;
+    tests/faults/ and tests/meetings/publishing/test_tasks.py run the database queue and its
+    worker instead."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 @pytest.fixture(autouse=True)
 def fresh_generations(settings):
     """Each test reads the content's generation from the database on every request."""

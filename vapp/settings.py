@@ -134,6 +134,21 @@ def env_site_url(name, default):
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
+def env_tasks(name):
+    """Where slow work (programme PDF renders) waits for a worker: in the database, run by
+    `manage.py db_worker`, which `./dev serve` and `./dev production` start beside the web
+    server. `immediate` runs each task at once inside the process that asks: only for a shell or
+    a test, since a web request would then render."""
+    backends = {
+        "database": "django_tasks_db.DatabaseBackend",
+        "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    }
+    raw = os.environ.get(name, "").strip() or "database"
+    if raw not in backends:
+        raise ImproperlyConfigured(f"{name} must be database or immediate; got {raw!r}.")
+    return {"default": {"BACKEND": backends[raw], "QUEUES": ["default"]}}
+
+
 def env_time_zone(name, default):
     value = os.environ.get(name, "").strip() or default
     try:
@@ -180,6 +195,9 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "csp",
+    # The task queue (Django 6's django.tasks, backported) and its database backend.
+    "django_tasks",
+    "django_tasks_db",
     "meetings",
 ]
 
@@ -287,12 +305,18 @@ STORAGES = {
 # the largest programmes have 300 sessions (tests/meetings/admin/test_admin.py checks it).
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 5_000, minimum=1)
 
+TASKS = env_tasks("TASKS_BACKEND")
+
 # Documents are programme PDFs and statements: a few MB each at most.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # Programme PDFs render in a child process held to these limits (meetings/publishing/pdf.py).
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60, minimum=1)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024, minimum=64)
 PDF_FETCH_MAX_BYTES = env_int("PDF_FETCH_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# A render that fails, or whose worker stops, is tried again after PDF_RENDER_RETRY_SECONDS,
+# then four times as long, and so on, PDF_RENDER_TRIES times in all.
+PDF_RENDER_TRIES = env_int("PDF_RENDER_TRIES", 3, minimum=1)
+PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 30, minimum=1)
 # The domain part of calendar event UIDs: never change it, or calendars duplicate every event.
 CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "programmes.va-isu.org")
 # How long a process trusts the content generation it last read before serving a stored

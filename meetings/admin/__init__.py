@@ -2,6 +2,7 @@
 
 import reversion
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,7 @@ from meetings.models import (
     Person,
     Presentation,
     Programme,
+    ProgrammePDF,
     ProgrammeRevision,
     Room,
     Session,
@@ -46,7 +48,7 @@ from meetings.models import (
     translations,
 )
 from meetings.models.common import may_view_drafts
-from meetings.publishing import pdf, revisions
+from meetings.publishing import pdf, revisions, tasks
 
 from . import history
 
@@ -366,12 +368,26 @@ class ProgrammeAdmin(MarkdownContentAdmin):
 
     @admin.action(description=_("Render the PDFs of the selected programmes"))
     def render_pdfs_action(self, request, queryset):
-        programmes = queries.programmes_in_full(queryset.values("pk"))
-        result = pdf.render_all(programmes)
-        level = messages.WARNING if result.failed else messages.SUCCESS
-        self.message_user(request, f"PDFs: {result.summary()}.", level)
-        for programme, problem in result.failed:
-            self.message_user(request, f"{programme}: {problem}", messages.ERROR)
+        """Queued for the worker, never rendered in this request; failed renders are tried
+        again at once."""
+        queued, drafts = 0, 0
+        for programme in queryset.select_related("meeting"):
+            if not programme.is_public:
+                drafts += 1
+                continue
+            for language, _name in settings.LANGUAGES:
+                tasks.enqueue_render(programme.pk, language, force=True)
+                queued += 1
+        message = format_html(
+            'Queued {} PDF renders; <a href="{}">Programme PDFs</a> shows how they went.',
+            queued,
+            reverse("admin:meetings_programmepdf_changelist"),
+        )
+        if drafts:
+            message = format_html(
+                "{} {} draft(s) skipped: a draft has no public PDF.", message, drafts
+            )
+        self.message_user(request, message, messages.SUCCESS if queued else messages.WARNING)
 
     def get_urls(self):
         copy = path(
@@ -474,6 +490,81 @@ class ProgrammeAdmin(MarkdownContentAdmin):
                     reverse("admin:meetings_programme_change", args=[copy.pk])
                 )
         return self._form_page(request, "copy.html", programme, form, _("Copy this programme"))
+
+
+@admin.register(ProgrammePDF)
+class ProgrammePDFAdmin(admin.ModelAdmin):
+    """The rendered PDFs and the renders under way or failed, read only: the worker makes them.
+    "Render again now" asks it to try a failed or stuck one at once."""
+
+    list_display = [
+        "programme",
+        "language",
+        "state_shown",
+        "tries",
+        "next_try_at",
+        "started_at",
+        "finished_at",
+        "revision",
+        "short_error",
+    ]
+    list_filter = ["state", "language"]
+    list_select_related = ["programme__meeting"]
+    search_fields = ["programme__title", "programme__meeting__title", "fingerprint"]
+    date_hierarchy = "started_at"
+    actions = ["render_again_action"]
+    fields = [
+        "programme",
+        "language",
+        "state_shown",
+        "tries",
+        "next_try_at",
+        "error",
+        "worker",
+        "started_at",
+        "finished_at",
+        "seconds",
+        "revision",
+        "pages",
+        "size_bytes",
+        "file",
+        "fingerprint",
+        "checked_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_shown(self, obj):
+        if obj.state == ProgrammePDF.State.RENDERING and pdf.worker_gone(obj):
+            return _("Rendering, but its worker has stopped: taken over at the next try")
+        return obj.get_state_display()
+
+    @admin.display(description=_("error"))
+    def short_error(self, obj):
+        return obj.error[:120]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_render_permission(self, request):
+        return request.user.has_perm("meetings.change_programmepdf")
+
+    @admin.action(description=_("Render again now"), permissions=["render"])
+    def render_again_action(self, request, queryset):
+        wanted = set(queryset.values_list("programme_id", "language"))
+        for programme_id, language in sorted(wanted):
+            tasks.enqueue_render(programme_id, language, force=True)
+        self.message_user(
+            request,
+            f"Asked the worker to render {len(wanted)} PDF(s) again; this list shows how it went.",
+            messages.SUCCESS,
+        )
 
 
 class PresentationInline(ConflictChecked, admin.StackedInline):

@@ -63,15 +63,25 @@ def _storable(response):
     )
 
 
+# Set by the middleware inside this one, which a stored copy's 304 does not pass through.
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options")
+
+
 def _conditional(request, response):
-    """`response`, or a 304 with its ETag and caching headers when the client has its bytes."""
+    """`response`, or a 304 with its ETag, caching and security headers when the client has its
+    bytes."""
     if not ("HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META):
         return response
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
     not_modified = get_conditional_response(
         request, etag=response["ETag"], last_modified=last_modified, response=response
     )
-    return response if not_modified is None else not_modified
+    if not_modified is None:
+        return response
+    for header in SECURITY_HEADERS:
+        if header in response:
+            not_modified[header] = response[header]
+    return not_modified
 
 
 class PublicCacheMiddleware:

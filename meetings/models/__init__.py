@@ -13,12 +13,12 @@ from .programmes import (
     Programme,
     Session,
 )
-from .publishing import ProgrammePDF, ProgrammeRevision
+from .publishing import ProgrammePDF, ProgrammePDFRequest, ProgrammeRevision
 from .reference import Convention, Organisation, Person, Room, State, Venue
 
 # Rows the site keeps about its own caches, not content: no history, no backup, no page shows
 # them, and writing them changes no generation.
-BOOKKEEPING = (MeetingGeneration, SharedGeneration, ProgrammePDF)
+BOOKKEEPING = (MeetingGeneration, SharedGeneration, ProgrammePDF, ProgrammePDFRequest)
 
 __all__ = [
     "BOOKKEEPING",
@@ -40,6 +40,7 @@ __all__ = [
     "Presentation",
     "Programme",
     "ProgrammePDF",
+    "ProgrammePDFRequest",
     "ProgrammeRevision",
     "PublicQuerySet",
     "Publishable",

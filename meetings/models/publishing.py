@@ -1,7 +1,8 @@
 """What is published: numbered revisions of a programme (note, who, when, and a snapshot of
 what delegates read), and its rendered PDFs, one per HTML fingerprint, each marked with the
 content's generation at which it was last found current, so that a download at that generation
-needs no render of the HTML to check it.
+needs no render of the HTML to check it. The task queue's worker renders them
+(meetings/publishing/tasks.py); a download that finds none current leaves one request.
 """
 
 from django.conf import settings
@@ -53,6 +54,29 @@ class ProgrammePDF(Publishable, models.Model):
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     seconds = models.FloatField(_("render seconds"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    tries = models.PositiveSmallIntegerField(
+        _("tries"), default=0, help_text=_("Renders of this version begun so far.")
+    )
+    next_try_at = models.DateTimeField(
+        _("next try"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "When a failed or interrupted render is tried again; empty when no more tries are due."
+        ),
+    )
+    worker = models.CharField(
+        _("rendered by"),
+        max_length=200,
+        blank=True,
+        help_text=_("The machine and process of the worker rendering it."),
+    )
+    revision = models.PositiveIntegerField(
+        _("revision"),
+        null=True,
+        blank=True,
+        help_text=_("The published revision it shows, if the programme has one."),
+    )
 
     objects = PublicQuerySet.as_manager()
     status_paths = ("programme__", "programme__meeting__")
@@ -77,6 +101,42 @@ class ProgrammePDF(Publishable, models.Model):
             f"{self.programme} ({self.language}, {self.get_state_display()}, "
             f"{self.fingerprint[:12]})"
         )
+
+    def get_absolute_url(self):
+        with translation.override(self.language):
+            return reverse(
+                "meetings:programme_pdf", args=[self.programme.meeting.slug, self.programme.slug]
+            )
+
+
+class ProgrammePDFRequest(models.Model):
+    """A download found no PDF of a programme in a language that is current: the worker is asked
+    once per content generation, however many downloads come meanwhile."""
+
+    programme = models.ForeignKey(
+        "meetings.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="pdf_requests",
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    generation = models.PositiveBigIntegerField(
+        _("generation"), help_text=_("The content's generation the PDF was asked for at.")
+    )
+    requested_at = models.DateTimeField(_("requested"))
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("programme PDF request")
+        verbose_name_plural = _("programme PDF requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "language"], name="programme_pdf_request_one_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.programme} ({self.language}) at generation {self.generation}"
 
     def get_absolute_url(self):
         with translation.override(self.language):

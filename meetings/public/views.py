@@ -178,23 +178,26 @@ def programme_changes(request, meeting, programme):
 
 
 def programme_pdf(request, meeting, programme):
-    """The stored PDF of a published programme; staff previewing a draft get a fresh render."""
+    """The stored PDF of a published programme, never rendered here: the task queue's worker
+    renders it (meetings/publishing/tasks.py). Until it has, the last good PDF, marked as such,
+    or a "being prepared" page; staff previewing a draft get a fresh render."""
+    language = request.LANGUAGE_CODE
     # One query; after it, meetings.caching.pages answers repeats of this address by itself.
-    stored = pdf.current_pdf(meeting, programme, request.LANGUAGE_CODE)
+    stored = pdf.current_pdf(meeting, programme, language)
     if stored is not None:
         return stored_pdf_response(request, stored)
-    programme = queries.programme_page(meeting, programme, user=request.user)
-    if _is_draft(programme):
-        return pdf.preview_response(programme)
-    try:
-        stored = pdf.ensure_pdf(programme)
-    except (pdf.RenderBusy, pdf.RenderError) as problem:
-        # Serve the last good PDF while another request renders, or after a failed render.
-        stored = pdf.last_good_pdf(programme, request.LANGUAGE_CODE)
-        if stored is None:
-            return _pdf_unavailable(request, programme, problem)
+    found = queries.programme_download(meeting, programme, user=request.user)
+    if _is_draft(found):
+        return pdf.preview_response(queries.programme_page(meeting, programme, user=request.user))
+    pdf.request_render(found, language)
+    # A queue that runs its tasks at once (tests, a shell) has stored it by now.
+    stored = pdf.current_pdf(meeting, programme, language)
+    if stored is not None:
         return stored_pdf_response(request, stored)
-    return stored_pdf_response(request, stored)
+    stored = pdf.last_good_pdf(found, language)
+    if stored is not None:
+        return stored_pdf_response(request, stored, current=False)
+    return _pdf_unavailable(request, found, pdf.pending(found, language))
 
 
 def _json_response(data, name, draft=False):
@@ -256,14 +259,16 @@ def meeting_ics(request, meeting):
 PDF_WHOLE_MAX_BYTES = 4 * 1024 * 1024
 
 
-def stored_pdf_response(request, stored):
-    """The stored file, named for what it is, answering conditional requests with 304."""
+def stored_pdf_response(request, stored, current=True):
+    """The stored file, named for what it is, answering conditional requests with 304. Not
+    `current`: the last good PDF while a newer one is prepared, named for its revision (or the
+    day it was made) and kept by no cache, since the next download may get the newer one."""
     etag = f'"{stored.fingerprint[:32]}"'
     last_modified = stored.finished_at.timestamp()
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
     if not_modified is not None:
         return not_modified
-    name = pdf.file_name(stored.programme, stored.language)
+    name = pdf.file_name(stored.programme, stored.language, older=None if current else stored)
     if stored.size_bytes is not None and stored.size_bytes <= PDF_WHOLE_MAX_BYTES:
         with stored.file.open("rb") as handle:
             response = HttpResponse(handle.read(), content_type="application/pdf")
@@ -273,23 +278,39 @@ def stored_pdf_response(request, stored):
             stored.file.open("rb"), content_type="application/pdf", filename=name
         )
     response["ETag"] = etag
-    response["Last-Modified"] = http_date(last_modified)
-    # Browsers ask again each time (a 304 while it is the same file): an edit reaches them at once.
-    patch_cache_control(
-        response, public=True, max_age=0, must_revalidate=True, s_maxage=settings.PAGE_CDN_MAX_AGE
-    )
+    response["Last-Modified"] = http_date(last_modified)  # when it was made
+    if stored.revision:
+        response["X-PDF-Revision"] = str(stored.revision)
+    response["X-PDF-Status"] = "current" if current else "last-good"
+    if current:
+        # Browsers ask again each time (a 304 while it is the same file): an edit reaches them
+        # at once.
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            must_revalidate=True,
+            s_maxage=settings.PAGE_CDN_MAX_AGE,
+        )
+    else:
+        patch_cache_control(response, no_store=True)
     return response
 
 
-def _pdf_unavailable(request, programme, problem):
-    busy = isinstance(problem, pdf.RenderBusy)
+def _pdf_unavailable(request, programme, pending):
+    """503 with Retry-After: the PDF is being prepared, or could not be."""
     response = render(
         request,
         "meetings/pdf_unavailable.html",
-        {"programme": programme, "meeting": programme.meeting, "busy": busy},
+        {
+            "programme": programme,
+            "meeting": programme.meeting,
+            "busy": not pending.failed,
+            "retrying": pending.retrying,
+        },
         status=503,
     )
-    response["Retry-After"] = "10" if busy else "300"
+    response["Retry-After"] = str(pending.retry_after)
     patch_cache_control(response, no_store=True)
     return response
 

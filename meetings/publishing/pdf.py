@@ -2,18 +2,24 @@
 forked child bounded in time and memory, and kept in media storage once per version.
 
 `programme_html()` and `fingerprint()` (equal fingerprints, equal PDFs); `render_pdf()` (a
-pathological programme ends in RenderError, never a hung web process); `ensure_pdf()` (the stored
-PDF of the current HTML, its row the lock against rendering twice); `current_pdf()` (one query,
-when nothing changed since the PDF was last checked). Only the project's static and media files
-can be fetched.
+pathological programme ends in RenderError, never a hung process); `ensure_pdf()` (the stored
+PDF of the current HTML, rendered by the task queue's worker or a command, its row the lock
+against rendering twice, a failed or interrupted render tried again later); `request_render()`
+(a web request's only part: ask the worker, once per content change); `current_pdf()` (one
+query, when nothing changed since the PDF was last checked). Only the project's static and
+media files can be fetched.
 """
 
 import hashlib
+import math
 import mimetypes
 import multiprocessing
 import os
 import posixpath
 import resource
+import shutil
+import socket
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +30,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -33,7 +40,7 @@ from django.utils.translation import gettext as _
 
 from meetings import languages, queries
 from meetings.caching import generations
-from meetings.models import ProgrammePDF
+from meetings.models import ProgrammePDF, ProgrammePDFRequest
 
 # WeasyPrint resolves the template's relative URLs against this origin. `.invalid` never
 # resolves (RFC 2606), and SafeURLFetcher maps it to files, so nothing goes to the network.
@@ -46,7 +53,11 @@ class RenderError(Exception):
 
 
 class RenderBusy(Exception):
-    """Another request is rendering this very version right now."""
+    """Another worker is rendering this very version right now (`row`, when known)."""
+
+    def __init__(self, row=None):
+        super().__init__()
+        self.row = row
 
 
 # -- HTML ---------------------------------------------------------------------------------------
@@ -106,11 +117,16 @@ def printable(html, when=None):
     return html.replace(PRINTED_ON, printed)
 
 
-def file_name(programme, language=None):
+def file_name(programme, language=None, older=None):
     """'APMBC-2012-05-parallel-programme-victim-assistance.pdf' in English (the default language),
-    '...-victim-assistance-fr.pdf' in French; `language` defaults to the active one."""
+    '...-victim-assistance-fr.pdf' in French; `language` defaults to the active one. The last
+    good PDF served while a newer one is prepared (`older`) says which revision it shows, or
+    the day it was made: '...-victim-assistance-revision-1.pdf'."""
     language = language or languages.active()
     suffix = "" if language == settings.LANGUAGE_CODE else f"-{language}"
+    if older is not None:
+        made = timezone.localtime(older.finished_at)
+        suffix += f"-revision-{older.revision}" if older.revision else f"-{made:%Y-%m-%d}"
     return f"{programme.file_stem}{suffix}.pdf"
 
 
@@ -201,9 +217,10 @@ def _fetcher_class():
 # -- rendering -----------------------------------------------------------------------------------
 
 
-def _render_in_child(html, out_path, memory_bytes, cpu_seconds, conn):
+def _render_in_child(html, memory_bytes, cpu_seconds, conn):
     """Runs in the forked child: no database, bounded memory and CPU, nothing fetched but
-    static and media files (media through its storage, which may be object storage)."""
+    static and media files (media through its storage, which may be object storage). The PDF
+    goes back through the pipe: no file is left behind, whichever side is killed."""
     # A media storage of its own: never a connection to object storage shared with the parent.
     default_storage._wrapped = storages.create_storage(settings.STORAGES["default"])
     try:
@@ -214,8 +231,8 @@ def _render_in_child(html, out_path, memory_bytes, cpu_seconds, conn):
         document = weasyprint.HTML(
             string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()()
         ).render(font_config=_warm["fonts"])
-        document.write_pdf(out_path, pdf_variant="pdf/ua-1")
-        conn.send(("ok", len(document.pages)))
+        data = document.write_pdf(pdf_variant="pdf/ua-1")
+        conn.send(("ok", len(document.pages), data))
     except MemoryError:
         conn.send(("error", "it needed more memory than the limit allows"))
     except RecursionError:
@@ -246,6 +263,33 @@ WARM_UP_HTML = """<!DOCTYPE html><html lang="en"><head><title>warm-up</title>
 <p><strong>bold</strong> <em>italic</em></p></body></html>"""
 # Per process: the warm-up render's font configuration, which holds no content.
 _warm = {"fonts": None}
+# WeasyPrint copies the stylesheet's fonts into a temporary folder; ours are named for their
+# process, so that the folder of a killed one is found and removed.
+FONT_FOLDER_PREFIX = "vapp-pdf-fonts-"
+
+
+def process_alive(pid):
+    """Whether process `pid` of this machine is running (a zombie has ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rpartition(")")[2].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
+def _font_folder():
+    """A new font folder for this process, after removing those of processes that are gone."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FONT_FOLDER_PREFIX}*"):
+        pid = folder.name[len(FONT_FOLDER_PREFIX) :].partition("-")[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{FONT_FOLDER_PREFIX}{os.getpid()}-"))
 
 
 def _warm_up():
@@ -263,6 +307,7 @@ def _warm_up():
         from weasyprint.text.fonts import FontConfiguration
 
         fonts = FontConfiguration()
+        fonts._folder = _font_folder()
         weasyprint.HTML(
             string=WARM_UP_HTML, base_url=BASE_URL, url_fetcher=_fetcher_class()()
         ).render(font_config=fonts).write_pdf(pdf_variant="pdf/ua-1")
@@ -271,20 +316,17 @@ def _warm_up():
 
 def render_pdf(html):
     """The PDF of `html`, rendered in a child process within PDF_RENDER_TIMEOUT seconds and
-    PDF_RENDER_MEMORY_MB of memory beyond what the web process already maps."""
+    PDF_RENDER_MEMORY_MB of memory beyond what this process already maps."""
     _warm_up()  # imports WeasyPrint and loads the fonts once, so each forked child starts warm
 
     timeout = settings.PDF_RENDER_TIMEOUT
     memory = _address_space_now() + settings.PDF_RENDER_MEMORY_MB * 1024 * 1024
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    out_dir = Path(settings.MEDIA_ROOT) / "tmp"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out_path = out_dir / f"render-{os.getpid()}-{time.monotonic_ns()}.pdf"
     started = time.monotonic()
     child = context.Process(
         target=_render_in_child,
-        args=(html, str(out_path), memory, int(timeout) + 1, sender),
+        args=(html, memory, int(timeout) + 1, sender),
         daemon=True,
     )
     try:
@@ -296,15 +338,14 @@ def render_pdf(html):
             raise RenderError(f"it took longer than the {timeout:g} second limit")
         if outcome[0] == "error":
             raise RenderError(outcome[1])
-        return Rendered(out_path.read_bytes(), outcome[1], time.monotonic() - started)
+        return Rendered(outcome[2], outcome[1], time.monotonic() - started)
     except EOFError:
-        raise RenderError("the renderer stopped (out of memory or time)") from None
+        raise RenderError("the renderer stopped (out of memory or time, or killed)") from None
     finally:
         if child.is_alive():
             child.kill()
             child.join()
         receiver.close()
-        out_path.unlink(missing_ok=True)
 
 
 # -- storing -------------------------------------------------------------------------------------
@@ -337,34 +378,123 @@ def last_good_pdf(programme, language):
     )
 
 
-def _abandoned(row):
-    """A render that should have ended long ago: its process died. Another may take over."""
-    limit = timedelta(seconds=settings.PDF_RENDER_TIMEOUT * 2 + 30)
-    return row.state == ProgrammePDF.State.RENDERING and timezone.now() - row.started_at > limit
+def render_bound():
+    """How long a render may hold its row: the child's time limit, the wait for it to end, and
+    storing the file. A row still rendering after that was left by a worker that stopped."""
+    return timedelta(seconds=settings.PDF_RENDER_TIMEOUT * 2 + 30)
+
+
+def retry_delay(tries):
+    """The wait before the next try after `tries` tries: 30 s, 2 min, 8 min, ... by default."""
+    return timedelta(seconds=settings.PDF_RENDER_RETRY_SECONDS * 4 ** (tries - 1))
+
+
+def _this_worker():
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def worker_gone(row):
+    """Whether the worker rendering `row` has stopped: its process has ended on this machine, or
+    it has held the row past any render's time."""
+    if timezone.now() - row.started_at > render_bound():
+        return True
+    host, _, pid = row.worker.rpartition(":")
+    return host == socket.gethostname() and pid.isdigit() and not process_alive(int(pid))
+
+
+INTERRUPTED = "The render stopped before it finished: its worker ended."
+
+
+def _schedule(row, when):
+    """A task at `when` that tries the render of `row` again, should it have failed or its worker
+    stopped by then (a queue that cannot wait runs none)."""
+    from . import tasks
+
+    if when is not None:
+        tasks.enqueue_render(row.programme_id, row.language, when=when, pdf_id=row.pk)
+
+
+def _guard_time(tries, now):
+    """When the worker's render of try `tries` should have ended, plus the wait before the next
+    try: a task then takes over if its worker stopped. None after the last try."""
+    if tries >= settings.PDF_RENDER_TRIES:
+        return None
+    return now + timedelta(seconds=settings.PDF_RENDER_TIMEOUT) + retry_delay(tries)
+
+
+def _close_interrupted(programme, language, key):
+    """Rows of older versions left rendering by a stopped worker are failed: nobody renders an
+    outdated version again."""
+    stale = programme.pdfs.filter(language=language, state=ProgrammePDF.State.RENDERING)
+    for row in stale.exclude(fingerprint=key):
+        if worker_gone(row):
+            ProgrammePDF.objects.filter(pk=row.pk, started_at=row.started_at).update(
+                state=ProgrammePDF.State.FAILED,
+                error=INTERRUPTED,
+                finished_at=timezone.now(),
+                next_try_at=None,
+                worker="",
+            )
+
+
+def _check_may_take(row, retry_failed):
+    """Raises unless this worker may render `row` now: a failed render whose next try is due
+    (any, when staff ask), or a render whose worker stopped."""
+    if row.state == ProgrammePDF.State.RENDERING:
+        if not worker_gone(row):
+            raise RenderBusy(row)
+        if row.tries >= settings.PDF_RENDER_TRIES and not retry_failed:
+            ProgrammePDF.objects.filter(pk=row.pk, started_at=row.started_at).update(
+                state=ProgrammePDF.State.FAILED,
+                error=INTERRUPTED,
+                finished_at=timezone.now(),
+                next_try_at=None,
+                worker="",
+            )
+            raise RenderError(INTERRUPTED)
+    elif not retry_failed and (row.next_try_at is None or row.next_try_at > timezone.now()):
+        raise RenderError(row.error)
+
+
+def _revision_number(programme):
+    revisions = programme.revisions.all()  # newest first, prefetched by queries
+    return revisions[0].number if revisions else None
 
 
 def ensure_pdf(programme, retry_failed=False):
-    """The stored PDF of `programme` as it is now, in the active language, rendering it if nobody
-    has.
+    """The stored PDF of `programme` as it is now, in the active language, rendering it here if
+    nobody has: in the task queue's worker or a command, never in a web request.
 
-    Raises RenderBusy when another request is rendering this version, and RenderError when the
-    render fails (or failed before, unless `retry_failed`)."""
+    Raises RenderBusy while another worker renders this version, and RenderError when the render
+    fails, or failed before and its next try is not due (unless `retry_failed`: staff asked).
+    Each try is counted on the row; a failed one is tried again after retry_delay(), and one
+    whose worker stopped is taken over by the task scheduled for that, PDF_RENDER_TRIES in all."""
+    _warm_up()  # before the claim, so that the time a row may be held covers the render alone
     version = generations.count_everything()  # first: a change during the render rechecks
     html = programme_html(programme)
     key = fingerprint(html)
+    language = languages.active()
+    _close_interrupted(programme, language, key)
     now = timezone.now()
+    claim = {
+        "state": ProgrammePDF.State.RENDERING,
+        "started_at": now,
+        "worker": _this_worker(),
+        "revision": _revision_number(programme),
+    }
     try:
         with transaction.atomic():
             row, created = ProgrammePDF.objects.get_or_create(
                 programme=programme,
                 fingerprint=key,
                 defaults={
-                    "state": ProgrammePDF.State.RENDERING,
-                    "started_at": now,
-                    "language": languages.active(),
+                    **claim,
+                    "language": language,
+                    "tries": 1,
+                    "next_try_at": _guard_time(1, now),
                 },
             )
-    except IntegrityError:  # another request inserted it between our look-up and insert
+    except IntegrityError:  # another worker inserted it between our look-up and insert
         raise RenderBusy() from None
     if not created:
         if row.state == ProgrammePDF.State.DONE:
@@ -373,21 +503,32 @@ def ensure_pdf(programme, retry_failed=False):
                 row.checked_at = version
             row.rendered_now = False
             return row
-        if row.state == ProgrammePDF.State.FAILED and not retry_failed:
-            raise RenderError(row.error)
-        if row.state == ProgrammePDF.State.RENDERING and not _abandoned(row):
-            raise RenderBusy()
+        _check_may_take(row, retry_failed)
+        if row.state == ProgrammePDF.State.RENDERING:
+            claim["error"] = f"Try {row.tries}: {INTERRUPTED}"
+        tries = row.tries + 1
         taken = ProgrammePDF.objects.filter(
             pk=row.pk, state=row.state, started_at=row.started_at
-        ).update(state=ProgrammePDF.State.RENDERING, started_at=now, error="")
+        ).update(**claim, tries=tries, next_try_at=_guard_time(tries, now))
         if not taken:
-            raise RenderBusy()
+            raise RenderBusy(row)
+        row.tries = tries
+    _schedule(row, _guard_time(row.tries, now))
     try:
         rendered = render_pdf(printable(html))
     except RenderError as error:
+        failed_at = timezone.now()
+        retry_at = None
+        if row.tries < settings.PDF_RENDER_TRIES:
+            retry_at = failed_at + retry_delay(row.tries)
         ProgrammePDF.objects.filter(pk=row.pk).update(
-            state=ProgrammePDF.State.FAILED, error=str(error), finished_at=timezone.now()
+            state=ProgrammePDF.State.FAILED,
+            error=str(error),
+            finished_at=failed_at,
+            next_try_at=retry_at,
+            worker="",
         )
+        _schedule(row, retry_at)
         raise
     row.file.save(f"{key[:32]}.pdf", ContentFile(rendered.data), save=False)
     ProgrammePDF.objects.filter(pk=row.pk).update(
@@ -398,10 +539,60 @@ def ensure_pdf(programme, retry_failed=False):
         seconds=rendered.seconds,
         finished_at=timezone.now(),
         checked_at=version,
+        error="",
+        next_try_at=None,
+        worker="",
     )
     row.refresh_from_db()
     row.rendered_now = True
     return row
+
+
+def request_render(programme, language):
+    """Ask the worker for the PDF of `programme` in `language` as it is now, unless it was asked
+    at the content's current generation already: one task, however many downloads. A request
+    whose task was lost (its worker stopped first) is made again after render_bound(). This is
+    all a web request does towards a render: it renders no HTML."""
+    from . import tasks
+
+    generation = generations.count_everything()
+    now = timezone.now()
+    renewed = (
+        ProgrammePDFRequest.objects.filter(programme=programme, language=language)
+        .filter(Q(generation__lt=generation) | Q(requested_at__lt=now - render_bound()))
+        .update(generation=generation, requested_at=now)
+    )
+    if not renewed:
+        _request, created = ProgrammePDFRequest.objects.get_or_create(
+            programme=programme,
+            language=language,
+            defaults={"generation": generation, "requested_at": now},
+        )
+        if not created:  # asked already at this generation
+            return False
+    tasks.enqueue_render(programme.pk, language)
+    return True
+
+
+@dataclass
+class Pending:
+    """What a download that finds no PDF at all is told: being prepared (`retrying` after a
+    failed try), or failed for good; and when to ask again."""
+
+    failed: bool = False
+    retrying: bool = False
+    retry_after: int = 10
+
+
+def pending(programme, language):
+    """From its latest render (a render of changed content starts a newer one)."""
+    row = programme.pdfs.filter(language=language).order_by("-started_at").first()
+    if row is None or row.state != ProgrammePDF.State.FAILED:
+        return Pending()
+    if row.next_try_at is not None:
+        wait = (row.next_try_at - timezone.now()).total_seconds()
+        return Pending(retrying=True, retry_after=max(10, math.ceil(wait) + 5))
+    return Pending(failed=True, retry_after=300)
 
 
 @dataclass

@@ -11,6 +11,7 @@ VARIABLES = [
     "DEBUG", "SECRET_KEY", "DATABASE_URL", "TIME_ZONE", "ALLOWED_HOSTS", "LOG_LEVEL",
     "DOCUMENT_MAX_BYTES", "DB_CONN_MAX_AGE", "SECURE_COOKIES", "CACHE_URL",
     "MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL", "MEDIA_S3_REGION", "SITE_URL", "PORT",
+    "TASKS_BACKEND", "PDF_RENDER_TRIES", "PDF_RENDER_RETRY_SECONDS",
 ]  # fmt: skip
 
 
@@ -144,6 +145,28 @@ def test_without_a_site_address_development_uses_its_own_and_tests_the_test_clie
 def test_a_malformed_site_address_names_the_variable(load, value):
     with pytest.raises(ImproperlyConfigured, match=r"^SITE_URL must be the site's address"):
         load(SECRET_KEY="k", SITE_URL=value)
+
+
+def test_tasks_wait_in_the_database_for_a_worker_by_default(load):
+    settings = load(SECRET_KEY="k")
+    assert settings["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+    assert (settings["PDF_RENDER_TRIES"], settings["PDF_RENDER_RETRY_SECONDS"]) == (3, 30)
+    immediate = load(SECRET_KEY="k", TASKS_BACKEND="immediate")["TASKS"]["default"]["BACKEND"]
+    assert immediate == "django_tasks.backends.immediate.ImmediateBackend"
+
+
+@pytest.mark.parametrize("value", ["redis", "Database", "celery://x"])
+def test_an_unknown_tasks_backend_names_the_variable(load, value):
+    with pytest.raises(ImproperlyConfigured, match=r"^TASKS_BACKEND must be database or immediate"):
+        load(SECRET_KEY="k", TASKS_BACKEND=value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("PDF_RENDER_TRIES", "0"), ("PDF_RENDER_RETRY_SECONDS", "soon")]
+)
+def test_malformed_render_retries_name_the_variable(load, name, value):
+    with pytest.raises(ImproperlyConfigured, match=rf"^{name} must"):
+        load(SECRET_KEY="k", **{name: value})
 
 
 def test_the_page_cache_is_local_memory_by_default(load):

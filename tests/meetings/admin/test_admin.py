@@ -101,9 +101,12 @@ def test_editor_group_cannot_manage_users(editor_client, editor):
     assert not editor.has_perm("auth.change_group")
     permissions = Group.objects.get(name="ISU editor").permissions
     assert set(permissions.values_list("content_type__app_label", flat=True)) == {"meetings"}
-    assert permissions.count() == 4 * len(MODELS) + 2  # + add and view programme revisions
+    # + add and view programme revisions, view and change (render again) programme PDFs
+    assert permissions.count() == 4 * len(MODELS) + 4
     assert not editor.has_perm("meetings.change_programmerevision")
     assert not editor.has_perm("meetings.delete_programmerevision")
+    assert editor.has_perm("meetings.change_programmepdf")
+    assert not editor.has_perm("meetings.delete_programmepdf")
 
 
 def test_programme_page_lists_sessions_inline_with_links_and_copy_button(

@@ -231,6 +231,57 @@ def test_served_with_a_telling_file_name_etag_and_304(client, pdf_url):
     assert download(client, pdf_url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
 
 
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options")
+
+
+def test_every_pdf_answer_carries_the_pages_security_headers(
+    programme, make_session, editor_client, pdf_url, settings, monkeypatch
+):
+    """First download or cached, whole or streamed, current or last good, being prepared, a
+    staff preview, a 304: the same policy against framing and sniffing as every page."""
+    from django.core.cache import cache
+
+    from meetings.public import views
+
+    public = Client()  # a visitor: answered from the page cache where it can be
+    expected = public.get(programme.get_absolute_url())
+    answers = {"first download": public.get(pdf_url)}
+    answers["from the page cache"] = public.get(pdf_url)
+    etag = answers["first download"]["ETag"]
+    answers["304 from the page cache"] = public.get(pdf_url, HTTP_IF_NONE_MATCH=etag)
+    cache.clear()
+    answers["stored, from the view"] = public.get(pdf_url)
+    cache.clear()
+    answers["304 from the view"] = public.get(pdf_url, HTTP_IF_NONE_MATCH=etag)
+    monkeypatch.setattr(views, "PDF_WHOLE_MAX_BYTES", 1000)
+    cache.clear()
+    answers["streamed"] = public.get(pdf_url)
+    monkeypatch.undo()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    make_session(title="Added later")
+    answers["last good, a newer one being prepared"] = public.get(pdf_url)
+    answers["being prepared"] = public.get("/fr" + pdf_url)
+    Programme.objects.filter(pk=programme.pk).update(status="draft")
+    answers["staff preview of a draft"] = editor_client.get(pdf_url)
+
+    statuses = {name: answer.status_code for name, answer in answers.items()}
+    assert statuses == {
+        "first download": 200,
+        "from the page cache": 200,
+        "304 from the page cache": 304,
+        "stored, from the view": 200,
+        "304 from the view": 304,
+        "streamed": 200,
+        "last good, a newer one being prepared": 200,
+        "being prepared": 503,
+        "staff preview of a draft": 200,
+    }
+    assert answers["from the page cache"].get("Content-Length")  # a stored copy
+    for name, answer in answers.items():
+        for header in SECURITY_HEADERS:
+            assert answer.get(header) == expected[header], f"{header} of {name}"
+
+
 def test_the_programme_page_links_to_its_pdf(programme, client, pdf_url):
     assert pdf_url.encode() in client.get(programme.get_absolute_url()).content
 
@@ -262,16 +313,20 @@ def test_the_admin_preview_is_refused_to_anonymous_users(programme, client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_the_admin_action_renders_the_selected_programmes(programme, editor_client):
-    pks = [programme.pk, factories.ProgrammeFactory(meeting=programme.meeting).pk]
+def test_the_admin_action_queues_the_renders_of_the_selected_programmes(programme, editor_client):
+    draft = factories.ProgrammeFactory(meeting=programme.meeting, status=Status.DRAFT)
+    pks = [programme.pk, factories.ProgrammeFactory(meeting=programme.meeting).pk, draft.pk]
     response = editor_client.post(
         "/admin/meetings/programme/",
         {"action": "render_pdfs_action", "_selected_action": pks},
         follow=True,
     )
-    # Two published programmes, each in English, French and Spanish.
-    assert "PDFs: 6 rendered, 0 already current, 0 failed." in response.content.decode()
+    # Two published programmes, each in English, French and Spanish (the test's queue runs
+    # them at once); the draft has no public PDF.
+    page = response.content.decode()
+    assert "Queued 6 PDF renders" in page and "1 draft(s) skipped" in page
     assert ProgrammePDF.objects.filter(state="done").count() == 6
+    assert not draft.pdfs.exists()
 
 
 # -- rendered once per version -------------------------------------------------------------------

@@ -1,0 +1,189 @@
+"""Faults around programme PDF renders (issue 22, item 4): a render child killed in the middle,
+a worker killed in the middle of a task, a download while a render is slow. In each, downloads
+go on being answered at once (the last good PDF, or 503 with Retry-After), the render is tried
+again later and ends done, and nothing is left in the temporary or media folders."""
+
+import os
+import signal
+import socket
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from django.utils import timezone, translation
+from django_tasks import task_backends
+from django_tasks_db.models import DBTaskResult
+from task_workers import DATABASE_QUEUE, kill, start_worker, wait_for, worker_env
+
+from meetings import queries
+from meetings.models import ProgrammePDF, Session
+from meetings.publishing import pdf, tasks
+
+BLOCKING_WORKER = Path(__file__).with_name("blocking_worker.py")
+DUMMY_QUEUE = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@pytest.fixture
+def pdf_url(programme):
+    return programme.get_absolute_url() + "programme.pdf"
+
+
+@pytest.fixture
+def good_pdf(make_session, client, pdf_url):
+    """A programme whose PDF was rendered (the test's queue runs tasks at once), then edited:
+    the response of that first, good PDF."""
+    session = make_session(title="Before the edit")
+    first = client.get(pdf_url)
+    assert first["X-PDF-Status"] == "current"
+    Session.objects.filter(pk=session.pk).update(title="After the edit")
+    return first
+
+
+def fingerprint_now(programme, language="en"):
+    with translation.override(language):
+        return pdf.fingerprint(pdf.programme_html(queries.programmes_in_full([programme.pk]).get()))
+
+
+def files_under(folder):
+    folder = Path(folder)
+    return sorted(p.relative_to(folder) for p in folder.rglob("*")) if folder.exists() else []
+
+
+def test_a_killed_render_child_is_tried_again_later_while_the_old_pdf_is_served(
+    programme, good_pdf, client, pdf_url, settings, monkeypatch, tmp_path
+):
+    settings.TASKS = DUMMY_QUEUE  # the retry waits in the queue, for this test to run it
+    queued = task_backends["default"].results
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.setitem(pdf._warm, "fonts", None)  # its font folder in `temporary`
+    pdf._warm_up()
+    temporary_before = files_under(temporary)
+    media_before = files_under(settings.MEDIA_ROOT)
+
+    started = tmp_path / "child.pid"
+    real_child = pdf._render_in_child
+
+    def hanging_child(*args):
+        started.write_text(str(os.getpid()))
+        threading.Event().wait()  # until killed
+
+    monkeypatch.setattr(pdf, "_render_in_child", hanging_child)
+
+    def kill_child():
+        wait_for(lambda: started.exists() and started.read_text(), "the render child")
+        os.kill(int(started.read_text()), signal.SIGKILL)
+
+    killer = threading.Thread(target=kill_child)
+    killer.start()
+    outcome = tasks.render_programme_pdf.call(programme.pk, "en")
+    killer.join()
+
+    assert outcome.startswith("failed: the renderer stopped")
+    assert not pdf.process_alive(int(started.read_text()))
+    row = ProgrammePDF.objects.get(state="failed")
+    assert row.tries == 1 and "the renderer stopped" in row.error
+    assert row.next_try_at in [result.task.run_after for result in queued]  # tried again later
+    assert files_under(temporary) == temporary_before  # nothing left behind
+    assert files_under(settings.MEDIA_ROOT) == media_before
+
+    older = client.get(pdf_url)
+    assert older.status_code == 200 and older["X-PDF-Status"] == "last-good"
+    assert older["ETag"] == good_pdf["ETag"]
+
+    monkeypatch.setattr(pdf, "_render_in_child", real_child)
+    ProgrammePDF.objects.filter(pk=row.pk).update(next_try_at=timezone.now())  # its time came
+    (retry,) = [result for result in queued if result.task.run_after == row.next_try_at]
+    assert retry.task.call(*retry.args, **retry.kwargs) == "rendered"
+    row.refresh_from_db()
+    assert (row.state, row.tries) == ("done", 2)
+    newer = client.get(pdf_url)
+    assert newer["X-PDF-Status"] == "current" and newer["ETag"] != good_pdf["ETag"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_render_is_taken_over_by_the_next_worker(
+    programme, make_session, client, pdf_url, settings, tmp_path
+):
+    session = make_session(title="Before the edit")
+    good = client.get(pdf_url)  # rendered at once by the test's queue
+    Session.objects.filter(pk=session.pk).update(title="After the edit")
+    settings.TASKS = DATABASE_QUEUE
+    hold, started = tmp_path / "hold", tmp_path / "started"
+    hold.touch()
+    env = worker_env(
+        tmp_path,
+        PDF_RENDER_TIMEOUT=5,
+        PDF_RENDER_RETRY_SECONDS=1,
+        RENDER_HOLD=hold,
+        RENDER_STARTED=started,
+    )
+    fonts = tmp_path / "tmp"
+    first = second = None
+    try:
+        assert client.get(pdf_url)["X-PDF-Status"] == "last-good"  # asks the worker
+        first = start_worker(env, script=BLOCKING_WORKER)
+        wait_for(started.exists, "the first worker's render")
+        rendering = ProgrammePDF.objects.get(state="rendering")
+        assert rendering.worker == f"{socket.gethostname()}:{first.pid}"
+        during = client.get(pdf_url)  # answered at once, the render under way
+        assert during["X-PDF-Status"] == "last-good" and during["ETag"] == good["ETag"]
+
+        kill(first)
+        left_by_first = list(fonts.glob(f"{pdf.FONT_FOLDER_PREFIX}{first.pid}-*"))
+        assert left_by_first  # a killed process cleans nothing up itself
+        hold.unlink()
+        assert client.get(pdf_url)["ETag"] == good["ETag"]  # no worker at all: still served
+
+        second = start_worker(env)
+        wait_for(
+            lambda: ProgrammePDF.objects.filter(pk=rendering.pk, state="done").exists(),
+            "the second worker to take the render over",
+        )
+    finally:
+        for worker in (first, second):
+            if worker is not None:
+                kill(worker)
+    rendering.refresh_from_db()
+    assert rendering.tries == 2 and rendering.worker == ""
+    assert DBTaskResult.objects.filter(return_value="rendered").exists()
+    newer = client.get(pdf_url)
+    assert newer["X-PDF-Status"] == "current" and newer["ETag"] != good["ETag"]
+    assert not any(folder.exists() for folder in left_by_first)  # removed by the next worker
+    assert not (Path(settings.MEDIA_ROOT) / "tmp").exists()
+
+
+def test_a_download_during_a_slow_render_is_answered_without_rendering(
+    programme, good_pdf, client, pdf_url, settings, monkeypatch
+):
+    """The render function, were it called here, would block until released: it is never
+    called in the web process, whatever the downloads."""
+    settings.TASKS = DATABASE_QUEUE  # queued in PostgreSQL; no worker in this test
+    release, called = threading.Event(), []
+
+    def blocking_render(html):
+        called.append(html)
+        release.wait(60)
+        raise pdf.RenderError("released")
+
+    monkeypatch.setattr(pdf, "render_pdf", blocking_render)
+    ProgrammePDF.objects.create(  # a worker elsewhere is rendering the edited version
+        programme=programme,
+        language="en",
+        fingerprint=fingerprint_now(programme),
+        state="rendering",
+        started_at=timezone.now(),
+        tries=1,
+        worker=f"{socket.gethostname()}:{os.getppid()}",
+    )
+    for _ in range(3):
+        response = client.get(pdf_url)
+        assert response.status_code == 200 and response["X-PDF-Status"] == "last-good"
+        assert response["ETag"] == good_pdf["ETag"]
+    french = client.get("/fr" + pdf_url)  # no French PDF yet: being prepared
+    assert french.status_code == 503 and french["Retry-After"] == "10"
+    assert called == []
+    assert DBTaskResult.objects.filter(status="READY").count() == 2  # one per language
+    release.set()
