@@ -75,6 +75,7 @@ def throwaway_site():
             "SECRET_KEY": "benchmark-only",
             "DEBUG": "false",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SITE_URL": "http://127.0.0.1",
             "SECURE_COOKIES": "false",
             "SECURE_SSL_REDIRECT": "false",
             "LOG_LEVEL": "WARNING",
@@ -90,11 +91,8 @@ SERVERS = {
         PYTHON, "-m", "gunicorn", "vapp.wsgi", f"--workers={workers}",
         f"--bind=127.0.0.1:{port}", "--log-level=warning",
     ],
-    "granian": lambda port, workers: [
-        PYTHON, "-m", "granian", "--interface", "wsgi", "vapp.wsgi:application",
-        f"--workers={workers}", "--host=127.0.0.1", f"--port={port}", "--log-level=warning",
-        "--no-access-log", "--blocking-threads=1",
-    ],
+    # The production command line (vapp/server.py), given HOST, PORT and WEB_WORKERS.
+    "granian": lambda port, workers: [PYTHON, "-m", "vapp.server"],
 }  # fmt: skip
 
 
@@ -103,6 +101,7 @@ def server(env, kind="granian", workers=2, probe="/robots.txt", port=None):
     """The site served by `kind` (granian, the production server, or gunicorn) on `port`
     (default: a free one); yields its base URL."""
     port = port or free_port()
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": str(workers)}
     process = subprocess.Popen(SERVERS[kind](port, workers), cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -118,23 +117,46 @@ def server(env, kind="granian", workers=2, probe="/robots.txt", port=None):
         process.wait()
 
 
-def wrk(url, connections=16, seconds=None, latency=False):
-    """Requests per second (and, with latency=True, the p50 and p99 in ms) of `url` under load."""
+def wrk_output(url, connections=16, seconds=None, latency=False, script=None):
+    """What wrk printed after loading `url` (with a Lua `script`, the addresses it makes)."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds or WRK_SECONDS}s", url]
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds or WRK_SECONDS}s"]
     if latency:
-        command.insert(1, "--latency")
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        command.append("--latency")
+    if script:
+        command += ["-s", script]
+    return subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
+
+
+def wrk(url, connections=16, seconds=None, latency=False):
+    """Requests per second (and, with latency=True, the p50 and p99 in ms) of `url` under load."""
+    output = wrk_output(url, connections, seconds, latency)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         sys.exit(f"{url} answered errors under load:\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     if not latency:
         return rps
-    return rps, _ms(output, "50%"), _ms(output, "99%")
+    return rps, ms(output, "50%"), ms(output, "99%")
 
 
-def _ms(output, percentile):
+def ms(output, percentile):
+    """The `percentile` latency of wrk --latency output, in ms."""
     value, unit = re.search(rf"^\s+{percentile}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+@contextmanager
+def task_worker(env):
+    """The task queue's worker (programme PDF renders), as ./dev production runs it."""
+    process = subprocess.Popen([PYTHON, "manage.py", "db_worker"], cwd=ROOT, env=env)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
