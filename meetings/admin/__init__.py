@@ -43,6 +43,7 @@ from meetings.models import (
     Room,
     Session,
     State,
+    Status,
     Venue,
     WorkPlan,
     translations,
@@ -296,6 +297,37 @@ class PublishRevisionForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, meeting, may_publish_meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.meeting_is_draft = meeting.status != Status.PUBLISHED
+        if self.meeting_is_draft and may_publish_meeting:
+            self.fields["publish_meeting"] = forms.BooleanField(
+                label=_("Publish the meeting too"),
+                required=False,
+                help_text=_(
+                    "“%(meeting)s” is a draft: delegates see its programmes only once it is "
+                    "published."
+                )
+                % {"meeting": meeting},
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.meeting_is_draft and not cleaned.get("publish_meeting"):
+            if "publish_meeting" in self.fields:
+                message = _(
+                    "The meeting “%(meeting)s” is a draft, so delegates would not see this "
+                    "programme. Tick “Publish the meeting too”, or publish the meeting first."
+                )
+            else:
+                message = _(
+                    "The meeting “%(meeting)s” is a draft, so delegates would not see this "
+                    "programme, and you may not publish meetings: ask someone who may."
+                )
+            raise forms.ValidationError(message % {"meeting": self.meeting})
+        return cleaned
+
 
 class ProgrammeRevisionInline(admin.TabularInline):
     """Published revisions, read only: a revision is a record of what was published."""
@@ -412,26 +444,45 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         if not request.user.has_perm("meetings.add_programmerevision"):
             raise PermissionDenied
         programme = get_object_or_404(Programme.objects.select_related("meeting"), pk=pk)
-        form = PublishRevisionForm(request.POST or None)
+        form = PublishRevisionForm(
+            request.POST or None,
+            meeting=programme.meeting,
+            may_publish_meeting=request.user.has_perm("meetings.change_meeting"),
+        )
         if request.method == "POST" and form.is_valid():
+            publish_meeting = form.cleaned_data.get("publish_meeting", False)
             history.keep_baseline(programme, request.user)
-            with reversion.create_revision():
-                revision = revisions.publish(programme, form.cleaned_data["note"], request.user)
-                comment = f"Published revision {revision.number}: {revision.note}"
-                history.describe(programme, request.user, comment)
-            self.message_user(
-                request,
-                format_html(
-                    'Published “{}” as revision {}. <a href="{}">See it as delegates do</a>.',
-                    programme,
-                    revision.number,
-                    programme.get_absolute_url(),
-                ),
-                messages.SUCCESS,
-            )
-            return HttpResponseRedirect(
-                reverse("admin:meetings_programme_change", args=[programme.pk])
-            )
+            try:
+                with reversion.create_revision():
+                    revision = revisions.publish(
+                        programme, form.cleaned_data["note"], request.user, publish_meeting
+                    )
+                    comment = f"Published revision {revision.number}: {revision.note}"
+                    history.describe(programme, request.user, comment)
+                    if publish_meeting:
+                        history.describe(programme.meeting, request.user, comment)
+            except revisions.MeetingIsDraft:
+                # Set back to draft since the form was read: said, and nothing published.
+                form = PublishRevisionForm(
+                    request.POST,
+                    meeting=Meeting.objects.get(pk=programme.meeting_id),
+                    may_publish_meeting=request.user.has_perm("meetings.change_meeting"),
+                )
+                form.is_valid()
+            else:
+                self.message_user(
+                    request,
+                    format_html(
+                        'Published “{}” as revision {}. <a href="{}">See it as delegates do</a>.',
+                        programme,
+                        revision.number,
+                        programme.get_absolute_url(),
+                    ),
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:meetings_programme_change", args=[programme.pk])
+                )
         return self._form_page(
             request,
             "publish.html",

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from meetings.models import Programme, ProgrammeRevision, Status
+from meetings.models import Meeting, Programme, ProgrammeRevision, Status
 
 
 def _presentation(p):
@@ -103,12 +103,30 @@ def changes(before, after):
     return said or [_("No change to the sessions (the note says what changed).")]
 
 
-def publish(programme, note, user=None):
-    """Make the programme public as revision N+1 with `note`; returns the revision."""
+class MeetingIsDraft(Exception):
+    """The programme's meeting is a draft: published alone, the programme would show nobody."""
+
+    def __init__(self, meeting):
+        super().__init__(f"{meeting} is a draft")
+        self.meeting = meeting
+
+
+def publish(programme, note, user=None, publish_meeting=False):
+    """Make the programme public as revision N+1 with `note`; returns the revision.
+
+    Raises MeetingIsDraft when its meeting is a draft, unless `publish_meeting` publishes the
+    meeting too, in the same transaction."""
     from meetings import queries
 
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        # Locked too: a meeting set back to draft meanwhile is seen, not published over.
+        meeting = Meeting.objects.select_for_update().get(pk=locked.meeting_id)
+        if meeting.status != Status.PUBLISHED:
+            if not publish_meeting:
+                raise MeetingIsDraft(meeting)
+            meeting.status = Status.PUBLISHED
+            meeting.save(update_fields=["status"])
         number = (locked.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
         if locked.status != Status.PUBLISHED:
             locked.status = Status.PUBLISHED

@@ -9,13 +9,13 @@ import re
 
 import factories
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from pypdf import PdfReader
 from seed_sources import source
 
 from meetings import queries
-from meetings.models import Programme, ProgrammeRevision
+from meetings.models import Meeting, Programme, ProgrammeRevision
 from meetings.publishing import revisions
 
 PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
@@ -187,3 +187,53 @@ def test_added_and_removed_sessions_are_listed_in_the_order_of_the_timetable():
             "Earlier",
             "Later",
         ]
+
+
+def _publish_url(programme):
+    return f"/admin/meetings/programme/{programme.pk}/publish/"
+
+
+@pytest.fixture
+def in_draft_meeting(programme):
+    Meeting.objects.filter(pk=programme.meeting_id).update(status="draft")
+    return programme
+
+
+def test_publishing_in_a_draft_meeting_says_so_and_publishes_nothing(
+    in_draft_meeting, editor_client
+):
+    response = editor_client.post(_publish_url(in_draft_meeting), {"note": "Out."})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "is a draft, so delegates would not see this programme" in page
+    assert "Publish the meeting too" in page
+    assert in_draft_meeting.revisions.count() == 0
+    assert Client().get(in_draft_meeting.get_absolute_url()).status_code == 404
+
+
+def test_publishing_in_a_draft_meeting_can_publish_the_meeting_too(in_draft_meeting, editor_client):
+    response = editor_client.post(
+        _publish_url(in_draft_meeting), {"note": "Out.", "publish_meeting": "on"}, follow=True
+    )
+    assert "as revision 1" in response.content.decode()
+    assert Meeting.objects.get(pk=in_draft_meeting.meeting_id).status == "published"
+    assert Client().get(in_draft_meeting.get_absolute_url()).status_code == 200
+
+
+def test_who_may_not_publish_meetings_is_told_to_ask_and_cannot_tick_it(in_draft_meeting):
+    clerk = factories.UserFactory(username="publisher", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="add_programmerevision"))
+    client = Client()
+    client.force_login(clerk)
+    assert b"Publish the meeting too" not in client.get(_publish_url(in_draft_meeting)).content
+    response = client.post(_publish_url(in_draft_meeting), {"note": "x", "publish_meeting": "on"})
+    assert "you may not publish meetings" in response.content.decode()
+    assert Meeting.objects.get(pk=in_draft_meeting.meeting_id).status == "draft"
+    assert in_draft_meeting.revisions.count() == 0
+
+
+def test_a_meeting_set_back_to_draft_is_never_published_over(in_draft_meeting):
+    with pytest.raises(revisions.MeetingIsDraft):
+        revisions.publish(in_draft_meeting, "Out.")
+    assert in_draft_meeting.revisions.count() == 0
+    assert Programme.objects.get(pk=in_draft_meeting.pk).status == "published"
