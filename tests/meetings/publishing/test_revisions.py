@@ -6,10 +6,12 @@ the first two tests check it, the others build a programme of their own (tests/f
 import datetime
 import io
 import re
+import threading
 
 import factories
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connections
 from django.test import Client
 from pypdf import PdfReader
 from seed_sources import source
@@ -237,3 +239,53 @@ def test_a_meeting_set_back_to_draft_is_never_published_over(in_draft_meeting):
         revisions.publish(in_draft_meeting, "Out.")
     assert in_draft_meeting.revisions.count() == 0
     assert Programme.objects.get(pk=in_draft_meeting.pk).status == "published"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_publishing_at_once_get_consecutive_revisions(programme, monkeypatch):
+    """The first publish holds its transaction open until the second is either waiting on the
+    programme's row lock (seen in pg_stat_activity) or, were there no lock, has read the same
+    last number: only the lock gives two numbers."""
+    second_read_the_number = threading.Event()
+    real_snapshot = revisions.snapshot
+
+    def second_has_caught_up():
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh inside the transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                " AND datname = current_database()"
+            )
+            return cursor.fetchone()[0] > 0 or second_read_the_number.is_set()
+
+    def snapshot(full):
+        if threading.current_thread().name == "second":
+            second_read_the_number.set()
+        else:
+            for _ in range(500):  # a bound on waiting, not on the result
+                if second_has_caught_up():
+                    break
+                threading.Event().wait(0.02)
+        return real_snapshot(full)
+
+    monkeypatch.setattr(revisions, "snapshot", snapshot)
+    results = {}
+
+    def publish(name):
+        try:
+            results[name] = revisions.publish(programme, f"From the {name} editor.").number
+        except Exception as error:  # noqa: BLE001 - the assertion shows it
+            results[name] = error
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=publish, args=("first",), name="first")
+    second = threading.Thread(target=publish, args=("second",), name="second")
+    first.start()
+    second_is_due = threading.Timer(0.1, second.start)
+    second_is_due.start()
+    first.join()
+    second_is_due.join()
+    second.join()
+    assert sorted(results.values()) == [1, 2], results
+    assert sorted(programme.revisions.values_list("number", flat=True)) == [1, 2]
