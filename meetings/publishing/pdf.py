@@ -10,6 +10,8 @@ query, when nothing changed since the PDF was last checked). Only the project's 
 media files can be fetched.
 """
 
+import contextlib
+import ctypes
 import hashlib
 import math
 import mimetypes
@@ -18,6 +20,7 @@ import os
 import posixpath
 import resource
 import shutil
+import signal
 import socket
 import tempfile
 import time
@@ -243,6 +246,22 @@ def _render_in_child(html, memory_bytes, cpu_seconds, conn):
         conn.close()
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+
+
+def _child_main(receiver, parent, args):
+    """The forked child's first steps, then the render. It never outlives its parent: a worker
+    killed mid-render leaves no child holding memory and the worker's database connection."""
+    receiver.close()  # only the parent reads: once it is gone, a send fails instead of blocking
+    # Not on Linux, prctl is missing: the closed pipe and the alarm below still end the child.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(1)
+    signal.alarm(args[2] + 5)  # wall time: RLIMIT_CPU does not run out while blocked
+    _render_in_child(*args)
+
+
 def _address_space_now():
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
@@ -325,8 +344,8 @@ def render_pdf(html):
     receiver, sender = context.Pipe(duplex=False)
     started = time.monotonic()
     child = context.Process(
-        target=_render_in_child,
-        args=(html, memory, int(timeout) + 1, sender),
+        target=_child_main,
+        args=(receiver, os.getpid(), (html, memory, int(timeout) + 1, sender)),
         daemon=True,
     )
     try:

@@ -6,6 +6,8 @@ again later and ends done, and nothing is left in the temporary or media folders
 import os
 import signal
 import socket
+import subprocess
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -187,3 +189,43 @@ def test_a_download_during_a_slow_render_is_answered_without_rendering(
     assert called == []
     assert DBTaskResult.objects.filter(status="READY").count() == 2  # one per language
     release.set()
+
+
+CHILD_OF_A_WORKER = """
+import os, sys, threading
+import django
+django.setup()
+from meetings.publishing import pdf
+
+def hanging_child(*args):
+    print(os.getpid(), flush=True)  # the render child's pid, on the worker's stdout
+    threading.Event().wait()  # a render that never ends
+
+pdf._render_in_child = hanging_child
+pdf.render_pdf("<p>A render its worker will not see end.</p>")
+"""
+
+
+def test_a_render_child_dies_with_its_worker(tmp_path):
+    """Only the worker is killed (not its process group): its render child must not run on,
+    holding memory and the worker's database connection."""
+    worker = subprocess.Popen(
+        [sys.executable, "-c", CHILD_OF_A_WORKER],
+        cwd=Path(__file__).resolve().parents[2],
+        env=worker_env(tmp_path),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    child = None
+    try:
+        child = int(worker.stdout.readline())
+        assert pdf.process_alive(child)
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.wait()
+        wait_for(lambda: not pdf.process_alive(child), "the render child to end", seconds=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+        if child and pdf.process_alive(child):
+            os.kill(child, signal.SIGKILL)  # not left running when the test fails
