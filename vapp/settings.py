@@ -67,7 +67,11 @@ def env_database(name):
     if scheme not in {"postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(f"{name} must be a postgres:// URL; got {raw!r}.")
     try:
-        config = dj_database_url.parse(raw, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
+        # Each web or task worker keeps its connection (checked before reuse) instead of opening
+        # one per request: a request that needs one query (a session cookie) costs one query.
+        config = dj_database_url.parse(
+            raw, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} is not a valid database URL ({exc}).") from None
     if not config.get("NAME"):
