@@ -15,13 +15,19 @@ import hashlib
 from django.conf import settings
 from django.contrib import auth
 from django.core.cache import caches
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
-from django.utils.http import parse_http_date_safe
+from django.utils.http import parse_http_date_safe, urlencode
 
 from . import generations
 
 EXCLUDED = ("/admin/", "/markdownx/")
+# The query parameters public views read (meetings/public/views.py, sitemaps.py). Any other would
+# give each made-up value a copy of its own, rendered and stored: a way around the cache.
+QUERY_PARAMETERS = frozenset(
+    {"p", "page", "q", "convention", "year", "kind", "meeting", "language"}
+)
 
 
 def _signed_in(request):
@@ -33,6 +39,16 @@ def _signed_in(request):
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return False
     return auth.get_user(request).is_authenticated
+
+
+def _without_unknown_parameters(request):
+    """The address without the query parameters no public view reads, or None when it has none
+    of them."""
+    pairs = [(name, value) for name, values in request.GET.lists() for value in values]
+    known = [(name, value) for name, value in pairs if name in QUERY_PARAMETERS]
+    if len(known) == len(pairs):
+        return None
+    return request.path + (f"?{urlencode(known)}" if known else "")
 
 
 def _key(request):
@@ -102,6 +118,9 @@ class PublicCacheMiddleware:
             return response
         if request.method != "GET":
             return self.get_response(request)
+        known_only = _without_unknown_parameters(request)
+        if known_only is not None:  # the same page, at its one address: nothing rendered
+            return HttpResponseRedirect(known_only)
 
         cache, key, version = caches[settings.PAGE_CACHE_ALIAS], None, None
         if settings.PAGE_CACHE_SECONDS:

@@ -93,6 +93,33 @@ def test_a_cached_page_is_served_whole_without_rendering(client, content):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "asked, answered",
+    [
+        (PROGRAMME + "?x=1", PROGRAMME),
+        (PROGRAMME + "?utm_source=mail&x=%C3%A9", PROGRAMME),
+        ("/search/?q=coordination&x=2", "/search/?q=coordination"),
+        ("/news/?page=1&page=2&junk=", "/news/?page=1&page=2"),
+        ("/fr" + PROGRAMME + "?%FF=1", "/fr" + PROGRAMME),
+    ],
+)
+def test_a_query_parameter_no_page_reads_redirects_to_the_page_without_rendering(
+    client, content, asked, answered
+):
+    """Each made-up value would otherwise be rendered and stored as a page of its own."""
+    response, queries = get(client, asked)
+    assert response.status_code == 302 and response["Location"] == answered
+    assert queries == 0
+    assert client.get(answered).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_query_parameters_pages_read_are_kept(client, content):
+    for url in ["/search/?q=coordination&year=2030", "/documents/?kind=x&language=en&page=2"]:
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_change_is_on_the_next_request(client, content):
     get(client, PROGRAMME)
     session = content
