@@ -504,12 +504,25 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         return TemplateResponse(request, f"admin/meetings/programme/{template}", context)
 
     def pdf_preview_view(self, request, pk):
-        """A fresh render of the programme as it is now, drafts included; stored nowhere."""
+        """The programme as it is now, drafts included, rendered by the task queue's worker: its
+        PDF once ready, else a page saying it is being prepared, or why it failed (POST: try
+        again). Kept apart from the public PDFs."""
         # Before the lookup: whether a programme exists is not told to a user who may not see it.
         if not may_view_drafts(request.user, Programme):
             raise PermissionDenied
         programme = get_object_or_404(queries.programmes_in_full(), pk=pk)
-        return pdf.preview_response(programme)
+        found = pdf.preview(programme, retry=request.method == "POST")
+        if request.method == "POST":
+            return HttpResponseRedirect(request.path)
+        if found.ready:
+            return found.response()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": programme,
+            "title": _("PDF preview"),
+        }
+        return found.waiting_response(request, "admin/meetings/programme/pdf_preview.html", context)
 
     def copy_view(self, request, pk):
         if not self.has_add_permission(request):

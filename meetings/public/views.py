@@ -180,7 +180,8 @@ def programme_changes(request, meeting, programme):
 def programme_pdf(request, meeting, programme):
     """The stored PDF of a published programme, never rendered here: the task queue's worker
     renders it (meetings/publishing/tasks.py). Until it has, the last good PDF, marked as such,
-    or a "being prepared" page; staff previewing a draft get a fresh render."""
+    or a "being prepared" page; staff previewing a draft get a preview, rendered by the worker
+    too."""
     language = request.LANGUAGE_CODE
     # One query; after it, meetings.caching.pages answers repeats of this address by itself.
     stored = pdf.current_pdf(meeting, programme, language)
@@ -188,7 +189,7 @@ def programme_pdf(request, meeting, programme):
         return stored_pdf_response(request, stored)
     found = queries.programme_download(meeting, programme, user=request.user)
     if _is_draft(found):
-        return pdf.preview_response(queries.programme_page(meeting, programme, user=request.user))
+        return _pdf_preview(request, queries.programme_page(meeting, programme, user=request.user))
     pdf.request_render(found, language)
     # A queue that runs its tasks at once (tests, a shell) has stored it by now.
     stored = pdf.current_pdf(meeting, programme, language)
@@ -198,6 +199,18 @@ def programme_pdf(request, meeting, programme):
     if stored is not None:
         return stored_pdf_response(request, stored, current=False)
     return _pdf_unavailable(request, found, pdf.pending(found, language))
+
+
+def _pdf_preview(request, programme):
+    """A staff preview of a draft: its PDF once the worker rendered it, else a page saying it is
+    being prepared, or why it failed (POST: try again)."""
+    found = pdf.preview(programme, retry=request.method == "POST")
+    if request.method == "POST":
+        return redirect(request.path)
+    if found.ready:
+        return found.response()
+    context = {"programme": programme, "meeting": programme.meeting, "busy": True}
+    return found.waiting_response(request, "meetings/pdf_unavailable.html", context)
 
 
 def _json_response(data, name, draft=False):

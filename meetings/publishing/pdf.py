@@ -6,8 +6,9 @@ pathological programme ends in RenderError, never a hung process); `ensure_pdf()
 PDF of the current HTML, rendered by the task queue's worker or a command, its row the lock
 against rendering twice, a failed or interrupted render tried again later); `request_render()`
 (a web request's only part: ask the worker, once per content change); `current_pdf()` (one
-query, when nothing changed since the PDF was last checked). Only the project's static and
-media files can be fetched.
+query, when nothing changed since the PDF was last checked); `preview()` (staff previews, drafts
+included, rendered by the worker too and kept apart from the public PDFs). Only the project's
+static and media files can be fetched.
 """
 
 import contextlib
@@ -25,7 +26,7 @@ import socket
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -35,6 +36,7 @@ from django.core.files.storage import default_storage, storages
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
@@ -658,21 +660,128 @@ def _render_one(programme, language, result):
         result.current += 1
 
 
-# -- answering -----------------------------------------------------------------------------------
+# -- previews ------------------------------------------------------------------------------------
+
+# Staff previews, drafts included: files of their own in media storage, named for the HTML they
+# show, never ProgrammePDF rows, which public downloads serve.
+PREVIEW_FOLDER = "previews"
+PREVIEW_RETRY_AFTER = 5  # seconds: a small programme's render
 
 
-def preview_response(programme):
-    """A fresh render, stored nowhere and never cached: staff previews of drafts."""
+def _preview_name(programme_id, language, key, suffix):
+    return f"{PREVIEW_FOLDER}/{programme_id}/{language}/{key}.{suffix}"
+
+
+def _read_text(name):
     try:
-        rendered = render_pdf(printable(programme_html(programme)))
-    except RenderError as problem:
-        response = HttpResponse(
-            _("The PDF could not be rendered: %(problem)s") % {"problem": problem},
-            status=503,
-            content_type="text/plain",
-        )
+        with default_storage.open(name, "rb") as handle:
+            return handle.read(10_000).decode("utf-8", "replace")
+    except FileNotFoundError:
+        return None
+
+
+def _write(name, content):
+    default_storage.delete(name)  # a local storage would otherwise save under another name
+    default_storage.save(name, ContentFile(content))
+
+
+@dataclass
+class Preview:
+    """A staff preview of a programme as it is now: its PDF once the worker rendered it, or why
+    that failed; neither while it is being prepared."""
+
+    programme: object
+    data: bytes | None = None
+    error: str | None = None
+
+    @property
+    def ready(self):
+        return self.data is not None
+
+    def response(self):
+        response = HttpResponse(self.data, content_type="application/pdf")
+        name = file_name(self.programme)
+        response["Content-Disposition"] = f'inline; filename="draft-{name}"'
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    def waiting_response(self, request, template, context):
+        """Failed: the error, with a button to try again. Being prepared: 503 with Retry-After,
+        and the page reloads itself then, unless `?manual` (a link on it) asks it not to."""
+        manual = "manual" in request.GET
+        context = {**context, "preview": self, "manual": manual}
+        response = render(request, template, context, status=503)
+        if self.error is None:
+            response["Retry-After"] = str(PREVIEW_RETRY_AFTER)
+            if not manual:
+                response["Refresh"] = str(PREVIEW_RETRY_AFTER)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def _stored_preview(programme, language, key):
+    try:
+        with default_storage.open(_preview_name(programme.pk, language, key, "pdf"), "rb") as f:
+            return Preview(programme, data=f.read())
+    except FileNotFoundError:
+        pass
+    return Preview(programme, error=_read_text(_preview_name(programme.pk, language, key, "error")))
+
+
+def _queued_lately(marker):
+    """Whether the marker says a task was queued less than render_bound() ago (an older one was
+    lost, its worker stopped first)."""
+    text = _read_text(marker)
+    try:
+        asked = datetime.fromisoformat(text.strip()) if text else None
+    except ValueError:
+        return False
+    return asked is not None and timezone.now() - asked < render_bound()
+
+
+def preview(programme, retry=False):
+    """The staff preview of `programme` as it is now, in the active language. The web request
+    renders the HTML only, for its fingerprint; the task queue's worker renders the PDF
+    (render_preview), asked once per version however often staff look; `retry` asks again
+    after a failure."""
+    from . import tasks
+
+    language = languages.active()
+    key = fingerprint(programme_html(programme))
+    marker = _preview_name(programme.pk, language, key, "queued")
+    if retry:
+        default_storage.delete(_preview_name(programme.pk, language, key, "error"))
+        default_storage.delete(marker)
+    found = _stored_preview(programme, language, key)
+    if found.ready or found.error is not None or _queued_lately(marker):
+        return found
+    _write(marker, timezone.now().isoformat().encode())
+    tasks.enqueue_preview(programme.pk, language)
+    # A queue that runs its tasks at once (tests, a shell) has rendered it by now.
+    return _stored_preview(programme, language, key)
+
+
+def render_preview(programme):
+    """In the worker: the preview PDF of `programme` as it is now in the active language, or
+    the error of its render, kept under the HTML's fingerprint; older previews of it in that
+    language are removed."""
+    language = languages.active()
+    html = programme_html(programme)
+    key = fingerprint(html)
+    name = _preview_name(programme.pk, language, key, "pdf")
+    if default_storage.exists(name):
+        return "current"
+    try:
+        rendered = render_pdf(printable(html))
+    except RenderError as error:
+        _write(_preview_name(programme.pk, language, key, "error"), str(error).encode())
+        outcome = f"failed: {error}"
     else:
-        response = HttpResponse(rendered.data, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="draft-{file_name(programme)}"'
-    patch_cache_control(response, private=True, no_store=True)
-    return response
+        _write(name, rendered.data)
+        outcome = "rendered"
+    folder = f"{PREVIEW_FOLDER}/{programme.pk}/{language}"
+    for other in default_storage.listdir(folder)[1]:
+        if not other.startswith(f"{key}."):
+            default_storage.delete(f"{folder}/{other}")
+    default_storage.delete(_preview_name(programme.pk, language, key, "queued"))
+    return outcome

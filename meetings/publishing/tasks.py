@@ -1,5 +1,5 @@
 """Work for the task queue's worker (`manage.py db_worker`, started by ./dev serve and ./dev
-production): programme PDF renders, which no web request waits for."""
+production): programme PDF renders and staff previews, which no web request waits for."""
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -55,3 +55,20 @@ def enqueue_render(programme_id, language, force=False, when=None, pdf_id=None):
             return None
         queued = queued.using(run_after=when)
     return queued.enqueue(programme_id, language, force, pdf_id)
+
+
+@task()
+def render_programme_preview(programme_id, language):
+    """Render a staff preview of a programme as it is now, drafts included (pdf.render_preview):
+    kept apart from the public PDFs, for the staff who asked."""
+    if language not in dict(settings.LANGUAGES):
+        return "unknown language"
+    programme = queries.programmes_in_full([programme_id]).first()
+    if programme is None:
+        return "deleted"
+    with translation.override(language):
+        return pdf.render_preview(programme)
+
+
+def enqueue_preview(programme_id, language):
+    return render_programme_preview.enqueue(programme_id, language)

@@ -229,3 +229,50 @@ def test_a_render_child_dies_with_its_worker(tmp_path):
             worker.wait()
         if child and pdf.process_alive(child):
             os.kill(child, signal.SIGKILL)  # not left running when the test fails
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_previews_of_a_draft_wait_on_no_render_while_the_worker_renders_it(
+    programme, make_session, admin_client, settings, monkeypatch, tmp_path
+):
+    """Staff polling the preview of a draft (a heavy one once held both web workers for a
+    minute) are answered "being prepared" at once while the worker renders it; one task,
+    however many polls; the PDF once it is done. A render in the web process would block."""
+    staff = admin_client  # a superuser: the editors' group is gone after a transactional test
+    make_session(title="Planned rehabilitation session")
+    programme.status = "draft"
+    programme.save()
+    settings.TASKS = DATABASE_QUEUE
+    release, called = threading.Event(), []
+
+    def blocking_render(html):
+        called.append(html)
+        release.wait(60)
+        raise pdf.RenderError("released")
+
+    monkeypatch.setattr(pdf, "render_pdf", blocking_render)
+    hold, started = tmp_path / "hold", tmp_path / "started"
+    hold.touch()
+    env = worker_env(tmp_path, RENDER_HOLD=hold, RENDER_STARTED=started)
+    url = f"/admin/meetings/programme/{programme.pk}/pdf/"
+    worker = None
+    try:
+        assert staff.get(url).status_code == 503
+        worker = start_worker(env, script=BLOCKING_WORKER)
+        wait_for(started.exists, "the worker's render of the preview")
+        for _poll in range(3):
+            during = staff.get(url)
+            assert during.status_code == 503 and during["Retry-After"]
+        hold.unlink()
+        wait_for(lambda: staff.get(url).status_code == 200, "the preview rendered by the worker")
+    finally:
+        release.set()
+        if worker is not None:
+            kill(worker)
+    assert called == []
+    tasks_queued = DBTaskResult.objects.filter(task_path__endswith="render_programme_preview")
+    assert tasks_queued.count() == 1
+    assert not ProgrammePDF.objects.exists()  # never among the public PDFs
+    ready = staff.get(url)
+    assert ready["Content-Type"] == "application/pdf"
+    assert ready["Content-Disposition"].startswith('inline; filename="draft-')

@@ -238,7 +238,8 @@ def test_every_pdf_answer_carries_the_pages_security_headers(
     programme, make_session, editor_client, pdf_url, settings, monkeypatch
 ):
     """First download or cached, whole or streamed, current or last good, being prepared, a
-    staff preview, a 304: the same policy against framing and sniffing as every page."""
+    staff preview being prepared, a 304: the same policy against framing and sniffing as every
+    page."""
     from django.core.cache import cache
 
     from meetings.public import views
@@ -262,7 +263,7 @@ def test_every_pdf_answer_carries_the_pages_security_headers(
     answers["last good, a newer one being prepared"] = public.get(pdf_url)
     answers["being prepared"] = public.get("/fr" + pdf_url)
     Programme.objects.filter(pk=programme.pk).update(status="draft")
-    answers["staff preview of a draft"] = editor_client.get(pdf_url)
+    answers["staff preview of a draft, being prepared"] = editor_client.get(pdf_url)
 
     statuses = {name: answer.status_code for name, answer in answers.items()}
     assert statuses == {
@@ -274,7 +275,7 @@ def test_every_pdf_answer_carries_the_pages_security_headers(
         "streamed": 200,
         "last good, a newer one being prepared": 200,
         "being prepared": 503,
-        "staff preview of a draft": 200,
+        "staff preview of a draft, being prepared": 503,
     }
     assert answers["from the page cache"].get("Content-Length")  # a stored copy
     for name, answer in answers.items():
@@ -286,7 +287,7 @@ def test_the_programme_page_links_to_its_pdf(programme, client, pdf_url):
     assert pdf_url.encode() in client.get(programme.get_absolute_url()).content
 
 
-def test_a_draft_pdf_is_404_to_the_public_and_a_fresh_preview_for_staff(
+def test_a_draft_pdf_is_404_to_the_public_and_a_preview_for_staff(
     programme, editor_client, renders, pdf_url
 ):
     Programme.objects.filter(pk=programme.pk).update(status="draft")
@@ -295,7 +296,7 @@ def test_a_draft_pdf_is_404_to_the_public_and_a_fresh_preview_for_staff(
     assert preview.status_code == 200
     assert "Draft - not public" in pdf_text(preview.content)
     assert "no-store" in preview["Cache-Control"]
-    assert not ProgrammePDF.objects.exists()  # a preview is stored nowhere
+    assert not ProgrammePDF.objects.exists()  # never among the public PDFs
 
 
 def test_the_admin_preview_button_renders_a_draft(programme, editor_client):
