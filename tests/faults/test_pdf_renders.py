@@ -144,6 +144,11 @@ def test_a_worker_killed_mid_render_is_taken_over_by_the_next_worker(
             lambda: ProgrammePDF.objects.filter(pk=rendering.pk, state="done").exists(),
             "the second worker to take the render over",
         )
+        # The task's own result is written after the PDF's: not stopped before it.
+        wait_for(
+            DBTaskResult.objects.filter(return_value="rendered").exists,
+            "the second worker to record its task",
+        )
     finally:
         for worker in (first, second):
             if worker is not None:

@@ -321,6 +321,12 @@ def test_a_worker_on_the_database_queue_renders_what_a_download_asked_for(
     worker = start_worker(worker_env(tmp_path))
     try:
         wait_for(lambda: client.get(pdf_url).status_code == 200, "the worker's PDF")
+        # The task's own result is written after the PDF: stopping the worker before it would
+        # leave it RUNNING.
+        wait_for(
+            lambda: DBTaskResult.objects.filter(pk=queued.pk, status="SUCCESSFUL").exists(),
+            "the worker to record its task",
+        )
     finally:
         kill(worker)
     queued.refresh_from_db()
