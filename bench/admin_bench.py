@@ -17,7 +17,7 @@ Prints the p50 and the slowest of each (target: p50 under 0.15 s).
 import json
 import os
 
-from common import django_script, log, manage, throwaway_site
+from common import django_script, log, manage, seed_site, throwaway_site
 
 SAVES = int(os.environ.get("BENCH_SAVES", "15"))
 ARCHIVE_YEARS = os.environ.get("BENCH_ARCHIVE_YEARS", "20")
@@ -69,9 +69,7 @@ print(json.dumps(results))
 def main():
     with throwaway_site() as (work, env):
         log(f"Setting up in {work} ...")
-        manage(env, "migrate", "-v0")
-        manage(env, "loaddata", "seeds", "-v0")
-        manage(env, "collectstatic", "--no-input", "-v0")
+        seed_site(env)
         log("Generating the archive ...")
         manage(env, "generate_archive", "-v0", "--years", ARCHIVE_YEARS)
         log(f"Saving each form {SAVES} times ...")

@@ -36,6 +36,13 @@ def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
+def seed_site(env):
+    """The throw-away site's tables, the seed content and the collected static files."""
+    manage(env, "migrate", "-v0")
+    manage(env, "loaddata", "seeds", "-v0")
+    manage(env, "collectstatic", "--no-input", "-v0")
+
+
 def django_script(env, code):
     """Run `code` in a fresh Python process with Django set up; return its stdout."""
     prelude = "import django; django.setup()\n"

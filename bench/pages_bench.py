@@ -32,6 +32,7 @@ from common import (
     free_port,
     log,
     manage,
+    seed_site,
     server,
     throwaway_site,
     wrk,
@@ -141,9 +142,7 @@ def main():
     with throwaway_site() as (work, env), throwaway_site() as (_, archive_env):
         log(f"Setting up in {work} ...")
         for site in (env, archive_env):
-            manage(site, "migrate", "-v0")
-            manage(site, "loaddata", "seeds", "-v0")
-            manage(site, "collectstatic", "--no-input", "-v0")
+            seed_site(site)
         fill_in_addresses(env)
         port = free_port()  # the page names its own address (og:url): the same in both copies
         page_bytes = django_script(

@@ -28,6 +28,7 @@ from common import (
     django_script,
     log,
     manage,
+    seed_site,
     server,
     throwaway_site,
     wrk,
@@ -53,9 +54,7 @@ def main():
 
 def measure(work, env):
     log(f"Setting up in {work} ...")
-    manage(env, "migrate", "-v0")
-    manage(env, "loaddata", "seeds", "-v0")
-    manage(env, "collectstatic", "--no-input", "-v0")
+    seed_site(env)
 
     # 1. Cold render: WeasyPrint in a fresh process, against Chromium in a fresh process.
     html_path, chromium_path = work / "programme.html", work / "chromium.html"

@@ -15,7 +15,7 @@ from common import (
     django_script,
     free_port,
     log,
-    manage,
+    seed_site,
     server,
     throwaway_site,
     wrk,
@@ -36,9 +36,7 @@ def main():
     results = {}
     with throwaway_site() as (work, env):
         log(f"Setting up in {work} ...")
-        manage(env, "migrate", "-v0")
-        manage(env, "loaddata", "seeds", "-v0")
-        manage(env, "collectstatic", "--no-input", "-v0")
+        seed_site(env)
         django_script(env, "")
         port = free_port()
         for kind in ("gunicorn", "granian"):

@@ -25,7 +25,17 @@ import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
-from common import PARALLEL, log, manage, ms, server, task_worker, throwaway_site, wrk_output
+from common import (
+    PARALLEL,
+    log,
+    manage,
+    ms,
+    seed_site,
+    server,
+    task_worker,
+    throwaway_site,
+    wrk_output,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from admin_forms import form_data  # noqa: E402 - the tests' reader of admin forms
@@ -152,9 +162,7 @@ def addresses_of_editor_forms(env):
 def main():
     with throwaway_site() as (work, env):
         log(f"Setting up in {work} ...")
-        manage(env, "migrate", "-v0")
-        manage(env, "loaddata", "seeds", "-v0")
-        manage(env, "collectstatic", "--no-input", "-v0")
+        seed_site(env)
         manage(env, "render_programme_pdfs", "-v0")
         session_url, publish_url = addresses_of_editor_forms(env)
         script = work / "rotate.lua"

@@ -56,7 +56,9 @@ def _key(request):
     return f"public:{timezone.localdate().isoformat()}:{path}"
 
 
-def _with_public_caching(response):
+def with_public_caching(response):
+    """Browsers ask again each time (a 304 while the bytes are the same), so an edit reaches
+    them at once; shared caches keep a copy for PAGE_CDN_MAX_AGE. A view's own header stays."""
     if not response.has_header("Cache-Control"):
         patch_cache_control(
             response,
@@ -133,7 +135,7 @@ class PublicCacheMiddleware:
         response = self.get_response(request)
         if not _storable(response):
             return response
-        response = _with_public_caching(response)
+        response = with_public_caching(response)
         if not response.has_header("ETag"):
             set_response_etag(response)
         if key is not None:

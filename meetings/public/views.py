@@ -2,7 +2,6 @@
 
 import re
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from meetings import languages, queries, search
 from meetings.addresses import absolute
+from meetings.caching import pages
 from meetings.models import Document, Meeting
 from meetings.models.common import may_view_drafts
 from meetings.publishing import pdf
@@ -296,15 +296,8 @@ def stored_pdf_response(request, stored, current=True):
         response["X-PDF-Revision"] = str(stored.revision)
     response["X-PDF-Status"] = "current" if current else "last-good"
     if current:
-        # Browsers ask again each time (a 304 while it is the same file): an edit reaches them
-        # at once.
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=0,
-            must_revalidate=True,
-            s_maxage=settings.PAGE_CDN_MAX_AGE,
-        )
+        # Set here too: a large PDF is streamed, and the cache middleware leaves streams alone.
+        pages.with_public_caching(response)
     else:
         patch_cache_control(response, no_store=True)
     return response

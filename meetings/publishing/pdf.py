@@ -443,19 +443,24 @@ def _guard_time(tries, now):
     return now + timedelta(seconds=settings.PDF_RENDER_TIMEOUT) + retry_delay(tries)
 
 
+def _give_up_interrupted(row):
+    """A render whose worker stopped is failed for good (unless another took it meanwhile)."""
+    ProgrammePDF.objects.filter(pk=row.pk, started_at=row.started_at).update(
+        state=ProgrammePDF.State.FAILED,
+        error=INTERRUPTED,
+        finished_at=timezone.now(),
+        next_try_at=None,
+        worker="",
+    )
+
+
 def _close_interrupted(programme, language, key):
     """Rows of older versions left rendering by a stopped worker are failed: nobody renders an
     outdated version again."""
     stale = programme.pdfs.filter(language=language, state=ProgrammePDF.State.RENDERING)
     for row in stale.exclude(fingerprint=key):
         if worker_gone(row):
-            ProgrammePDF.objects.filter(pk=row.pk, started_at=row.started_at).update(
-                state=ProgrammePDF.State.FAILED,
-                error=INTERRUPTED,
-                finished_at=timezone.now(),
-                next_try_at=None,
-                worker="",
-            )
+            _give_up_interrupted(row)
 
 
 def _check_may_take(row, retry_failed):
@@ -465,13 +470,7 @@ def _check_may_take(row, retry_failed):
         if not worker_gone(row):
             raise RenderBusy(row)
         if row.tries >= settings.PDF_RENDER_TRIES and not retry_failed:
-            ProgrammePDF.objects.filter(pk=row.pk, started_at=row.started_at).update(
-                state=ProgrammePDF.State.FAILED,
-                error=INTERRUPTED,
-                finished_at=timezone.now(),
-                next_try_at=None,
-                worker="",
-            )
+            _give_up_interrupted(row)
             raise RenderError(INTERRUPTED)
     elif not retry_failed and (row.next_try_at is None or row.next_try_at > timezone.now()):
         raise RenderError(row.error)
