@@ -103,10 +103,17 @@ class ProgrammePDF(Publishable, models.Model):
         )
 
     def get_absolute_url(self):
-        with translation.override(self.language):
-            return reverse(
-                "meetings:programme_pdf", args=[self.programme.meeting.slug, self.programme.slug]
-            )
+        return _pdf_url(self.programme, self.language)
+
+    def retry_due(self):
+        """Whether this failed render's next try has come (never, after its last try)."""
+        return self.next_try_at is not None and self.next_try_at <= timezone.now()
+
+
+def _pdf_url(programme, language):
+    """The download address of `programme`'s PDF in `language`."""
+    with translation.override(language):
+        return reverse("meetings:programme_pdf", args=[programme.meeting.slug, programme.slug])
 
 
 class ProgrammePDFRequest(models.Model):
@@ -139,10 +146,7 @@ class ProgrammePDFRequest(models.Model):
         return f"{self.programme} ({self.language}) at generation {self.generation}"
 
     def get_absolute_url(self):
-        with translation.override(self.language):
-            return reverse(
-                "meetings:programme_pdf", args=[self.programme.meeting.slug, self.programme.slug]
-            )
+        return _pdf_url(self.programme, self.language)
 
 
 class ProgrammeRevision(Publishable, models.Model):

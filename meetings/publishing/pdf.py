@@ -472,7 +472,7 @@ def _check_may_take(row, retry_failed):
         if row.tries >= settings.PDF_RENDER_TRIES and not retry_failed:
             _give_up_interrupted(row)
             raise RenderError(INTERRUPTED)
-    elif not retry_failed and (row.next_try_at is None or row.next_try_at > timezone.now()):
+    elif not retry_failed and not row.retry_due():
         raise RenderError(row.error)
 
 

@@ -2,7 +2,7 @@
 production): programme PDF renders and staff previews, which no web request waits for."""
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 from django_tasks import task
 
 from meetings import queries
@@ -25,9 +25,7 @@ def render_programme_pdf(programme_id, language, force=False, pdf_id=None):
         row = ProgrammePDF.objects.filter(pk=pdf_id).first()
         if row is None or row.state == ProgrammePDF.State.DONE:
             return "nothing to do"
-        if row.state == ProgrammePDF.State.FAILED and (
-            row.next_try_at is None or row.next_try_at > timezone.now()
-        ):
+        if row.state == ProgrammePDF.State.FAILED and not row.retry_due():
             return "not due"
     programme = queries.programmes_in_full([programme_id]).first()
     if programme is None or not programme.is_public:
