@@ -1,36 +1,118 @@
-"""Copying a programme into another meeting: the parallel programme recurs at every meeting."""
+"""Copying a programme's content: into another meeting (the parallel programme recurs at every
+meeting), into the copy a published revision keeps, and back into the working copy when staff
+discard unpublished changes (meetings/publishing/revisions.py)."""
+
+import datetime
+import uuid
 
 from django.core.exceptions import ValidationError
+from django.db import models as db_models
 from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .models import DiscussionQuestion, Presentation, Programme, Status, translations
+from .models import DiscussionQuestion, Edition, Presentation, Programme, Session, Status
+
+
+def _fields(row, *, leave=()):
+    """The values of `row`'s own columns, to make a new row of them: no primary key, no column
+    the database computes."""
+    return {
+        field.attname: getattr(row, field.attname)
+        for field in row._meta.concrete_fields
+        if not field.primary_key
+        and not isinstance(field, db_models.GeneratedField)
+        and field.attname not in leave
+    }
+
+
+PROGRAMME_CONTENT_LEAVE = ("meeting_id", "status", "edition", "working_id")
+
+
+def programme_content(programme):
+    """What a programme's row says (title, texts and their translations, slug, position)."""
+    return _fields(programme, leave=PROGRAMME_CONTENT_LEAVE)
+
+
+def content_rows(programme):
+    """Its sessions, whole, with their room, actions, presentations and questions: 7 queries."""
+    from .queries import session_prefetches
+
+    return list(
+        Session.objects.filter(programme=programme)
+        .select_related("room__venue")
+        .prefetch_related(*session_prefetches())
+    )
+
+
+def copy_sessions(sessions, target, offset=datetime.timedelta(0), same_sessions=True, adjust=None):
+    """New rows of `sessions` (from content_rows) with their presentations, questions and
+    actions, in the programme `target`, days moved by `offset`: 6 queries, whatever their
+    number. `same_sessions` keeps their uid (another copy of the same programme); `adjust(old,
+    new)` may set more of each new session before it is written."""
+    new_sessions = []
+    for session in sessions:
+        new = Session(**{**_fields(session, leave=("question_words",)), "programme_id": target.pk})
+        if new.date:
+            new.date += offset
+        new.sequence = 0
+        if not same_sessions:
+            new.uid = uuid.uuid4()
+        if adjust is not None:
+            adjust(session, new)
+        new_sessions.append(new)
+    Session.objects.bulk_create(new_sessions)
+    pairs = list(zip(sessions, new_sessions, strict=True))
+    Session.actions.through.objects.bulk_create(
+        Session.actions.through(session_id=new.pk, action_id=action.pk)
+        for old, new in pairs
+        for action in old.actions.all()
+    )
+    DiscussionQuestion.objects.bulk_create(
+        DiscussionQuestion(**{**_fields(question), "session_id": new.pk})
+        for old, new in pairs
+        for question in old.questions.all()
+    )
+    # Another programme's presentations are new ones: the documents shown stay behind.
+    leave = () if same_sessions else ("document_id",)
+    presentations = [
+        (shown, Presentation(**{**_fields(shown, leave=leave), "session_id": new.pk}))
+        for old, new in pairs
+        for shown in old.presentations.all()
+    ]
+    Presentation.objects.bulk_create([new for _old, new in presentations])
+    Presentation.presenters.through.objects.bulk_create(
+        Presentation.presenters.through(presentation_id=new.pk, person_id=person.pk)
+        for old, new in presentations
+        for person in old.presenters.all()
+    )
+    Presentation.organisations.through.objects.bulk_create(
+        Presentation.organisations.through(presentation_id=new.pk, organisation_id=org.pk)
+        for old, new in presentations
+        for org in old.organisations.all()
+    )
+    return new_sessions
 
 
 @transaction.atomic
 def copy_programme(programme, meeting, slug=None):
     """Clone `programme` with its sessions, presentations and questions into `meeting`.
 
-    The copy is a draft. Session days move with the meeting: a session on the second day of the
-    old meeting lands on the second day of the new one. Documents stay with the meeting they
-    belong to and are not copied. Raises ValidationError (and writes nothing) when the copy
-    cannot fit the new meeting. Costs a handful of queries per session.
+    The copy is a draft working copy. Session days move with the meeting: a session on the
+    second day of the old meeting lands on the second day of the new one. Documents stay with
+    the meeting they belong to and are not copied. Raises ValidationError (and writes nothing)
+    when the copy cannot fit the new meeting. A dozen queries, whatever its size.
     """
     slug = slug or programme.slug
-    if Programme.objects.filter(meeting=meeting, slug=slug).exists():
+    taken = Programme.objects.filter(meeting=meeting, slug=slug, edition=Edition.WORKING)
+    if taken.exists():
         raise ValidationError(
             _("%(meeting)s already has a programme with the address “%(slug)s”."),
             params={"meeting": meeting, "slug": slug},
             code="slug_taken",
         )
     offset = meeting.start_date - programme.meeting.start_date
-    sessions = list(
-        # Whole rows (defer(None)): each is saved again as a new row below.
-        programme.sessions.defer(None).prefetch_related(
-            "actions", "questions", "presentations__presenters", "presentations__organisations"
-        )
-    )
+    sessions = content_rows(programme)
     for session in sessions:
         if session.date and session.date + offset > meeting.end_date:
             raise ValidationError(
@@ -42,49 +124,11 @@ def copy_programme(programme, meeting, slug=None):
                 },
                 code="session_outside_meeting",
             )
-
     copy = Programme.objects.create(
+        **{**programme_content(programme), "slug": slug},
         meeting=meeting,
-        title=programme.title,
-        slug=slug,
-        position=programme.position,
-        background=programme.background,
-        focus=programme.focus,
-        **translations.values(programme),
         status=Status.DRAFT,
     )
     copy.convened_by.set(programme.convened_by.all())
-    for session in sessions:
-        questions = list(session.questions.all())
-        presentations = list(session.presentations.all())
-        actions = list(session.actions.all())
-        session.pk = session.id = None
-        session._state.adding = True
-        session._prefetched_objects_cache = {}
-        session.programme = copy
-        if session.date:
-            session.date += offset
-        session.save()
-        session.actions.set(actions)
-        DiscussionQuestion.objects.bulk_create(
-            DiscussionQuestion(
-                session=session,
-                audience=q.audience,
-                position=q.position,
-                text=q.text,
-                **translations.values(q),
-            )
-            for q in questions
-        )
-        for presentation in presentations:
-            new = Presentation.objects.create(
-                session=session,
-                position=presentation.position,
-                kind=presentation.kind,
-                title=presentation.title,
-                delegation_state_id=presentation.delegation_state_id,
-                delegation_organisation_id=presentation.delegation_organisation_id,
-            )
-            new.presenters.set(presentation.presenters.all())
-            new.organisations.set(presentation.organisations.all())
+    copy_sessions(sessions, copy, offset, same_sessions=False)
     return copy

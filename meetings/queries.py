@@ -139,21 +139,36 @@ def session_prefetches():
     ]
 
 
-def _with_everything(programmes):
+def _with_everything(programmes, working=None):
+    """`programmes` with everything their page, PDF, calendar or export shows: 10 queries for
+    published copies (`working=False`), 11 for working copies (`True`: their revisions too,
+    which say what their changes are since), 12 for either (`None`)."""
     sessions = Session.objects.select_related("room__venue").prefetch_related(*session_prefetches())
-    return programmes.prefetch_related(
+    lists = {True: ["documents"], False: ["published_documents"]}.get(
+        working, ["documents", "published_documents"]
+    )
+    if working is not False:
+        # Newest first, without the snapshots: a working copy's changes are since the first.
+        lists.append(Prefetch("revisions", queryset=ProgrammeRevision.objects.defer("snapshot")))
+    return programmes.select_related("published_as").prefetch_related(
         Prefetch("sessions", queryset=sessions),
         Prefetch("convened_by", queryset=Mandate.objects.select_related("state", "person")),
-        "documents",
-        # Newest first, without the snapshots: the page and PDF say which revision they show.
-        Prefetch("revisions", queryset=ProgrammeRevision.objects.defer("snapshot")),
+        *lists,
     )
 
 
+def _reads_working_copies(user):
+    """Whether `user` is shown programmes' working copies (Programme.objects.visible)."""
+    return may_view_drafts(user, Programme)
+
+
 def programme_page(meeting_slug, programme_slug, user=None):
-    """The programme with everything its page (or PDF) shows: 11 queries, whatever its size."""
+    """The programme with everything its page (or PDF) shows: 10 queries, whatever its size
+    (11 for staff, who read its working copy)."""
     return get_object_or_404(
-        _with_everything(_programmes(Programme.objects.visible(user))),
+        _with_everything(
+            _programmes(Programme.objects.visible(user)), working=_reads_working_copies(user)
+        ),
         meeting__slug=meeting_slug,
         slug=programme_slug,
     )
@@ -170,14 +185,15 @@ def programme_download(meeting_slug, programme_slug, user=None):
 
 
 def meeting_calendar(slug, user=None):
-    """A meeting and its programmes with their sessions, for its calendar: 12 queries."""
+    """A meeting and its programmes with their sessions, for its calendar: 11 queries."""
     meeting = get_object_or_404(_meetings(user), slug=slug)
     programmes = _programmes(Programme.objects.visible(user)).filter(meeting=meeting)
-    return meeting, list(_with_everything(programmes))
+    return meeting, list(_with_everything(programmes, working=_reads_working_copies(user)))
 
 
 def programmes_in_full(pks=None):
-    """Programmes with everything their PDF shows, drafts included (for staff and commands)."""
+    """Programmes (any copy) with everything their PDF shows, drafts included (for staff,
+    commands and the task queue's worker)."""
     programmes = _with_everything(_programmes(Programme.objects.all()))
     return programmes if pks is None else programmes.filter(pk__in=pks)
 
@@ -187,7 +203,27 @@ def programme_changes(meeting_slug, programme_slug):
     programme = get_object_or_404(
         _programmes(Programme.objects.public()), meeting__slug=meeting_slug, slug=programme_slug
     )
-    return programme, list(programme.revisions.all())
+    return programme, list(ProgrammeRevision.objects.filter(programme_id=programme.working_id))
+
+
+def programme_revision(meeting_slug, programme_slug, number):
+    """A published programme's revision `number` as it published it, with everything its page
+    shows, and the current published copy: 12 queries."""
+    current = get_object_or_404(
+        _programmes(Programme.objects.public()).select_related("published_as"),
+        meeting__slug=meeting_slug,
+        slug=programme_slug,
+    )
+    revision = get_object_or_404(
+        ProgrammeRevision.objects.defer("snapshot"),
+        programme_id=current.working_id,
+        number=number,
+        copy__isnull=False,
+    )
+    shown = _with_everything(
+        _programmes(Programme.objects.filter(pk=revision.copy_id)), working=False
+    ).get()
+    return shown, current
 
 
 @dataclass
@@ -256,12 +292,9 @@ class Discussed:
 
 
 def _count_public(sessions):
-    """How many of `sessions` (a related manager's sessions) are public: all of them less those
-    in a draft programme or meeting. Drafts are few, so this reads the links and those few
-    sessions, where counting the public ones directly would join every linked session to its
-    programme and meeting."""
-    hidden = Programme.objects.not_public()
-    return sessions.count() - sessions.filter(programme__in=hidden.values("pk")).count()
+    """How many of `sessions` (a related manager's sessions) are public: those in a published
+    copy of a published programme and meeting (one query)."""
+    return sessions.filter(programme__in=Programme.objects.public().values("pk")).count()
 
 
 def action_page(plan_slug, number, page=None):

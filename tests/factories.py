@@ -4,6 +4,12 @@ what the five source documents say) load `seeds`; every other test builds its da
 
 Made-up text says so ("Test meeting 3"): nothing here is treaty or action-plan text.
 Everything public by default (`status=published`); a test about drafts says `status=DRAFT`.
+
+Delegates read a programme's published copy, made when a revision is published
+(meetings/publishing/revisions.py). So that a test names only what it is about, a published
+programme made here has one, and a session, presentation, question or document a factory adds
+to it goes into that copy too (`show_published`), as if published with it; a test about the
+working copy changes rows without a factory, and publishes with `revisions.publish`.
 """
 
 import datetime
@@ -146,14 +152,33 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     status = PUBLISHED
 
 
+def show_published(programme):
+    """Make the published copy of the working copy `programme` say what it says now (made if it
+    has none; nothing for a draft that never was published)."""
+    from meetings.publishing import revisions
+
+    programme.refresh_from_db()
+    copy = programme.editions.filter(edition=models.Edition.PUBLISHED).first()
+    if copy is not None:
+        revisions.replace_content(programme, copy)
+    elif programme.status == PUBLISHED:
+        revisions.make_copy(programme)
+
+
 class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Programme
+        skip_postgeneration_save = True
 
     meeting = factory.SubFactory(MeetingFactory)
     title = factory.Sequence(lambda n: f"Test programme {n}")
     slug = factory.Sequence(lambda n: f"test-programme-{n}")
     status = PUBLISHED
+
+    @factory.post_generation
+    def published_copy(self, create, _value):
+        if create:
+            show_published(self)
 
 
 class SessionFactory(factory.django.DjangoModelFactory):
@@ -179,14 +204,25 @@ class SessionFactory(factory.django.DjangoModelFactory):
         if create and actions:
             self.actions.set(actions)
 
+    @factory.post_generation
+    def published_copy(self, create, _value):
+        if create:
+            show_published(self.programme)
+
 
 class DiscussionQuestionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = models.DiscussionQuestion
-
     session = factory.SubFactory(SessionFactory)
     text = factory.Sequence(lambda n: f"Test question {n}?")
     position = factory.Sequence(lambda n: n)
+
+    class Meta:
+        model = models.DiscussionQuestion
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def published_copy(self, create, _value):
+        if create:
+            show_published(self.session.programme)
 
 
 class PresentationFactory(factory.django.DjangoModelFactory):
@@ -209,12 +245,18 @@ class PresentationFactory(factory.django.DjangoModelFactory):
         if create and organisations:
             self.organisations.set(organisations)
 
+    @factory.post_generation
+    def published_copy(self, create, _value):
+        if create:
+            show_published(self.session.programme)
+
 
 class DocumentFactory(factory.django.DjangoModelFactory):
     """A document with a held PDF file; `file=None` for one whose file we do not hold."""
 
     class Meta:
         model = models.Document
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Test document {n}")
     kind = models.Document.Kind.PRESENTATION
@@ -225,17 +267,15 @@ class DocumentFactory(factory.django.DjangoModelFactory):
         # A document whose file we do not hold: the size its source states.
         not_held = factory.Trait(file=None, size_bytes=44 * 1024)
 
-
-def _snapshot_of(revision):
-    """What publishing keeps of the programme: what delegates read of it now."""
-    from meetings import queries
-    from meetings.publishing.revisions import snapshot
-
-    return snapshot(queries.programmes_in_full([revision.programme.pk]).get())
+    @factory.post_generation
+    def published_copy(self, create, _value):
+        if create and self.programme_id:
+            show_published(self.programme)
 
 
 class ProgrammeRevisionFactory(factory.django.DjangoModelFactory):
-    """A revision keeping the programme as it is now, as publishing keeps it."""
+    """A revision of the programme as it is now, made as publishing makes one (a copy of it that
+    delegates read, and its snapshot), without publishing's checks."""
 
     class Meta:
         model = models.ProgrammeRevision
@@ -244,7 +284,12 @@ class ProgrammeRevisionFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     note = "Test revision note."
     published_at = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0))
-    snapshot = factory.LazyAttribute(_snapshot_of)
+
+    @classmethod
+    def _create(cls, model_class, programme, **fields):
+        from meetings.publishing import revisions
+
+        return revisions.new_revision(programme, **fields)
 
 
 # -- coordination and news ------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from meetings.models import (
     Convention,
     DiscussionQuestion,
     Document,
+    Edition,
     Mandate,
     Meeting,
     Milestone,
@@ -333,6 +334,7 @@ class ProgrammeRevisionInline(admin.TabularInline):
     """Published revisions, read only: a revision is a record of what was published."""
 
     model = ProgrammeRevision
+    fk_name = "programme"
     fields = ["number", "published_at", "published_by", "note"]
     readonly_fields = fields
     extra = 0
@@ -377,7 +379,19 @@ class ProgrammeAdmin(MarkdownContentAdmin):
     change_form_template = "admin/meetings/programme/change_form.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_session_count=Count("sessions"))
+        # Staff edit working copies; the published copies are made by publishing.
+        working = super().get_queryset(request).filter(edition=Edition.WORKING)
+        return working.annotate(_session_count=Count("sessions"))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        programme = self.get_object(request, unquote(object_id))
+        if programme is not None and request.method == "GET":
+            extra_context.update(
+                unpublished=revisions.unpublished_changes(programme),
+                latest_revision=programme.revisions.first(),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("convention"), ordering="meeting__convention")
     def convention(self, obj):
@@ -403,12 +417,15 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         """Queued for the worker, never rendered in this request; failed renders are tried
         again at once."""
         queued, drafts = 0, 0
-        for programme in queryset.select_related("meeting"):
-            if not programme.is_public:
+        copies = Programme.objects.filter(working__in=queryset, edition=Edition.PUBLISHED)
+        published = {copy.working_id: copy for copy in copies.select_related("meeting")}
+        for programme in queryset:
+            copy = published.get(programme.pk)
+            if copy is None or not copy.is_published_revision:
                 drafts += 1
                 continue
             for language, _name in settings.LANGUAGES:
-                tasks.enqueue_render(programme.pk, language, force=True)
+                tasks.enqueue_render(copy.pk, language, force=True)
                 queued += 1
         message = format_html(
             'Queued {} PDF renders; <a href="{}">Programme PDFs</a> shows how they went.',
@@ -437,13 +454,66 @@ class ProgrammeAdmin(MarkdownContentAdmin):
             self.admin_site.admin_view(self.publish_view),
             name="meetings_programme_publish",
         )
-        return [copy, preview, publish, *super().get_urls()]
+        discard = path(
+            "<int:pk>/discard/",
+            self.admin_site.admin_view(self.discard_view),
+            name="meetings_programme_discard",
+        )
+        return [copy, preview, publish, discard, *super().get_urls()]
+
+    def discard_view(self, request, pk):
+        """Put the working copy back as its latest revision published it (POST; GET asks)."""
+        programme = get_object_or_404(self.get_queryset(request).select_related("meeting"), pk=pk)
+        if not self.has_change_permission(request, programme):
+            raise PermissionDenied
+        unpublished = revisions.unpublished_changes(programme)
+        if unpublished is None:
+            self.message_user(
+                request,
+                _("“%(programme)s” has never been published: there is no revision to go back to.")
+                % {"programme": programme},
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:meetings_programme_change", args=[programme.pk])
+            )
+        form = forms.Form(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            history.keep_baseline(programme, request.user)
+            with reversion.create_revision():
+                revisions.discard(programme)
+                latest = programme.revisions.first()
+                comment = f"Unpublished changes discarded: back to revision {latest.number}"
+                history.describe(programme, request.user, comment)
+            self.message_user(
+                request,
+                _(
+                    "The unpublished changes are discarded: “%(programme)s” is as revision "
+                    "%(number)s published it."
+                )
+                % {"programme": programme, "number": latest.number},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:meetings_programme_change", args=[programme.pk])
+            )
+        return self._form_page(
+            request,
+            "discard.html",
+            programme,
+            form,
+            _("Discard unpublished changes"),
+            unpublished=unpublished,
+            latest_revision=programme.revisions.first(),
+        )
 
     def publish_view(self, request, pk):
         """Publish the programme as its next numbered revision, with a note of what changed."""
         if not request.user.has_perm("meetings.add_programmerevision"):
             raise PermissionDenied
-        programme = get_object_or_404(Programme.objects.select_related("meeting"), pk=pk)
+        programme = get_object_or_404(
+            Programme.objects.filter(edition=Edition.WORKING).select_related("meeting"), pk=pk
+        )
         form = PublishRevisionForm(
             request.POST or None,
             meeting=programme.meeting,
@@ -461,6 +531,15 @@ class ProgrammeAdmin(MarkdownContentAdmin):
                     history.describe(programme, request.user, comment)
                     if publish_meeting:
                         history.describe(programme.meeting, request.user, comment)
+            except revisions.AddressTaken:
+                form.add_error(
+                    None,
+                    _(
+                        "Another programme of this meeting is published at the address "
+                        "“%(slug)s”: give this one another slug, or withdraw that one first."
+                    )
+                    % {"slug": programme.slug},
+                )
             except revisions.MeetingIsDraft:
                 # Set back to draft since the form was read: said, and nothing published.
                 form = PublishRevisionForm(
@@ -490,6 +569,7 @@ class ProgrammeAdmin(MarkdownContentAdmin):
             form,
             _("Publish a revision"),
             next_number=programme.revisions.count() + 1,
+            unpublished=revisions.unpublished_changes(programme),
         )
 
     def _form_page(self, request, template, programme, form, title, **extra):
@@ -510,7 +590,9 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         # Before the lookup: whether a programme exists is not told to a user who may not see it.
         if not may_view_drafts(request.user, Programme):
             raise PermissionDenied
-        programme = get_object_or_404(queries.programmes_in_full(), pk=pk)
+        programme = get_object_or_404(
+            queries.programmes_in_full().filter(edition=Edition.WORKING), pk=pk
+        )
         found = pdf.preview(programme, retry=request.method == "POST")
         if request.method == "POST":
             return HttpResponseRedirect(request.path)
@@ -527,7 +609,7 @@ class ProgrammeAdmin(MarkdownContentAdmin):
     def copy_view(self, request, pk):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        programme = get_object_or_404(Programme.objects.select_related("meeting"), pk=pk)
+        programme = get_object_or_404(self.get_queryset(request).select_related("meeting"), pk=pk)
         form = CopyProgrammeForm(request.POST or None, initial={"slug": programme.slug})
         if request.method == "POST" and form.is_valid():
             try:
@@ -680,6 +762,9 @@ class SessionAdmin(MarkdownContentAdmin):
         (_("Content"), {"fields": ["purpose", "actions", "questions_intro"]}),
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(programme__edition=Edition.WORKING)
+
 
 @admin.register(Presentation)
 class PresentationAdmin(ContentAdmin):
@@ -696,6 +781,9 @@ class PresentationAdmin(ContentAdmin):
         "document",
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(session__programme__edition=Edition.WORKING)
+
 
 @admin.register(DiscussionQuestion)
 class DiscussionQuestionAdmin(ContentAdmin):
@@ -704,6 +792,9 @@ class DiscussionQuestionAdmin(ContentAdmin):
     list_select_related = ["session"]
     search_fields = ["text", "session__title"]
     autocomplete_fields = ["session"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(session__programme__edition=Edition.WORKING)
 
 
 @admin.register(Document)

@@ -32,6 +32,7 @@ from meetings.models import (
     Status,
     Venue,
 )
+from meetings.publishing import revisions
 
 SLUG_PREFIX = "archive-"
 SYMBOL_PREFIX = "GEN/"
@@ -233,6 +234,10 @@ def _meeting(rng, year, number, convention, rooms, people, organisations, action
         )
         for programme in programmes
     )
+    for programme in programmes:
+        if programme.status == Status.PUBLISHED:
+            # What delegates read is a published revision (meetings/publishing/revisions.py).
+            revisions.publish(programme, "Generated: the programme as first published.")
     counts.meetings += 1
     counts.programmes += len(programmes)
     counts.sessions += len(sessions)

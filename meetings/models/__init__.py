@@ -1,7 +1,7 @@
 """The domain of DESIGN.md, one module per part; import models from `meetings.models`."""
 
 from .caching import MeetingGeneration, SharedGeneration
-from .common import PublicQuerySet, Publishable, Status
+from .common import Edition, PublicQuerySet, Publishable, Status
 from .coordination import Activity, Mandate, Milestone, Obligation, WorkPlan
 from .news import NewsCategory, NewsPost
 from .plans import Action, ActionPlan
@@ -49,6 +49,7 @@ __all__ = [
     "SharedGeneration",
     "State",
     "Status",
+    "Edition",
     "Venue",
     "WorkPlan",
 ]

@@ -16,21 +16,37 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class Edition(models.TextChoices):
+    """Which copy of a programme a row is (or lies inside): the working copy staff edit, the
+    copy made when its latest revision was published (what delegates read), or the copy of an
+    earlier revision (kept, read only, at its changes/<n>/ address)."""
+
+    WORKING = "working", _("Working copy")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Earlier revision")
+
+
 class PublicQuerySet(models.QuerySet):
     """The rows of a model that may be a draft, or lie inside one. `public()` is the one place
     where what the public may see of the model is written: every page, feed, sitemap,
     calendar, JSON export, search result and PDF reads through it."""
 
+    def _public_conditions(self):
+        """Every status above a row (`Model.status_paths`: "" for the row's own, "meeting__" for
+        its meeting's, ...) published and, inside a programme (`Model.edition_path`), the copy
+        of its latest published revision."""
+        conditions = {f"{path}status": Status.PUBLISHED for path in self.model.status_paths}
+        if self.model.edition_path is not None:
+            conditions[f"{self.model.edition_path}edition"] = Edition.PUBLISHED
+        return conditions
+
     def public(self):
-        """The rows whose own status and every status above them (`Model.status_paths`: "" for
-        the row's own, "meeting__" for its meeting's, ...) are published."""
-        paths = self.model.status_paths
-        return self.filter(**{f"{path}status": Status.PUBLISHED for path in paths})
+        """What delegates read."""
+        return self.filter(**self._public_conditions())
 
     def not_public(self):
-        """The rows public() leaves out: a draft, or inside one."""
-        paths = self.model.status_paths
-        return self.exclude(**{f"{path}status": Status.PUBLISHED for path in paths})
+        """The rows public() leaves out: a draft, inside one, or not in a published copy."""
+        return self.exclude(**self._public_conditions())
 
     def visible(self, user=None):
         """What a page shows `user`: the public rows, and the drafts `user` may view. A draft
@@ -43,7 +59,11 @@ class PublicQuerySet(models.QuerySet):
             for path in self.model.status_paths
             if not may_view_drafts(user, _model_at(self.model, path))
         ]
-        return self.filter(**{f"{path}status": Status.PUBLISHED for path in hidden})
+        rows = self.filter(**{f"{path}status": Status.PUBLISHED for path in hidden})
+        if self.model.edition_path is not None:
+            # Staff read the working copy: what the next revision will publish.
+            rows = rows.filter(**{f"{self.model.edition_path}edition": Edition.WORKING})
+        return rows
 
 
 def _model_at(model, path):
@@ -70,20 +90,28 @@ def may_view_drafts(user, model):
 
 class Publishable:
     """A model whose rows may be drafts, or lie inside one: `status_paths` names the statuses
-    that decide it (see PublicQuerySet), `is_public` says it of a loaded row."""
+    that decide it (see PublicQuerySet), `edition_path` the programme whose copy it is part of
+    (None outside programmes); `is_public` says it of a loaded row."""
 
     status_paths = ("",)
+    edition_path = None
 
     @property
     def is_public(self):
         """The same rule as PublicQuerySet.public(), on a row and what it was loaded with."""
         for path in self.status_paths:
-            row = self
-            for name in filter(None, path.split("__")):
-                row = getattr(row, name)
-            if row.status != Status.PUBLISHED:
+            if _row_at(self, path).status != Status.PUBLISHED:
                 return False
+        if self.edition_path is not None:
+            return _row_at(self, self.edition_path).edition == Edition.PUBLISHED
         return True
+
+
+def _row_at(row, path):
+    """The row a path ("programme__meeting__") leads to from a loaded `row`."""
+    for name in filter(None, path.split("__")):
+        row = getattr(row, name)
+    return row
 
 
 class SearchedManager(models.Manager):

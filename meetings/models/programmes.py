@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from .common import (
+    Edition,
     PublicManager,
     PublicQuerySet,
     Publishable,
@@ -104,9 +105,9 @@ class Meeting(Publishable, models.Model):
     def clean(self):
         super().clean()
         if self.pk and self.start_date and self.end_date:
-            outside = Session.objects.filter(programme__meeting=self).exclude(
-                date__range=(self.start_date, self.end_date)
-            )
+            outside = Session.objects.filter(
+                programme__meeting=self, programme__edition=Edition.WORKING
+            ).exclude(date__range=(self.start_date, self.end_date))
             if outside.exists():
                 raise ValidationError(
                     _(
@@ -146,12 +147,41 @@ class Programme(Publishable, models.Model):
         help_text=_("The office holders who convene it, e.g. the Co-Chairs."),
     )
     status = status_field()
+    # Staff edit the working copy; publishing a revision copies it whole (sessions,
+    # presentations, questions, the documents listed) into a row of its own that delegates
+    # read, and the copy of the revision before becomes an earlier revision, kept read only
+    # (meetings/publishing/revisions.py). A copy's status follows its working copy's.
+    edition = models.CharField(
+        _("edition"),
+        max_length=10,
+        choices=Edition.choices,
+        default=Edition.WORKING,
+        editable=False,
+    )
+    working = models.ForeignKey(
+        "self",
+        verbose_name=_("working copy"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="editions",
+        help_text=_("For a published copy: the working copy it was made from."),
+    )
+    published_documents = models.ManyToManyField(
+        "meetings.Document",
+        verbose_name=_("documents listed when published"),
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     searched = Searched(title=("title",), body=("background", "focus"))
     search_vector = searched.field()
 
     objects = PublicManager()
     status_paths = ("", "meeting__")
+    edition_path = ""
 
     class Meta:
         ordering = ["meeting_id", "position", "title"]
@@ -161,16 +191,94 @@ class Programme(Publishable, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "slug"],
+                condition=Q(edition=Edition.WORKING),
                 name="programme_unique_slug_in_meeting",
                 violation_error_message=_("This meeting already has a programme with this slug."),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "slug"],
+                condition=Q(edition=Edition.PUBLISHED),
+                name="programme_one_published_at_an_address",
+                violation_error_message=_(
+                    "Another programme of this meeting is published at this address."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["working"],
+                condition=Q(edition=Edition.PUBLISHED),
+                name="programme_one_published_copy",
+            ),
+            models.CheckConstraint(
+                condition=Q(edition=Edition.WORKING, working__isnull=True)
+                | (~Q(edition=Edition.WORKING) & Q(working__isnull=False)),
+                name="programme_copy_has_working_copy",
             ),
         ]
 
     def __str__(self):
-        return self.title
+        if self.edition == Edition.WORKING:
+            return self.title
+        return f"{self.title} ({self.get_edition_display()})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.edition == Edition.WORKING:
+            # Withdrawn (or shown again): its published copies with it, at once.
+            self.editions.exclude(status=self.status).update(status=self.status)
 
     def get_absolute_url(self):
         return reverse("meetings:programme_detail", args=[self.meeting.slug, self.slug])
+
+    def clean(self):
+        super().clean()
+        if (
+            self.edition == Edition.WORKING
+            and self.status == Status.PUBLISHED
+            and not (self.pk and self.editions.filter(edition=Edition.PUBLISHED).exists())
+        ):
+            raise ValidationError(
+                {
+                    "status": _(
+                        "Delegates see a programme once a revision of it is published: save it "
+                        "as a draft, then use “Publish a revision”."
+                    )
+                },
+                code="never_published",
+            )
+
+    @property
+    def is_working_copy(self):
+        return self.edition == Edition.WORKING
+
+    @property
+    def is_published_revision(self):
+        """A published copy, of the latest revision or an earlier one, of a programme and
+        meeting that are public: what has public PDFs."""
+        return (
+            self.edition != Edition.WORKING
+            and self.status == Status.PUBLISHED
+            and self.meeting.status == Status.PUBLISHED
+        )
+
+    @property
+    def revision(self):
+        """The revision it shows: a published copy's own; for a working copy, the latest
+        (what its unpublished changes are since), or None."""
+        if self.edition == Edition.WORKING:
+            revisions = self.revisions.all()  # newest first
+            return revisions[0] if revisions else None
+        try:
+            return self.published_as
+        except type(self).published_as.RelatedObjectDoesNotExist:
+            return None
+
+    @property
+    def listed_documents(self):
+        """The documents listed under it: a working copy's as staff set them now, a published
+        copy's as they were when published."""
+        if self.edition == Edition.WORKING:
+            return self.documents.all()
+        return self.published_documents.all()
 
     @property
     def file_stem(self):
@@ -192,7 +300,11 @@ class Session(Publishable, models.Model):
         CLOSING = "closing", _("Closing")
 
     programme = models.ForeignKey(
-        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="sessions"
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        limit_choices_to={"edition": Edition.WORKING},
     )
     position = models.PositiveSmallIntegerField(
         _("position"),
@@ -239,6 +351,15 @@ class Session(Publishable, models.Model):
         related_name="sessions",
         help_text=_("The action-plan actions this session helps carry out."),
     )
+    # The same session in every copy of its programme: its calendar event's UID, and what the
+    # changes between two revisions are matched by.
+    uid = models.UUIDField(_("identifier"), default=uuid.uuid4, editable=False)
+    sequence = models.PositiveIntegerField(
+        _("calendar sequence"),
+        default=0,
+        editable=False,
+        help_text=_("In a published copy: how many published revisions changed this session."),
+    )
 
     # The words of its discussion questions (weight C), kept by triggers of migration 0013 on
     # every write to its questions: search finds a session by them too.
@@ -250,6 +371,7 @@ class Session(Publishable, models.Model):
 
     objects = PublicManager()
     status_paths = ("programme__", "programme__meeting__")
+    edition_path = "programme__"
 
     class Meta:
         ordering = ["programme_id", F("date").asc(nulls_last=True), "position", "start_time"]
@@ -268,6 +390,9 @@ class Session(Publishable, models.Model):
                 fields=["programme", "slug"],
                 name="session_unique_slug_in_programme",
                 violation_error_message=_("This programme already has a session with this slug."),
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "uid"], name="session_unique_uid_in_programme"
             ),
             models.CheckConstraint(
                 condition=Q(start_time__isnull=True) | Q(date__isnull=False),
@@ -331,6 +456,7 @@ class Presentation(Publishable, models.Model):
         Session,
         verbose_name=_("session"),
         on_delete=models.CASCADE,
+        limit_choices_to={"programme__edition": Edition.WORKING},
         related_name="presentations",
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -377,6 +503,7 @@ class Presentation(Publishable, models.Model):
 
     objects = PublicQuerySet.as_manager()
     status_paths = ("session__programme__", "session__programme__meeting__")
+    edition_path = "session__programme__"
 
     class Meta:
         ordering = ["session_id", "position", "pk"]
@@ -408,7 +535,11 @@ class DiscussionQuestion(Publishable, models.Model):
         SURVIVORS = "survivors", _("Survivors and their representative organisations")
 
     session = models.ForeignKey(
-        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="questions"
+        Session,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="questions",
+        limit_choices_to={"programme__edition": Edition.WORKING},
     )
     audience = models.CharField(
         _("asked of"), max_length=20, choices=Audience.choices, default=Audience.ALL
@@ -421,6 +552,7 @@ class DiscussionQuestion(Publishable, models.Model):
 
     objects = PublicManager()
     status_paths = ("session__programme__", "session__programme__meeting__")
+    edition_path = "session__programme__"
 
     class Meta:
         ordering = ["session_id", "audience", "position", "pk"]
@@ -587,6 +719,7 @@ class Document(Publishable, models.Model):
         Programme,
         verbose_name=_("programme"),
         on_delete=models.SET_NULL,
+        limit_choices_to={"edition": Edition.WORKING},
         null=True,
         blank=True,
         related_name="documents",

@@ -80,6 +80,7 @@ class ProgrammePDF(Publishable, models.Model):
 
     objects = PublicQuerySet.as_manager()
     status_paths = ("programme__", "programme__meeting__")
+    edition_path = "programme__"  # rendered from a published copy (staff previews are files)
 
     class Meta:
         ordering = ["programme_id", "-finished_at", "-pk"]
@@ -172,6 +173,16 @@ class ProgrammeRevision(Publishable, models.Model):
         related_name="+",
     )
     snapshot = models.JSONField(_("snapshot"), default=dict, editable=False)
+    copy = models.OneToOneField(
+        "meetings.Programme",
+        verbose_name=_("copy as published"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="published_as",
+        help_text=_("The programme as this revision published it, kept read only."),
+    )
 
     objects = PublicQuerySet.as_manager()
     status_paths = ("programme__", "programme__meeting__")
@@ -197,8 +208,9 @@ class ProgrammeRevision(Publishable, models.Model):
         return f"{self.programme}, revision {self.number}"
 
     def get_absolute_url(self):
+        """The programme as this revision published it."""
         programme = self.programme
-        return (
-            reverse("meetings:programme_changes", args=[programme.meeting.slug, programme.slug])
-            + f"#revision-{self.number}"
+        return reverse(
+            "meetings:programme_revision",
+            args=[programme.meeting.slug, programme.slug, self.number],
         )

@@ -1,10 +1,11 @@
 """The programme as an iCalendar file (RFC 5545), for delegates' calendar programs.
 
 Each session with a day and a start time is one event in the meeting's own time zone (with its
-VTIMEZONE, so every program places it right). UIDs name the session, not its title or time, so
-an event stays the same event when the programme changes; SEQUENCE is the count of changes in
-the meeting (meetings/models/caching.py), which only ever rises, so calendar programs take the
-newer copy.
+VTIMEZONE, so every program places it right). UIDs name the session (its uid, the same in every
+revision), not its title or time, so an event stays the same event when the programme changes;
+SEQUENCE counts the published revisions that changed that session, so calendar programs take
+the newer copy of a changed event and leave the others alone. A session an earlier revision had
+and the published one has not is sent as cancelled, so subscribed calendars drop it.
 """
 
 import datetime
@@ -14,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from meetings.models import MeetingGeneration
+from meetings.models import Edition, Session
 
 PRODID = "-//ISU APMBC and CCM//Victim assistance programmes//EN"
 
@@ -45,11 +46,49 @@ def _description(session, url):
     return "\n".join(lines)
 
 
-def _events(programme, absolute, sequence, only=None):
+def _uid(session):
+    return f"session-{session.uid}@{settings.CALENDAR_UID_DOMAIN}"
+
+
+def removed_sessions(programmes):
+    """The sessions that earlier revisions of the published copies `programmes` had and these
+    have not, each as the last revision that had it: one query (none for working copies)."""
+    published = [p for p in programmes if p.edition == Edition.PUBLISHED]
+    if not published:
+        return []
+    current = [s.uid for p in published for s in p.sessions.all()]
+    return list(
+        Session.objects.filter(
+            programme__working_id__in=[p.working_id for p in published],
+            programme__edition=Edition.SUPERSEDED,
+            date__isnull=False,
+            start_time__isnull=False,
+        )
+        .exclude(uid__in=current)
+        .select_related("room__venue")
+        .order_by("uid", "-programme_id")  # the latest copy first: DISTINCT ON keeps it
+        .distinct("uid")
+    )
+
+
+def _cancelled(session, stamp, zone):
+    """The event of a removed session, cancelled: one change more than it last had."""
+    event = Event()
+    event.add("uid", _uid(session))
+    event.add("dtstamp", stamp)
+    event.add("sequence", session.sequence + 1)
+    event.add("status", "CANCELLED")
+    event.add("summary", session.title)
+    event.add("dtstart", datetime.datetime.combine(session.date, session.start_time, zone))
+    if session.end_time:
+        event.add("dtend", datetime.datetime.combine(session.date, session.end_time, zone))
+    return event
+
+
+def _events(programme, absolute, stamp, only=None):
     """The events of `programme`'s timed sessions (or of the one session `only`)."""
     meeting = programme.meeting
     zone = ZoneInfo(meeting.time_zone)
-    stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
     sessions = list(programme.sessions.all())
     for index, session in enumerate(sessions):
         if session.date is None or session.start_time is None:
@@ -57,9 +96,10 @@ def _events(programme, absolute, sequence, only=None):
         if only is not None and session.pk != only.pk:
             continue
         event = Event()
-        event.add("uid", f"session-{session.pk}@{settings.CALENDAR_UID_DOMAIN}")
+        event.add("uid", _uid(session))
         event.add("dtstamp", stamp)
-        event.add("sequence", sequence)
+        event.add("sequence", session.sequence)
+        event.add("status", "CONFIRMED")
         event.add("summary", session.title)
         event.add("dtstart", datetime.datetime.combine(session.date, session.start_time, zone))
         end = session_end(session, sessions[index + 1 :])
@@ -81,8 +121,7 @@ def _events(programme, absolute, sequence, only=None):
 def build_calendar(name, meeting, programmes, absolute, only=None):
     """The .ics bytes of the timed sessions of `programmes` of `meeting` (loaded by queries with
     their sessions); `absolute(path)` makes a full URL of a site path."""
-    generation = MeetingGeneration.objects.filter(meeting=meeting).values("number").first()
-    sequence = generation["number"] if generation else 0
+    stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -91,8 +130,12 @@ def build_calendar(name, meeting, programmes, absolute, only=None):
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", meeting.time_zone)
     for programme in programmes:
-        for event in _events(programme, absolute, sequence, only):
+        for event in _events(programme, absolute, stamp, only):
             calendar.add_component(event)
+    if only is None:
+        zone = ZoneInfo(meeting.time_zone)
+        for session in removed_sessions(programmes):
+            calendar.add_component(_cancelled(session, stamp, zone))
     calendar.add_missing_timezones()
     return calendar.to_ical()
 

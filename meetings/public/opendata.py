@@ -75,7 +75,7 @@ def _own_fields(session, absolute):
 def _event(session, end, zone, absolute):
     start = datetime.datetime.combine(session.date, session.start_time, zone)
     return {
-        "guid": _guid("session", session.pk),
+        "guid": str(session.uid),
         "id": session.pk,
         "date": start.isoformat(),
         "start": session.start_time.strftime("%H:%M"),

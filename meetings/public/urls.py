@@ -25,6 +25,16 @@ urlpatterns = [
         name="programme_changes",
     ),
     path(
+        "meetings/<slug:meeting>/<slug:programme>/changes/<int:number>/",
+        views.programme_revision,
+        name="programme_revision",
+    ),
+    path(
+        "meetings/<slug:meeting>/<slug:programme>/changes/<int:number>/programme.pdf",
+        views.programme_revision_pdf,
+        name="programme_revision_pdf",
+    ),
+    path(
         "meetings/<slug:meeting>/<slug:programme>/schedule.json",
         views.programme_schedule_json,
         name="programme_schedule_json",

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from meetings import languages, queries, search
 from meetings.addresses import absolute
 from meetings.caching import pages
-from meetings.models import Document, Meeting
+from meetings.models import Document, Meeting, Programme
 from meetings.models.common import may_view_drafts
-from meetings.publishing import pdf
+from meetings.publishing import pdf, revisions
 from meetings.publishing.revisions import with_changes
 
 from . import calendar, opendata
@@ -33,6 +33,17 @@ def _crumb(obj):
 
 def _is_draft(*objects):
     return not all(obj.is_public for obj in objects)
+
+
+def _working_copy(programme, changes=False):
+    """For staff reading the working copy of a published programme: it, and (`changes`) what
+    publishing it would change."""
+    if not programme.is_working_copy or programme.revision is None:
+        return {}
+    context = {"working_copy": programme}
+    if changes:
+        context["unpublished"] = revisions.unpublished_changes(programme)
+    return context
 
 
 SLUG_OR_NAME = re.compile(r"[-\w]{1,100}")
@@ -154,6 +165,7 @@ def programme_detail(request, meeting, programme):
                 % {"meeting": _title(meeting), "where": where},
             ),
             "is_draft": _is_draft(programme, meeting),
+            **_working_copy(programme, changes=True),
             "crumbs": [*_meeting_crumbs(meeting), (_crumb(programme), None)],
         },
     )
@@ -177,19 +189,67 @@ def programme_changes(request, meeting, programme):
     )
 
 
+def programme_revision(request, meeting, programme, number):
+    """The programme as its revision `number` published it, read only."""
+    shown, current = queries.programme_revision(meeting, programme, number)
+    days = queries.programme_days(shown.sessions.all())
+    meeting = current.meeting
+    shown.meeting = meeting  # the same meeting, loaded once
+    latest = current.revision
+    return render(
+        request,
+        "meetings/programme_revision.html",
+        {
+            "programme": shown,
+            "current": current,
+            "latest": latest,
+            "meeting": meeting,
+            "days": days,
+            "meta": _meta(
+                _("%(programme)s, revision %(number)s")
+                % {"programme": _title(shown), "number": number},
+                _("The programme as revision %(number)s published it.") % {"number": number},
+            ),
+            "crumbs": [
+                *_meeting_crumbs(meeting),
+                (_crumb(current), current.get_absolute_url()),
+                (
+                    _("Changes"),
+                    reverse("meetings:programme_changes", args=[meeting.slug, current.slug]),
+                ),
+                (_("Revision %(number)s") % {"number": number}, None),
+            ],
+        },
+    )
+
+
+def programme_revision_pdf(request, meeting, programme, number):
+    """The PDF of an earlier revision as it was published: the first made of it in this
+    language, kept in storage; rendered by the worker only where none was ever made."""
+    shown, _current = queries.programme_revision(meeting, programme, number)
+    language = request.LANGUAGE_CODE
+    stored = pdf.first_pdf(shown, language)
+    if stored is None:
+        pdf.request_render(shown, language)
+        stored = pdf.first_pdf(shown, language)
+    if stored is not None:
+        return stored_pdf_response(request, stored)
+    return _pdf_unavailable(request, shown, pdf.pending(shown, language))
+
+
 def programme_pdf(request, meeting, programme):
     """The stored PDF of a published programme, never rendered here: the task queue's worker
     renders it (meetings/publishing/tasks.py). Until it has, the last good PDF, marked as such,
-    or a "being prepared" page; staff previewing a draft get a preview, rendered by the worker
+    or a "being prepared" page; staff get a preview of the working copy, rendered by the worker
     too."""
     language = request.LANGUAGE_CODE
+    if may_view_drafts(request.user, Programme):
+        return _pdf_preview(request, queries.programme_page(meeting, programme, user=request.user))
     # One query; after it, meetings.caching.pages answers repeats of this address by itself.
     stored = pdf.current_pdf(meeting, programme, language)
     if stored is not None:
         return stored_pdf_response(request, stored)
     found = queries.programme_download(meeting, programme, user=request.user)
-    if _is_draft(found):
-        return _pdf_preview(request, queries.programme_page(meeting, programme, user=request.user))
     pdf.request_render(found, language)
     # A queue that runs its tasks at once (tests, a shell) has stored it by now.
     stored = pdf.current_pdf(meeting, programme, language)
@@ -202,8 +262,8 @@ def programme_pdf(request, meeting, programme):
 
 
 def _pdf_preview(request, programme):
-    """A staff preview of a draft: its PDF once the worker rendered it, else a page saying it is
-    being prepared, or why it failed (POST: try again)."""
+    """A staff preview of a working copy: its PDF once the worker rendered it, else a page
+    saying it is being prepared, or why it failed (POST: try again)."""
     found = pdf.preview(programme, retry=request.method == "POST")
     if request.method == "POST":
         return redirect(request.path)
@@ -224,8 +284,7 @@ def _json_response(data, name, draft=False):
 def programme_schedule_json(request, meeting, programme):
     """The programme in the frab/pretalx schedule.json shape (docs/schedule.schema.json)."""
     programme = queries.programme_page(meeting, programme, user=request.user)
-    revision = programme.revisions.all()[0] if programme.revisions.all() else None
-    data = opendata.schedule(programme, absolute, revision)
+    data = opendata.schedule(programme, absolute, programme.revision)
     name = programme.file_stem
     return _json_response(data, name, _is_draft(programme))
 
@@ -350,6 +409,7 @@ def session_detail(request, meeting, programme, session):
                 _session_description(session, programme),
             ),
             "is_draft": _is_draft(programme),
+            **_working_copy(programme),
             "crumbs": [
                 *_meeting_crumbs(programme.meeting),
                 (_crumb(programme), programme.get_absolute_url()),

@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from meetings import languages, queries
 from meetings.caching import generations
 from meetings.models import ProgrammePDF, ProgrammePDFRequest
+from meetings.publishing import revisions
 
 # WeasyPrint resolves the template's relative URLs against this origin. `.invalid` never
 # resolves (RFC 2606), and SafeURLFetcher maps it to files, so nothing goes to the network.
@@ -81,7 +82,11 @@ def programme_context(programme):
         "topics": [s for s in sessions if s.kind == s.Kind.DISCUSSION and s.purpose],
         "first_day": min(dated, default=meeting.start_date),
         "last_day": max(dated, default=meeting.end_date),
-        "is_draft": not programme.is_public,
+        "is_draft": not programme.is_published_revision,
+        # A staff preview of a working copy says what publishing it would change.
+        "unpublished": revisions.unpublished_changes(programme)
+        if programme.is_working_copy
+        else None,
         "printed_on": PRINTED_ON,
     }
 
@@ -391,10 +396,26 @@ def current_pdf(meeting_slug, programme_slug, language):
 
 
 def last_good_pdf(programme, language):
+    """The newest PDF made of the published copy `programme` or of an earlier revision of it."""
     return (
-        programme.pdfs.filter(state=ProgrammePDF.State.DONE, language=language)
+        ProgrammePDF.objects.filter(
+            programme__working_id=programme.working_id,
+            state=ProgrammePDF.State.DONE,
+            language=language,
+        )
         .select_related("programme__meeting__convention")
         .order_by("-finished_at")
+        .first()
+    )
+
+
+def first_pdf(copy, language):
+    """The PDF of the published copy `copy` (of any revision) as it was first made: what the
+    delegations printed of that revision."""
+    return (
+        copy.pdfs.filter(state=ProgrammePDF.State.DONE, language=language)
+        .select_related("programme__meeting__convention")
+        .order_by("finished_at")
         .first()
     )
 
@@ -477,8 +498,8 @@ def _check_may_take(row, retry_failed):
 
 
 def _revision_number(programme):
-    revisions = programme.revisions.all()  # newest first, prefetched by queries
-    return revisions[0].number if revisions else None
+    revision = programme.revision  # loaded by queries
+    return revision.number if revision else None
 
 
 def ensure_pdf(programme, retry_failed=False):
@@ -636,7 +657,7 @@ def render_all(programmes, progress=lambda programme: None):
     failures are retried."""
     result = BatchResult(failed=[])
     for programme in programmes:
-        if not programme.is_public:
+        if not programme.is_published_revision:
             result.drafts += 1
         else:
             for language, _name in settings.LANGUAGES:

@@ -1,15 +1,28 @@
-"""Publishing a programme as a numbered revision, and saying what changed between two.
+"""Publishing a programme as a numbered revision, discarding unpublished changes, and saying
+what changed between two versions.
 
-A revision keeps a snapshot of what a delegate reads (sessions with their day, times, room,
-presenters and questions), keyed by session id, so the "Changes" page can list sessions added,
-removed, retitled or moved and presenters or questions changed, without keeping every edit.
+Staff edit a programme's working copy. Publishing copies it whole into a published copy, which
+is what delegates read (models.common.PublicQuerySet); the copy of the revision before stays,
+read only, as an earlier revision. A revision also keeps a snapshot of what a delegate reads
+(sessions keyed by their uid, with their day, times, room, presenters and questions), so the
+"Changes" page lists sessions added, removed, retitled or moved and presenters or questions
+changed by reading one row per revision.
 """
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from meetings.models import Meeting, Programme, ProgrammeRevision, Status
+from meetings import copying
+from meetings.models import (
+    Document,
+    Edition,
+    Meeting,
+    Programme,
+    ProgrammeRevision,
+    Session,
+    Status,
+)
 
 
 def _presentation(p):
@@ -19,22 +32,36 @@ def _presentation(p):
     return ", ".join([*people, *organisations, *delegation]) or p.title
 
 
+def _document(document):
+    return f"{document.title} ({document.get_language_display()})"
+
+
+def session_entry(s):
+    """What the public reads of one session (loaded with session_prefetches)."""
+    return {
+        "title": s.title,
+        "kind": s.kind,
+        "date": s.date.isoformat() if s.date else None,
+        "start": s.start_time.strftime("%H:%M") if s.start_time else None,
+        "end": s.end_time.strftime("%H:%M") if s.end_time else None,
+        "room": str(s.room) if s.room else None,
+        "purpose": s.purpose,
+        "presenters": [_presentation(p) for p in s.presentations.all()],
+        "documents": [_document(p.document) for p in s.presentations.all() if p.document],
+        "questions": [q.text for q in s.questions.all()],
+        "actions": [str(action) for action in s.actions.all()],
+    }
+
+
 def snapshot(programme):
-    """What the public reads of `programme` (loaded by queries.programme_page)."""
+    """What the public reads of `programme` (loaded by queries.programmes_in_full), its
+    sessions keyed by their uid, the same in every copy of the programme."""
     return {
         "title": programme.title,
-        "sessions": {
-            str(s.pk): {
-                "title": s.title,
-                "date": s.date.isoformat() if s.date else None,
-                "start": s.start_time.strftime("%H:%M") if s.start_time else None,
-                "end": s.end_time.strftime("%H:%M") if s.end_time else None,
-                "room": str(s.room) if s.room else None,
-                "presenters": [_presentation(p) for p in s.presentations.all()],
-                "questions": [q.text for q in s.questions.all()],
-            }
-            for s in programme.sessions.all()
-        },
+        "background": programme.background,
+        "focus": programme.focus,
+        "documents": [_document(d) for d in programme.listed_documents],
+        "sessions": {str(s.uid): session_entry(s) for s in programme.sessions.all()},
     }
 
 
@@ -51,9 +78,9 @@ def _order(session):
     return (session["date"] or "", session["start"] or "", session["title"])
 
 
-def changes(before, after):
+def changes(before, after, unchanged=None):
     """Plain sentences, in the active language, saying what changed from snapshot `before` to
-    `after`."""
+    `after`; `unchanged` is what is said when nothing did."""
     if not before:
         return [_("First published.")]
     said = []
@@ -100,7 +127,9 @@ def changes(before, after):
             )
         if a["questions"] != b["questions"]:
             said.append(_("Questions of “%(title)s” changed.") % {"title": name})
-    return said or [_("No change to the sessions (the note says what changed).")]
+    if unchanged is None:
+        unchanged = [_("No change to the sessions (the note says what changed).")]
+    return said or unchanged
 
 
 class MeetingIsDraft(Exception):
@@ -111,15 +140,54 @@ class MeetingIsDraft(Exception):
         self.meeting = meeting
 
 
+class AddressTaken(Exception):
+    """Another programme of the meeting is published at this programme's address (its slug)."""
+
+
+class NothingPublished(Exception):
+    """The programme has no published revision to go back to."""
+
+
+def _published_copy(programme):
+    return programme.editions.filter(edition=Edition.PUBLISHED).first()
+
+
+def make_copy(working, previous=None):
+    """A published copy of the working programme `working`; each session's calendar sequence
+    one more than in `previous` (the copy published before) where this revision changes it."""
+    before = {}
+    if previous is not None:
+        before = {s.uid: s for s in copying.content_rows(previous)}
+
+    def count_change(old, new):
+        earlier = before.get(old.uid)
+        if earlier is not None:
+            changed = session_entry(earlier) != session_entry(old)
+            new.sequence = earlier.sequence + changed
+
+    copy = Programme.objects.create(
+        **copying.programme_content(working),
+        meeting_id=working.meeting_id,
+        status=working.status,
+        edition=Edition.PUBLISHED,
+        working=working,
+    )
+    copy.convened_by.set(working.convened_by.all())
+    copy.published_documents.set(Document.objects.filter(programme=working))
+    copying.copy_sessions(copying.content_rows(working), copy, adjust=count_change)
+    return copy
+
+
 def publish(programme, note, user=None, publish_meeting=False):
-    """Make the programme public as revision N+1 with `note`; returns the revision.
+    """Publish the working copy `programme` as revision N+1 with `note`: a copy of it, which
+    every public page, PDF, calendar and export reads from now on, the copy before kept as an
+    earlier revision. Returns the revision.
 
     Raises MeetingIsDraft when its meeting is a draft, unless `publish_meeting` publishes the
-    meeting too, in the same transaction."""
-    from meetings import queries
-
+    meeting too, in the same transaction; AddressTaken when another programme of the meeting is
+    published at its address."""
     with transaction.atomic():
-        locked = Programme.objects.select_for_update().get(pk=programme.pk)
+        locked = Programme.objects.select_for_update().get(pk=programme.pk, edition=Edition.WORKING)
         # Locked too: a meeting set back to draft meanwhile is seen, not published over.
         meeting = Meeting.objects.select_for_update().get(pk=locked.meeting_id)
         if meeting.status != Status.PUBLISHED:
@@ -127,18 +195,80 @@ def publish(programme, note, user=None, publish_meeting=False):
                 raise MeetingIsDraft(meeting)
             meeting.status = Status.PUBLISHED
             meeting.save(update_fields=["status"])
+        taken = Programme.objects.filter(
+            meeting_id=locked.meeting_id, slug=locked.slug, edition=Edition.PUBLISHED
+        ).exclude(working=locked)
+        if taken.exists():
+            raise AddressTaken(locked.slug)
         number = (locked.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
         if locked.status != Status.PUBLISHED:
             locked.status = Status.PUBLISHED
             locked.save(update_fields=["status"])
-        full = queries.programmes_in_full([locked.pk]).get()
-        return ProgrammeRevision.objects.create(
-            programme=locked,
+        return new_revision(
+            locked,
             number=number,
             note=note,
             published_by=user if user and user.is_authenticated else None,
-            snapshot=snapshot(full),
         )
+
+
+def new_revision(working, **fields):
+    """Revision `fields["number"]` of the working copy `working`, as it is now: the published
+    copy before it becomes an earlier revision, a new copy is made and the revision keeps it
+    and its snapshot. publish() checks and locks first."""
+    from meetings import queries
+
+    previous = _published_copy(working)
+    if previous is not None:
+        previous.edition = Edition.SUPERSEDED
+        previous.save(update_fields=["edition"])
+    copy = make_copy(working, previous)
+    full = queries.programmes_in_full([copy.pk]).get()
+    return ProgrammeRevision.objects.create(
+        programme=working, snapshot=snapshot(full), copy=copy, **fields
+    )
+
+
+def replace_content(source, target):
+    """Make the programme `target` say what `source` says: its texts, its convenors, its
+    sessions (new rows, the same uids), the documents listed under it. Between two copies of
+    one programme: discarding a working copy's changes puts its published copy's content back."""
+    for name, value in copying.programme_content(source).items():
+        setattr(target, name, value)
+    target.save()
+    target.convened_by.set(source.convened_by.all())
+    Session.objects.filter(programme=target).delete()
+    copying.copy_sessions(copying.content_rows(source), target)
+    listed = list(source.listed_documents.values_list("pk", flat=True))
+    if target.is_working_copy:
+        Document.objects.filter(programme=target).exclude(pk__in=listed).update(programme=None)
+        Document.objects.filter(pk__in=listed).exclude(programme=target).update(programme=target)
+    else:
+        target.published_documents.set(listed)
+
+
+def discard(programme):
+    """Put the working copy `programme` back as its latest revision published it. Raises
+    NothingPublished when it has none."""
+    with transaction.atomic():
+        locked = Programme.objects.select_for_update().get(pk=programme.pk, edition=Edition.WORKING)
+        published = _published_copy(locked)
+        if published is None:
+            raise NothingPublished()
+        replace_content(published, locked)
+        return locked
+
+
+def unpublished_changes(programme):
+    """What publishing the working copy `programme` now would change, as changes() says it;
+    None when it was never published."""
+    from meetings import queries
+
+    published = _published_copy(programme)
+    if published is None:
+        return None
+    pair = {p.pk: p for p in queries.programmes_in_full([programme.pk, published.pk])}
+    return changes(snapshot(pair[published.pk]), snapshot(pair[programme.pk]), unchanged=[])
 
 
 def with_changes(revisions):

@@ -28,8 +28,8 @@ def render_programme_pdf(programme_id, language, force=False, pdf_id=None):
         if row.state == ProgrammePDF.State.FAILED and not row.retry_due():
             return "not due"
     programme = queries.programmes_in_full([programme_id]).first()
-    if programme is None or not programme.is_public:
-        return "not public"  # deleted, or a draft now: it has no public PDF
+    if programme is None or not programme.is_published_revision:
+        return "not public"  # deleted, a working copy, or a draft now: it has no public PDF
     with translation.override(language):
         try:
             row = pdf.ensure_pdf(programme, retry_failed=force)

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from meetings import queries
-from meetings.models import Meeting
+from meetings.models import Edition, Meeting
 from meetings.publishing import pdf
 
 
@@ -22,7 +22,11 @@ class Command(BaseCommand):
         parser.add_argument("--meeting", help="only the programmes of the meeting with this slug")
 
     def handle(self, *args, meeting=None, **options):
-        programmes = queries.programmes_in_full()
+        # The published copies: a programme never published, or withdrawn, has no public PDF.
+        programmes = queries.programmes_in_full().exclude(edition=Edition.SUPERSEDED)
+        programmes = programmes.exclude(
+            edition=Edition.WORKING, editions__edition=Edition.PUBLISHED
+        )
         if meeting:
             if not Meeting.objects.filter(slug=meeting).exists():
                 raise CommandError(f"No meeting has the slug {meeting!r}.")
