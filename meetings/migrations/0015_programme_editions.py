@@ -7,6 +7,7 @@ now, kept as its latest revision's. A meeting's dates are checked against its wo
 sessions only: a published copy keeps the days it was published with until the next revision.
 """
 
+import importlib
 import uuid
 
 import django.db.models.deletion
@@ -56,6 +57,45 @@ def copy_what_was_public(apps, schema_editor):
 def remove_copies(apps, schema_editor):
     Programme = apps.get_model("meetings", "Programme")
     Programme.objects.exclude(edition="working").delete()
+
+
+SCHEMA = importlib.import_module("meetings.migrations.0013_schema_in_migrations")
+LISTED = "meetings_programme_published_documents"
+
+
+def listed_documents_triggers():
+    """The documents a published copy lists are inside its meeting: a write to them counts as a
+    change to that meeting, as migration 0013 counts the other tables inside meetings."""
+    sql = [
+        f"CREATE TRIGGER bumps_every_meeting_generation AFTER TRUNCATE ON {LISTED} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION meetings_bump_every_meeting_generation()"
+    ]
+    reverse = [f"DROP TRIGGER IF EXISTS bumps_every_meeting_generation ON {LISTED}"]
+    for event, images in SCHEMA.ROWS_OF.items():
+        rows = " UNION ".join(f"SELECT programme_id AS key FROM {i.lower()}_rows" for i in images)
+        bumps = (
+            f"INSERT INTO {SCHEMA.MEETING_GENERATION} (meeting_id, number) "
+            f"SELECT DISTINCT p.meeting_id, 1 FROM ({rows}) r {SCHEMA._TO_PROGRAMME} "
+            "ORDER BY 1 ON CONFLICT (meeting_id) DO UPDATE SET number = "
+            f"{SCHEMA.MEETING_GENERATION}.number + 1"
+        )
+        forward, backward = SCHEMA._statement_trigger(LISTED, event, "bumps_meetings", bumps)
+        sql += forward
+        reverse += backward
+    return sql, reverse
+
+
+# A published copy is public while its working copy is: withdrawn (set back to draft) by any
+# write, the admin's form, a list action or a queryset's update() alike.
+COPIES_FOLLOW_STATUS = [
+    "CREATE FUNCTION meetings_programme_copies_follow_status() RETURNS trigger "
+    "LANGUAGE plpgsql AS $$ BEGIN UPDATE meetings_programme SET status = NEW.status "
+    "WHERE working_id = NEW.id AND status <> NEW.status; RETURN NULL; END $$",
+    "CREATE TRIGGER copies_follow_status AFTER UPDATE OF status ON meetings_programme "
+    "FOR EACH ROW WHEN (NEW.edition = 'working' AND OLD.status IS DISTINCT FROM NEW.status) "
+    "EXECUTE FUNCTION meetings_programme_copies_follow_status()",
+]
+STATUS_ON_ITS_OWN = ["DROP FUNCTION meetings_programme_copies_follow_status() CASCADE"]
 
 
 def _date_check(name, condition):
@@ -168,6 +208,8 @@ class Migration(migrations.Migration):
             model_name='session',
             constraint=models.UniqueConstraint(fields=('programme', 'uid'), name='session_unique_uid_in_programme'),
         ),
+        migrations.RunSQL(*listed_documents_triggers()),
+        migrations.RunSQL(COPIES_FOLLOW_STATUS, STATUS_ON_ITS_OWN),
         migrations.RunPython(copy_what_was_public, remove_copies),
         migrations.RunSQL(WORKING_ONLY, EVERY_SESSION),
     ]

@@ -150,7 +150,8 @@ class Programme(Publishable, models.Model):
     # Staff edit the working copy; publishing a revision copies it whole (sessions,
     # presentations, questions, the documents listed) into a row of its own that delegates
     # read, and the copy of the revision before becomes an earlier revision, kept read only
-    # (meetings/publishing/revisions.py). A copy's status follows its working copy's.
+    # (meetings/publishing/revisions.py). A copy's status follows its working copy's (a
+    # trigger of migration 0015).
     edition = models.CharField(
         _("edition"),
         max_length=10,
@@ -219,12 +220,6 @@ class Programme(Publishable, models.Model):
         if self.edition == Edition.WORKING:
             return self.title
         return f"{self.title} ({self.get_edition_display()})"
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if self.edition == Edition.WORKING:
-            # Withdrawn (or shown again): its published copies with it, at once.
-            self.editions.exclude(status=self.status).update(status=self.status)
 
     def get_absolute_url(self):
         return reverse("meetings:programme_detail", args=[self.meeting.slug, self.slug])

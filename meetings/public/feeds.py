@@ -88,7 +88,8 @@ class RevisionFeed(SiteFeed):
 
     def item_title(self, revision):
         return gettext("%(title)s: revision %(number)s") % {
-            "title": revision.programme.title,
+            # As the revision published it: the working copy may be retitled since.
+            "title": revision.snapshot.get("title") or revision.programme.title,
             "number": revision.number,
         }
 

@@ -223,10 +223,9 @@ def new_revision(working, **fields):
         previous.edition = Edition.SUPERSEDED
         previous.save(update_fields=["edition"])
     copy = make_copy(working, previous)
-    full = queries.programmes_in_full([copy.pk]).get()
-    return ProgrammeRevision.objects.create(
-        programme=working, snapshot=snapshot(full), copy=copy, **fields
-    )
+    if "snapshot" not in fields:
+        fields["snapshot"] = snapshot(queries.programmes_in_full([copy.pk]).get())
+    return ProgrammeRevision.objects.create(programme=working, copy=copy, **fields)
 
 
 def replace_content(source, target):

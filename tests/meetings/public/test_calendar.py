@@ -1,18 +1,21 @@
 """The programme as iCalendar, parsed with `icalendar`: every timed session of the printed
 programme (seed 001) lands at the right instant (Geneva is on CEST, UTC+2, in May); on a made-up
 programme, sessions end where they should, a break leaves the delegate free, UIDs are stable
-across a change and SEQUENCE rises, and drafts stay out."""
+across revisions, SEQUENCE rises for the sessions a published revision changed (read by
+icalendar and vobject alike), a removed session is sent cancelled, and drafts stay out."""
 
 import datetime
 from zoneinfo import ZoneInfo
 
 import factories
 import pytest
+import vobject
 from django.test import Client
 from icalendar import Calendar
 from seed_sources import printed_timetable
 
-from meetings.models import Programme
+from meetings.models import Programme, Session
+from meetings.publishing import revisions
 
 PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
 
@@ -84,15 +87,54 @@ def test_events_carry_room_link_and_questions(day, ics_url, client):
     assert "How can a test be improved?" in str(event["description"])
 
 
-def test_uids_are_stable_and_sequence_rises_when_the_programme_changes(day, ics_url, client):
-    before = {str(e["uid"]): int(e["sequence"]) for e in events(client, ics_url).values()}
-    session = day["one"]
+def parsed_by_both(client, url):
+    """{uid: (sequence, status, summary)} as icalendar reads the calendar, checked equal to what
+    vobject, an independent parser, reads of it."""
+    response = client.get(url)
+    assert response.status_code == 200
+    by_icalendar = {
+        str(e["uid"]): (int(e["sequence"]), str(e["status"]), str(e["summary"]))
+        for e in Calendar.from_ical(response.content).walk("VEVENT")
+    }
+    by_vobject = {
+        event.uid.value: (int(event.sequence.value), event.status.value, event.summary.value)
+        for event in vobject.readOne(response.content.decode()).vevent_list
+    }
+    assert by_icalendar == by_vobject
+    return by_icalendar
+
+
+def test_sequence_rises_only_for_the_session_a_revision_changed(day, programme, ics_url, client):
+    revisions.publish(programme, "First published.")
+    before = parsed_by_both(client, ics_url)
+    session = Session.objects.get(programme=programme, slug="one")
     session.title = "Test session one (moved)"
     session.start_time = datetime.time(10, 30)
     session.save()
-    after = {str(e["uid"]): int(e["sequence"]) for e in events(client, ics_url).values()}
-    assert set(after) == set(before)
-    assert all(after[uid] > before[uid] for uid in before)
+    assert parsed_by_both(client, ics_url) == before  # not published yet: nothing changed
+    revisions.publish(programme, "Session one moved.")
+    after = parsed_by_both(client, ics_url)
+    assert set(after) == set(before)  # the same events
+    moved = next(uid for uid, (_seq, _status, title) in after.items() if "(moved)" in title)
+    assert after[moved][0] == before[moved][0] + 1
+    assert {uid: e for uid, e in after.items() if uid != moved} == {
+        uid: e for uid, e in before.items() if uid != moved
+    }
+    revisions.publish(programme, "Nothing changed in the sessions.")
+    assert parsed_by_both(client, ics_url) == after
+
+
+def test_a_session_removed_by_a_revision_is_sent_cancelled(day, programme, ics_url, client):
+    revisions.publish(programme, "First published.")
+    before = parsed_by_both(client, ics_url)
+    Session.objects.get(programme=programme, slug="two").delete()
+    revisions.publish(programme, "Session two removed.")
+    after = parsed_by_both(client, ics_url)
+    (removed,) = [uid for uid, event in before.items() if event[2] == "Test session two"]
+    assert after[removed] == (before[removed][0] + 1, "CANCELLED", "Test session two")
+    assert {e[1] for uid, e in after.items() if uid != removed} == {"CONFIRMED"}
+    revisions.publish(programme, "Nothing changed in the sessions.")
+    assert parsed_by_both(client, ics_url)[removed][1] == "CANCELLED"  # still, for late readers
 
 
 def test_the_calendar_of_a_draft_is_404_to_the_public(day, programme, ics_url, editor_client):
