@@ -531,6 +531,10 @@ class ProgrammeAdmin(MarkdownContentAdmin):
                     history.describe(programme, request.user, comment)
                     if publish_meeting:
                         history.describe(programme.meeting, request.user, comment)
+                # Its PDFs rendered now, not at the first download: until each is ready, a
+                # download gets the revision before's, marked as such.
+                for language, _name in settings.LANGUAGES:
+                    tasks.enqueue_render(revision.copy_id, language)
             except revisions.AddressTaken:
                 form.add_error(
                     None,
