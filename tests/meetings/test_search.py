@@ -75,7 +75,7 @@ def one_of_each_kind(meeting):
 
 @pytest.mark.django_db
 def test_every_seed_question_finds_its_session(client, seeds):
-    questions = list(DiscussionQuestion.objects.select_related("session"))
+    questions = list(DiscussionQuestion.objects.public().select_related("session"))
     assert len(questions) >= 10
     for question in questions:
         links, status, _ = results(client, q=question.text, kind="questions")
@@ -86,7 +86,7 @@ def test_every_seed_question_finds_its_session(client, seeds):
 def test_a_seed_session_is_found_by_the_words_of_the_actions_it_serves(client, seeds):
     served = [
         (session, action)
-        for session in Session.objects.prefetch_related("actions")
+        for session in Session.objects.public().prefetch_related("actions")
         for action in session.actions.all()
         if action.text
     ]

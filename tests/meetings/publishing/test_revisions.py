@@ -1,7 +1,8 @@
 """Publishing a programme makes a numbered revision with a note; the page, the PDF and the
 public Changes list say which revision they show and what changed. The seeds hold the May
-2012 programme's real change: seed 001 as printed (revision 1), seed 000 as held (revision 2);
-the first two tests check it, the others build a programme of their own (tests/factories.py)."""
+2012 programme's real change: seed 001 as printed (revision 1), seed 000 as held (revision 2),
+each readable with its PDF; the tests on `parallel` check it, the others build a programme of
+their own (tests/factories.py)."""
 
 import datetime
 import io
@@ -25,7 +26,7 @@ PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim
 
 @pytest.fixture
 def parallel(seeds):
-    return Programme.objects.get(slug="parallel-programme-victim-assistance")
+    return Programme.objects.get(slug="parallel-programme-victim-assistance", edition="working")
 
 
 @pytest.fixture
@@ -58,6 +59,87 @@ def test_revision_one_is_the_printed_programme_and_two_the_page_after(parallel):
     assert "Group Work" not in {s["title"] for s in sessions}
     current = revisions.snapshot(queries.programme_page(parallel.meeting.slug, parallel.slug))
     assert second.snapshot == current
+
+
+INCLUSIVE = "What can States Parties do to be more inclusive in implementation?"
+
+
+def sessions_one_and_two(page):
+    """The parts of a programme page showing session one and session two."""
+    one = page.index('id="session-coordination-national-plans"')
+    two = page.index('id="session-monitoring-national-plans"')
+    end = page.index('id="session-participatory-exercise"')
+    assert one < two < end
+    return page[one:two], page[two:end]
+
+
+def test_revision_one_reads_as_the_printed_programme(parallel, client):
+    response = client.get(PARALLEL + "changes/1/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Revision 1 of 2, read only." in page
+    assert f'<a href="{PARALLEL}">See the current programme</a>' in page
+    one, two = sessions_one_and_two(page)
+    assert "(ICBL)" in one and "(ICRC)" not in one and "Claude Tardif" not in one
+    assert "(ICRC)" in two and "(ICBL)" not in two and "Loren Persi" not in two
+    assert INCLUSIVE in one and INCLUSIVE in source("001")
+    assert "Session One" not in page and "Group Work" not in page
+    assert "List of Participants" not in page
+
+
+def test_revision_two_reads_as_the_page_after_the_meeting_and_is_the_current_one(parallel, client):
+    page = client.get(PARALLEL + "changes/2/").content.decode()
+    assert "Revision 2 of 2, read only." in page
+    assert f'<a href="{PARALLEL}">This is the current revision: see the programme</a>' in page
+    one, two = sessions_one_and_two(page)
+    assert "Claude Tardif" in one and "(ICRC)" in one and "(ICBL)" not in one
+    assert "Loren Persi" in two and "(ICBL)" in two and "(ICRC)" not in two
+    assert INCLUSIVE not in page and INCLUSIVE not in source("000")
+    assert "Session One: Coordination" in page and "Group Work" in page
+    assert "List of Participants" in page
+
+
+def test_there_is_no_revision_three(parallel, client):
+    assert client.get(PARALLEL + "changes/3/").status_code == 404
+    assert client.get(PARALLEL + "changes/3/programme.pdf").status_code == 404
+
+
+def test_the_current_programme_page_shows_revision_two(parallel, client):
+    page = client.get(PARALLEL).content.decode()
+    assert "Revision 2, published" in page
+    one, two = sessions_one_and_two(page)
+    assert "Claude Tardif" in one and "(ICBL)" not in one
+    assert "Loren Persi" in two and "(ICRC)" not in two
+    assert INCLUSIVE not in page and "Group Work" in page
+
+
+def pdf_text(response):
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    pages = PdfReader(io.BytesIO(data)).pages
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
+
+
+@pytest.mark.parametrize(
+    ("number", "presenters"),
+    [
+        (1, ["(ICBL)", "(ICRC)"]),
+        (2, ["Claude Tardif", "(ICRC)", "Loren Persi and Margaret Arach Orech", "(ICBL)"]),
+    ],
+)
+def test_each_revision_has_its_pdf_with_its_presenters_in_order(
+    parallel, client, number, presenters
+):
+    response = client.get(PARALLEL + f"changes/{number}/programme.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response)
+    assert f"Revision {number}, published" in text
+    timetable = text[text.index("Programme – Tuesday 22 May 2012") :]
+    position = 0
+    for name in presenters:
+        position = timetable.index(name, position) + len(name)
+    assert timetable.count("(ICBL)") == timetable.count("(ICRC)") == 1
+    assert ("Claude Tardif" in text) == (number == 2)
 
 
 def test_the_changes_page_shows_the_real_change_of_may_2012(parallel, client):
