@@ -335,7 +335,7 @@ class ProgrammeRevisionInline(admin.TabularInline):
 
     model = ProgrammeRevision
     fk_name = "programme"
-    fields = ["number", "published_at", "published_by", "note"]
+    fields = ["number", "published_at", "published_by", "note", "as_published"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -346,6 +346,17 @@ class ProgrammeRevisionInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("as published"))
+    def as_published(self, revision):
+        """The public page of the programme as this revision published it."""
+        if not revision.copy_id:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            revision.get_absolute_url(),
+            _("Revision %(number)s") % {"number": revision.number},
+        )
 
 
 class CopyProgrammeForm(forms.Form):
