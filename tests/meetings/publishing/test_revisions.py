@@ -10,6 +10,7 @@ import threading
 
 import factories
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.db import connections
 from django.test import Client
@@ -100,8 +101,12 @@ def test_an_editor_publishes_revision_three_from_the_admin(published, url, edito
     assert "as revision 3" in response.content.decode()
     revision = published.revisions.get(number=3)
     assert revision.published_by == editor and revision.note == "Group work retitled."
-    changes = Client().get(url + "changes/").content.decode()
-    assert "Session retitled: “Group Work” → “Group work in three groups”." in changes
+    page = BeautifulSoup(Client().get(url + "changes/").content, "html.parser")
+    retitled = page.select_one("#revision-3 ul.changes li")
+    assert text(retitled) == (
+        "Session retitled: “Group removed: Work (end of removed text) "
+        "added: work in three groups (end of added text)”."
+    )
     assert "Revision 3, published" in Client().get(url).content.decode()
 
 
@@ -199,6 +204,11 @@ def test_added_and_removed_sessions_are_listed_in_the_order_of_the_timetable():
             "Earlier",
             "Later",
         ]
+
+
+def text(element):
+    """The words of an element as a screen reader gets them, spaces run together."""
+    return re.sub(r"\s+", " ", element.get_text()).strip()
 
 
 def _session(**fields):
@@ -432,6 +442,74 @@ def test_every_change_to_the_working_copy_is_listed_before_publishing(changed):
         "Question added to “Group work in three groups”: “Which States have a national plan?”.",
         f"“Group work in three groups” now serves {action}.",
     ]
+
+
+def _marked(page, selector):
+    """The words removed and inserted in the changes list at `selector`, as a screen reader
+    reads them (labels included) and as the eye sees them (labels hidden)."""
+    changes = page.select_one(selector)
+    assert changes is not None, selector
+    for mark in changes.select("del, ins"):
+        hidden = mark.select(".visually-hidden")
+        assert len(hidden) == 2  # "removed:" ... "(end of removed text)"
+    read = [text(mark) for mark in changes.select("del, ins")]
+    for label in changes.select(".visually-hidden"):
+        label.decompose()
+    seen = [(mark.name, text(mark)) for mark in changes.select("del, ins")]
+    return read, seen
+
+
+def test_the_admin_page_of_a_changed_programme_marks_words_removed_and_added(
+    changed, editor_client
+):
+    response = editor_client.get(f"/admin/meetings/programme/{changed.pk}/change/")
+    page = BeautifulSoup(response.content, "html.parser")
+    read, seen = _marked(page, ".unpublished-changes ul.changes")
+    assert ("del", "Work") in seen and ("ins", "work in three groups") in seen
+    assert ("ins", "in practice") in seen  # the purpose
+    assert ("ins", "in implementation") in seen  # the question
+    assert "removed: Work (end of removed text)" in read
+    assert "added: work in three groups (end of added text)" in read
+
+
+def test_the_changes_page_marks_words_removed_and_added_once_published(changed, editor, client):
+    revisions.publish(changed, "Second.", editor)
+    url = changed.get_absolute_url() + "changes/"
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    read, seen = _marked(page, "#revision-2 ul.changes")
+    assert ("del", "Work") in seen and ("ins", "work in three groups") in seen
+    assert "added: in implementation (end of added text)" in read
+    moved = "“Group work in three groups” moved from 22 May 2030, 10:00 to 22 May 2030, 15:00."
+    assert moved in [text(li) for li in page.select("#revision-2 ul.changes li")]
+    french = BeautifulSoup(client.get("/fr" + url).content, "html.parser")
+    said = [text(li) for li in french.select("#revision-2 ul.changes li")]  # no-break spaces
+    assert (
+        "« Group work in three groups » déplacée du 22 mai 2030, 10:00 au 22 mai 2030, 15:00."
+        in said
+    )
+    assert any("supprimé : Work (fin du texte supprimé)" in line for line in said)
+
+
+def test_the_feed_writes_the_labels_where_no_style_sheet_hides_them(changed, editor, client):
+    revisions.publish(changed, "Second.", editor)
+    feed = client.get("/meetings/changes.atom").content.decode()
+    assert "[removed: &lt;del&gt;Work&lt;/del&gt;]" in feed
+    assert "[added: &lt;ins&gt;work in three groups&lt;/ins&gt;]" in feed
+
+
+def test_the_working_copy_banner_marks_words_removed_and_added(changed, editor_client):
+    page = BeautifulSoup(editor_client.get(changed.get_absolute_url()).content, "html.parser")
+    read, seen = _marked(page, ".draft-banner ul.changes")
+    assert ("del", "Work") in seen and ("ins", "work in three groups") in seen
+
+
+def test_the_staff_pdf_preview_writes_the_labels_it_cannot_hide(changed):
+    from meetings.publishing import pdf
+
+    [working] = queries.programmes_in_full([changed.pk])
+    html = pdf.programme_html(working)
+    assert "[removed: <del>Work</del>][added: <ins>work in three groups</ins>]" in html
+    assert "visually-hidden" not in html
 
 
 def _publish_url(programme):
