@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 EQUAL, DELETE, INSERT = "equal", "delete", "insert"
 
-# Words, runs of spaces and single marks apart: a change of one word or one comma shows alone.
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+# Words and single marks apart, each with the spaces after it (spaces leading a text alone): a
+# change of one word or one comma shows alone.
+_TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
 _WORD = re.compile(r"\S+\s*")
 # An unchanged run longer than this many words between changes is cut down to CONTEXT words on
 # either side of the change ("…" where words were left out): a long purpose or background reads
@@ -34,40 +35,87 @@ class Change(str):
         change.segments = tuple(segments) if segments is not None else ((EQUAL, str(text)),)
         return change
 
-    @property
-    def has_edits(self):
-        return any(op != EQUAL for op, _text in self.segments)
+
+def _tokens(text):
+    """Words and marks, each with the spaces after it (leading spaces alone); and their keys,
+    the same without the spaces, which are what is compared: a word followed by a line break
+    in one text and by a space in the other is the same word."""
+    tokens = _TOKEN.findall(text or "")
+    return tokens, [token.strip() for token in tokens]
 
 
 def word_diff(old, new, cut=False):
     """The segments turning text `old` into `new` word by word: unchanged runs "equal", words
     taken out "delete", words put in "insert" (each removal before the insertion that takes its
-    place). A run of only spaces or marks between two changes joins them, so "quick brown" ->
-    "slow red" reads as one replacement, not two with a space kept between. `cut` shortens long
-    unchanged runs (shorten())."""
-    a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
-    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    place). A run of only marks between two changes joins them, so "quick, brown fox" ->
+    "slow; red fox" reads as one replacement. `cut` shortens long unchanged runs (shorten()).
+    Joined up, the segments other than "insert" give the old text, the ones other than
+    "delete" the new one, but for the spaces between words: an unchanged run is written with
+    the new text's (a line break where the old text had a space, say)."""
+    a, a_keys = _tokens(old)
+    b, b_keys = _tokens(new)
+    # The words both texts start and end with are matched at once: a long text with one
+    # change is compared in the stretch around the change only.
+    head = 0
+    while head < min(len(a), len(b)) and a_keys[head] == b_keys[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a_keys[-1 - tail] == b_keys[-1 - tail]:
+        tail += 1
+    matcher = SequenceMatcher(
+        None, a_keys[head : len(a) - tail], b_keys[head : len(b) - tail], autojunk=False
+    )
+    opcodes = [("equal", 0, head, 0, head)] if head else []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        opcodes.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    if tail:
+        opcodes.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
     merged = []  # [op, old text, new text], op "equal" or "change"
     for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         removed, inserted = "".join(a[i1:i2]), "".join(b[j1:j2])
         op = EQUAL if tag == "equal" else "change"
-        # No two equal runs follow each other: one inside the list lies between two changes.
-        joins = op == EQUAL and 0 < index < len(opcodes) - 1 and not re.search(r"\w", removed)
-        if (op != EQUAL or joins) and merged and merged[-1][0] != EQUAL:
+        # An unchanged run inside the list lies between two changes (the matcher never gives
+        # two in a row, and the ones of the start and the end are outside its stretch).
+        inside = 0 < index < len(opcodes) - 1 and merged and merged[-1][0] != EQUAL
+        joins = op == EQUAL and inside and not re.search(r"\w", removed)
+        if op != EQUAL and merged and merged[-1][0] != EQUAL or joins:
             merged[-1][1] += removed
             merged[-1][2] += inserted
         else:
             merged.append([op, removed, inserted])
     segments = []
-    for op, removed, inserted in merged:
+    before_old = before_new = ""
+    for index, (op, removed, inserted) in enumerate(merged):
         if op == EQUAL:
-            segments.append((EQUAL, removed))
+            space_old = removed[len(removed.rstrip()) :]
+            space_new = inserted[len(inserted.rstrip()) :]
+            before_old = before_new = ""
+            if bool(space_old) != bool(space_new) and index < len(merged) - 1:
+                # A space after it in one text only belongs to the change that follows:
+                # "in implementation?" -> "in implementation of plans?" puts in " of plans".
+                inserted, before_old, before_new = inserted.rstrip(), space_old, space_new
+            segments.append((EQUAL, inserted))
             continue
-        if removed:
-            segments.append((DELETE, removed))
-        if inserted:
-            segments.append((INSERT, inserted))
-    return shorten(segments) if cut else segments
+        removed, inserted = before_old + removed, before_new + inserted
+        space = inserted[len(inserted.rstrip()) :]
+        if removed.strip() and inserted.strip() and space and removed[-1:].isspace():
+            # A replacement followed by a space in both texts: the space is not part of it.
+            removed, inserted = removed.rstrip(), inserted.rstrip()
+        else:
+            space = ""
+        segments += [(DELETE, removed), (INSERT, inserted), (EQUAL, space)]
+    return shorten(_joined(segments)) if cut else _joined(segments)
+
+
+def _joined(segments):
+    """`segments` with neighbours of the same kind made one."""
+    joined = []
+    for op, text in segments:
+        if joined and joined[-1][0] == op:
+            joined[-1] = (op, joined[-1][1] + text)
+        elif text:
+            joined.append((op, text))
+    return joined
 
 
 def shorten(segments):

@@ -28,7 +28,7 @@ from meetings.models import (
     ProgrammeRevision,
     Session,
 )
-from meetings.publishing import revisions
+from meetings.publishing import revisions, wording
 
 PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
 
@@ -351,6 +351,23 @@ def test_a_long_purpose_is_cut_to_the_words_around_each_change():
         "word31 word32 word33 word34 word35 word36 …” → “… word24 word25 word26 word27 word28 "
         "word29 Changed word31 word32 word33 word34 word35 word36 …”."
     )
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("the fox jumps", "the fox"),
+        ("the fox", "the fox jumps"),
+        ("in implementation?", "in the implementation of national plans?"),
+        ("First paragraph.\n\nSecond one here.", "First paragraph.\n\nSecond one there, now."),
+        ("", "A whole new text."),
+        ("A whole old text.", ""),
+    ],
+)
+def test_the_segments_give_back_the_old_and_the_new_text(old, new):
+    segments = wording.word_diff(old, new)
+    assert "".join(part for op, part in segments if op != "insert") == old
+    assert "".join(part for op, part in segments if op != "delete") == new
 
 
 def test_a_phrase_replaced_reads_as_one_removal_and_one_insertion():
