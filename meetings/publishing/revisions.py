@@ -4,10 +4,15 @@ what changed between two versions.
 Staff edit a programme's working copy. Publishing copies it whole into a published copy, which
 is what delegates read (models.common.PublicQuerySet); the copy of the revision before stays,
 read only, as an earlier revision. A revision also keeps a snapshot of what a delegate reads
-(sessions keyed by their uid, with their day, times, room, presenters and questions), so the
-"Changes" page lists sessions added, removed, retitled or moved and presenters or questions
-changed by reading one row per revision.
+(the programme's texts and documents; its sessions keyed by their uid, with their day, times,
+room, purpose, presenters, documents, questions and actions), so the "Changes" page says what
+changed by reading one row per revision: changes() compares two snapshots, and a snapshot
+taken before a key was kept says nothing of it (nothing is said to have changed there).
+Texts that changed are shown word by word (wording.py).
 """
+
+from collections import Counter
+from difflib import SequenceMatcher
 
 from django.db import transaction
 from django.db.models import Max
@@ -23,6 +28,7 @@ from meetings.models import (
     Session,
     Status,
 )
+from meetings.publishing.wording import Change, text_change, when
 
 
 def _presentation(p):
@@ -65,70 +71,240 @@ def snapshot(programme):
     }
 
 
-def _when(session):
-    parts = [session["date"] or _("day to be confirmed")]
-    if session["start"]:
-        parts.append(session["start"])
-    return " ".join(parts)
-
-
 def _order(session):
     """Sessions in the order of the timetable (undated ones first), then by title: each list of
     changes reads the same every time."""
-    return (session["date"] or "", session["start"] or "", session["title"])
+    return (session.get("date") or "", session.get("start") or "", session["title"])
 
 
-def changes(before, after, unchanged=None):
-    """Plain sentences, in the active language, saying what changed from snapshot `before` to
-    `after`; `unchanged` is what is said when nothing did."""
-    if not before:
-        return [_("First published.")]
+def _both(before, after, key):
+    """Whether both snapshots hold `key`: one taken before the key was kept says nothing of it,
+    so nothing is said to have changed."""
+    return key in before and key in after
+
+
+def _added_and_removed(old, new):
+    """The items of list `new` not in `old` (in the order of `new`) and of `old` not in `new` (in
+    the order of `old`); an item listed twice counts twice."""
+
+    def left_out(items, others):
+        extra = Counter(items) - Counter(others)
+        found = []
+        for item in items:
+            if extra[item] > 0:
+                found.append(item)
+                extra[item] -= 1
+        return found
+
+    return left_out(new, old), left_out(old, new)
+
+
+def _likeness(a, b):
+    return SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
+
+
+def _rewordings(removed, added):
+    """Of the questions `removed` and `added`, the pairs (old, new) where one was reworded into
+    the other (half of their words alike or more, the likest first), and those left removed
+    and added."""
+    pairs, added, gone = [], list(added), []
+    for old in removed:
+        new = max(added, key=lambda text: _likeness(old, text), default=None)
+        if new is not None and _likeness(old, new) >= 0.5:
+            pairs.append((old, new))
+            added.remove(new)
+        else:
+            gone.append(old)
+    return pairs, gone, added
+
+
+def _kind(value):
+    return Session.Kind(value).label if value in Session.Kind.values else value
+
+
+def _programme_changes(before, after):
     said = []
     if before.get("title") != after.get("title"):
         said.append(
-            _("Programme retitled: “%(old)s” → “%(new)s”.")
-            % {"old": before["title"], "new": after["title"]}
+            text_change(
+                _("Programme retitled: “%(old)s” → “%(new)s”."),
+                _("Programme retitled: “%(change)s”."),
+                before.get("title") or "",
+                after.get("title") or "",
+            )
         )
-    old, new = before.get("sessions", {}), after.get("sessions", {})
-    for key in sorted(new.keys() - old.keys(), key=lambda k: _order(new[k])):
+    texts = (
+        (
+            "background",
+            _("Background changed: “%(old)s” → “%(new)s”."),
+            _("Background changed: “%(change)s”."),
+        ),
+        (
+            "focus",
+            _("Focus changed: “%(old)s” → “%(new)s”."),
+            _("Focus changed: “%(change)s”."),
+        ),
+    )
+    for key, plain, shown in texts:
+        if _both(before, after, key) and before[key] != after[key]:
+            said.append(text_change(plain, shown, before[key], after[key], cut=True))
+    if _both(before, after, "documents"):
+        added, removed = _added_and_removed(before["documents"], after["documents"])
+        for document in removed:
+            said.append(
+                Change(
+                    _("Document removed from the programme: %(document)s.") % {"document": document}
+                )
+            )
+        for document in added:
+            said.append(
+                Change(_("Document added to the programme: %(document)s.") % {"document": document})
+            )
+    return said
+
+
+def _question_changes(name, a, b):
+    if a == b:
+        return []
+    added, removed = _added_and_removed(a, b)
+    reworded, removed, added = _rewordings(removed, added)
+    said = [
+        text_change(
+            _("Question of “%(title)s” reworded: “%(old)s” → “%(new)s”."),
+            _("Question of “%(title)s” reworded: “%(change)s”."),
+            old,
+            new,
+            title=name,
+        )
+        for old, new in reworded
+    ]
+    for question in removed:
         said.append(
-            _("Session added: “%(title)s” (%(when)s).")
-            % {"title": new[key]["title"], "when": _when(new[key])}
+            Change(
+                _("Question removed from “%(title)s”: “%(question)s”.")
+                % {"title": name, "question": question}
+            )
         )
-    for key in sorted(old.keys() - new.keys(), key=lambda k: _order(old[k])):
-        said.append(_("Session removed: “%(title)s”.") % {"title": old[key]["title"]})
+    for question in added:
+        said.append(
+            Change(
+                _("Question added to “%(title)s”: “%(question)s”.")
+                % {"title": name, "question": question}
+            )
+        )
+    if not said:  # the same questions, in another order
+        said.append(Change(_("Questions of “%(title)s” put in a new order.") % {"title": name}))
+    return said
+
+
+def _listed_changes(name, a, b, added_text, removed_text, key):
+    added, removed = _added_and_removed(a, b)
+    return [Change(removed_text % {"title": name, key: item}) for item in removed] + [
+        Change(added_text % {"title": name, key: item}) for item in added
+    ]
+
+
+def _session_changes(a, b):
+    """What changed in one session, snapshot entry `a` to `b`."""
+    said = []
+    name = b["title"]
     none = _("none")
-    for key in sorted(old.keys() & new.keys(), key=lambda k: _order(new[k])):
-        a, b = old[key], new[key]
-        name = b["title"]
-        if a["title"] != b["title"]:
-            said.append(
-                _("Session retitled: “%(old)s” → “%(new)s”.")
-                % {"old": a["title"], "new": b["title"]}
+    if a["title"] != b["title"]:
+        said.append(
+            text_change(
+                _("Session retitled: “%(old)s” → “%(new)s”."),
+                _("Session retitled: “%(change)s”."),
+                a["title"],
+                b["title"],
             )
-        if (a["date"], a["start"], a["end"]) != (b["date"], b["start"], b["end"]):
-            said.append(
-                _("“%(title)s” moved: %(old)s → %(new)s.")
-                % {"title": name, "old": _when(a), "new": _when(b)}
+        )
+    if _both(a, b, "kind") and a["kind"] != b["kind"]:
+        said.append(
+            Change(
+                _("Type of “%(title)s” changed: %(old)s → %(new)s.")
+                % {"title": name, "old": _kind(a["kind"]), "new": _kind(b["kind"])}
             )
-        if a["room"] != b["room"]:
-            said.append(
+        )
+    moments = ("date", "start", "end")
+    if [a.get(k) for k in moments] != [b.get(k) for k in moments]:
+        said.append(
+            Change(
+                _("“%(title)s” moved from %(old)s to %(new)s.")
+                % {"title": name, "old": when(a), "new": when(b)}
+            )
+        )
+    if a.get("room") != b.get("room"):
+        said.append(
+            Change(
                 _("“%(title)s” changed room: %(old)s → %(new)s.")
-                % {"title": name, "old": a["room"] or none, "new": b["room"] or none}
+                % {"title": name, "old": a.get("room") or none, "new": b.get("room") or none}
             )
-        if a["presenters"] != b["presenters"]:
-            said.append(
+        )
+    if _both(a, b, "purpose") and (a["purpose"] or "") != (b["purpose"] or ""):
+        said.append(
+            text_change(
+                _("Purpose of “%(title)s” changed: “%(old)s” → “%(new)s”."),
+                _("Purpose of “%(title)s” changed: “%(change)s”."),
+                a["purpose"] or "",
+                b["purpose"] or "",
+                cut=True,
+                title=name,
+            )
+        )
+    if a.get("presenters", []) != b.get("presenters", []):
+        said.append(
+            Change(
                 _("Presenters of “%(title)s” changed: %(old)s → %(new)s.")
                 % {
                     "title": name,
-                    "old": "; ".join(a["presenters"]) or none,
-                    "new": "; ".join(b["presenters"]) or none,
+                    "old": "; ".join(a.get("presenters", [])) or none,
+                    "new": "; ".join(b.get("presenters", [])) or none,
                 }
             )
-        if a["questions"] != b["questions"]:
-            said.append(_("Questions of “%(title)s” changed.") % {"title": name})
+        )
+    if _both(a, b, "documents"):
+        said += _listed_changes(
+            name,
+            a["documents"],
+            b["documents"],
+            _("Document added to “%(title)s”: %(document)s."),
+            _("Document removed from “%(title)s”: %(document)s."),
+            "document",
+        )
+    said += _question_changes(name, a.get("questions", []), b.get("questions", []))
+    if _both(a, b, "actions"):
+        said += _listed_changes(
+            name,
+            a["actions"],
+            b["actions"],
+            _("“%(title)s” now serves %(action)s."),
+            _("“%(title)s” no longer serves %(action)s."),
+            "action",
+        )
+    return said
+
+
+def changes(before, after, unchanged=None):
+    """Sentences, in the active language, saying what changed from snapshot `before` to `after`:
+    each a Change, equal to its plain text, whose `segments` mark the words removed and
+    inserted where a text changed. `unchanged` is what is said when nothing did."""
+    if not before:
+        return [Change(_("First published."))]
+    said = _programme_changes(before, after)
+    old, new = before.get("sessions", {}), after.get("sessions", {})
+    for key in sorted(new.keys() - old.keys(), key=lambda k: _order(new[k])):
+        said.append(
+            Change(
+                _("Session added: “%(title)s” (%(when)s).")
+                % {"title": new[key]["title"], "when": when(new[key])}
+            )
+        )
+    for key in sorted(old.keys() - new.keys(), key=lambda k: _order(old[k])):
+        said.append(Change(_("Session removed: “%(title)s”.") % {"title": old[key]["title"]}))
+    for key in sorted(old.keys() & new.keys(), key=lambda k: _order(new[k])):
+        said += _session_changes(old[key], new[key])
     if unchanged is None:
-        unchanged = [_("No change to the sessions (the note says what changed).")]
+        unchanged = [Change(_("No change to the sessions (the note says what changed)."))]
     return said or unchanged
 
 

@@ -11,15 +11,25 @@ import threading
 
 import factories
 import pytest
+from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
 from django.db import connections
 from django.test import Client
+from django.utils import translation
 from pypdf import PdfReader
 from seed_sources import source
 
 from meetings import queries
-from meetings.models import Meeting, Programme, ProgrammeRevision
-from meetings.publishing import revisions
+from meetings.models import (
+    Action,
+    DiscussionQuestion,
+    Document,
+    Meeting,
+    Programme,
+    ProgrammeRevision,
+    Session,
+)
+from meetings.publishing import revisions, wording
 
 PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
 
@@ -173,8 +183,12 @@ def test_an_editor_publishes_revision_three_from_the_admin(published, url, edito
     assert "as revision 3" in response.content.decode()
     revision = published.revisions.get(number=3)
     assert revision.published_by == editor and revision.note == "Group work retitled."
-    changes = Client().get(url + "changes/").content.decode()
-    assert "Session retitled: “Group Work” → “Group work in three groups”." in changes
+    page = BeautifulSoup(Client().get(url + "changes/").content, "html.parser")
+    retitled = page.select_one("#revision-3 ul.changes li")
+    assert text(retitled) == (
+        "Session retitled: “Group removed: Work (end of removed text) "
+        "added: work in three groups (end of added text)”."
+    )
     assert "Revision 3, published" in Client().get(url).content.decode()
 
 
@@ -231,9 +245,10 @@ def test_changes_name_moves_rooms_removals_and_questions():
     after = {"title": "P", "sessions": {"1": moved}}
     assert revisions.changes(before, after) == [
         "Session removed: “Gone”.",
-        "“A” moved: 2030-05-22 10:00 → 2030-05-22 11:00.",
+        "“A” moved from 22 May 2030, 10:00 to 22 May 2030, 11:00.",
         "“A” changed room: Salle B → Salle C.",
-        "Questions of “A” changed.",
+        "Question removed from “A”: “Why?”.",
+        "Question added to “A”: “How?”.",
     ]
 
 
@@ -271,6 +286,329 @@ def test_added_and_removed_sessions_are_listed_in_the_order_of_the_timetable():
             "Earlier",
             "Later",
         ]
+
+
+def text(element):
+    """The words of an element as a screen reader gets them, spaces run together."""
+    return re.sub(r"\s+", " ", element.get_text()).strip()
+
+
+def _session(**fields):
+    """A session as a snapshot holds it."""
+    return {
+        "title": "Group Work",
+        "kind": "discussion",
+        "date": "2030-05-22",
+        "start": "10:00",
+        "end": "12:00",
+        "room": "Salle B",
+        "purpose": "",
+        "presenters": [],
+        "documents": [],
+        "questions": [],
+        "actions": [],
+        **fields,
+    }
+
+
+def _programme(sessions=None, **fields):
+    """A programme as a snapshot holds it."""
+    return {
+        "title": "P",
+        "background": "",
+        "focus": "",
+        "documents": [],
+        "sessions": sessions or {},
+        **fields,
+    }
+
+
+def _said(before, after):
+    return revisions.changes(_programme({"1": before}), _programme({"1": after}))
+
+
+def test_a_session_whose_kind_changed_says_both_kinds_by_their_names():
+    assert _said(_session(), _session(kind="group_work")) == [
+        "Type of “Group Work” changed: Discussion → Group work."
+    ]
+
+
+def test_questions_added_removed_and_reworded_are_each_quoted():
+    before = _session(questions=["How can coordination be improved?", "Who pays?"])
+    after = _session(
+        questions=["How can coordination be improved in practice?", "Who leads the work?"]
+    )
+    assert _said(before, after) == [
+        "Question of “Group Work” reworded: “How can coordination be improved?” → "
+        "“How can coordination be improved in practice?”.",
+        "Question removed from “Group Work”: “Who pays?”.",
+        "Question added to “Group Work”: “Who leads the work?”.",
+    ]
+
+
+def test_the_same_questions_in_another_order_are_said_to_be_reordered():
+    before = _session(questions=["One?", "Two?"])
+    assert _said(before, _session(questions=["Two?", "One?"])) == [
+        "Questions of “Group Work” put in a new order."
+    ]
+
+
+def test_documents_and_actions_added_and_removed_are_named():
+    before = _session(documents=["Old talk (English)"], actions=["CAP #24: Test action"])
+    after = _session(documents=["New talk (French)"], actions=["CAP #25: Other action"])
+    assert _said(before, after) == [
+        "Document removed from “Group Work”: Old talk (English).",
+        "Document added to “Group Work”: New talk (French).",
+        "“Group Work” no longer serves CAP #24: Test action.",
+        "“Group Work” now serves CAP #25: Other action.",
+    ]
+
+
+def test_the_programmes_own_texts_and_documents_are_said_before_its_sessions():
+    before = _programme(background="Before.", focus="Plans.", documents=["List (English)"])
+    after = _programme(
+        title="P, revised",
+        background="After.",
+        focus="National plans.",
+        documents=["List (English)", "Agenda (English)"],
+    )
+    assert revisions.changes(before, after) == [
+        "Programme retitled: “P” → “P, revised”.",
+        "Background changed: “Before.” → “After.”.",
+        "Focus changed: “Plans.” → “National plans.”.",
+        "Document added to the programme: Agenda (English).",
+    ]
+
+
+def test_a_snapshot_from_before_a_key_was_kept_says_nothing_changed_there():
+    """Revisions published before snapshots kept kinds, purposes, documents and actions (the
+    seed fixtures' among them) compare with newer ones without a change being made up."""
+    old = {key: value for key, value in _session().items() if key in OLD_SESSION_KEYS}
+    new = _session(kind="break", purpose="New.", documents=["Talk (English)"], actions=["A"])
+    assert revisions.changes({"title": "P", "sessions": {"1": old}}, _programme({"1": new})) == [
+        "No change to the sessions (the note says what changed)."
+    ]
+
+
+OLD_SESSION_KEYS = {"title", "date", "start", "end", "room", "presenters", "questions"}
+
+
+def test_a_retitle_gives_the_words_removed_and_inserted():
+    [said] = _said(_session(), _session(title="Group work in three groups"))
+    assert said == "Session retitled: “Group Work” → “Group work in three groups”."
+    assert isinstance(said, str)
+    assert said.segments == (
+        ("equal", "Session retitled: “Group "),
+        ("delete", "Work"),
+        ("insert", "work in three groups"),
+        ("equal", "”."),
+    )
+
+
+def test_a_reworded_question_marks_only_the_words_put_in():
+    before = _session(questions=["What can States Parties do to be more inclusive?"])
+    after = _session(
+        questions=["What can States Parties do to be more inclusive in implementation?"]
+    )
+    [said] = _said(before, after)
+    assert [(op, part) for op, part in said.segments if op != "equal"] == [
+        ("insert", " in implementation")
+    ]
+
+
+def test_a_long_purpose_is_cut_to_the_words_around_each_change():
+    words = [f"word{n}" for n in range(60)]
+    before = " ".join(words)
+    after = " ".join(["Changed" if w == "word30" else w for w in words])
+    [said] = _said(_session(purpose=before), _session(purpose=after))
+    assert said.segments == (
+        ("equal", "Purpose of “Group Work” changed: “… word24 word25 word26 word27 word28 word29 "),
+        ("delete", "word30"),
+        ("insert", "Changed"),
+        ("equal", " word31 word32 word33 word34 word35 word36 …”."),
+    )
+    assert "word10" not in said and "word50" not in said  # the plain sentence is cut too
+    assert said == (
+        "Purpose of “Group Work” changed: “… word24 word25 word26 word27 word28 word29 word30 "
+        "word31 word32 word33 word34 word35 word36 …” → “… word24 word25 word26 word27 word28 "
+        "word29 Changed word31 word32 word33 word34 word35 word36 …”."
+    )
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("the fox jumps", "the fox"),
+        ("the fox", "the fox jumps"),
+        ("in implementation?", "in the implementation of national plans?"),
+        ("First paragraph.\n\nSecond one here.", "First paragraph.\n\nSecond one there, now."),
+        ("", "A whole new text."),
+        ("A whole old text.", ""),
+    ],
+)
+def test_the_segments_give_back_the_old_and_the_new_text(old, new):
+    segments = wording.word_diff(old, new)
+    assert "".join(part for op, part in segments if op != "insert") == old
+    assert "".join(part for op, part in segments if op != "delete") == new
+
+
+def test_a_phrase_replaced_reads_as_one_removal_and_one_insertion():
+    [said] = _said(_session(title="The quick brown fox"), _session(title="The slow red fox"))
+    assert said.segments[1:3] == (("delete", "quick brown"), ("insert", "slow red"))
+
+
+def test_a_plain_change_is_one_unchanged_segment():
+    [said] = _said(_session(), _session(room="Salle C"))
+    assert said.segments == (("equal", "“Group Work” changed room: Salle B → Salle C."),)
+
+
+def test_moves_and_added_sessions_give_dates_and_times_in_english_words():
+    after = _session(date="2030-05-24", start="15:00", end=None)
+    assert _said(_session(), after) == [
+        "“Group Work” moved from 22 May 2030, 10:00–12:00 to 24 May 2030, 15:00."
+    ]
+    added = revisions.changes(_programme(), _programme({"1": _session()}))
+    assert added == ["Session added: “Group Work” (22 May 2030, 10:00–12:00)."]
+    undated = _session(date=None, start=None, end=None)
+    assert _said(undated, _session()) == [
+        "“Group Work” moved from day to be confirmed to 22 May 2030, 10:00–12:00."
+    ]
+
+
+@pytest.mark.parametrize(
+    "language, said",
+    [
+        (
+            "fr",
+            "«\u00a0Group Work\u00a0» déplacée du 22 mai 2030, 10:00–12:00 au 24 mai 2030, 15:00.",
+        ),
+        (
+            "es",
+            "«Group Work» cambió de horario: del 22 de mayo de 2030, 10:00–12:00 al "
+            "24 de mayo de 2030, 15:00.",
+        ),
+    ],
+)
+def test_moves_are_told_in_the_active_language_with_its_month_names(language, said):
+    with translation.override(language):
+        assert _said(_session(), _session(date="2030-05-24", start="15:00", end=None)) == [said]
+
+
+@pytest.fixture
+def changed(programme, make_session, editor):
+    """The programme published with a session "Group Work", whose working copy then changed
+    in every way a delegate reads (not yet published)."""
+    session = make_session(title="Group Work", slug="group-work", purpose="Share what works.")
+    question = factories.DiscussionQuestionFactory(
+        session=session, text="What can States Parties do to be more inclusive?"
+    )
+    factories.DiscussionQuestionFactory(session=session, text="Who pays for the work?")
+    listed = factories.DocumentFactory(title="Test list of participants", programme=programme)
+    revisions.publish(programme, "First.", editor)
+    Session.objects.filter(pk=session.pk).update(
+        title="Group work in three groups",
+        kind=Session.Kind.GROUP_WORK,
+        purpose="Share what works in practice.",
+        start_time=datetime.time(15),
+    )
+    question.text = "What can States Parties do to be more inclusive in implementation?"
+    question.save()
+    DiscussionQuestion.objects.filter(session=session, text="Who pays for the work?").delete()
+    DiscussionQuestion.objects.create(
+        session=session, text="Which States have a national plan?", position=9
+    )
+    session.actions.add(factories.ActionFactory(title="Test action"))
+    Document.objects.filter(pk=listed.pk).update(programme=None)
+    Programme.objects.filter(pk=programme.pk).update(background="A new background.")
+    return programme
+
+
+def test_every_change_to_the_working_copy_is_listed_before_publishing(changed):
+    said = revisions.unpublished_changes(changed)
+    action = str(Action.objects.get(title="Test action"))
+    assert said == [
+        "Background changed: “” → “A new background.”.",
+        "Document removed from the programme: Test list of participants (English).",
+        "Session retitled: “Group Work” → “Group work in three groups”.",
+        "Type of “Group work in three groups” changed: Discussion → Group work.",
+        "“Group work in three groups” moved from 22 May 2030, 10:00 to 22 May 2030, 15:00.",
+        "Purpose of “Group work in three groups” changed: “Share what works.” → "
+        "“Share what works in practice.”.",
+        "Question of “Group work in three groups” reworded: “What can States Parties do to be "
+        "more inclusive?” → “What can States Parties do to be more inclusive in "
+        "implementation?”.",
+        "Question removed from “Group work in three groups”: “Who pays for the work?”.",
+        "Question added to “Group work in three groups”: “Which States have a national plan?”.",
+        f"“Group work in three groups” now serves {action}.",
+    ]
+
+
+def _marked(page, selector):
+    """The words removed and inserted in the changes list at `selector`, as a screen reader
+    reads them (labels included) and as the eye sees them (labels hidden)."""
+    changes = page.select_one(selector)
+    assert changes is not None, selector
+    for mark in changes.select("del, ins"):
+        hidden = mark.select(".visually-hidden")
+        assert len(hidden) == 2  # "removed:" ... "(end of removed text)"
+    read = [text(mark) for mark in changes.select("del, ins")]
+    for label in changes.select(".visually-hidden"):
+        label.decompose()
+    seen = [(mark.name, text(mark)) for mark in changes.select("del, ins")]
+    return read, seen
+
+
+def test_the_admin_page_of_a_changed_programme_marks_words_removed_and_added(
+    changed, editor_client
+):
+    response = editor_client.get(f"/admin/meetings/programme/{changed.pk}/change/")
+    page = BeautifulSoup(response.content, "html.parser")
+    read, seen = _marked(page, ".unpublished-changes ul.changes")
+    assert ("del", "Work") in seen and ("ins", "work in three groups") in seen
+    assert ("ins", "in practice") in seen  # the purpose
+    assert ("ins", "in implementation") in seen  # the question
+    assert "removed: Work (end of removed text)" in read
+    assert "added: work in three groups (end of added text)" in read
+
+
+def test_the_changes_page_marks_words_removed_and_added_once_published(changed, editor, client):
+    revisions.publish(changed, "Second.", editor)
+    url = changed.get_absolute_url() + "changes/"
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    read, seen = _marked(page, "#revision-2 ul.changes")
+    assert ("del", "Work") in seen and ("ins", "work in three groups") in seen
+    assert "added: in implementation (end of added text)" in read
+    moved = "“Group work in three groups” moved from 22 May 2030, 10:00 to 22 May 2030, 15:00."
+    assert moved in [text(li) for li in page.select("#revision-2 ul.changes li")]
+    french = BeautifulSoup(client.get("/fr" + url).content, "html.parser")
+    said = [text(li) for li in french.select("#revision-2 ul.changes li")]  # no-break spaces
+    assert (
+        "« Group work in three groups » déplacée du 22 mai 2030, 10:00 au 22 mai 2030, 15:00."
+        in said
+    )
+    assert any("supprimé : Work (fin du texte supprimé)" in line for line in said)
+
+
+def test_the_feed_writes_the_labels_where_no_style_sheet_hides_them(changed, editor, client):
+    revisions.publish(changed, "Second.", editor)
+    feed = client.get("/meetings/changes.atom").content.decode()
+    assert "[removed: &lt;del&gt;Work&lt;/del&gt;]" in feed
+    assert "[added: &lt;ins&gt;work in three groups&lt;/ins&gt;]" in feed
+
+
+def test_the_working_copy_banner_marks_words_removed_and_added(changed, editor_client):
+    page = BeautifulSoup(editor_client.get(changed.get_absolute_url()).content, "html.parser")
+    read, seen = _marked(page, ".draft-banner ul.changes")
+    assert ("del", "Work") in seen and ("ins", "work in three groups") in seen
+
+
+def test_the_staff_pdf_preview_writes_the_labels_it_cannot_hide(changed):
+    from meetings.publishing import pdf
+
+    [working] = queries.programmes_in_full([changed.pk])
+    html = pdf.programme_html(working)
+    assert "[removed: <del>Work</del>][added: <ins>work in three groups</ins>]" in html
+    assert "visually-hidden" not in html
 
 
 def _publish_url(programme):
