@@ -613,9 +613,11 @@ def size_and_limit(size_bytes, limit_bytes):
 
 class DocumentQuerySet(PublicQuerySet):
     """A document is a draft when it lies inside one (its meeting, its programme or that
-    programme's meeting is a draft), or when it has no meeting or programme of its own and only
-    drafts show it: presentations and work plans that are (or lie inside) drafts, and nothing
-    public. A document that nothing shows (guidance, say) is public: the library lists it."""
+    programme's meeting is a draft); when it waits for a programme's next revision (it is listed
+    under a programme's working copy, or shown by a presentation of one, and no published copy
+    lists or shows it yet); or when it has no meeting or programme of its own and only drafts
+    show it: presentations and work plans that are (or lie inside) drafts, and nothing public. A
+    document that nothing shows (guidance, say) is public: the library lists it."""
 
     @staticmethod
     def _inside_a_draft():
@@ -626,32 +628,52 @@ class DocumentQuerySet(PublicQuerySet):
         )
 
     @staticmethod
-    def _shown_only_by_drafts():
+    def _showing(rows):
+        return Exists(rows.filter(document=OuterRef("pk")))
+
+    @classmethod
+    def _shown_in_public(cls):
         from .coordination import Activity, WorkPlan  # they refer to Document
 
-        def showing(rows):
-            return Exists(rows.filter(document=OuterRef("pk")))
+        listed = Programme.published_documents.through.objects.filter(
+            document=OuterRef("pk"), programme__edition=Edition.PUBLISHED
+        )
+        return (
+            cls._showing(Presentation.objects.public())
+            | cls._showing(WorkPlan.objects.public())
+            | cls._showing(Activity.objects.all())  # activities are never drafts
+            | Exists(listed)
+        )
 
-        by_drafts = showing(Presentation.objects.not_public()) | showing(
+    @classmethod
+    def _awaiting_publication(cls):
+        in_a_working_copy = Q(programme__isnull=False) | cls._showing(
+            Presentation.objects.filter(session__programme__edition=Edition.WORKING)
+        )
+        return in_a_working_copy & ~cls._shown_in_public()
+
+    @classmethod
+    def _shown_only_by_drafts(cls):
+        from .coordination import WorkPlan  # it refers to Document
+
+        by_drafts = cls._showing(Presentation.objects.not_public()) | cls._showing(
             WorkPlan.objects.not_public()
         )
-        by_public = (
-            showing(Presentation.objects.public())
-            | showing(WorkPlan.objects.public())
-            | showing(Activity.objects.all())  # activities are never drafts
-        )
-        return Q(meeting__isnull=True, programme__isnull=True) & by_drafts & ~by_public
+        return Q(meeting__isnull=True, programme__isnull=True) & by_drafts & ~cls._shown_in_public()
 
     def public(self):
         return (
             self.exclude(meeting__status=Status.DRAFT)
             .exclude(programme__status=Status.DRAFT)
             .exclude(programme__meeting__status=Status.DRAFT)
+            .exclude(self._awaiting_publication())
             .exclude(self._shown_only_by_drafts())
         )
 
     def not_public(self):
-        return self.filter(self._inside_a_draft() | self._shown_only_by_drafts())
+        return self.filter(
+            self._inside_a_draft() | self._awaiting_publication() | self._shown_only_by_drafts()
+        )
 
 
 class Document(Publishable, models.Model):
@@ -767,12 +789,10 @@ class Document(Publishable, models.Model):
     @property
     def is_public(self):
         """DocumentQuerySet.public()'s rule, on a loaded row: its meeting and programme as
-        loaded; for a document in neither, what shows it (one query)."""
+        loaded; then what shows it (one query)."""
         above = [self.meeting, self.programme, self.programme and self.programme.meeting]
         if not all(row.status == Status.PUBLISHED for row in above if row is not None):
             return False
-        if self.meeting_id or self.programme_id:
-            return True
         return type(self).objects.public().filter(pk=self.pk).exists()
 
     @property
