@@ -299,7 +299,7 @@ def _count_public(sessions):
 
 def action_page(plan_slug, number, page=None):
     """The action, and a page of every published session, work plan and activity that serves it,
-    newest first, in one list: 8 queries.
+    newest first, in one list: 7 queries.
 
     Work plans and activities are few and read whole; sessions can be thousands over the years,
     so only the newest that can reach the page asked for are read (a page n needs at most the n

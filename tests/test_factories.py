@@ -26,11 +26,16 @@ def test_each_factory_makes_a_valid_row(factory):
 
 
 @pytest.mark.django_db
-def test_a_session_lies_within_its_meeting_and_is_public():
+def test_a_session_lies_within_its_meeting_and_is_public_as_published():
+    """The factory makes the working copy's session, which staff edit, and the same session
+    (its uid) in the published copy, which delegates read."""
     session = factories.SessionFactory()
     meeting = session.programme.meeting
     assert meeting.start_date <= session.date <= meeting.end_date
-    assert session.is_public and type(session).objects.public().filter(pk=session.pk).exists()
+    assert session.programme.is_working_copy and not session.is_public
+    published = type(session).objects.public().get(uid=session.uid)
+    assert published.is_public and published.pk != session.pk
+    assert (published.title, published.date) == (session.title, session.date)
 
 
 @pytest.mark.django_db

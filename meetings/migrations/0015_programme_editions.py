@@ -57,6 +57,9 @@ def copy_what_was_public(apps, schema_editor):
 def remove_copies(apps, schema_editor):
     Programme = apps.get_model("meetings", "Programme")
     Programme.objects.exclude(edition="working").delete()
+    # The foreign keys' checks of those deletes wait for the end of the transaction; the
+    # tables they touched cannot be altered (below) while they are pending: run them now.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 SCHEMA = importlib.import_module("meetings.migrations.0013_schema_in_migrations")

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from meetings.models import ProgrammePDF, Session
+from meetings.publishing import revisions
 
 # Conftest's programme of its meeting (21 to 25 May 2030), which `content` fills.
 PARALLEL = "/meetings/may-2030/parallel/"
@@ -292,6 +293,7 @@ def session_in_french(content):
     for number, question in enumerate(session.questions.all()):
         question.text_fr = f"Question {number + 1} en français ?"
         question.save()
+    factories.show_published(session.programme)
     return session
 
 
@@ -366,6 +368,7 @@ def test_the_admin_edits_the_translations_beside_each_other(editor_client, sessi
     data = form_data(response)
     data["title_es"] = ["Coordinación y planes nacionales"]
     assert editor_client.post(url, data).status_code == 302
+    revisions.publish(session_in_french.programme, "The session's title in Spanish.")
     _, soup = page(Client(), "/es" + SESSION)
     assert text(soup.h1) == "Coordinación y planes nacionales"
 

@@ -84,6 +84,7 @@ def session(make_session):
 @pytest.mark.parametrize("payload", PAYLOADS.values(), ids=PAYLOADS.keys())
 def test_the_public_session_page_shows_each_payload_harmlessly(client, session, payload):
     Session.objects.filter(pk=session.pk).update(purpose=payload)
+    factories.show_published(session.programme)
     response = client.get(session.get_absolute_url())
     assert response.status_code == 200
     article = BeautifulSoup(response.content, "html.parser").select_one("article.session")

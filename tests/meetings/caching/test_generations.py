@@ -17,6 +17,7 @@ from meetings.models import (
     BOOKKEEPING,
     DiscussionQuestion,
     Document,
+    Edition,
     Mandate,
     Meeting,
     MeetingGeneration,
@@ -192,11 +193,16 @@ def test_the_caches_own_bookkeeping_counts_nothing(content, counts):
 
 
 def _session():
-    return SessionModel.objects.filter(programme__meeting__slug=MEETING).first()
+    """A session of MEETING's working copy, the one staff edit."""
+    return SessionModel.objects.filter(
+        programme__meeting__slug=MEETING, programme__edition=Edition.WORKING
+    ).first()
 
 
 def _presentation():
-    return Presentation.objects.filter(session__programme__meeting__slug=MEETING).first()
+    return Presentation.objects.filter(
+        session__programme__meeting__slug=MEETING, session__programme__edition=Edition.WORKING
+    ).first()
 
 
 # One write per table inside a meeting, each to the rows of MEETING only.
@@ -209,6 +215,11 @@ WRITES_INSIDE_A_MEETING = {
         Programme.objects.filter(meeting__slug=MEETING)
         .first()
         .convened_by.add(Mandate.objects.filter(programmes=None).get())
+    ),
+    "meetings_programme_published_documents": lambda: (
+        Programme.objects.filter(meeting__slug=MEETING, edition=Edition.PUBLISHED)
+        .get()
+        .published_documents.add(Document.objects.first())
     ),
     "meetings_programmerevision": lambda: ProgrammeRevision.objects.filter(
         programme__meeting__slug=MEETING
@@ -255,7 +266,7 @@ def test_a_write_inside_a_meeting_counts_for_that_meeting_only(
 def test_moving_a_session_to_another_meeting_counts_for_both(content, other_meeting, counts):
     before = counts()
     session = _session()
-    session.programme = other_meeting.programmes.get()
+    session.programme = other_meeting.programmes.get(edition=Edition.WORKING)
     session.date = other_meeting.start_date
     session.save()
     after = counts()
@@ -301,7 +312,7 @@ def test_a_statement_touching_no_row_counts_for_no_meeting(content, other_meetin
 @pytest.mark.django_db
 def test_a_meetings_address_is_keyed_by_that_meeting_and_what_all_share(content, other_meeting):
     page = f"/fr/meetings/{MEETING}/parallel/"
-    other_page = f"/meetings/other/{other_meeting.programmes.get().slug}/"
+    other_page = f"/meetings/other/{other_meeting.programmes.get(edition=Edition.WORKING).slug}/"
     keys = {path: generations.for_path(path) for path in [page, other_page, "/"]}
     Meeting.objects.filter(slug="other").update(title="Retitled")
     assert generations.for_path(page) == keys[page]

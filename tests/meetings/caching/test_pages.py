@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Meeting, NewsPost, Room, Session, Status
+from meetings.publishing import revisions
 
 # Conftest's meeting and programme, which `content` fills.
 MEETING = "/meetings/may-2030/"
@@ -120,15 +121,23 @@ def test_the_query_parameters_pages_read_are_kept(client, content):
 
 
 @pytest.mark.django_db
-def test_a_change_is_on_the_next_request(client, content):
+def test_a_change_is_on_the_next_request_once_published(client, content):
+    """Delegates read the published copy: an edit of the working copy changes nothing they
+    read until it is published, and then the next request shows it, not the cached page."""
     get(client, PROGRAMME)
     session = content
     session.title = "Session One, retitled"
     session.save()
     response, _ = get(client, PROGRAMME)
+    assert b"Session One, retitled" not in response.content
+    assert b"Test session on coordination" in response.content
+    revisions.publish(session.programme, "Session One retitled.")
+    response, _ = get(client, PROGRAMME)
     assert b"Session One, retitled" in response.content
-    # A queryset update, which sends no signal, is seen too (the database bumps the version).
+    # A queryset update, which sends no signal, is published and seen too (the database bumps
+    # the generation).
     Session.objects.filter(pk=session.pk).update(title="Session One, again")
+    revisions.publish(session.programme, "Session One retitled again.")
     response, _ = get(client, PROGRAMME)
     assert b"Session One, again" in response.content
 
@@ -156,10 +165,12 @@ def test_an_edit_in_one_meeting_leaves_the_other_meetings_pages_cached(
     get(client, "/meetings/")
     Session.objects.filter(pk=content.pk).update(title="Retitled session")
     Meeting.objects.filter(pk=content.programme.meeting_id).update(title="Retitled May")
+    revisions.publish(content.programme, "Session retitled.")
     for url in others:
         again, queries = get(client, url)
         assert queries == 1 and again.content == first[url]  # from the cache: only the version
-    # The edited meeting's pages and the pages about every meeting show the edit at once.
+    # The edited meeting's pages and the pages about every meeting show the edit at once
+    # (the session's once published).
     assert b"Retitled session" in get(client, PROGRAMME)[0].content
     assert b"Retitled May" in get(client, "/meetings/")[0].content
 
@@ -188,8 +199,7 @@ def test_publishing_a_programme_shows_it_on_its_meetings_page_at_once(client, co
     )
     assert b"Programme published late" not in get(client, MEETING)[0].content
     assert get(client, draft.get_absolute_url())[0].status_code == 404
-    draft.status = Status.PUBLISHED
-    draft.save()
+    revisions.publish(draft, "First published.")
     assert b"Programme published late" in get(client, MEETING)[0].content
     assert get(client, draft.get_absolute_url())[0].status_code == 200
 
@@ -285,4 +295,5 @@ def test_with_redis_one_process_serves_what_another_rendered(client, content, re
     assert rendered > 5 and queries == 1
     assert second.content == first.content and second["ETag"] == first["ETag"]
     Session.objects.filter(pk=content.pk).update(title="Changed in Redis")
+    revisions.publish(content.programme, "Session retitled.")
     assert b"Changed in Redis" in get(client, PROGRAMME)[0].content

@@ -56,7 +56,13 @@ def test_the_revision_feed_says_when_the_programme_changed(make_session, client,
     titles = [e.title for e in feed.entries]
     assert titles == ["Parallel Programme: revision 2", "Parallel Programme: revision 1"]
     assert "TO1 → Test Presenter, TO2" in feed.entries[0].summary
-    assert feed.entries[0].link.endswith(programme.get_absolute_url() + "changes/#revision-2")
+    # Each entry links the programme as that revision published it, kept read only.
+    link = feed.entries[0].link
+    assert link.endswith(programme.get_absolute_url() + "changes/2/")
+    page = client.get(link)
+    assert page.status_code == 200 and b"Test Presenter" in page.content
+    assert client.get(feed.entries[1].link).status_code == 200
+    assert b"Test Presenter" not in client.get(feed.entries[1].link).content
     publish(programme, "Rooms.", editor)
     assert parse(client, "/meetings/changes.atom").entries[0].title.endswith("revision 3")
 

