@@ -45,14 +45,32 @@ def content_rows(programme):
     )
 
 
-def copy_sessions(sessions, target, offset=datetime.timedelta(0), same_sessions=True, adjust=None):
-    """New rows of `sessions` (from content_rows) with their presentations, questions and
-    actions, in the programme `target`, days moved by `offset`: 6 queries, whatever their
-    number. `same_sessions` keeps their uid (another copy of the same programme); `adjust(old,
-    new)` may set more of each new session before it is written."""
-    new_sessions = []
+def copy_sessions(
+    sessions,
+    target,
+    offset=datetime.timedelta(0),
+    same_sessions=True,
+    adjust=None,
+    existing=None,
+):
+    """Rows of `sessions` (from content_rows) with their presentations, questions and actions,
+    in the programme `target`, days moved by `offset`: a few queries, whatever their number.
+    `same_sessions` keeps their uid (another copy of the same programme); `existing` ({uid:
+    session} of `target`, their presentations, questions and actions removed) are rewritten in
+    place rather than made anew, so that they keep their ids; `adjust(old, new)` may set more of
+    each before it is written."""
+    existing = existing or {}
+    new_sessions, created, rewritten = [], [], []
     for session in sessions:
-        new = Session(**{**_fields(session, leave=("question_words",)), "programme_id": target.pk})
+        values = {**_fields(session, leave=("question_words",)), "programme_id": target.pk}
+        new = existing.get(session.uid) if same_sessions else None
+        if new is None:
+            new = Session(**values)
+            created.append(new)
+        else:
+            for name, value in values.items():
+                setattr(new, name, value)
+            rewritten.append(new)
         if new.date:
             new.date += offset
         new.sequence = 0
@@ -61,7 +79,17 @@ def copy_sessions(sessions, target, offset=datetime.timedelta(0), same_sessions=
         if adjust is not None:
             adjust(session, new)
         new_sessions.append(new)
-    Session.objects.bulk_create(new_sessions)
+    if rewritten:
+        # Slugs first made unique (their uid), so that two sessions may swap theirs.
+        slugs = [(session, session.slug) for session in rewritten]
+        for session, _slug in slugs:
+            session.slug = session.uid.hex
+        Session.objects.bulk_update(rewritten, ["slug"])
+        for session, slug in slugs:
+            session.slug = slug
+        columns = [name for name in values if name != "programme_id"]
+        Session.objects.bulk_update(rewritten, [c.removesuffix("_id") for c in columns])
+    Session.objects.bulk_create(created)
     pairs = list(zip(sessions, new_sessions, strict=True))
     Session.actions.through.objects.bulk_create(
         Session.actions.through(session_id=new.pk, action_id=action.pk)

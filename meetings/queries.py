@@ -25,6 +25,7 @@ from .models import (
     Convention,
     DiscussionQuestion,
     Document,
+    Edition,
     Mandate,
     Meeting,
     NewsPost,
@@ -259,6 +260,42 @@ def session_page(meeting_slug, programme_slug, session_slug, user=None):
         slug=session_slug,
     )
     session.programme = programme  # already loaded with its meeting: saves two queries
+    return session
+
+
+def removed_session(meeting_slug, programme_slug, session_slug):
+    """A session of a published programme that an earlier revision had and the current one has
+    not, as the last revision that had it showed it, with that revision (`last_revision`) and
+    the one that removed it (`removed_by`); None if there is none: 3 queries."""
+    current = (
+        _programmes(Programme.objects.public())
+        .filter(meeting__slug=meeting_slug, slug=programme_slug)
+        .first()
+    )
+    if current is None:
+        return None
+    session = (
+        Session.objects.filter(
+            programme__working_id=current.working_id,
+            programme__edition=Edition.SUPERSEDED,
+            programme__published_as__isnull=False,
+            slug=session_slug,
+        )
+        .select_related("programme__published_as")
+        .order_by("-programme__published_as__number")
+        .first()
+    )
+    if session is None:
+        return None
+    last = session.programme.revision
+    session.last_revision = last
+    session.removed_by = (
+        ProgrammeRevision.objects.defer("snapshot")
+        .filter(programme_id=current.working_id, number__gt=last.number)
+        .order_by("number")
+        .first()
+    )
+    session.current = current
     return session
 
 

@@ -319,6 +319,14 @@ def _best(kind, query, rows, how_many, user):
     return _marked_rows(kind, query, shown.order_by("-rank", "pk"))
 
 
+def _is_draft(row):
+    """A draft, or inside one; a row of a published programme's working copy is not: it is
+    what will be published."""
+    if getattr(row, "edition_path", None) is not None:
+        return not row.is_published
+    return not row.is_public
+
+
 def _hit(kind, row, drafts):
     """`drafts`: whether the rows may include drafts, which are then marked as such."""
     title = _marked(row.marked_title)
@@ -329,7 +337,7 @@ def _hit(kind, row, drafts):
         url=row.get_absolute_url(),
         context=kind.context(row),
         snippet=_marked(row.marked_body),
-        draft=drafts and not row.is_public,
+        draft=drafts and _is_draft(row),
     )
 
 

@@ -297,6 +297,9 @@ class PublishRevisionForm(forms.Form):
             "presenters of sessions one and two swapped”."
         ),
     )
+    # The revision this form was opened after: publishing after another editor published meanwhile
+    # would publish what this editor has not seen.
+    since = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     def __init__(self, *args, meeting, may_publish_meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -478,13 +481,14 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         if not self.has_change_permission(request, programme):
             raise PermissionDenied
         unpublished = revisions.unpublished_changes(programme)
-        if unpublished is None:
-            self.message_user(
-                request,
-                _("“%(programme)s” has never been published: there is no revision to go back to.")
-                % {"programme": programme},
-                messages.WARNING,
-            )
+        if not unpublished:
+            if unpublished is None:
+                said = _(
+                    "“%(programme)s” has never been published: there is no revision to go back to."
+                )
+            else:
+                said = _("“%(programme)s” has no unpublished changes: there is nothing to discard.")
+            self.message_user(request, said % {"programme": programme}, messages.WARNING)
             return HttpResponseRedirect(
                 reverse("admin:meetings_programme_change", args=[programme.pk])
             )
@@ -492,7 +496,12 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         if request.method == "POST" and form.is_valid():
             history.keep_baseline(programme, request.user)
             with reversion.create_revision():
-                revisions.discard(programme)
+                revisions.discard(
+                    programme,
+                    before_deleting=lambda document: history.keep_state(
+                        document, request.user, history.DELETION_COMMENT
+                    ),
+                )
                 latest = programme.revisions.first()
                 comment = f"Unpublished changes discarded: back to revision {latest.number}"
                 history.describe(programme, request.user, comment)
@@ -525,8 +534,10 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         programme = get_object_or_404(
             Programme.objects.filter(edition=Edition.WORKING).select_related("meeting"), pk=pk
         )
+        latest = programme.revisions.first()
         form = PublishRevisionForm(
             request.POST or None,
+            initial={"since": latest.number if latest else 0},
             meeting=programme.meeting,
             may_publish_meeting=request.user.has_perm("meetings.change_meeting"),
         )
@@ -536,7 +547,11 @@ class ProgrammeAdmin(MarkdownContentAdmin):
             try:
                 with reversion.create_revision():
                     revision = revisions.publish(
-                        programme, form.cleaned_data["note"], request.user, publish_meeting
+                        programme,
+                        form.cleaned_data["note"],
+                        request.user,
+                        publish_meeting,
+                        after=form.cleaned_data["since"],
                     )
                     comment = f"Published revision {revision.number}: {revision.note}"
                     history.describe(programme, request.user, comment)
@@ -555,6 +570,27 @@ class ProgrammeAdmin(MarkdownContentAdmin):
                     )
                     % {"slug": programme.slug},
                 )
+            except revisions.PublishedMeanwhile as meanwhile:
+                latest = meanwhile.revision
+                form = PublishRevisionForm(
+                    initial={"since": latest.number, "note": form.cleaned_data["note"]},
+                    meeting=programme.meeting,
+                    may_publish_meeting=request.user.has_perm("meetings.change_meeting"),
+                )
+                self.message_user(
+                    request,
+                    _(
+                        "Nothing published: revision %(number)s was published meanwhile by "
+                        "%(who)s (“%(note)s”). Below is what is unpublished now; publish again if "
+                        "it is what you mean to publish."
+                    )
+                    % {
+                        "number": latest.number,
+                        "who": latest.published_by or _("another editor"),
+                        "note": latest.note,
+                    },
+                    messages.ERROR,
+                )
             except revisions.MeetingIsDraft:
                 # Set back to draft since the form was read: said, and nothing published.
                 form = PublishRevisionForm(
@@ -570,7 +606,7 @@ class ProgrammeAdmin(MarkdownContentAdmin):
                         'Published “{}” as revision {}. <a href="{}">See it as delegates do</a>.',
                         programme,
                         revision.number,
-                        programme.get_absolute_url(),
+                        revision.get_absolute_url(),  # the copy delegates read, read only
                     ),
                     messages.SUCCESS,
                 )
@@ -583,8 +619,9 @@ class ProgrammeAdmin(MarkdownContentAdmin):
             programme,
             form,
             _("Publish a revision"),
-            next_number=programme.revisions.count() + 1,
+            next_number=(latest.number if latest else 0) + 1,
             unpublished=revisions.unpublished_changes(programme),
+            latest_revision=latest,
         )
 
     def _form_page(self, request, template, programme, form, title, **extra):

@@ -97,11 +97,16 @@ class Publishable:
     edition_path = None
 
     @property
+    def is_published(self):
+        """Its status and every status above it published, whichever copy of a programme it
+        lies in."""
+        return all(_row_at(self, path).status == Status.PUBLISHED for path in self.status_paths)
+
+    @property
     def is_public(self):
         """The same rule as PublicQuerySet.public(), on a row and what it was loaded with."""
-        for path in self.status_paths:
-            if _row_at(self, path).status != Status.PUBLISHED:
-                return False
+        if not self.is_published:
+            return False
         if self.edition_path is not None:
             return _row_at(self, self.edition_path).edition == Edition.PUBLISHED
         return True

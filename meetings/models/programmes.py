@@ -12,6 +12,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import formats
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -226,6 +227,15 @@ class Programme(Publishable, models.Model):
 
     def clean(self):
         super().clean()
+        taken = Programme.objects.filter(
+            meeting_id=self.meeting_id, slug=self.slug, edition=Edition.WORKING
+        ).exclude(pk=self.pk)
+        # The constraint holds for working copies only, so a form (without `edition`) skips it.
+        if self.edition == Edition.WORKING and self.meeting_id and taken.exists():
+            raise ValidationError(
+                {"slug": _("This meeting already has a programme with this slug.")},
+                code="unique_slug_in_meeting",
+            )
         if (
             self.edition == Edition.WORKING
             and self.status == Status.PUBLISHED
@@ -255,7 +265,7 @@ class Programme(Publishable, models.Model):
             and self.meeting.status == Status.PUBLISHED
         )
 
-    @property
+    @cached_property
     def revision(self):
         """The revision it shows: a published copy's own; for a working copy, the latest
         (what its unpublished changes are since), or None."""
@@ -420,7 +430,9 @@ class Session(Publishable, models.Model):
 
     def clean(self):
         super().clean()
-        if self.date is None or self.programme_id is None:
+        # A session added with its programme (an inline of a new one) has the programme unsaved.
+        has_programme = self.programme_id is not None or Session.programme.is_cached(self)
+        if self.date is None or not has_programme or self.programme.meeting_id is None:
             return
         meeting = self.programme.meeting
         if not (meeting.start_date <= self.date <= meeting.end_date):

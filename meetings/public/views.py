@@ -395,7 +395,13 @@ def _session_description(session, programme):
 
 
 def session_detail(request, meeting, programme, session):
-    session = queries.session_page(meeting, programme, session, user=request.user)
+    try:
+        session = queries.session_page(meeting, programme, session, user=request.user)
+    except Http404:
+        removed = queries.removed_session(meeting, programme, session)
+        if removed is None:
+            raise
+        return _session_removed(request, removed)
     programme = session.programme
     return render(
         request,
@@ -417,6 +423,28 @@ def session_detail(request, meeting, programme, session):
             ],
         },
     )
+
+
+def _session_removed(request, session):
+    """410 Gone: the address of a session a revision removed (from a printed programme or a
+    calendar) says so, and where it last appeared."""
+    current = session.current
+    response = render(
+        request,
+        "meetings/session_removed.html",
+        {
+            "session": session,
+            "programme": current,
+            "meeting": current.meeting,
+            "crumbs": [
+                *_meeting_crumbs(current.meeting),
+                (_crumb(current), current.get_absolute_url()),
+                (_crumb(session), None),
+            ],
+        },
+        status=410,
+    )
+    return response
 
 
 def action_plan_list(request):

@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 
 from meetings import copying
 from meetings.models import (
+    DiscussionQuestion,
     Document,
     Edition,
     Meeting,
+    Presentation,
     Programme,
     ProgrammeRevision,
     Session,
@@ -320,6 +322,14 @@ class AddressTaken(Exception):
     """Another programme of the meeting is published at this programme's address (its slug)."""
 
 
+class PublishedMeanwhile(Exception):
+    """Another revision was published since the one the editor saw (`revision`, the latest)."""
+
+    def __init__(self, revision):
+        super().__init__(f"revision {revision.number} was published meanwhile")
+        self.revision = revision
+
+
 class NothingPublished(Exception):
     """The programme has no published revision to go back to."""
 
@@ -354,14 +364,15 @@ def make_copy(working, previous=None):
     return copy
 
 
-def publish(programme, note, user=None, publish_meeting=False):
+def publish(programme, note, user=None, publish_meeting=False, after=None):
     """Publish the working copy `programme` as revision N+1 with `note`: a copy of it, which
     every public page, PDF, calendar and export reads from now on, the copy before kept as an
     earlier revision. Returns the revision.
 
     Raises MeetingIsDraft when its meeting is a draft, unless `publish_meeting` publishes the
     meeting too, in the same transaction; AddressTaken when another programme of the meeting is
-    published at its address."""
+    published at its address; PublishedMeanwhile when `after` (the number of the revision the
+    editor saw, 0 for none) is no longer the latest."""
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk, edition=Edition.WORKING)
         # Locked too: a meeting set back to draft meanwhile is seen, not published over.
@@ -377,6 +388,8 @@ def publish(programme, note, user=None, publish_meeting=False):
         if taken.exists():
             raise AddressTaken(locked.slug)
         number = (locked.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+        if after is not None and number != after + 1:
+            raise PublishedMeanwhile(locked.revisions.order_by("-number").first())
         if locked.status != Status.PUBLISHED:
             locked.status = Status.PUBLISHED
             locked.save(update_fields=["status"])
@@ -404,46 +417,74 @@ def new_revision(working, **fields):
     return ProgrammeRevision.objects.create(programme=working, copy=copy, **fields)
 
 
-def replace_content(source, target):
+def replace_content(source, target, before_deleting=None):
     """Make the programme `target` say what `source` says: its texts, its convenors, its
-    sessions (new rows, the same uids), the documents listed under it. Between two copies of
-    one programme: discarding a working copy's changes puts its published copy's content back."""
+    sessions (matched by uid, rewritten in place; those `source` lacks deleted), the documents
+    listed under it. Between two copies of one programme: discarding a working copy's changes
+    puts its published copy's content back. A document added to the working copy since, shown
+    nowhere else, is deleted (`before_deleting(document)` first: the admin keeps it in History).
+    """
     for name, value in copying.programme_content(source).items():
         setattr(target, name, value)
     target.save()
     target.convened_by.set(source.convened_by.all())
-    Session.objects.filter(programme=target).delete()
-    copying.copy_sessions(copying.content_rows(source), target)
+    incoming = copying.content_rows(source)
+    existing = {s.uid: s for s in Session.objects.filter(programme=target)}
+    wanted = {s.uid for s in incoming}
+    Session.objects.filter(
+        pk__in=[s.pk for uid, s in existing.items() if uid not in wanted]
+    ).delete()
+    kept = {uid: s for uid, s in existing.items() if uid in wanted}
+    kept_ids = [s.pk for s in kept.values()]
+    Presentation.objects.filter(session_id__in=kept_ids).delete()
+    DiscussionQuestion.objects.filter(session_id__in=kept_ids).delete()
+    Session.actions.through.objects.filter(session_id__in=kept_ids).delete()
+    copying.copy_sessions(incoming, target, existing=kept)
     listed = list(source.listed_documents.values_list("pk", flat=True))
-    if target.is_working_copy:
-        Document.objects.filter(programme=target).exclude(pk__in=listed).update(programme=None)
-        Document.objects.filter(pk__in=listed).exclude(programme=target).update(programme=target)
-    else:
+    if not target.is_working_copy:
         target.published_documents.set(listed)
+        return
+    added = Document.objects.filter(programme=target).exclude(pk__in=listed)
+    unused = added.filter(
+        meeting__isnull=True,
+        presentations__isnull=True,
+        work_plans__isnull=True,
+        activities__isnull=True,
+    )
+    for document in unused:
+        if before_deleting is not None:
+            before_deleting(document)
+        document.delete()
+    added.update(programme=None)
+    Document.objects.filter(pk__in=listed).exclude(programme=target).update(programme=target)
 
 
-def discard(programme):
-    """Put the working copy `programme` back as its latest revision published it. Raises
-    NothingPublished when it has none."""
+def discard(programme, before_deleting=None):
+    """Put the working copy `programme` back as its latest revision published it
+    (replace_content). Raises NothingPublished when it has none."""
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk, edition=Edition.WORKING)
         published = _published_copy(locked)
         if published is None:
             raise NothingPublished()
-        replace_content(published, locked)
+        replace_content(published, locked, before_deleting)
         return locked
 
 
 def unpublished_changes(programme):
     """What publishing the working copy `programme` now would change, as changes() says it;
-    None when it was never published."""
+    None when it was never published. Reads the working copy again unless it was loaded by
+    queries with what its page shows."""
     from meetings import queries
 
     published = _published_copy(programme)
     if published is None:
         return None
-    pair = {p.pk: p for p in queries.programmes_in_full([programme.pk, published.pk])}
-    return changes(snapshot(pair[published.pk]), snapshot(pair[programme.pk]), unchanged=[])
+    loaded = "sessions" in getattr(programme, "_prefetched_objects_cache", {})
+    wanted = [published.pk] if loaded else [programme.pk, published.pk]
+    pair = {p.pk: p for p in queries.programmes_in_full(wanted)}
+    working = programme if loaded else pair[programme.pk]
+    return changes(snapshot(pair[published.pk]), snapshot(working), unchanged=[])
 
 
 def with_changes(revisions):

@@ -5,9 +5,11 @@ reading the working copy (where staff have a view of that surface)."""
 
 import io
 import json
+from datetime import timedelta
 
 import factories
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from pypdf import PdfReader
 
@@ -144,7 +146,7 @@ def test_a_removed_session_stays_public_until_published(published, working_sessi
     working_session.delete()
     assert client.get(url).status_code == 200
     revisions.publish(published, "Session 1 removed.")
-    assert client.get(url).status_code == 404
+    assert client.get(url).status_code == 410  # gone, and the page says so
 
 
 def test_staff_see_the_unpublished_changes_on_the_programme_page(
@@ -154,7 +156,7 @@ def test_staff_see_the_unpublished_changes_on_the_programme_page(
     page = page_text(editor_client.get(published.get_absolute_url()))
     assert "Working copy, not public." in page
     assert "Unpublished changes since revision 1" in page
-    assert f"Session retitled: “Session 1” → “{NEW_TITLE}”." in page
+    assert "Session retitled" in page and NEW_TITLE in page
 
 
 def test_the_working_copy_page_is_never_kept_by_a_shared_cache(published, editor_client):
@@ -206,3 +208,84 @@ def test_schedule_json_names_the_revision_it_shows(published, working_session, c
     assert json.loads(client.get(url).content)["schedule"]["version"] == "revision 1"
     revisions.publish(published, "Session 1 retitled.")
     assert json.loads(client.get(url).content)["schedule"]["version"] == "revision 2"
+
+
+def test_a_document_added_to_the_working_copy_is_public_only_once_published(published, meeting):
+    document = Document.objects.create(
+        title="Zanzibar draft list", programme=published, meeting=meeting, file=None
+    )
+    anonymous = Client()
+    assert "Zanzibar draft list" not in page_text(anonymous.get("/documents/"))
+    assert "Zanzibar draft list" not in page_text(anonymous.get(meeting.get_absolute_url()))
+    assert not document.is_public
+    revisions.publish(published, "A document added.")
+    assert "Zanzibar draft list" in page_text(anonymous.get("/documents/"))
+    assert Document.objects.get(pk=document.pk).is_public
+
+
+def test_discarding_deletes_a_document_added_since_that_nothing_else_shows(published):
+    added = Document.objects.create(title="Added since", programme=published)
+    kept = Document.objects.create(title="Also the meeting's", programme=published)
+    kept.meeting = published.meeting
+    kept.save()
+    revisions.discard(published)
+    assert not Document.objects.filter(pk=added.pk).exists()  # it would have become public
+    assert Document.objects.get(pk=kept.pk).programme is None
+    assert not Document.objects.get(pk=kept.pk).is_public or kept.meeting_id
+
+
+def test_discarding_keeps_each_sessions_id(published, working_session):
+    retitle(working_session)
+    revisions.discard(published)
+    assert Session.objects.get(pk=working_session.pk).title == "Session 1"
+
+
+def test_publishing_after_another_editor_published_meanwhile_is_refused(published, working_session):
+    retitle(working_session)
+    revisions.publish(published, "Published by someone else.", after=1)
+    with pytest.raises(revisions.PublishedMeanwhile) as refused:
+        revisions.publish(published, "Mine, from a form opened before.", after=1)
+    assert refused.value.revision.number == 2
+    assert published.revisions.count() == 2
+
+
+def test_a_stale_publish_form_publishes_nothing_and_says_why(published, editor_client):
+    url = f"/admin/meetings/programme/{published.pk}/publish/"
+    stale = {"note": "Second editor's note.", "since": "1"}
+    assert editor_client.post(url, {"note": "First.", "since": "1"}).status_code == 302
+    response = editor_client.post(url, stale, follow=True)
+    assert "Nothing published: revision 2 was published meanwhile" in page_text(response)
+    assert published.revisions.count() == 2
+
+
+def test_a_programme_slug_taken_in_its_meeting_is_a_form_error(published, meeting):
+    twin = Programme(meeting=meeting, title="Twin", slug=published.slug)
+    with pytest.raises(ValidationError) as refused:
+        twin.full_clean()
+    assert "slug" in refused.value.message_dict
+
+
+def test_a_session_of_a_programme_being_added_is_checked_against_the_meeting(meeting):
+    unsaved = Programme(meeting=meeting, title="New", slug="new")
+    session = Session(
+        programme=unsaved, title="Late", slug="late", date=meeting.end_date + timedelta(days=9)
+    )
+    with pytest.raises(ValidationError) as refused:
+        session.full_clean(exclude=["programme"])
+    assert "date" in refused.value.message_dict
+
+
+def test_a_removed_sessions_address_says_which_revision_removed_it(published, working_session):
+    url = working_session.get_absolute_url()
+    working_session.delete()
+    revisions.publish(published, "Session 1 withdrawn by its presenters.")
+    response = Client().get(url)
+    assert response.status_code == 410
+    text = page_text_any(response)
+    assert "removed from the programme in revision 2" in text
+    assert "Session 1 withdrawn by its presenters." in text
+    assert "/changes/1/#session-session-1-title" in text
+
+
+def page_text_any(response):
+    return response.content.decode()
