@@ -297,3 +297,15 @@ def test_with_redis_one_process_serves_what_another_rendered(client, content, re
     Session.objects.filter(pk=content.pk).update(title="Changed in Redis")
     revisions.publish(content.programme, "Session retitled.")
     assert b"Changed in Redis" in get(client, PROGRAMME)[0].content
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/Zurich"])
+def test_a_copy_is_kept_for_the_day_of_the_sites_time_zone(zone, settings, rf):
+    """UTC+14 and UTC-11 are on different days for most of every day: the key follows the
+    site's zone (TIME_ZONE), not the machine's."""
+    from django.utils import timezone
+
+    from meetings.caching.pages import _key
+
+    settings.TIME_ZONE = zone
+    assert f":{timezone.localdate().isoformat()}:" in _key(rf.get("/meetings/"))
