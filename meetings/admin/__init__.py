@@ -375,6 +375,14 @@ class CopyProgrammeForm(forms.Form):
     )
 
 
+def _forget_copies(pks):
+    """Before the programmes `pks` are deleted, and their published copies with them: their
+    revisions stop naming those copies. The state kept for recovering a programme
+    (history.keep_state) then brings its revisions back without copies that are gone, instead
+    of pointing at deleted rows, which failed the recovery. Undone if the deletion is."""
+    ProgrammeRevision.objects.filter(programme_id__in=pks).update(copy=None)
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(MarkdownContentAdmin):
     list_display = ["title", "meeting", "convention", "status", "session_count"]
@@ -396,6 +404,14 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         # Staff edit working copies; the published copies are made by publishing.
         working = super().get_queryset(request).filter(edition=Edition.WORKING)
         return working.annotate(_session_count=Count("sessions"))
+
+    def delete_model(self, request, obj):
+        _forget_copies([obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        _forget_copies([programme.pk for programme in queryset])
+        super().delete_queryset(request, queryset)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
@@ -545,7 +561,10 @@ class ProgrammeAdmin(MarkdownContentAdmin):
             publish_meeting = form.cleaned_data.get("publish_meeting", False)
             history.keep_baseline(programme, request.user)
             try:
-                with reversion.create_revision():
+                # Only what staff edit is kept: the copies publishing makes are not content of
+                # the history (it would offer them for recovery, and reverting to this version
+                # would put them back as they were made, empty).
+                with reversion.create_revision(manage_manually=True):
                     revision = revisions.publish(
                         programme,
                         form.cleaned_data["note"],
