@@ -709,6 +709,11 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         return self._form_page(request, "copy.html", programme, form, _("Copy this programme"))
 
 
+# The PDFs of a working copy's published copies, of every revision: the programme's page links
+# to them (templates/admin/meetings/programme/change_form.html).
+PDFS_OF_PROGRAMME = "programme__working__id__exact"
+
+
 @admin.register(ProgrammePDF)
 class ProgrammePDFAdmin(admin.ModelAdmin):
     """The rendered PDFs and the renders under way or failed, read only: the worker makes them.
@@ -759,6 +764,9 @@ class ProgrammePDFAdmin(admin.ModelAdmin):
     @admin.display(description=_("error"))
     def short_error(self, obj):
         return obj.error[:120]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup == PDFS_OF_PROGRAMME or super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request):
         return False
