@@ -405,6 +405,14 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         working = super().get_queryset(request).filter(edition=Edition.WORKING)
         return working.annotate(_session_count=Count("sessions"))
 
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Its rendered PDFs go with it (the worker makes them; nobody deletes one alone): they
+        # do not make the deletion need a permission nobody has.
+        pdfs = str(ProgrammePDF._meta.verbose_name)
+        perms_needed = {name for name in perms_needed if str(name) != pdfs}
+        return deleted, counts, perms_needed, protected
+
     def delete_model(self, request, obj):
         _forget_copies([obj.pk])
         super().delete_model(request, obj)

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from meetings.models import DiscussionQuestion, Programme, Session
+from meetings.models import DiscussionQuestion, Programme, ProgrammePDF, Session
 
 # What the admin says to saving a programme as published before a revision of it is.
 NEVER_PUBLISHED = "save it as a draft, then use “Publish a revision”"
@@ -543,18 +543,20 @@ def publish_in_the_admin(client, programme, note):
 def test_a_published_programme_deleted_and_recovered_keeps_its_revisions_not_its_copies(
     programme, sessions, editor_client, deleted_from
 ):
-    """Deleting a programme deletes its published copies: recovered, it is a draft with its
-    sessions and the record of its revisions, none of which names a copy that is gone, and is
-    published again by a new revision. Only the programme is offered for recovery: the copies
-    publishing made are no content of the history."""
+    """Deleting a programme deletes its published copies and their PDFs: recovered, it is a
+    draft with its sessions and the record of its revisions, none of which names a copy that
+    is gone, and is published again by a new revision. Only the programme is offered for
+    recovery: the copies publishing made are no content of the history."""
     publish_in_the_admin(editor_client, programme, "Room changed")
+    assert Client().get(programme.get_absolute_url() + "programme.pdf").status_code == 200
+    assert ProgrammePDF.objects.filter(programme__working=programme).exists()  # go with it
     if deleted_from == "the list":
         url, data = admin_url(Programme, "changelist"), {"action": "delete_selected"}
         data.update(_selected_action=[programme.pk], post="yes")
     else:
         url, data = admin_url(Programme, "delete", programme.pk), {"post": "yes"}
     assert editor_client.post(url, data).status_code == 302
-    assert not Programme.objects.exists()
+    assert not Programme.objects.exists() and not ProgrammePDF.objects.exists()
 
     (version,) = Version.objects.get_deleted(Programme)
     assert version.object_id == str(programme.pk)
