@@ -375,6 +375,14 @@ class CopyProgrammeForm(forms.Form):
     )
 
 
+def _forget_copies(pks):
+    """Before the programmes `pks` are deleted, and their published copies with them: their
+    revisions stop naming those copies. The state kept for recovering a programme
+    (history.keep_state) then brings its revisions back without copies that are gone, instead
+    of pointing at deleted rows, which failed the recovery. Undone if the deletion is."""
+    ProgrammeRevision.objects.filter(programme_id__in=pks).update(copy=None)
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(MarkdownContentAdmin):
     list_display = ["title", "meeting", "convention", "status", "session_count"]
@@ -396,6 +404,22 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         # Staff edit working copies; the published copies are made by publishing.
         working = super().get_queryset(request).filter(edition=Edition.WORKING)
         return working.annotate(_session_count=Count("sessions"))
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Its rendered PDFs go with it (the worker makes them; nobody deletes one alone): they
+        # do not make the deletion need a permission nobody has.
+        pdfs = str(ProgrammePDF._meta.verbose_name)
+        perms_needed = {name for name in perms_needed if str(name) != pdfs}
+        return deleted, counts, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        _forget_copies([obj.pk])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        _forget_copies([programme.pk for programme in queryset])
+        super().delete_queryset(request, queryset)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
@@ -545,7 +569,10 @@ class ProgrammeAdmin(MarkdownContentAdmin):
             publish_meeting = form.cleaned_data.get("publish_meeting", False)
             history.keep_baseline(programme, request.user)
             try:
-                with reversion.create_revision():
+                # Only what staff edit is kept: the copies publishing makes are not content of
+                # the history (it would offer them for recovery, and reverting to this version
+                # would put them back as they were made, empty).
+                with reversion.create_revision(manage_manually=True):
                     revision = revisions.publish(
                         programme,
                         form.cleaned_data["note"],
@@ -690,6 +717,11 @@ class ProgrammeAdmin(MarkdownContentAdmin):
         return self._form_page(request, "copy.html", programme, form, _("Copy this programme"))
 
 
+# The PDFs of a working copy's published copies, of every revision: the programme's page links
+# to them (templates/admin/meetings/programme/change_form.html).
+PDFS_OF_PROGRAMME = "programme__working__id__exact"
+
+
 @admin.register(ProgrammePDF)
 class ProgrammePDFAdmin(admin.ModelAdmin):
     """The rendered PDFs and the renders under way or failed, read only: the worker makes them.
@@ -740,6 +772,9 @@ class ProgrammePDFAdmin(admin.ModelAdmin):
     @admin.display(description=_("error"))
     def short_error(self, obj):
         return obj.error[:120]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        return lookup == PDFS_OF_PROGRAMME or super().lookup_allowed(lookup, value, request)
 
     def has_add_permission(self, request):
         return False

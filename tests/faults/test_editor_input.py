@@ -77,6 +77,7 @@ def test_hostile_markdown_already_stored_is_shown_as_plain_text_on_every_surface
     session = make_session(kind=Session.Kind.DISCUSSION)
     factories.DiscussionQuestionFactory(session=session)
     Session.objects.filter(pk=session.pk).update(purpose=text + "\n\nThe end.")
+    factories.show_published(session.programme)
     post = factories.NewsPostFactory()
     NewsPost.objects.filter(pk=post.pk).update(body=text + "\n\nThe end.")
 
@@ -190,7 +191,7 @@ def test_an_object_deleted_meanwhile_keeps_the_typing_in_a_form_to_add_it_again(
         response.content.decode()
     )
     assert form_data(response)["purpose"] == ["Typed while it was being deleted"]
-    assert not Session.objects.exists()
+    assert not Session.objects.filter(programme_id=session.programme_id).exists()
 
 
 # Request limits -------------------------------------------------------------------------------

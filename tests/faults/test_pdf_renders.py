@@ -19,8 +19,8 @@ from django_tasks_db.models import DBTaskResult
 from task_workers import DATABASE_QUEUE, kill, start_worker, wait_for, worker_env
 
 from meetings import queries
-from meetings.models import ProgrammePDF, Session
-from meetings.publishing import pdf, tasks
+from meetings.models import Edition, Programme, ProgrammePDF, Session
+from meetings.publishing import pdf, revisions, tasks
 
 BLOCKING_WORKER = Path(__file__).with_name("blocking_worker.py")
 DUMMY_QUEUE = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -32,19 +32,25 @@ def pdf_url(programme):
 
 
 @pytest.fixture
-def good_pdf(make_session, client, pdf_url):
-    """A programme whose PDF was rendered (the test's queue runs tasks at once), then edited:
-    the response of that first, good PDF."""
+def good_pdf(programme, make_session, client, pdf_url):
+    """A programme whose PDF was rendered (the test's queue runs tasks at once), then edited
+    and published again: the response of that first, good PDF."""
     session = make_session(title="Before the edit")
     first = client.get(pdf_url)
     assert first["X-PDF-Status"] == "current"
     Session.objects.filter(pk=session.pk).update(title="After the edit")
+    revisions.publish(programme, "Session retitled")
     return first
 
 
-def fingerprint_now(programme, language="en"):
+def published_copy(programme):
+    """The copy delegates read: the public PDFs and their render tasks are its own."""
+    return Programme.objects.get(working=programme, edition=Edition.PUBLISHED)
+
+
+def fingerprint_now(copy, language="en"):
     with translation.override(language):
-        return pdf.fingerprint(pdf.programme_html(queries.programmes_in_full([programme.pk]).get()))
+        return pdf.fingerprint(pdf.programme_html(queries.programmes_in_full([copy.pk]).get()))
 
 
 def files_under(folder):
@@ -74,14 +80,24 @@ def test_a_killed_render_child_is_tried_again_later_while_the_old_pdf_is_served(
 
     monkeypatch.setattr(pdf, "_render_in_child", hanging_child)
 
+    task_ended = threading.Event()
+
+    def child_pid():
+        return started.exists() and started.read_text()
+
     def kill_child():
-        wait_for(lambda: started.exists() and started.read_text(), "the render child")
-        os.kill(int(started.read_text()), signal.SIGKILL)
+        # No longer waited for once the task has ended without a render (the test then fails).
+        wait_for(lambda: child_pid() or task_ended.is_set(), "the render child")
+        if child_pid():
+            os.kill(int(child_pid()), signal.SIGKILL)
 
     killer = threading.Thread(target=kill_child)
     killer.start()
-    outcome = tasks.render_programme_pdf.call(programme.pk, "en")
-    killer.join()
+    try:
+        outcome = tasks.render_programme_pdf.call(published_copy(programme).pk, "en")
+    finally:
+        task_ended.set()
+        killer.join()
 
     assert outcome.startswith("failed: the renderer stopped")
     assert not pdf.process_alive(int(started.read_text()))
@@ -112,6 +128,7 @@ def test_a_worker_killed_mid_render_is_taken_over_by_the_next_worker(
     session = make_session(title="Before the edit")
     good = client.get(pdf_url)  # rendered at once by the test's queue
     Session.objects.filter(pk=session.pk).update(title="After the edit")
+    revisions.publish(programme, "Session retitled")
     settings.TASKS = DATABASE_QUEUE
     hold, started = tmp_path / "hold", tmp_path / "started"
     hold.touch()
@@ -176,10 +193,11 @@ def test_a_download_during_a_slow_render_is_answered_without_rendering(
         raise pdf.RenderError("released")
 
     monkeypatch.setattr(pdf, "render_pdf", blocking_render)
+    copy = published_copy(programme)
     ProgrammePDF.objects.create(  # a worker elsewhere is rendering the edited version
-        programme=programme,
+        programme=copy,
         language="en",
-        fingerprint=fingerprint_now(programme),
+        fingerprint=fingerprint_now(copy),
         state="rendering",
         started_at=timezone.now(),
         tries=1,

@@ -11,11 +11,15 @@ import pytest
 from admin_forms import form_data
 from bs4 import BeautifulSoup
 from django.contrib.admin.models import LogEntry
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from meetings.models import DiscussionQuestion, Programme, Session
+from meetings.models import DiscussionQuestion, Programme, ProgrammePDF, Session
+
+# What the admin says to saving a programme as published before a revision of it is.
+NEVER_PUBLISHED = "save it as a draft, then use “Publish a revision”"
 
 
 def admin_url(model, view, *args):
@@ -100,7 +104,9 @@ def test_a_deleted_programme_is_recovered_with_its_sessions_and_questions(
     url = admin_url(Programme, "delete", programme.pk)
     assert editor_client.post(url, {"post": "yes"}).status_code == 302
     assert not Programme.objects.filter(pk=programme.pk).exists()
+    assert not Programme.objects.filter(working_id=programme.pk).exists()  # its published copy
     assert not DiscussionQuestion.objects.filter(session__programme_id=programme.pk).exists()
+    assert Client().get(programme.get_absolute_url()).status_code == 404
 
     recover_list = editor_client.get(reverse("admin:meetings_programme_recoverlist"))
     version = Version.objects.get_deleted(Programme).get(object_id=str(programme.pk))
@@ -108,14 +114,19 @@ def test_a_deleted_programme_is_recovered_with_its_sessions_and_questions(
         recover_list.content.decode()
     )
     recover_url = reverse("admin:meetings_programme_recover", args=[version.pk])
-    assert (
-        editor_client.post(recover_url, form_data(editor_client.get(recover_url))).status_code
-        == 302
-    )
+    data = form_data(editor_client.get(recover_url))
+    # Its published copy went with it: it comes back unpublished, as a draft.
+    refused = editor_client.post(recover_url, data)
+    assert refused.status_code == 200 and NEVER_PUBLISHED in refused.content.decode()
+    assert not Programme.objects.filter(pk=programme.pk).exists()
+    data["status"] = ["draft"]
+    assert editor_client.post(recover_url, data).status_code == 302
 
     programme = Programme.objects.get(pk=programme.pk)
+    assert (programme.edition, programme.status) == ("working", "draft")
     assert sorted(programme.sessions.values_list("title", flat=True)) == sessions
     assert DiscussionQuestion.objects.filter(session__programme=programme).count() == questions
+    assert Client().get(programme.get_absolute_url()).status_code == 404
 
 
 def test_a_bulk_delete_from_the_list_can_be_recovered(editor_client):
@@ -329,7 +340,8 @@ def test_a_session_row_both_deleted_is_no_conflict(sessions, editor_client, seco
     second_editor_client.post(admin_url(Session, "delete", first.pk), {"post": "yes"})
     mine["sessions-0-DELETE"] = ["on"]
     assert editor_client.post(url, mine).status_code == 302
-    assert list(Session.objects.values_list("pk", flat=True)) == [second.pk]
+    working = Session.objects.filter(programme_id=first.programme_id)
+    assert list(working.values_list("pk", flat=True)) == [second.pk]
 
 
 def test_rows_stay_matched_to_their_sessions_when_someone_reordered_them(
@@ -403,7 +415,13 @@ def test_a_programme_deleted_meanwhile_comes_back_with_its_sessions_as_typed(
     assert "Someone else deleted this programme while you were editing it" in (
         response.content.decode()
     )
-    assert editor_client.post(admin_url(Programme, "add"), form_data(response)).status_code == 302
+    # Typed back as it was, published: a new programme is published by a revision only.
+    refused = editor_client.post(admin_url(Programme, "add"), form_data(response))
+    assert refused.status_code == 200 and NEVER_PUBLISHED in refused.content.decode()
+    assert not Programme.objects.exists()
+    again = form_data(refused)
+    again["status"] = ["draft"]
+    assert editor_client.post(admin_url(Programme, "add"), again).status_code == 302
     added = Programme.objects.get()
     assert added.pk != programme.pk
     assert sorted(added.sessions.values_list("title", flat=True)) == [
@@ -510,6 +528,80 @@ def test_recovering_a_programme_brings_back_a_session_added_after_its_last_versi
     version = Version.objects.get_deleted(Programme).get(object_id=str(programme.pk))
     assert version.revision.comment == "As it stood when it was deleted"
     recover_url = reverse("admin:meetings_programme_recover", args=[version.pk])
-    page = editor_client.get(recover_url)
-    assert editor_client.post(recover_url, form_data(page)).status_code == 302
+    data = form_data(editor_client.get(recover_url))
+    data["status"] = ["draft"]  # its published copy went with it
+    assert editor_client.post(recover_url, data).status_code == 302
     assert Session.objects.filter(pk=late.pk, title="Added later").exists()
+
+
+def publish_in_the_admin(client, programme, note):
+    url = reverse("admin:meetings_programme_publish", args=[programme.pk])
+    assert client.post(url, {"note": note}).status_code == 302
+
+
+@pytest.mark.parametrize("deleted_from", ["its delete page", "the list"])
+def test_a_published_programme_deleted_and_recovered_keeps_its_revisions_not_its_copies(
+    programme, sessions, editor_client, deleted_from
+):
+    """Deleting a programme deletes its published copies and their PDFs: recovered, it is a
+    draft with its sessions and the record of its revisions, none of which names a copy that
+    is gone, and is published again by a new revision. Only the programme is offered for
+    recovery: the copies publishing made are no content of the history."""
+    publish_in_the_admin(editor_client, programme, "Room changed")
+    assert Client().get(programme.get_absolute_url() + "programme.pdf").status_code == 200
+    assert ProgrammePDF.objects.filter(programme__working=programme).exists()  # go with it
+    if deleted_from == "the list":
+        url, data = admin_url(Programme, "changelist"), {"action": "delete_selected"}
+        data.update(_selected_action=[programme.pk], post="yes")
+    else:
+        url, data = admin_url(Programme, "delete", programme.pk), {"post": "yes"}
+    assert editor_client.post(url, data).status_code == 302
+    assert not Programme.objects.exists() and not ProgrammePDF.objects.exists()
+
+    (version,) = Version.objects.get_deleted(Programme)
+    assert version.object_id == str(programme.pk)
+    recover_url = reverse("admin:meetings_programme_recover", args=[version.pk])
+    data = form_data(editor_client.get(recover_url))
+    data["status"] = ["draft"]
+    assert editor_client.post(recover_url, data).status_code == 302
+    with connection.cursor() as cursor:  # the foreign keys, checked now rather than at commit
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    (recovered,) = Programme.objects.all()
+    assert (recovered.pk, recovered.edition, recovered.status) == (programme.pk, "working", "draft")
+    assert list(recovered.revisions.values_list("number", "note", "copy")) == [
+        (1, "Room changed", None)
+    ]
+    assert recovered.sessions.count() == 2
+    public = Client()
+    assert public.get(programme.get_absolute_url()).status_code == 404
+
+    publish_in_the_admin(editor_client, recovered, "Back")
+    assert list(recovered.revisions.values_list("number", flat=True)) == [2, 1]
+    page = public.get(programme.get_absolute_url()).content.decode()
+    assert all(session.title in page for session in sessions)
+
+
+def test_reverting_to_the_version_a_publication_kept_leaves_the_published_copies_alone(
+    programme, sessions, editor_client
+):
+    publish_in_the_admin(editor_client, programme, "First")
+    kept = Version.objects.get_for_object(programme).first()
+    assert edit(editor_client, sessions[0], title="Retitled").status_code == 302
+    publish_in_the_admin(editor_client, programme, "Second")
+    copies = {
+        copy.pk: (copy.edition, sorted(copy.sessions.values_list("title", flat=True)))
+        for copy in Programme.objects.filter(working=programme)
+    }
+
+    revert_url = reverse("admin:meetings_programme_revision", args=[programme.pk, kept.pk])
+    page = editor_client.get(revert_url)
+    assert page.status_code == 200
+    assert editor_client.post(revert_url, form_data(page)).status_code == 302
+
+    assert sessions[0].title in programme.sessions.values_list("title", flat=True)
+    assert {
+        copy.pk: (copy.edition, sorted(copy.sessions.values_list("title", flat=True)))
+        for copy in Programme.objects.filter(working=programme)
+    } == copies
+    assert "Retitled" in Client().get(programme.get_absolute_url()).content.decode()

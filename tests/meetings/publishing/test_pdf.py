@@ -19,13 +19,14 @@ from seed_sources import bullet_questions, printed_timetable, source
 
 from meetings.caching import generations
 from meetings.models import (
+    Edition,
     Presentation,
     Programme,
     ProgrammePDF,
     Session,
     Status,
 )
-from meetings.publishing import pdf
+from meetings.publishing import pdf, revisions
 
 SEED_PDF_URL = (
     "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/programme.pdf"
@@ -34,6 +35,11 @@ SEED_PDF_URL = (
 # the programme to run over two pages.
 LONG_WORDS = ["implementation", "rehabilitation", "accessibility", "responsibilities"]
 BACKGROUND = "\n\n".join(" ".join(LONG_WORDS * 12) for _ in range(8))
+
+
+def published_copy(programme):
+    """The copy of `programme` that delegates read: its public PDFs are this copy's."""
+    return Programme.objects.get(working=programme, edition=Edition.PUBLISHED)
 
 
 def flat(text):
@@ -208,7 +214,7 @@ def test_page_numbers_say_page_n_of_total(printed, client, pdf_url):
     assert total > 1
     for number, page in enumerate(reader.pages, start=1):
         assert f"Page {number} of {total}" in page.extract_text()
-    assert ProgrammePDF.objects.get(state="done", programme=printed).pages == total
+    assert ProgrammePDF.objects.get(state="done", programme=published_copy(printed)).pages == total
 
 
 def test_arabic_and_cyrillic_titles_render_with_their_glyphs(make_session, client, pdf_url):
@@ -315,7 +321,8 @@ def test_the_admin_preview_is_refused_to_anonymous_users(programme, client):
 
 
 def test_the_admin_action_queues_the_renders_of_the_selected_programmes(programme, editor_client):
-    draft = factories.ProgrammeFactory(meeting=programme.meeting, status=Status.DRAFT)
+    draft = factories.ProgrammeFactory(meeting=programme.meeting)  # published, then withdrawn
+    Programme.objects.filter(pk=draft.pk).update(status=Status.DRAFT)
     pks = [programme.pk, factories.ProgrammeFactory(meeting=programme.meeting).pk, draft.pk]
     response = editor_client.post(
         "/admin/meetings/programme/",
@@ -327,7 +334,7 @@ def test_the_admin_action_queues_the_renders_of_the_selected_programmes(programm
     page = response.content.decode()
     assert "Queued 6 PDF renders" in page and "1 draft(s) skipped" in page
     assert ProgrammePDF.objects.filter(state="done").count() == 6
-    assert not draft.pdfs.exists()
+    assert not ProgrammePDF.objects.filter(programme__working=draft).exists()
 
 
 # -- rendered once per version -------------------------------------------------------------------
@@ -380,12 +387,16 @@ def test_the_cached_pdf_is_let_go_after_a_change(programme, client, pdf_url, ren
     assert client.get(pdf_url).status_code == 404  # a draft now: not served from the cache
 
 
-def test_an_edit_to_the_programme_renders_the_next_download_anew(
-    make_session, client, pdf_url, renders
+def test_an_edit_to_the_programme_renders_the_next_download_anew_once_published(
+    programme, make_session, client, pdf_url, renders
 ):
     presentation = factories.PresentationFactory(session=make_session(), title="Coordination")
     before = download(client, pdf_url)
     Presentation.objects.filter(pk=presentation.pk).update(title="Swapped")
+    unpublished = download(client, pdf_url)  # delegates read the published copy: not yet
+    assert len(renders) == 1
+    assert unpublished["ETag"] == before["ETag"] and unpublished.data == before.data
+    revisions.publish(programme, "Presentation retitled")
     after = download(client, pdf_url)
     assert len(renders) == 2
     assert after["ETag"] != before["ETag"]
@@ -409,9 +420,11 @@ def test_a_download_does_not_wait_for_a_render_already_under_way(
     session = make_session(title="Group work")
     old = download(client, pdf_url)
     Session.objects.filter(pk=session.pk).update(title="Group work, renamed")
+    revisions.publish(programme, "Session renamed")
     html = pdf.programme_html(pdf.queries.programme_page(programme.meeting.slug, programme.slug))
+    assert "Group work, renamed" in html  # the new revision's
     ProgrammePDF.objects.create(  # as if another request had just started this render
-        programme=programme,
+        programme=published_copy(programme),
         fingerprint=pdf.fingerprint(html),
         state="rendering",
         started_at=pdf.timezone.now(),
@@ -425,7 +438,7 @@ def test_a_download_does_not_wait_for_a_render_already_under_way(
 def test_with_no_pdf_yet_a_busy_render_answers_503_retry_after(programme, client, pdf_url):
     html = pdf.programme_html(pdf.queries.programme_page(programme.meeting.slug, programme.slug))
     ProgrammePDF.objects.create(
-        programme=programme,
+        programme=published_copy(programme),
         fingerprint=pdf.fingerprint(html),
         state="rendering",
         started_at=pdf.timezone.now(),
@@ -444,8 +457,10 @@ def test_the_command_renders_every_published_programme_with_a_progress_bar(progr
         "2 programmes in 3 languages: 6 rendered, 0 already current, 0 failed."
     )
     assert "100%" in err.getvalue() and "2/2" in err.getvalue()
-    for programme in Programme.objects.filter(status=Status.PUBLISHED):
-        assert sorted(programme.pdfs.values_list("language", flat=True)) == ["en", "es", "fr"]
+    copies = Programme.objects.filter(edition=Edition.PUBLISHED)  # the PDFs are theirs
+    assert copies.count() == 2
+    for copy in copies:
+        assert sorted(copy.pdfs.values_list("language", flat=True)) == ["en", "es", "fr"]
     out = io.StringIO()
     call_command("render_programme_pdfs", stdout=out, stderr=io.StringIO())
     assert "0 rendered, 6 already current" in out.getvalue()
@@ -527,6 +542,7 @@ def test_markdown_with_hostile_references_renders_without_them(
         f"![x]({loopback_server}/md.png)\n\nStill here."
     )
     programme.save()
+    factories.show_published(programme)
     response = download(client, pdf_url)
     assert response.status_code == 200
     assert "Still here." in pdf_text(response.data)
@@ -577,6 +593,7 @@ def test_pathological_markdown_renders_or_fails_cleanly(
     settings.PDF_RENDER_TIMEOUT = 5
     programme.background = background
     programme.save()
+    factories.show_published(programme)
     response = client.get(pdf_url)
     assert response.status_code in (200, 503)
     if response.status_code == 503:
@@ -598,6 +615,7 @@ def test_thousands_of_sessions_fail_cleanly_and_the_last_good_pdf_stays(
         )
         for n in range(3000)
     )
+    revisions.publish(programme, "Three thousand sessions added")
     settings.PDF_RENDER_TIMEOUT = 2
     response = download(client, pdf_url)
     assert response.status_code == 200

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from task_workers import DATABASE_QUEUE, kill, start_worker, wait_for, worker_env
 
 from meetings import queries
-from meetings.models import ProgrammePDF, ProgrammePDFRequest, Status
+from meetings.models import Edition, Programme, ProgrammePDF, ProgrammePDFRequest, Status
 from meetings.publishing import pdf, tasks
 
 DUMMY_QUEUE = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
@@ -28,6 +28,13 @@ DUMMY_QUEUE = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"
 @pytest.fixture
 def pdf_url(programme):
     return programme.get_absolute_url() + "programme.pdf"
+
+
+@pytest.fixture
+def copy(programme):
+    """The programme's published copy, which delegates read: its PDFs are this copy's, and the
+    render task is given its id."""
+    return Programme.objects.get(working=programme, edition=Edition.PUBLISHED)
 
 
 @pytest.fixture
@@ -72,13 +79,13 @@ def run(results):
     return [result.task.call(*result.args, **result.kwargs) for result in due]
 
 
-def render_task(programme, language="en", force=False):
-    return tasks.render_programme_pdf.call(programme.pk, language, force)
+def render_task(copy, language="en", force=False):
+    return tasks.render_programme_pdf.call(copy.pk, language, force)
 
 
-def fingerprint_now(programme, language="en"):
+def fingerprint_now(copy, language="en"):
     with translation.override(language):
-        return pdf.fingerprint(pdf.programme_html(queries.programmes_in_full([programme.pk]).get()))
+        return pdf.fingerprint(pdf.programme_html(queries.programmes_in_full([copy.pk]).get()))
 
 
 def dead_pid():
@@ -96,7 +103,7 @@ def make_due(row):
 
 
 def test_a_download_renders_nothing_and_asks_the_worker_once_per_change(
-    programme, make_session, client, pdf_url, queue, renders, monkeypatch
+    copy, make_session, client, pdf_url, queue, renders, monkeypatch
 ):
     html_renders = []
     real_html = pdf.programme_html
@@ -108,7 +115,7 @@ def test_a_download_renders_nothing_and_asks_the_worker_once_per_change(
         assert "no-store" in response["Cache-Control"]
         assert b"being prepared right now" in response.content
     assert [(r.task.name, r.args) for r in queue] == [
-        ("render_programme_pdf", [programme.pk, "en", False, None])
+        ("render_programme_pdf", [copy.pk, "en", False, None])
     ]
     assert renders == [] and html_renders == []  # not even the HTML, while it is pending
     assert not ProgrammePDF.objects.exists()
@@ -161,11 +168,11 @@ def test_the_being_prepared_page_is_in_the_pages_language(programme, client, pdf
 
 
 def test_a_failed_render_is_tried_again_after_growing_waits_then_given_up(
-    programme, client, pdf_url, queue, failing, settings
+    copy, client, pdf_url, queue, failing, settings
 ):
     settings.PDF_RENDER_TRIES = 3
     settings.PDF_RENDER_RETRY_SECONDS = 30
-    assert render_task(programme).startswith("failed: it took longer")
+    assert render_task(copy).startswith("failed: it took longer")
     row = ProgrammePDF.objects.get()
     assert (row.state, row.tries) == ("failed", 1)
     assert row.next_try_at - row.finished_at == timedelta(seconds=30)
@@ -175,17 +182,17 @@ def test_a_failed_render_is_tried_again_after_growing_waits_then_given_up(
     assert page.status_code == 503 and int(page["Retry-After"]) > 10
     assert b"tried again automatically" in page.content
 
-    assert render_task(programme).startswith("failed")  # not due yet: not rendered
+    assert render_task(copy).startswith("failed")  # not due yet: not rendered
     assert len(failing) == 1
     make_due(row)
-    render_task(programme)
+    render_task(copy)
     row.refresh_from_db()
     assert row.tries == 2 and row.next_try_at - row.finished_at == timedelta(minutes=2)
     make_due(row)
-    render_task(programme)
+    render_task(copy)
     row.refresh_from_db()
     assert (row.state, row.tries, row.next_try_at) == ("failed", 3, None)  # given up
-    assert render_task(programme).startswith("failed")
+    assert render_task(copy).startswith("failed")
     assert len(failing) == 3
 
     page = client.get(pdf_url)
@@ -194,100 +201,108 @@ def test_a_failed_render_is_tried_again_after_growing_waits_then_given_up(
 
 
 def test_the_task_scheduled_for_a_next_try_does_nothing_once_the_render_is_done(
-    programme, queue, renders, monkeypatch, settings
+    copy, queue, renders, monkeypatch, settings
 ):
     settings.PDF_RENDER_TIMEOUT, settings.PDF_RENDER_RETRY_SECONDS = 60, 30
-    assert render_task(programme) == "rendered"
+    assert render_task(copy) == "rendered"
     row = ProgrammePDF.objects.get()
     (guard,) = queue  # scheduled before the render began, in case its worker stopped
-    assert guard.args == [programme.pk, "en", False, row.pk]
+    assert guard.args == [copy.pk, "en", False, row.pk]
     assert guard.task.run_after == row.started_at + timedelta(seconds=60 + 30)
     monkeypatch.setattr(pdf, "programme_html", lambda programme: pytest.fail("HTML rendered"))
     assert guard.task.call(*guard.args) == "nothing to do"
     assert len(renders) == 1
 
 
-def test_a_render_whose_worker_stopped_is_taken_over(programme, queue, renders):
+def test_a_render_whose_worker_stopped_is_taken_over(copy, queue, renders):
     ProgrammePDF.objects.create(
-        programme=programme,
+        programme=copy,
         language="en",
-        fingerprint=fingerprint_now(programme),
+        fingerprint=fingerprint_now(copy),
         state="rendering",
         started_at=timezone.now(),
         tries=1,
         worker=f"{socket.gethostname()}:{dead_pid()}",
     )
-    assert render_task(programme) == "rendered"
+    assert render_task(copy) == "rendered"
     row = ProgrammePDF.objects.get()
     assert (row.state, row.tries, row.worker, row.error) == ("done", 2, "", "")
     assert len(renders) == 1
 
 
 def test_a_render_still_under_way_is_left_alone_and_looked_at_when_it_should_have_ended(
-    programme, queue, renders
+    copy, queue, renders
 ):
     started = timezone.now()
     ProgrammePDF.objects.create(
-        programme=programme,
+        programme=copy,
         language="en",
-        fingerprint=fingerprint_now(programme),
+        fingerprint=fingerprint_now(copy),
         state="rendering",
         started_at=started,
         tries=1,
         worker=f"{socket.gethostname()}:{os.getpid()}",  # alive: this very process
     )
-    assert render_task(programme) == "busy"
+    assert render_task(copy) == "busy"
     assert renders == []
     assert [r.task.run_after for r in queue] == [started + pdf.render_bound()]
 
 
-def test_an_interrupted_last_try_is_given_up(programme, queue, renders, settings):
+def test_an_interrupted_last_try_is_given_up(copy, queue, renders, settings):
     settings.PDF_RENDER_TRIES = 2
     ProgrammePDF.objects.create(
-        programme=programme,
+        programme=copy,
         language="en",
-        fingerprint=fingerprint_now(programme),
+        fingerprint=fingerprint_now(copy),
         state="rendering",
         started_at=timezone.now(),
         tries=2,
         worker=f"{socket.gethostname()}:{dead_pid()}",
     )
-    assert render_task(programme) == f"failed: {pdf.INTERRUPTED}"
+    assert render_task(copy) == f"failed: {pdf.INTERRUPTED}"
     row = ProgrammePDF.objects.get()
     assert (row.state, row.next_try_at, row.error) == ("failed", None, pdf.INTERRUPTED)
     assert renders == []
 
 
-def test_a_task_for_a_draft_a_deleted_programme_or_an_unknown_language_renders_nothing(
-    programme, renders
+def test_a_task_for_a_draft_a_working_copy_a_deleted_one_or_an_unknown_language_renders_nothing(
+    programme, copy, renders
 ):
     assert tasks.render_programme_pdf.call(999_999, "en") == "not public"
-    assert render_task(programme, language="xx") == "unknown language"
+    assert render_task(copy, language="xx") == "unknown language"
+    assert render_task(programme) == "not public"  # staff's working copy: previews only
     programme.status = Status.DRAFT
-    programme.save()
-    assert render_task(programme) == "not public"
+    programme.save()  # withdrawn: its published copy is a draft too
+    assert render_task(copy) == "not public"
     assert renders == [] and not ProgrammePDF.objects.exists()
 
 
 # -- the admin -----------------------------------------------------------------------------------
 
 
-def test_the_admin_shows_each_render_and_renders_a_failed_one_again(programme, editor_client):
-    failed = ProgrammePDF.objects.create(
-        programme=programme,
-        language="en",
-        fingerprint=fingerprint_now(programme),
-        state="failed",
-        started_at=timezone.now(),
-        finished_at=timezone.now(),
-        tries=3,
-        error="it took longer than the 60 second limit",
-    )
+def test_the_admin_shows_each_render_and_renders_a_failed_one_again(programme, copy, editor_client):
+    def failed_render(copy, error):
+        return ProgrammePDF.objects.create(
+            programme=copy,
+            language="en",
+            fingerprint=fingerprint_now(copy),
+            state="failed",
+            started_at=timezone.now(),
+            finished_at=timezone.now(),
+            tries=3,
+            error=error,
+        )
+
+    failed = failed_render(copy, "it took longer than the 60 second limit")
+    other = factories.ProgrammeFactory(meeting=programme.meeting)
+    failed_render(Programme.objects.get(working=other, edition=Edition.PUBLISHED), "not this one")
     change = editor_client.get(f"/admin/meetings/programme/{programme.pk}/change/").content
-    renders_url = f"/admin/meetings/programmepdf/?programme__id__exact={programme.pk}"
+    # The programme's renders are its published copies'.
+    renders_url = f"/admin/meetings/programmepdf/?programme__working__id__exact={programme.pk}"
     assert renders_url.encode() in change
     listed = editor_client.get(renders_url).content.decode()
     assert "it took longer than the 60 second limit" in listed and "Failed" in listed
+    assert "not this one" not in listed
     assert editor_client.get(f"/admin/meetings/programmepdf/{failed.pk}/change/").status_code == 200
 
     response = editor_client.post(
