@@ -36,18 +36,18 @@ def no_page_cache(settings):
 # counts documented in meetings/queries.py. An editor's request costs 2 to 5 more: their login
 # session, their user (read twice) and, where the page asks whether they may view drafts, their
 # permissions. On a programme's pages they read its working copy, which also reads the revision
-# delegates see (twice on a session's page).
+# delegates see.
 PAGES = {
     "home": ("/", 4, 6),
     "meetings": ("/meetings/", 3, 5),
     "meetings filtered": ("/meetings/?convention=APMBC&kind=intersessional", 3, 5),
     "meeting": ("/meetings/m1/", 3, 8),
-    # An editor's: 5, the working copy with its revisions (11), its published copy (1), and both
-    # copies in full to say what publishing it would change (12).
+    # An editor's: 5, the working copy with its revisions (11), its published copy (1), and that
+    # copy in full, to say what publishing the working copy would change (12).
     "programme": ("/meetings/m1/p1/", 10, 29),
     "changes": ("/meetings/m1/p1/changes/", 2, 4),
     "revision": ("/meetings/m1/p1/changes/1/", 12, 14),
-    "session": ("/meetings/m1/p1/sessions/s1/", 8, 15),
+    "session": ("/meetings/m1/p1/sessions/s1/", 8, 14),
     "action plans": ("/action-plans/", 1, 3),
     "action plan": ("/action-plans/plan-1/", 2, 4),
     "action": ("/action-plans/plan-1/1/", 7, 9),
