@@ -24,6 +24,17 @@ def command():
     ]  # fmt: skip
 
 
+def refuse_without_database():
+    """Production names its database: without DATABASE_URL the settings would look for the
+    embedded server of ./dev, which production does not run."""
+    if not os.environ.get("DATABASE_URL", "").strip():
+        sys.exit(
+            "DATABASE_URL is not set. Set it to the PostgreSQL server, postgres://user@host:5432/"
+            "name, or run the site through ./dev, which starts an embedded PostgreSQL."
+        )
+
+
 if __name__ == "__main__":
+    refuse_without_database()
     argv = command()
     os.execv(argv[0], argv)

@@ -4,10 +4,11 @@ Malformed values stop start-up with a message naming the variable, rather than b
 a silent default: a typo in DEBUG must not turn debugging on in production.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import csp.constants
@@ -54,15 +55,21 @@ def env_list(name, default):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def embedded_database_url():
+    """The embedded PostgreSQL that `./dev` starts for this folder: its socket folder (as ./dev's
+    pg_socket_dir names it), percent-encoded as the host, and the database vapp."""
+    home = str(BASE_DIR / ".postgres")
+    if len(home) > 90:  # a socket's path is limited to about 100 bytes
+        home = f"/tmp/vapp-postgres-{hashlib.sha1(home.encode()).hexdigest()[:12]}"
+    return f"postgres://postgres@{quote(home, safe='')}/vapp"
+
+
 def env_database(name):
-    """PostgreSQL, the only database: a server named by a postgres:// URL. `./dev` sets it to the
-    embedded server it starts when it is not set (README)."""
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        raise ImproperlyConfigured(
-            f"{name} is not set. Run the site through ./dev, which starts an embedded "
-            f"PostgreSQL, or set it to a server: postgres://user@host:5432/name."
-        )
+    """PostgreSQL, the only database: a server named by a postgres:// URL. Unset, the embedded
+    server `./dev` starts for this folder (README), so that a command run without ./dev (a
+    migration check, a shell) finds the same database; production's entry point (vapp/server.py)
+    refuses to start without it."""
+    raw = os.environ.get(name, "").strip() or embedded_database_url()
     scheme = raw.split("://", 1)[0] if "://" in raw else ""
     if scheme not in {"postgres", "postgresql", "pgsql"}:
         raise ImproperlyConfigured(f"{name} must be a postgres:// URL; got {raw!r}.")

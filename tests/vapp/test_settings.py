@@ -71,9 +71,19 @@ def test_malformed_database_url_names_the_variable(load, value):
 
 
 @pytest.mark.parametrize("value", ["", "   "])
-def test_no_database_url_stops_start_up_saying_how_to_get_one(load, value):
-    with pytest.raises(ImproperlyConfigured, match=r"^DATABASE_URL is not set.*\./dev"):
-        load(DATABASE_URL=value, SECRET_KEY="k")
+def test_no_database_url_is_the_embedded_server_of_this_folder(load, value):
+    """What ./dev starts and names (its socket folder .postgres, the database vapp), so that a
+    command run without ./dev (a migration check) finds the same database."""
+    database = load(DATABASE_URL=value, SECRET_KEY="k")["DATABASES"]["default"]
+    assert (database["HOST"], database["NAME"]) == (str(SETTINGS.parents[1] / ".postgres"), "vapp")
+
+
+def test_production_will_not_start_without_a_database_url(monkeypatch):
+    from vapp import server
+
+    monkeypatch.setenv("DATABASE_URL", " ")
+    with pytest.raises(SystemExit, match=r"^DATABASE_URL is not set.*\./dev"):
+        server.refuse_without_database()
 
 
 def test_a_socket_folder_in_the_url_is_the_host(load):
