@@ -207,9 +207,9 @@ def programme_changes(meeting_slug, programme_slug):
     return programme, list(ProgrammeRevision.objects.filter(programme_id=programme.working_id))
 
 
-def programme_revision(meeting_slug, programme_slug, number):
-    """A published programme's revision `number` as it published it, with everything its page
-    shows, and the current published copy: 12 queries."""
+def _revision(meeting_slug, programme_slug, number):
+    """A published programme's revision `number` that kept its copy, and the current published
+    copy: 2 queries."""
     current = get_object_or_404(
         _programmes(Programme.objects.public()).select_related("published_as"),
         meeting__slug=meeting_slug,
@@ -221,10 +221,24 @@ def programme_revision(meeting_slug, programme_slug, number):
         number=number,
         copy__isnull=False,
     )
+    return revision, current
+
+
+def programme_revision(meeting_slug, programme_slug, number):
+    """A published programme's revision `number` as it published it, with everything its page
+    shows, and the current published copy: 12 queries."""
+    revision, current = _revision(meeting_slug, programme_slug, number)
     shown = _with_everything(
         _programmes(Programme.objects.filter(pk=revision.copy_id)), working=False
     ).get()
     return shown, current
+
+
+def revision_download(meeting_slug, programme_slug, number):
+    """The copy a revision's PDF download names, without what it holds (the worker renders that
+    from programmes_in_full): 3 queries."""
+    revision, _current = _revision(meeting_slug, programme_slug, number)
+    return _programmes(Programme.objects.filter(pk=revision.copy_id)).get()
 
 
 @dataclass

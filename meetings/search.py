@@ -319,16 +319,19 @@ def _best(kind, query, rows, how_many, user):
     return _marked_rows(kind, query, shown.order_by("-rank", "pk"))
 
 
-def _is_draft(row):
-    """A draft, or inside one; a row of a published programme's working copy is not: it is
-    what will be published."""
-    if getattr(row, "edition_path", None) is not None:
-        return not row.is_published
-    return not row.is_public
+def _drafts_among(kind, rows):
+    """The ids of those of `rows` that are drafts, or inside one; a row of a published
+    programme's working copy is not: it is what will be published. Documents, whose rule reads
+    what shows them, are asked in one query."""
+    if kind.model is Document:
+        ids = [row.pk for row in rows]
+        return set(Document.objects.not_public().filter(pk__in=ids).values_list("pk", flat=True))
+    if getattr(kind.model, "edition_path", None) is not None:
+        return {row.pk for row in rows if not row.is_published}
+    return {row.pk for row in rows if not row.is_public}
 
 
-def _hit(kind, row, drafts):
-    """`drafts`: whether the rows may include drafts, which are then marked as such."""
+def _hit(kind, row, draft):
     title = _marked(row.marked_title)
     if kind.model is Action and not row.title:
         title = escape(f"{row.plan.short_name} #{row.number}")
@@ -337,7 +340,7 @@ def _hit(kind, row, drafts):
         url=row.get_absolute_url(),
         context=kind.context(row),
         snippet=_marked(row.marked_body),
-        draft=drafts and _is_draft(row),
+        draft=draft,
     )
 
 
@@ -387,7 +390,9 @@ def search_page(raw_query="", convention="", year="", kind="", page=None, user=N
                 count = rows.count()
                 shown = _best(each, query, rows, PER_KIND, user) if count else []
             if count:
-                hits = [_hit(each, row, drafts) for row in shown]
+                shown = list(shown)
+                marked = _drafts_among(each, shown) if drafts else set()
+                hits = [_hit(each, row, row.pk in marked) for row in shown]
                 groups.append(Group(kind=each, count=count, hits=hits, page=found))
     return {
         "query": query,

@@ -226,7 +226,7 @@ def programme_revision(request, meeting, programme, number):
 def programme_revision_pdf(request, meeting, programme, number):
     """The PDF of an earlier revision as it was published: the first made of it in this
     language, kept in storage; rendered by the worker only where none was ever made."""
-    shown, _current = queries.programme_revision(meeting, programme, number)
+    shown = queries.revision_download(meeting, programme, number)
     language = request.LANGUAGE_CODE
     stored = pdf.first_pdf(shown, language)
     if stored is None:
@@ -429,7 +429,7 @@ def _session_removed(request, session):
     """410 Gone: the address of a session a revision removed (from a printed programme or a
     calendar) says so, and where it last appeared."""
     current = session.current
-    response = render(
+    return render(
         request,
         "meetings/session_removed.html",
         {
@@ -444,7 +444,6 @@ def _session_removed(request, session):
         },
         status=410,
     )
-    return response
 
 
 def action_plan_list(request):

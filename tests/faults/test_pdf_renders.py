@@ -26,6 +26,20 @@ BLOCKING_WORKER = Path(__file__).with_name("blocking_worker.py")
 DUMMY_QUEUE = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
+def blocking_renders(monkeypatch):
+    """Make the render function block until released (then fail): (the release, the HTML of each
+    call). A call from the web process would hold the request."""
+    release, called = threading.Event(), []
+
+    def blocking_render(html):
+        called.append(html)
+        release.wait(60)
+        raise pdf.RenderError("released")
+
+    monkeypatch.setattr(pdf, "render_pdf", blocking_render)
+    return release, called
+
+
 @pytest.fixture
 def pdf_url(programme):
     return programme.get_absolute_url() + "programme.pdf"
@@ -185,14 +199,7 @@ def test_a_download_during_a_slow_render_is_answered_without_rendering(
     """The render function, were it called here, would block until released: it is never
     called in the web process, whatever the downloads."""
     settings.TASKS = DATABASE_QUEUE  # queued in PostgreSQL; no worker in this test
-    release, called = threading.Event(), []
-
-    def blocking_render(html):
-        called.append(html)
-        release.wait(60)
-        raise pdf.RenderError("released")
-
-    monkeypatch.setattr(pdf, "render_pdf", blocking_render)
+    release, called = blocking_renders(monkeypatch)
     copy = published_copy(programme)
     ProgrammePDF.objects.create(  # a worker elsewhere is rendering the edited version
         programme=copy,
@@ -266,14 +273,7 @@ def test_staff_previews_of_a_draft_wait_on_no_render_while_the_worker_renders_it
     programme.status = "draft"
     programme.save()
     settings.TASKS = DATABASE_QUEUE
-    release, called = threading.Event(), []
-
-    def blocking_render(html):
-        called.append(html)
-        release.wait(60)
-        raise pdf.RenderError("released")
-
-    monkeypatch.setattr(pdf, "render_pdf", blocking_render)
+    release, called = blocking_renders(monkeypatch)
     hold, started = tmp_path / "hold", tmp_path / "started"
     hold.touch()
     env = worker_env(tmp_path, RENDER_HOLD=hold, RENDER_STARTED=started)
