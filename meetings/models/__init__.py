@@ -15,6 +15,7 @@ from .programmes import (
 )
 from .publishing import ProgrammePDF, ProgrammePDFRequest, ProgrammeRevision
 from .reference import Convention, Organisation, Person, Room, State, Venue
+from .speakers import Panellist, Statement
 
 # Rows the site keeps about its own caches, not content: no history, no backup, no page shows
 # them, and writing them changes no generation.
@@ -36,6 +37,7 @@ __all__ = [
     "NewsPost",
     "Obligation",
     "Organisation",
+    "Panellist",
     "Person",
     "Presentation",
     "Programme",
@@ -48,6 +50,7 @@ __all__ = [
     "Session",
     "SharedGeneration",
     "State",
+    "Statement",
     "Status",
     "Edition",
     "Venue",

@@ -299,6 +299,7 @@ class Session(Publishable, models.Model):
         OPENING = "opening", _("Opening")
         DISCUSSION = "discussion", _("Discussion")
         PRESENTATION = "presentation", _("Presentation")
+        PANEL = "panel", _("Panel")
         GROUP_WORK = "group_work", _("Group work")
         FEEDBACK = "feedback", _("Feedback")
         BREAK = "break", _("Break")

@@ -7,6 +7,8 @@ from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .translations import translated
+
 
 class Convention(models.Model):
     short_name = models.CharField(
@@ -35,8 +37,41 @@ class Convention(models.Model):
         return reverse("meetings:meeting_list") + f"?convention={self.short_name}"
 
 
+@translated("name", "short_name")
 class State(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    """A State as the United Nations names it: every ISO 3166-1 country is loaded (migration
+    0016, from pycountry and CLDR), with the UN's English, French and Spanish names where they
+    differ from ISO's."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        unique=True,
+        help_text=_("As the United Nations writes it, e.g. Lao People's Democratic Republic."),
+    )
+    short_name = models.CharField(
+        _("short name"),
+        max_length=100,
+        blank=True,
+        help_text=_("A shorter form in use, e.g. Lao PDR; empty if none."),
+    )
+    official_name = models.CharField(
+        _("official name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The formal name, e.g. Republic of Albania; empty if the same as the name."),
+    )
+    with_article = models.BooleanField(
+        _("written with “the”"),
+        default=False,
+        help_text=_("Ticked where running text writes “the” before the name: the Sudan."),
+    )
+    iso3_code = models.CharField(
+        _("ISO alpha-3 code"),
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{3}\Z", _("Three capital letters, e.g. CHE."))],
+    )
     iso_code = models.CharField(
         _("ISO code"),
         max_length=2,
@@ -61,6 +96,7 @@ class State(models.Model):
         return self.name
 
 
+@translated("name")
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(
