@@ -251,6 +251,44 @@ class PresentationFactory(factory.django.DjangoModelFactory):
             show_published(self.session.programme)
 
 
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Statement
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(SessionFactory)
+    group = models.Statement.Group.STATEMENTS
+    position = factory.Sequence(lambda n: n)
+    state = factory.SubFactory(StateFactory)
+
+    @factory.post_generation
+    def documents(self, create, documents):
+        if create and documents:
+            self.documents.set(documents)
+
+    @factory.post_generation
+    def published_copy(self, create, _value):
+        if create:
+            show_published(self.session.programme)
+
+
+class PanellistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Panellist
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(SessionFactory, kind=models.Session.Kind.PANEL)
+    position = factory.Sequence(lambda n: n)
+    title = "Ms."
+    name = factory.Sequence(lambda n: f"Test Panellist {n}")
+    post = "Programme Manager"
+
+    @factory.post_generation
+    def published_copy(self, create, _value):
+        if create:
+            show_published(self.session.programme)
+
+
 class DocumentFactory(factory.django.DjangoModelFactory):
     """A document with a held PDF file; `file=None` for one whose file we do not hold."""
 
