@@ -216,12 +216,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves STATIC_ROOT (after collectstatic) from the app server itself, with compression
     # and long caching for hashed names; under DEBUG it finds files in static/ directly.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Before the page cache, which reads the session to tell staff from visitors.
-    "django.contrib.sessions.middleware.SessionMiddleware",
     # Public responses for visitors not signed in, ETags and 304s: a stored copy is answered
-    # from here, with the headers the layers below gave it (the CSP among them).
+    # from here, with the headers the layers below gave it (the CSP among them), before any
+    # other layer runs (it opens the session itself to tell staff from visitors).
     "meetings.caching.pages.PublicCacheMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     # The Content Security Policy below on every page (django-csp).
     "csp.middleware.CSPMiddleware",
     # The language of a public page is the one in its address (/fr/..., /es/..., English

@@ -12,9 +12,11 @@ no-store`; a made-up, expired or signed-out session cookie is any visitor's.
 
 import hashlib
 import time
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib import auth
+from django.contrib.sessions.middleware import SessionMiddleware
 from django.core.cache import caches
 from django.http import HttpResponseRedirect
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -22,7 +24,8 @@ from django.utils.http import parse_http_date_safe, urlencode
 
 from . import generations
 
-EXCLUDED = ("/admin/", "/markdownx/")
+# Answered below: the admin, markdownx previews and static files (WhiteNoise).
+EXCLUDED = ("/admin/", "/markdownx/", settings.STATIC_URL)
 # The query parameters public views read (meetings/public/views.py, sitemaps.py). Any other would
 # give each made-up value a copy of its own, rendered and stored: a way around the cache.
 QUERY_PARAMETERS = frozenset(
@@ -35,15 +38,22 @@ def _signed_in(request):
     in (the admin's sign-in refuses others). Asking for that rather than for a right to preview
     drafts keeps every session that may be shown a draft out of the cache, whatever decides who
     previews. The session is read (a query) only when a session cookie is sent: a cookie that
-    names no live session costs that one query, and the visitor is served from the cache."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+    names no live session costs that one query, and the visitor is served from the cache. This
+    middleware comes before SessionMiddleware (a stored copy is answered without it), so it
+    opens the session itself; SessionMiddleware opens it again for the view."""
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if session_key is None:
         return False
+    if not hasattr(request, "session"):
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
     return auth.get_user(request).is_authenticated
 
 
 def _without_unknown_parameters(request):
     """The address without the query parameters no public view reads, or None when it has none
     of them."""
+    if not request.META.get("QUERY_STRING"):
+        return None
     pairs = [(name, value) for name, values in request.GET.lists() for value in values]
     known = [(name, value) for name, value in pairs if name in QUERY_PARAMETERS]
     if len(known) == len(pairs):
@@ -107,6 +117,8 @@ def _conditional(request, response):
 class PublicCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        # What SessionMiddleware does to a response, for a stored copy answered before it.
+        self.sessions = SessionMiddleware(get_response)
 
     def __call__(self, request):
         # A host ALLOWED_HOSTS does not name is refused (DisallowedHost: 400) before the cache is
@@ -132,11 +144,17 @@ class PublicCacheMiddleware:
             key, version = _key(request), generations.for_path(request.path_info)
             stored = cache.get(key, version=version)
             if stored is not None:
-                return _conditional(request, stored)
+                response = _conditional(request, stored)
+                if hasattr(request, "session"):  # a cookie that signs nobody in: removed
+                    response = self.sessions.process_response(request, response)
+                return response
 
         response = self.get_response(request)
+        # A cookie that signs nobody in is removed from the browser (SessionMiddleware), not
+        # from the copy stored for everyone: that stays free of cookies.
+        removal = _session_removal(response)
         if not _storable(response):
-            return response
+            return _with_cookie(response, removal)
         response = with_public_caching(response)
         if not response.has_header("ETag"):
             set_response_etag(response)
@@ -144,4 +162,19 @@ class PublicCacheMiddleware:
             # The response itself, as Django's cache middleware stores it: a hit is a copy.
             response["Content-Length"] = str(len(response.content))
             cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=version)
-        return _conditional(request, response)
+        return _with_cookie(_conditional(request, response), removal)
+
+
+def _session_removal(response):
+    """Takes from `response` the removal of a session cookie that signs nobody in, if that is
+    its only cookie, and gives it."""
+    name = settings.SESSION_COOKIE_NAME
+    if list(response.cookies) != [name] or response.cookies[name].value != "":
+        return None
+    return response.cookies.pop(name)
+
+
+def _with_cookie(response, removal):
+    if removal is not None:
+        response.cookies[settings.SESSION_COOKIE_NAME] = removal
+    return response
