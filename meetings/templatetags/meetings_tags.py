@@ -6,8 +6,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from meetings import addresses, languages
+from meetings import addresses, languages, speakers
 from meetings.markdown import render_markdown
+from meetings.models import Edition
 
 register = template.Library()
 
@@ -125,3 +126,37 @@ def dir_attr(text):
         if direction == "L":
             break
     return ""
+
+
+@register.simple_tag
+def statement_groups(session):
+    """The statements of an agenda item as the page's sentences (meetings.speakers)."""
+    return speakers.statement_groups(session.statements.all())
+
+
+@register.simple_tag
+def statements_download(session):
+    """The "Download statements" link of an agenda item of a current published copy: its
+    address and the zip's size; None for a working copy, an earlier revision, or an item
+    without statement files."""
+    from meetings.publishing import bundles
+
+    programme = session.programme
+    if programme.edition != Edition.PUBLISHED:
+        return None
+    found = bundles.entries(session)
+    if not found:
+        return None
+    meeting = programme.meeting
+    return {
+        "url": reverse(
+            "meetings:session_statements", args=[meeting.slug, programme.slug, session.slug]
+        ),
+        "size": languages.size_text(bundles.zip_size(found)),
+        "count": len(found),
+    }
+
+
+@register.filter
+def panellist_text(panellist):
+    return speakers.panellist_text(panellist)
