@@ -160,3 +160,43 @@ def statements_download(session):
 @register.filter
 def panellist_text(panellist):
     return speakers.panellist_text(panellist)
+
+
+@register.simple_tag
+def speaker_html(speaker, pdf=False):
+    """One delegation of a statements sentence (meetings.speakers.Speaker): its name linking
+    its statement file in the page's language, "on behalf of" another, then its files in other
+    languages, each link named with the delegation and the language ("Albania, French": only the
+    language shows). `pdf`: links at the site's address."""
+    page_language = languages.active()
+
+    def href(document):
+        url = document.get_absolute_url()
+        return addresses.absolute(url) if pdf else url
+
+    first = speaker.documents[0] if speaker.documents else None
+    name = speaker.name
+    if first is not None:
+        hreflang = (
+            format_html(' hreflang="{}"', first.language) if first.language != page_language else ""
+        )
+        name = format_html('<a href="{}"{}>{}</a>', href(first), hreflang, name)
+    if speaker.on_behalf_of:
+        name = format_html("{} {} {}", name, gettext("on behalf of"), speaker.on_behalf_of)
+    others = []
+    if first is not None and first.language != page_language:
+        others.append(format_html("{}", first.get_language_display()))
+    for document in speaker.documents[1:]:
+        others.append(
+            format_html(
+                '<a href="{}" hreflang="{}"><span class="visually-hidden">{}, </span>{}</a>',
+                href(document),
+                document.language,
+                speaker.text,
+                document.get_language_display(),
+            )
+        )
+    if others:
+        listed = mark_safe(", ".join(others))  # noqa: S308 - each part made by format_html
+        name = format_html('{}<span class="other-languages"> ({})</span>', name, listed)
+    return format_html('<span id="statement-{}">{}</span>', speaker.statement.pk, name)
