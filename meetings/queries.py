@@ -29,10 +29,12 @@ from .models import (
     Mandate,
     Meeting,
     NewsPost,
+    Panellist,
     Presentation,
     Programme,
     ProgrammeRevision,
     Session,
+    Statement,
     WorkPlan,
     translations,
 )
@@ -140,11 +142,28 @@ def session_prefetches():
     ]
 
 
+def speaker_prefetches(public=True):
+    """A session's statements with their delegations and files (only public files for
+    `public`), and its panellists: 3 queries, whatever their number."""
+    documents = Document.objects.public() if public else Document.objects.all()
+    return [
+        Prefetch(
+            "statements",
+            queryset=Statement.objects.select_related(
+                "state", "organisation", "on_behalf_of_state", "on_behalf_of_organisation"
+            ).prefetch_related(Prefetch("documents", queryset=documents)),
+        ),
+        Prefetch("panellists", queryset=Panellist.objects.select_related("organisation", "state")),
+    ]
+
+
 def _with_everything(programmes, working=None):
-    """`programmes` with everything their page, PDF, calendar or export shows: 10 queries for
-    published copies (`working=False`), 11 for working copies (`True`: their revisions too,
-    which say what their changes are since), 12 for either (`None`)."""
-    sessions = Session.objects.select_related("room__venue").prefetch_related(*session_prefetches())
+    """`programmes` with everything their page, PDF, calendar or export shows: 13 queries for
+    published copies (`working=False`), 14 for working copies (`True`: their revisions too,
+    which say what their changes are since), 15 for either (`None`)."""
+    sessions = Session.objects.select_related("room__venue").prefetch_related(
+        *session_prefetches(), *speaker_prefetches(public=working is not True)
+    )
     lists = {True: ["documents"], False: ["published_documents"]}.get(
         working, ["documents", "published_documents"]
     )
@@ -164,8 +183,8 @@ def _reads_working_copies(user):
 
 
 def programme_page(meeting_slug, programme_slug, user=None):
-    """The programme with everything its page (or PDF) shows: 10 queries, whatever its size
-    (11 for staff, who read its working copy)."""
+    """The programme with everything its page (or PDF) shows: 13 queries, whatever its size
+    (14 for staff, who read its working copy)."""
     return get_object_or_404(
         _with_everything(
             _programmes(Programme.objects.visible(user)), working=_reads_working_copies(user)
@@ -186,7 +205,7 @@ def programme_download(meeting_slug, programme_slug, user=None):
 
 
 def meeting_calendar(slug, user=None):
-    """A meeting and its programmes with their sessions, for its calendar: 11 queries."""
+    """A meeting and its programmes with their sessions, for its calendar: 14 queries."""
     meeting = get_object_or_404(_meetings(user), slug=slug)
     programmes = _programmes(Programme.objects.visible(user)).filter(meeting=meeting)
     return meeting, list(_with_everything(programmes, working=_reads_working_copies(user)))
@@ -226,7 +245,7 @@ def _revision(meeting_slug, programme_slug, number):
 
 def programme_revision(meeting_slug, programme_slug, number):
     """A published programme's revision `number` as it published it, with everything its page
-    shows, and the current published copy: 12 queries."""
+    shows, and the current published copy: 15 queries."""
     revision, current = _revision(meeting_slug, programme_slug, number)
     shown = _with_everything(
         _programmes(Programme.objects.filter(pk=revision.copy_id)), working=False
@@ -260,7 +279,7 @@ def programme_days(sessions):
 
 
 def session_page(meeting_slug, programme_slug, session_slug, user=None):
-    """One session in full: 8 queries."""
+    """One session in full: 11 queries."""
     # A session is a draft when its programme or meeting is one: seeing it takes the right to
     # view sessions as well as theirs.
     drafts = may_view_drafts(user, Session)
@@ -269,11 +288,42 @@ def session_page(meeting_slug, programme_slug, session_slug, user=None):
         _programmes(programmes), meeting__slug=meeting_slug, slug=programme_slug
     )
     session = get_object_or_404(
-        Session.objects.select_related("room__venue").prefetch_related(*session_prefetches()),
+        Session.objects.select_related("room__venue").prefetch_related(
+            *session_prefetches(), *speaker_prefetches(public=not programme.is_working_copy)
+        ),
         programme=programme,
         slug=session_slug,
     )
     session.programme = programme  # already loaded with its meeting: saves two queries
+    return session
+
+
+def statement_bundle_session(meeting_slug, programme_slug, session_slug):
+    """A session of a published programme's current published copy, with its statements and
+    their public files, for its statements zip: 3 queries; 404 for a draft."""
+    programme = get_object_or_404(
+        _programmes(Programme.objects.public()), meeting__slug=meeting_slug, slug=programme_slug
+    )
+    session = get_object_or_404(
+        Session.objects.prefetch_related(speaker_prefetches()[0]),
+        programme=programme,
+        slug=session_slug,
+    )
+    session.programme = programme
+    return session
+
+
+def statement_bundle_session_by_id(session_id):
+    """The same by the session's id, for the worker; None unless it is in a public published
+    copy."""
+    session = (
+        Session.objects.filter(pk=session_id, programme__in=Programme.objects.public())
+        .select_related("programme__meeting__convention")
+        .prefetch_related(speaker_prefetches()[0])
+        .first()
+    )
+    if session is None or not session.programme.is_published_revision:
+        return None
     return session
 
 

@@ -158,6 +158,8 @@ def show_published(programme):
     from meetings.publishing import revisions
 
     programme.refresh_from_db()
+    if programme.edition != models.Edition.WORKING:
+        return  # a row made right in a published copy (a test about what pages show of it)
     copy = programme.editions.filter(edition=models.Edition.PUBLISHED).first()
     if copy is not None:
         revisions.replace_content(programme, copy)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from meetings import speakers
 from meetings.models import Edition, Session
 
 PRODID = "-//ISU APMBC and CCM//Victim assistance programmes//EN"
@@ -42,6 +43,13 @@ def _description(session, url):
     if questions:
         lines += ["", session.questions_intro or "Questions to prepare:"]
         lines += [f"- {q.text}" for q in questions]
+    panellists = list(session.panellists.all())
+    if panellists:
+        lines += ["", "Panellists:"]
+        lines += [f"- {speakers.panellist_text(p, 'en')}" for p in panellists]
+    sentences = speakers.group_sentence(session.statements.all(), "en")
+    if sentences:
+        lines += ["", *sentences]
     lines += ["", url]
     return "\n".join(lines)
 

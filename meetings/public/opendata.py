@@ -8,6 +8,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from meetings import speakers
+from meetings.models import State, Statement
+
 from .calendar import session_end
 
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "programmes.va-isu.org")
@@ -33,6 +36,54 @@ def _persons(session):
         for person in presentation.presenters.all():
             persons.append({"id": person.pk, "name": str(person), "public_name": str(person)})
     return persons
+
+
+def _party(delegation):
+    """A State with its ISO codes, or an organisation with its acronym (None for neither)."""
+    if delegation is None:
+        return None
+    if isinstance(delegation, State):
+        return {
+            "state": delegation.name,
+            "iso_code": delegation.iso_code,
+            "iso3_code": delegation.iso3_code or None,
+        }
+    return {"organisation": delegation.name, "acronym": delegation.acronym or None}
+
+
+def _statements(session, absolute):
+    return [
+        {
+            "group": Statement.Group(s.group).name.lower(),
+            "speaker": speakers.speaker_text(s, "en"),
+            "delegation": _party(s.delegation),
+            "on_behalf_of": _party(s.on_behalf_of),
+            "files": [
+                {
+                    "language": d.language,
+                    "size_bytes": d.size_bytes,
+                    "url": absolute(d.get_absolute_url()),
+                }
+                for d in speakers.ordered_documents([d for d in s.documents.all() if d.file], "en")
+            ],
+        }
+        for s in session.statements.all()
+    ]
+
+
+def _panellists(session):
+    return [
+        {
+            "role": p.role,
+            "title": p.title,
+            "name": p.name,
+            "post": p.post,
+            "organisation": _party(p.organisation),
+            "country": _party(p.state),
+            "text": speakers.panellist_text(p, "en"),
+        }
+        for p in session.panellists.all()
+    ]
 
 
 def _own_fields(session, absolute):
@@ -69,6 +120,8 @@ def _own_fields(session, absolute):
             }
             for p in session.presentations.all()
         ],
+        "x_statements": _statements(session, absolute),
+        "x_panellists": _panellists(session),
     }
 
 

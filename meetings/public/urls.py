@@ -50,6 +50,11 @@ urlpatterns = [
         name="session_detail",
     ),
     path(
+        "meetings/<slug:meeting>/<slug:programme>/sessions/<slug:session>/statements.zip",
+        views.session_statements,
+        name="session_statements",
+    ),
+    path(
         "meetings/<slug:meeting>/<slug:programme>/sessions/<slug:session>/session.ics",
         views.session_ics,
         name="session_ics",

@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from meetings.addresses import absolute
 from meetings.caching import pages
 from meetings.models import Document, Meeting, Programme
 from meetings.models.common import may_view_drafts
-from meetings.publishing import pdf, revisions
+from meetings.publishing import bundles, pdf, revisions
 from meetings.publishing.revisions import with_changes
 
 from . import calendar, opendata
@@ -423,6 +424,35 @@ def session_detail(request, meeting, programme, session):
             ],
         },
     )
+
+
+def session_statements(request, meeting, programme, session):
+    """ "Download statements": the stored zip of a published agenda item's public statement
+    files, built once by the task queue's worker (meetings/publishing/bundles.py); 503 with
+    Retry-After until it is; 404 for a draft, or an item without statement files."""
+    session = queries.statement_bundle_session(meeting, programme, session)
+    name, found = bundles.stored_bundle(session)
+    if not found:
+        raise Http404(_("This item has no statement files."))
+    if name is None:
+        response = render(
+            request,
+            "meetings/statements_unavailable.html",
+            {"session": session, "programme": session.programme},
+            status=503,
+        )
+        response["Retry-After"] = "10"
+        patch_cache_control(response, no_store=True)
+        return response
+    response = FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        content_type="application/zip",
+        filename=bundles.file_name(session, session.programme),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
 
 
 def _session_removed(request, session):

@@ -6,8 +6,9 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from meetings import addresses, languages
+from meetings import addresses, languages, speakers
 from meetings.markdown import render_markdown
+from meetings.models import Edition
 
 register = template.Library()
 
@@ -125,3 +126,77 @@ def dir_attr(text):
         if direction == "L":
             break
     return ""
+
+
+@register.simple_tag
+def statement_groups(session):
+    """The statements of an agenda item as the page's sentences (meetings.speakers)."""
+    return speakers.statement_groups(session.statements.all())
+
+
+@register.simple_tag
+def statements_download(session):
+    """The "Download statements" link of an agenda item of a current published copy: its
+    address and the zip's size; None for a working copy, an earlier revision, or an item
+    without statement files."""
+    from meetings.publishing import bundles
+
+    programme = session.programme
+    if programme.edition != Edition.PUBLISHED:
+        return None
+    found = bundles.entries(session)
+    if not found:
+        return None
+    meeting = programme.meeting
+    return {
+        "url": reverse(
+            "meetings:session_statements", args=[meeting.slug, programme.slug, session.slug]
+        ),
+        "size": languages.size_text(bundles.zip_size(found)),
+        "count": len(found),
+    }
+
+
+@register.filter
+def panellist_text(panellist):
+    return speakers.panellist_text(panellist)
+
+
+@register.simple_tag
+def speaker_html(speaker, pdf=False):
+    """One delegation of a statements sentence (meetings.speakers.Speaker): its name linking
+    its statement file in the page's language, "on behalf of" another, then its files in other
+    languages, each link named with the delegation and the language ("Albania, French": only the
+    language shows). `pdf`: links at the site's address."""
+    page_language = languages.active()
+
+    def href(document):
+        url = document.get_absolute_url()
+        return addresses.absolute(url) if pdf else url
+
+    first = speaker.documents[0] if speaker.documents else None
+    name = speaker.name
+    if first is not None:
+        hreflang = (
+            format_html(' hreflang="{}"', first.language) if first.language != page_language else ""
+        )
+        name = format_html('<a href="{}"{}>{}</a>', href(first), hreflang, name)
+    if speaker.on_behalf_of:
+        name = format_html("{} {} {}", name, gettext("on behalf of"), speaker.on_behalf_of)
+    others = []
+    if first is not None and first.language != page_language:
+        others.append(format_html("{}", first.get_language_display()))
+    for document in speaker.documents[1:]:
+        others.append(
+            format_html(
+                '<a href="{}" hreflang="{}"><span class="visually-hidden">{}, </span>{}</a>',
+                href(document),
+                document.language,
+                speaker.text,
+                document.get_language_display(),
+            )
+        )
+    if others:
+        listed = mark_safe(", ".join(others))  # noqa: S308 - each part made by format_html
+        name = format_html('{}<span class="other-languages"> ({})</span>', name, listed)
+    return format_html('<span id="statement-{}">{}</span>', speaker.statement.pk, name)

@@ -42,12 +42,12 @@ PAGES = {
     "meetings": ("/meetings/", 3, 5),
     "meetings filtered": ("/meetings/?convention=APMBC&kind=intersessional", 3, 5),
     "meeting": ("/meetings/m1/", 3, 8),
-    # An editor's: 5, the working copy with its revisions (11), its published copy (1), and that
-    # copy in full, to say what publishing the working copy would change (12).
-    "programme": ("/meetings/m1/p1/", 10, 29),
+    # An editor's: 5, the working copy with its revisions (14), its published copy (1), and that
+    # copy in full, to say what publishing the working copy would change (15).
+    "programme": ("/meetings/m1/p1/", 13, 35),
     "changes": ("/meetings/m1/p1/changes/", 2, 4),
-    "revision": ("/meetings/m1/p1/changes/1/", 12, 14),
-    "session": ("/meetings/m1/p1/sessions/s1/", 8, 14),
+    "revision": ("/meetings/m1/p1/changes/1/", 15, 17),
+    "session": ("/meetings/m1/p1/sessions/s1/", 11, 17),
     "action plans": ("/action-plans/", 1, 3),
     "action plan": ("/action-plans/plan-1/", 2, 4),
     "action": ("/action-plans/plan-1/1/", 7, 9),
@@ -131,9 +131,14 @@ def add_everything(k):
             organisations=[organisation],
         )
         target.actions.add(action)
+        add_speakers(target, 1, state, organisation, document)
     factories.show_published(p1)
     # Published as revision k; then a change staff have not published yet.
     revisions.publish(p1, f"Revision {k}.")
+    # As many statements and panellists in the published copy as rounds so far, made right in
+    # it, whatever publishing copies.
+    for target in {session, s1}:
+        add_speakers(Session.objects.public().get(uid=target.uid), k, state, organisation, document)
     Session.objects.filter(pk=session.pk).update(title=f"Session {k}, not published yet")
     # A session of another meeting serving plan-1's action 1, for the action page.
     elsewhere = factories.ProgrammeFactory(meeting=meeting, title="Elsewhere", slug=f"e{k}")
@@ -159,6 +164,20 @@ def add_everything(k):
     )
     post.categories.add(category)
     NewsPost.objects.get(slug="n1").categories.add(category)
+
+
+def add_speakers(session, count, state, organisation, document):
+    """`count` statements (by a State on behalf of an organisation, with a file in two
+    languages) and panellists in `session`."""
+    french = factories.DocumentFactory(title="Statement", kind="statement", language="fr")
+    for _ in range(count):
+        factories.StatementFactory(
+            session=session,
+            state=state,
+            on_behalf_of_organisation=organisation,
+            documents=[document, french],
+        )
+        factories.PanellistFactory(session=session, organisation=organisation, state=state)
 
 
 def count_queries(client, url):
