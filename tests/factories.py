@@ -73,6 +73,14 @@ class StateFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda state: f"Test State {state.iso_code}")
 
 
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Party
+
+    convention = factory.SubFactory(ConventionFactory)
+    state = factory.SubFactory(StateFactory)
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Organisation
