@@ -65,6 +65,9 @@ class ConventionFactory(factory.django.DjangoModelFactory):
 
 
 class StateFactory(factory.django.DjangoModelFactory):
+    """One of the States migration 0017 loads into every database (Austria, Panama, ... with
+    their UN names in three languages); the name is used only for a code ISO lacks."""
+
     class Meta:
         model = models.State
         django_get_or_create = ["iso_code"]
