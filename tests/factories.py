@@ -65,12 +65,23 @@ class ConventionFactory(factory.django.DjangoModelFactory):
 
 
 class StateFactory(factory.django.DjangoModelFactory):
+    """One of the States migration 0017 loads into every database (Austria, Panama, ... with
+    their UN names in three languages); the name is used only for a code ISO lacks."""
+
     class Meta:
         model = models.State
         django_get_or_create = ["iso_code"]
 
     iso_code = factory.Iterator(["AT", "PA", "DZ", "HR", "KH", "CO", "MZ", "LA"])
     name = factory.LazyAttribute(lambda state: f"Test State {state.iso_code}")
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Party
+
+    convention = factory.SubFactory(ConventionFactory)
+    state = factory.SubFactory(StateFactory)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

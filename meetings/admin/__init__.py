@@ -5,9 +5,10 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count
+from django.db.models import Case, Count, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -36,6 +37,7 @@ from meetings.models import (
     NewsPost,
     Obligation,
     Organisation,
+    Party,
     Person,
     Presentation,
     Programme,
@@ -121,7 +123,74 @@ class MarkdownLimited:
         return formfield
 
 
-class ContentAdmin(ConflictChecked, MarkdownLimited, TranslationsBesideEachOther, VersionAdmin):
+class ActionsLabelled:
+    """A choice of actions offers each with its plan and title ("CAP #28 (Cartagena Action Plan
+    2010-2014): monitor and evaluate ..."), not a bare "CAP #28"."""
+
+    def _labelled(self, formfield):
+        queryset = getattr(formfield, "queryset", None)
+        if queryset is not None and queryset.model is Action:
+            formfield.queryset = queryset.select_related("plan")
+            formfield.label_from_instance = Action.label
+        return formfield
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return self._labelled(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return self._labelled(super().formfield_for_manytomany(db_field, request, **kwargs))
+
+
+class LabelledAutocomplete(AutocompleteJsonView):
+    """The admin's autocomplete (one view for the whole site): each result as its model's admin
+    labels it (`autocomplete_label`), else as str() gives it."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        label = getattr(self.model_admin, "autocomplete_label", None)
+        return {**result, "text": label(obj)} if label else result
+
+
+admin.site.autocomplete_view = lambda request: LabelledAutocomplete.as_view(admin_site=admin.site)(
+    request
+)
+
+
+class RankedSearch:
+    """A search (the autocomplete's among them) lists first what one of `ranked_fields` holds
+    exactly, then what one of `first_fields` begins with, then what any other begins with, then
+    the rest: "Sudan" offers Sudan before South Sudan, "Guinea" Guinea-Bissau before Equatorial
+    Guinea ("Guinea Ecuatorial" in Spanish). A leading "the " is not searched for ("the Sudan")."""
+
+    ranked_fields = ()
+    first_fields = ()
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if term[:4].lower() == "the " and len(term) > 4:
+            term = term[4:].strip()
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, term)
+        if term:
+            exact, first, prefix = Q(), Q(), Q()
+            for name in self.ranked_fields:
+                exact |= Q(**{f"{name}__iexact": term})
+                prefix |= Q(**{f"{name}__istartswith": term})
+                if name in self.first_fields:
+                    first |= Q(**{f"{name}__istartswith": term})
+            rank = Case(
+                When(exact, then=Value(0)),
+                When(first, then=Value(1)),
+                When(prefix, then=Value(2)),
+                default=Value(3),
+            )
+            ordering = [*self.get_ordering(request), *self.model._meta.ordering, "pk"]
+            queryset = queryset.annotate(search_rank=rank).order_by("search_rank", *ordering)
+        return queryset, may_have_duplicates
+
+
+class ContentAdmin(
+    ConflictChecked, MarkdownLimited, TranslationsBesideEachOther, ActionsLabelled, VersionAdmin
+):
     """Every content model's admin: each save is kept as a version (History, with Revert;
     Recover deleted on the list), and a save over someone else's change is refused."""
 
@@ -185,24 +254,59 @@ def year_filter(field_path):
 URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
 
+class PartyInline(ConflictChecked, admin.TabularInline):
+    model = Party
+    extra = 1
+    autocomplete_fields = ["state"]
+
+
 @admin.register(Convention)
 class ConventionAdmin(ContentAdmin):
     formfield_overrides = URL_AS_HTTPS
     list_display = ["short_name", "full_name", "isu_email"]
     search_fields = ["short_name", "full_name"]
+    inlines = [PartyInline]
+
+
+# Every name a State is known by, in every language: what its search and autocomplete match.
+STATE_NAMES = [
+    "name",
+    "name_fr",
+    "name_es",
+    "short_name",
+    "short_name_fr",
+    "short_name_es",
+    "official_name",
+    "iso_code",
+    "iso3_code",
+]
 
 
 @admin.register(State)
-class StateAdmin(ContentAdmin):
-    list_display = ["name", "iso_code"]
-    search_fields = ["name", "iso_code"]
+class StateAdmin(RankedSearch, ContentAdmin):
+    list_display = ["name", "short_name", "name_fr", "name_es", "iso_code", "iso3_code"]
+    list_filter = ["party_to__convention"]
+    search_fields = [name if "iso" not in name else f"={name}" for name in STATE_NAMES]
+    ranked_fields = STATE_NAMES
+    first_fields = ["name", "short_name"]
+
+
+@admin.register(Party)
+class PartyAdmin(ContentAdmin):
+    list_display = ["state", "convention", "since"]
+    list_filter = ["convention"]
+    list_select_related = ["state", "convention"]
+    search_fields = [f"state__{name}" for name in STATE_NAMES]
+    autocomplete_fields = ["state"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ContentAdmin):
+class OrganisationAdmin(RankedSearch, ContentAdmin):
     formfield_overrides = URL_AS_HTTPS
-    list_display = ["name", "acronym"]
-    search_fields = ["name", "acronym"]
+    list_display = ["name", "acronym", "name_fr", "name_es"]
+    search_fields = ["name", "name_fr", "name_es", "acronym"]
+    ranked_fields = ["acronym", "name", "name_fr", "name_es"]
+    first_fields = ["acronym", "name"]
 
 
 @admin.register(Person)
@@ -262,6 +366,12 @@ class ActionAdmin(ContentAdmin):
     list_select_related = ["plan"]
     search_fields = ["plan__short_name", "plan__name", "number", "title", "text"]
     autocomplete_fields = ["plan"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("plan")
+
+    def autocomplete_label(self, action):
+        return action.label()
 
 
 # Meetings and programmes -------------------------------------------------------------------

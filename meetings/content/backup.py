@@ -12,6 +12,11 @@ checked for its shape and its values by its field's validators, then inserted in
 transaction, the database's constraints and triggers checking the rest; any error (a damaged
 file, an unsafe name, an invalid value, a broken reference) names the entry or object, removes
 the files written so far and rolls back.
+
+The States every installation gets from its migrations (all ISO 3166-1 countries, migration
+0017) do not make it hold content: a restore replaces them with the backup's, row numbers and
+all. A backup made before 0017 holds only the States then entered: `manage.py load_states` after
+the restore adds the others.
 """
 
 import contextlib
@@ -38,7 +43,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, models, transaction
 from reversion.models import Revision, Version
 
-from meetings.models import BOOKKEEPING
+from meetings.models import BOOKKEEPING, State
 
 from .archive import refresh_statistics
 
@@ -229,8 +234,10 @@ def export(path, progress=None):
 
 
 def content_present():
-    """{label: count} of the content and edit history already in this installation."""
-    models = [*content_models(), *history_models()]
+    """{label: count} of the content and edit history already in this installation. The States
+    the migrations load into every installation (migration 0017) are not counted: a restore
+    replaces them with the backup's."""
+    models = [model for model in (*content_models(), *history_models()) if model is not State]
     counts = {model._meta.label_lower: model.objects.count() for model in models}
     return {label: count for label, count in counts.items() if count}
 
@@ -443,6 +450,8 @@ def restore(path, progress=None, total=None):
         summary, written = Summary(), []
         try:
             with transaction.atomic():
+                # Nothing refers to them in an installation without content.
+                State.objects.all().delete()
                 for entry in DATA:
                     if entry in entries:  # backups made before the history was kept lack it
                         records = _json(archive, entries[entry])

@@ -14,7 +14,7 @@ from .programmes import (
     Session,
 )
 from .publishing import ProgrammePDF, ProgrammePDFRequest, ProgrammeRevision
-from .reference import Convention, Organisation, Person, Room, State, Venue
+from .reference import Convention, Organisation, Party, Person, Room, State, Venue
 from .speakers import Panellist, Statement
 
 # Rows the site keeps about its own caches, not content: no history, no backup, no page shows
@@ -38,6 +38,7 @@ __all__ = [
     "Obligation",
     "Organisation",
     "Panellist",
+    "Party",
     "Person",
     "Presentation",
     "Programme",

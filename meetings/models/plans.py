@@ -3,12 +3,16 @@
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from .common import Searched, SearchedManager
 from .reference import Convention
 from .translations import translated
+
+# How much of an action's text the admin shows where it has no title.
+LABEL_TEXT_CHARS = 80
 
 
 class ActionPlan(models.Model):
@@ -117,3 +121,11 @@ class Action(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:action_detail", args=[self.plan.slug, self.number])
+
+    def label(self):
+        """'CAP #28 (Cartagena Action Plan 2010-2014): monitor and evaluate progress ...', as
+        the admin offers an action: with its plan, and its title, or its text's beginning where
+        it has none; needs the plan (select_related)."""
+        head = f"{self.plan.short_name} #{self.number} ({self.plan})"
+        words = self.title or Truncator(self.text).chars(LABEL_TEXT_CHARS)
+        return f"{head}: {words}" if words else head

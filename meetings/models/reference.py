@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .translations import translated
@@ -37,11 +38,18 @@ class Convention(models.Model):
         return reverse("meetings:meeting_list") + f"?convention={self.short_name}"
 
 
+class StateManager(models.Manager):
+    def get_by_natural_key(self, iso_code):
+        """A fixture names a State by its ISO code (["LA"]), not by a row number: every State
+        is loaded by the migrations, with a number each installation gives."""
+        return self.get(iso_code=iso_code)
+
+
 @translated("name", "short_name")
 class State(models.Model):
     """A State as the United Nations names it: every ISO 3166-1 country is loaded (migration
-    0016, from pycountry and CLDR), with the UN's English, French and Spanish names where they
-    differ from ISO's."""
+    0017 and `manage.py load_states`, from pycountry and CLDR: meetings/content/states.py),
+    with the UN's English, French and Spanish names where they differ from ISO's and CLDR's."""
 
     name = models.CharField(
         _("name"),
@@ -80,6 +88,8 @@ class State(models.Model):
         help_text=_("ISO 3166-1 alpha-2 code, two capital letters (CH for Switzerland)."),
     )
 
+    objects = StateManager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("state")
@@ -93,7 +103,44 @@ class State(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        """The name in the active language (the English where no translation is held), so that
+        French and Spanish pages name States in their language wherever they show one."""
+        return getattr(self, f"name_{get_language()}", "") or self.name
+
+
+class Party(models.Model):
+    """A State party to a convention: data staff keep (no source here gives the full lists)."""
+
+    convention = models.ForeignKey(
+        Convention, verbose_name=_("convention"), on_delete=models.CASCADE, related_name="parties"
+    )
+    state = models.ForeignKey(
+        State, verbose_name=_("state"), on_delete=models.PROTECT, related_name="party_to"
+    )
+    since = models.DateField(
+        _("party since"),
+        null=True,
+        blank=True,
+        help_text=_("The date the convention entered into force for the State, if known."),
+    )
+
+    class Meta:
+        ordering = ["convention_id", "state__name"]
+        verbose_name = _("State Party")
+        verbose_name_plural = _("States Parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["convention", "state"],
+                name="party_unique_state_in_convention",
+                violation_error_message=_("This State is already listed as party to it."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.state}, {self.convention}"
+
+    def get_absolute_url(self):
+        return self.convention.get_absolute_url()
 
 
 @translated("name")

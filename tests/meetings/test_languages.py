@@ -15,7 +15,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
-from meetings.models import ProgrammePDF, Session
+from meetings.models import ProgrammePDF, Session, State
 from meetings.publishing import revisions
 
 # Conftest's programme of its meeting (21 to 25 May 2030), which `content` fills.
@@ -409,3 +409,31 @@ def test_the_documents_meeting_filter_names_each_meeting_in_the_page_language(me
     _, english = page(client, "/documents/")
     assert english.select_one(f'#f-meeting option[value="{meeting.slug}"]').text == meeting.title
     assert not english.select("#f-meeting option[lang]")
+
+
+# -- States --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "name"),
+    [
+        ("", "Lao People's Democratic Republic"),
+        ("/fr", "République démocratique populaire lao"),
+        ("/es", "República Democrática Popular Lao"),
+    ],
+)
+def test_a_state_is_named_in_the_language_of_the_page(db, client, prefix, name):
+    lao = State.objects.get(iso_code="LA")
+    factories.MandateFactory(state=lao, in_office=True)
+    factories.ObligationFactory(state=lao)
+    _, soup = page(client, prefix + "/coordination/")
+    named = [text(cell) for cell in soup.select("main th[scope=row], main li")]
+    assert name in named or any(item.startswith(name) for item in named), named
+    assert "Lao People's Democratic Republic" not in text(soup.find("main")) or prefix == ""
+
+
+def test_a_state_without_a_translation_is_named_in_english(db, client):
+    state = State.objects.create(name="Test State of Nowhere", iso_code="XN")
+    factories.MandateFactory(state=state, in_office=True)
+    _, soup = page(client, "/fr/coordination/")
+    assert "Test State of Nowhere" in text(soup.find("main"))

@@ -68,6 +68,7 @@ def one_of_each(db):
     activity.actions.add(action)
     factories.NewsPostFactory(meeting=meeting).categories.add(factories.NewsCategoryFactory())
     factories.ObligationFactory(convention=convention, state=state)
+    factories.PartyFactory(convention=convention, state=state)
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)

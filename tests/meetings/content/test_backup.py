@@ -19,8 +19,8 @@ from reversion.models import Revision, Version
 
 from meetings.admin import history
 from meetings.caching import generations
-from meetings.content import backup
-from meetings.models import Meeting, Programme, ProgrammeRevision
+from meetings.content import backup, states
+from meetings.models import Meeting, Programme, ProgrammeRevision, State
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -97,6 +97,7 @@ def full_site(editor):
     activity.coordinators.set([state])
     activity.actions.set([action])
     factories.ObligationFactory(convention=convention, state=state)
+    factories.PartyFactory(convention=convention, state=state)
     post = factories.NewsPostFactory(meeting=meeting)
     post.categories.set([factories.NewsCategoryFactory()])
     factories.ProgrammeRevisionFactory(
@@ -126,6 +127,22 @@ def test_a_backup_restored_into_an_empty_installation_loses_nothing(full_site, t
     assert everything() == before
     assert generations.count_everything() > version
     assert Group.objects.get(name="ISU editor").user_set.filter(username="editor").exists()
+
+
+@pytest.mark.django_db
+def test_a_backup_restores_into_a_new_installation_holding_the_migrations_states(
+    full_site, tmp_path
+):
+    State.objects.filter(iso_code="FR").update(name_fr="La France")  # an edit the backup holds
+    before = everything()
+    export(tmp_path / "backup.zip")
+    wipe()
+    states.load(State)  # what migration 0017 gives every installation
+    assert State.objects.count() == len(states.dataset())
+    out = restore(tmp_path / "backup.zip")
+    assert out.startswith("Restored ")
+    assert everything() == before
+    assert State.objects.get(iso_code="FR").name_fr == "La France"
 
 
 @pytest.mark.django_db
