@@ -106,7 +106,7 @@ def triggers():
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0016_speakers_and_state_names"),
+        ("meetings", "0017_every_state_in_three_languages"),
     ]
 
     operations = [
