@@ -113,9 +113,7 @@ def test_print_stylesheet_drops_navigation_and_keeps_the_programme(site, site_co
 
 
 @pytest.mark.parametrize("url", ["/fr" + PROGRAMME, "/es/", "/"])
-def test_the_language_switcher_stays_within_a_320_px_screen_at_200_percent_text(
-    site, phone, url
-):
+def test_the_language_switcher_stays_within_a_320_px_screen_at_200_percent_text(site, phone, url):
     phone.goto(site + url)
     phone.evaluate("document.documentElement.style.setProperty('font-size', '200%', 'important')")
     width = phone.evaluate("document.documentElement.clientWidth")
