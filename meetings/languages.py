@@ -7,6 +7,7 @@ caches need no `Vary: Accept-Language`. Where content has no translation in the 
 page gets one note (at UNTRANSLATED_NOTE) that parts of it are shown in English.
 """
 
+import re
 from typing import NamedTuple
 
 from django.conf import settings
@@ -74,16 +75,29 @@ def active():
     return translation.get_language() or settings.LANGUAGE_CODE
 
 
+# An unescaped "j" (the day of the month) in a date format.
+_DAY_OF_MONTH = re.compile(r"(?<!\\)j")
+
+
+def day_format(value, format):
+    """`value` (a date or datetime) in `format` of the active language, as Django's
+    date_format writes it, but for the first of a month in French: "1er décembre 2026"
+    (pages, the PDF, the calendar and the JSON all write days through this)."""
+    if getattr(value, "day", None) == 1 and active().startswith("fr"):
+        format = _DAY_OF_MONTH.sub(r"j\\e\\r", str(format), count=1)
+    return date_format(value, format)
+
+
 def day_texts(start, end):
     """The days from `start` to `end` in the active language, as a range writes them:
     (None, "22 May 2012") for one day, ("21 May", "25 May 2012") within a year, ("30 December
     2012", "2 January 2013") across years. The pages' <time> markup and the plain text of
     descriptions are both made from these."""
-    end_text = date_format(end, gettext("j F Y"))
+    end_text = day_format(end, gettext("j F Y"))
     if start == end:
         return None, end_text
     start_format = gettext("j F") if start.year == end.year else gettext("j F Y")
-    return date_format(start, start_format), end_text
+    return day_format(start, start_format), end_text
 
 
 def size_text(size_bytes):

@@ -18,12 +18,12 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Paginator
 from django.db.models import Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Concat
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import languages
 from .models import (
     Action,
     Convention,
@@ -168,7 +168,7 @@ KINDS = [
         rows=lambda user: NewsPost.objects.visible(user),
         convention=_convention("meeting__"),
         year=lambda year: Q(posted_on__year=year),
-        context=lambda n: date_format(n.posted_on, gettext("j F Y")),
+        context=lambda n: languages.day_format(n.posted_on, gettext("j F Y")),
     ),
     Kind(
         key="documents",

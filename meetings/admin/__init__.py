@@ -4,6 +4,7 @@ import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -252,6 +253,8 @@ def year_filter(field_path):
 
 # A web address typed without a scheme means https (Django 6's default, chosen now).
 URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+# Times as programmes write them, "10:15", never "10:15:00" (typed either way, both are taken).
+TIME_AS_HH_MM = {models.TimeField: {"widget": widgets.AdminTimeWidget(format="%H:%M")}}
 
 
 class PartyInline(ConflictChecked, admin.TabularInline):
@@ -390,6 +393,7 @@ class MeetingAdmin(MarkdownContentAdmin):
 
 class SessionInline(ConflictChecked, admin.TabularInline):
     model = Session
+    formfield_overrides = TIME_AS_HH_MM
     extra = 1
     fields = ["position", "date", "start_time", "end_time", "title", "slug", "kind", "room"]
     prepopulated_fields = {"slug": ["title"]}
@@ -448,7 +452,7 @@ class ProgrammeRevisionInline(admin.TabularInline):
 
     model = ProgrammeRevision
     fk_name = "programme"
-    fields = ["number", "published_at", "published_by", "note", "as_published"]
+    fields = ["number", "published_at", "publisher", "note", "as_published"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -459,6 +463,15 @@ class ProgrammeRevisionInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("published by"))
+    def publisher(self, revision):
+        """Who published it, by name, not linked: the link led editors, who may not view
+        users, to a 403 page."""
+        user = revision.published_by
+        if user is None:
+            return "-"
+        return user.get_full_name() or user.get_username()
 
     @admin.display(description=_("as published"))
     def as_published(self, revision):
@@ -940,6 +953,7 @@ class DiscussionQuestionInline(ConflictChecked, admin.TabularInline):
 
 @admin.register(Session)
 class SessionAdmin(MarkdownContentAdmin):
+    formfield_overrides = {**MarkdownContentAdmin.formfield_overrides, **TIME_AS_HH_MM}
     list_display = ["title", "programme", "date", "start_time", "kind"]
     list_filter = [
         ("programme__meeting__convention", admin.RelatedOnlyFieldListFilter),

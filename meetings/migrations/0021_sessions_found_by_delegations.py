@@ -106,7 +106,7 @@ def triggers():
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0017_every_state_in_three_languages"),
+        ("meetings", "0020_session_day_order"),
     ]
 
     operations = [

@@ -8,10 +8,12 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, Expression, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import formats
+from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -293,6 +295,38 @@ class Programme(Publishable, models.Model):
         return f"{meeting.convention.short_name}-{meeting.start_date:%Y-%m}-{self.slug}"
 
 
+@deconstructible(path="meetings.models.programmes.DayTime")
+class DayTime(Expression):
+    """A session's place in its day, what Meta.ordering sorts by: its own start time, or for a
+    session without one the start time of the timed session of the same day placed before it
+    by position (none: NULL, it opens the day). Built when a query uses it, so that every
+    manager (the base manager too) sorts by the one rule."""
+
+    def __init__(self):
+        super().__init__(output_field=models.TimeField())
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        placed_before = (
+            models.QuerySet(query.model)
+            .filter(
+                programme=OuterRef("programme"),
+                date=OuterRef("date"),
+                start_time__isnull=False,
+            )
+            .filter(
+                Q(position__lt=OuterRef("position"))
+                | Q(position=OuterRef("position"), pk__lt=OuterRef("pk"))
+            )
+            .order_by("-position", "-pk")
+            .values("start_time")[:1]
+        )
+        return Coalesce("start_time", Subquery(placed_before)).resolve_expression(
+            query, allow_joins, reuse, summarize, for_save
+        )
+
+
 @translated("title", "purpose", "questions_intro")
 class Session(Publishable, models.Model):
     class Kind(models.TextChoices):
@@ -315,7 +349,12 @@ class Session(Publishable, models.Model):
     position = models.PositiveSmallIntegerField(
         _("position"),
         default=0,
-        help_text=_("Order within the day; untimed items keep their place by it."),
+        help_text=_(
+            "Sessions of a day follow their start times; the position orders only what has "
+            "none. A session without a time comes after the session placed before it by "
+            "position (first in the day if none is), and sessions at the same time follow "
+            "their positions."
+        ),
     )
     date = models.DateField(
         _("day"),
@@ -380,7 +419,17 @@ class Session(Publishable, models.Model):
     edition_path = "programme__"
 
     class Meta:
-        ordering = ["programme_id", F("date").asc(nulls_last=True), "position", "start_time"]
+        # The one order of a programme's sessions, for its page, PDF, calendar, JSON and
+        # copies: by day (undated last), then by time (DayTime), a timed
+        # session before the untimed ones that follow it, then by position.
+        ordering = [
+            "programme_id",
+            F("date").asc(nulls_last=True),
+            DayTime().asc(nulls_first=True),
+            F("start_time").asc(nulls_last=True),
+            "position",
+            "id",
+        ]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
         indexes = [
@@ -533,6 +582,18 @@ class Presentation(Publishable, models.Model):
 
     def get_absolute_url(self):
         return self.session.get_absolute_url() + f"#presentation-{self.pk}"
+
+    @property
+    def credits(self):
+        """Who gives it, after its kind, as the printed programme lists them: its title, its
+        presenters ("A and B"), organisations and delegation, only those it has ("Statement:
+        Afghanistan", never "Statement: , Afghanistan")."""
+        from meetings.templatetags.meetings_tags import and_list
+
+        presenters = and_list(self.presenters.all())
+        parts = [self.title, presenters, *map(str, self.organisations.all())]
+        parts += [str(self.delegation_state or ""), str(self.delegation_organisation or "")]
+        return [part for part in parts if part]
 
 
 @translated("text")

@@ -387,11 +387,11 @@ def _session_description(session, programme):
     if session.date and session.start_time:
         return _("%(where)s, %(date)s at %(time)s.") % {
             "where": where,
-            "date": date_format(session.date, _("j F Y")),
+            "date": languages.day_format(session.date, _("j F Y")),
             "time": f"{session.start_time:%H:%M}",
         }
     if session.date:
-        return f"{where}, {date_format(session.date, _('j F Y'))}."
+        return f"{where}, {languages.day_format(session.date, _('j F Y'))}."
     return f"{where}."
 
 
@@ -537,7 +537,7 @@ def news_detail(request, slug):
             "crumbs": crumbs,
             "meta": _meta(
                 _title(post),
-                _("Posted %(date)s.") % {"date": date_format(post.posted_on, _("j F Y"))},
+                _("Posted %(date)s.") % {"date": languages.day_format(post.posted_on, _("j F Y"))},
                 "article",
             ),
         },

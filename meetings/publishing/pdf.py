@@ -19,12 +19,14 @@ import mimetypes
 import multiprocessing
 import os
 import posixpath
+import re
 import resource
 import shutil
 import signal
 import socket
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -40,7 +42,6 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meetings import languages, queries
@@ -69,6 +70,15 @@ class RenderBusy(Exception):
 # -- HTML ---------------------------------------------------------------------------------------
 
 
+def _city(meeting, sessions):
+    """Where the programme takes place, for its date line: the meeting's venue's city, else
+    the one city of its sessions' rooms ("Geneva"); none where they name several or none."""
+    if meeting.venue:
+        return meeting.venue.city
+    cities = {s.room.venue.city for s in sessions if s.room and s.room.venue.city}
+    return cities.pop() if len(cities) == 1 else ""
+
+
 def programme_context(programme):
     sessions = list(programme.sessions.all())
     dated = [s.date for s in sessions if s.date]
@@ -77,9 +87,9 @@ def programme_context(programme):
         "programme": programme,
         "meeting": meeting,
         "convention": meeting.convention,
+        "city": _city(meeting, sessions),
+        # Every session once, in the programme page's order (Session.Meta.ordering).
         "days": queries.programme_days(sessions),
-        # The discussion topics the printed programme sets out before the timetable.
-        "topics": [s for s in sessions if s.kind == s.Kind.DISCUSSION and s.purpose],
         "first_day": min(dated, default=meeting.start_date),
         "last_day": max(dated, default=meeting.end_date),
         "is_draft": not programme.is_published_revision,
@@ -91,11 +101,33 @@ def programme_context(programme):
     }
 
 
+# A block the markdown renderer marks dir="auto", and what follows it up to its first letter.
+_AUTO_DIRECTION = re.compile(r' dir="auto"([^>]*)>')
+_TAG = re.compile(r"<[^>]*>")
+
+
+def resolved_directions(html):
+    """`html` with each dir="auto" made "rtl" or "ltr" by the block's first strong letter:
+    WeasyPrint does not resolve "auto", so an Arabic paragraph was laid out left to right."""
+
+    def direction(match):
+        following = _TAG.sub("", html[match.end() : match.end() + 2000])
+        for char in following:
+            kind = unicodedata.bidirectional(char)
+            if kind in ("R", "AL"):
+                return f' dir="rtl"{match.group(1)}>'
+            if kind == "L":
+                return f' dir="ltr"{match.group(1)}>'
+        return f"{match.group(1)}>"
+
+    return _AUTO_DIRECTION.sub(direction, html)
+
+
 def programme_html(programme):
     """The printable HTML in the active language, with the note that parts are in English where
     their translation is missing."""
     html = render_to_string("meetings/programme_pdf.html", programme_context(programme))
-    return languages.with_untranslated_note(html)
+    return languages.with_untranslated_note(resolved_directions(html))
 
 
 def _static_digest():
@@ -123,7 +155,7 @@ def fingerprint(html):
 
 def printable(html, when=None):
     when = when or timezone.localtime()
-    printed = _("Printed %(when)s") % {"when": date_format(when, _("j F Y, H:i"))}
+    printed = _("Printed %(when)s") % {"when": languages.day_format(when, _("j F Y, H:i"))}
     return html.replace(PRINTED_ON, printed)
 
 

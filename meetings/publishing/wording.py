@@ -8,8 +8,9 @@ import datetime
 import re
 from difflib import SequenceMatcher
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+
+from meetings import languages
 
 EQUAL, DELETE, INSERT = "equal", "delete", "insert"
 
@@ -176,7 +177,7 @@ def text_change(plain, shown, old, new, cut=False, **values):
 
 def day(iso):
     """An ISO date ("2012-05-24") written in the active language: "24 May 2012"."""
-    return date_format(datetime.date.fromisoformat(iso), _("j F Y"))
+    return languages.day_format(datetime.date.fromisoformat(iso), _("j F Y"))
 
 
 def when(session):

@@ -75,6 +75,14 @@ def date_range(start, end):
     return mark_safe(html % parts)  # noqa: S308 - the translation's markup, escaped values
 
 
+@register.filter(expects_localtime=True)
+def day_format(value, format):
+    """The `date` filter, but for the first of a month in French: "1er décembre 2026"."""
+    if value in (None, ""):
+        return ""
+    return languages.day_format(value, format)
+
+
 @register.filter
 def document_size(size_bytes):
     """'44KB' or '1.2MB' (meetings.languages.size_text)."""

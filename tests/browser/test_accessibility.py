@@ -110,3 +110,18 @@ def test_print_stylesheet_drops_navigation_and_keeps_the_programme(site, site_co
     assert not page.get_by_role("navigation", name="On this page").is_visible()
     assert page.get_by_role("heading", name="Timetable at a glance").is_visible()
     assert page.get_by_text(site_content.question.text).is_visible()
+
+
+@pytest.mark.parametrize("url", ["/fr" + PROGRAMME, "/es/", "/"])
+def test_the_language_switcher_stays_within_a_320_px_screen_at_200_percent_text(site, phone, url):
+    phone.goto(site + url)
+    phone.evaluate("document.documentElement.style.setProperty('font-size', '200%', 'important')")
+    width = phone.evaluate("document.documentElement.clientWidth")
+    edges = phone.evaluate(
+        "[...document.querySelectorAll('nav.languages a')]"
+        ".map(a => { const r = a.getBoundingClientRect(); return [r.left, r.right]; })"
+    )
+    assert len(edges) == 3
+    assert all(left >= 0 and right <= width for left, right in edges), (width, edges)
+    header = phone.evaluate("document.querySelector('header.site').scrollWidth")
+    assert header <= width

@@ -3,6 +3,7 @@ address names, every page says so (lang, hreflang, Content-Language), the switch
 delegate on the same page, dates are written the language's way, and the programme PDF exists
 once per language."""
 
+import datetime
 import io
 import re
 
@@ -13,10 +14,13 @@ from bs4 import BeautifulSoup
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.translation import gettext
 from pypdf import PdfReader
 
-from meetings.models import ProgrammePDF, Session, State
-from meetings.publishing import revisions
+from meetings import languages
+from meetings.models import Edition, Programme, ProgrammePDF, Session, State
+from meetings.publishing import pdf, revisions
 
 # Conftest's programme of its meeting (21 to 25 May 2030), which `content` fills.
 PARALLEL = "/meetings/may-2030/parallel/"
@@ -437,3 +441,25 @@ def test_a_state_without_a_translation_is_named_in_english(db, client):
     factories.MandateFactory(state=state, in_office=True)
     _, soup = page(client, "/fr/coordination/")
     assert "Test State of Nowhere" in text(soup.find("main"))
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("fr", "1er décembre 2026"), ("en", "1 December 2026"), ("es", "1 de diciembre de 2026")],
+)
+def test_the_first_of_a_month_is_written_1er_in_french_only(language, expected):
+    with translation.override(language):
+        assert languages.day_format(datetime.date(2026, 12, 1), gettext("j F Y")) == expected
+        assert languages.day_format(datetime.date(2026, 12, 2), gettext("j F Y")).startswith("2")
+
+
+def test_french_pages_and_the_pdf_write_the_first_of_a_month_1er(programme, make_session, client):
+    make_session(1, date=datetime.date(2030, 5, 21))
+    programme.meeting.start_date = datetime.date(2030, 5, 1)
+    programme.meeting.save()
+    make_session(2, date=datetime.date(2030, 5, 1))
+    page = client.get("/fr" + programme.get_absolute_url()).content.decode()
+    assert "1er mai" in page
+    with translation.override("fr"):
+        copy = Programme.objects.get(working=programme, edition=Edition.PUBLISHED)
+        assert "Programme – mercredi 1er mai 2030" in pdf.programme_html(copy)

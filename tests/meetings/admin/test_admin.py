@@ -502,3 +502,35 @@ def test_a_programme_of_150_sessions_saves_through_its_change_form(editor_client
     # The largest real programmes have 300 sessions: they fit under the default limit too.
     per_session = len([name for name in data if name.startswith("sessions-0-")])
     assert sent + 150 * per_session < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+
+
+# -- issue 19: times without seconds, who published a revision ------------------------------------
+
+
+def test_session_times_show_and_take_hours_and_minutes(editor_client, make_session):
+    session = make_session(start_time=datetime.time(10, 15), end_time=datetime.time(11, 30))
+    url = admin_url(Session, "change", session.pk)
+    response = editor_client.get(url)
+    page = response.content.decode()
+    assert 'value="10:15"' in page and 'value="11:30"' in page
+    assert "10:15:00" not in page
+    data = form_data(response)
+    data.update({"start_time": "18:15", "end_time": "19:00"})
+    assert editor_client.post(url, data).status_code == 302
+    session.refresh_from_db()
+    assert (session.start_time, session.end_time) == (datetime.time(18, 15), datetime.time(19))
+    programme_page = editor_client.get(admin_url(Programme, "change", session.programme.pk))
+    assert 'value="18:15"' in programme_page.content.decode()
+
+
+def test_an_editor_sees_who_published_a_revision_by_name_without_a_forbidden_link(
+    editor_client, editor, programme
+):
+    publisher = factories.UserFactory(username="ana", first_name="Ana", last_name="Publisher")
+    factories.ProgrammeRevisionFactory(programme=programme, published_by=publisher)
+    page = editor_client.get(admin_url(Programme, "change", programme.pk)).content.decode()
+    assert "Ana Publisher" in page
+    user_admin = reverse("admin:auth_user_change", args=[publisher.pk])
+    assert user_admin not in page
+    assert not editor.is_superuser
+    assert editor_client.get(user_admin).status_code == 403  # what the link used to lead to

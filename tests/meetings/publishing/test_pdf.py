@@ -622,3 +622,102 @@ def test_thousands_of_sessions_fail_cleanly_and_the_last_good_pdf_stays(
     assert response["ETag"] == good["ETag"]  # the last good PDF is still served
     failed = ProgrammePDF.objects.get(state="failed")
     assert "longer than the 2 second limit" in failed.error
+
+
+# -- everything the programme page holds, each once (issue 19) ------------------------------------
+
+
+def test_the_seed_pdf_holds_every_sessions_text_once_with_the_venue_and_documents(seeds, client):
+    text = pdf_text(download(client, SEED_PDF_URL).data)
+    assert "22 May 2012, Geneva" in text
+    # The opening's text, which the PDF used to drop (only discussions had theirs printed).
+    assert "H.E. Prak Sokhonn of Cambodia" in text
+    assert "Participants broke up into three small working groups" in text
+    # Each question once: the discussion topics no longer repeat the sessions' questions.
+    for question in bullet_questions(source("000"))[:6]:
+        assert text.count(flat(question)) == 1, question
+    assert_in_order(text, ["Documents", "List of Participants (PDF 418KB, not available online)"])
+    assert "(PDF 44KB, not available online)" in text
+
+
+@pytest.fixture
+def rich(programme, make_session):
+    """A programme whose sessions of every kind have text, presentations with and without a
+    title, a document, an action and questions by audience."""
+    kinds = [k for k in Session.Kind if k != Session.Kind.BREAK]
+    sessions = [
+        make_session(n, kind=kind, title=f"Item {kind.label}", purpose=f"Text of the {kind}.")
+        for n, kind in enumerate(kinds, start=1)
+    ]
+    panel = sessions[kinds.index(Session.Kind.PANEL)]
+    factories.PresentationFactory(
+        session=panel,
+        kind=Presentation.Kind.STATEMENT,
+        title="",
+        delegation_state=factories.StateFactory(iso_code="AF", name="Afghanistan"),
+    )
+    factories.PresentationFactory(
+        session=panel,
+        title="Rehabilitation in practice",
+        presenters=[factories.PersonFactory(name="Kerryn Clarke")],
+        document=factories.DocumentFactory(title="Rehabilitation slides", not_held=True),
+    )
+    discussion = sessions[kinds.index(Session.Kind.DISCUSSION)]
+    action = factories.ActionFactory(number=24, title="Coordinate the national plan", text="")
+    discussion.actions.set([action])
+    factories.DiscussionQuestionFactory(session=discussion, text="Who coordinates?")
+    return programme
+
+
+def test_every_sessions_text_and_presentation_is_printed_in_the_pages_order(rich, client, pdf_url):
+    page = flat(re.sub(r"<[^>]+>", " ", client.get(rich.get_absolute_url()).content.decode()))
+    text = pdf_text(download(client, pdf_url).data)
+    shown = [f"Text of the {kind}." for kind in Session.Kind if kind != Session.Kind.BREAK]
+    assert_in_order(page, shown)
+    assert_in_order(text, shown)
+    assert "Statement: Afghanistan" in text
+    assert ": ," not in text and ", ," not in text
+    assert_in_order(
+        text,
+        [
+            "Text of the discussion.",
+            "Action #24: Coordinate the national plan",
+            "Who coordinates?",
+            "Text of the panel.",
+            "Presentation: Rehabilitation in practice, Kerryn Clarke",
+            "Rehabilitation slides (PDF 44KB, not available online)",
+        ],
+    )
+
+
+def test_no_page_but_the_last_is_left_near_empty_by_a_long_session(programme, make_session):
+    """A short session, then one too long for what is left of its page: kept whole
+    (break-inside: avoid) it was pushed to the next page, leaving the first nearly empty."""
+    make_session(1, title="Short opening", purpose="Opening words.")
+    long = make_session(2, title="Long discussion", purpose="\n\n".join([BACKGROUND] * 2))
+    factories.DiscussionQuestionFactory.create_batch(30, session=long)
+    copy = published_copy(programme)
+    data = pdf.render_pdf(pdf.printable(pdf.programme_html(copy))).data
+    pages = [len(flat(page.extract_text())) for page in PdfReader(io.BytesIO(data)).pages]
+    assert len(pages) >= 2
+    fullest = max(pages)
+    assert all(chars > fullest * 0.6 for chars in pages[:-1]), pages
+
+
+def test_an_arabic_paragraph_is_laid_out_right_to_left(programme, make_session, client, pdf_url):
+    make_session(1, title="Session", purpose="English first.\n\nنص الفقرة باللغة العربية")
+    html = pdf.programme_html(published_copy(programme))
+    assert '<p dir="rtl">نص الفقرة' in html
+    assert '<p dir="ltr">English first.' in html
+    reader = PdfReader(io.BytesIO(download(client, pdf_url).data))
+    starts = {}
+
+    def seen(text, cm, tm, font, size):
+        if text.strip():
+            starts.setdefault(text.strip()[:3], cm[4] + tm[4])
+
+    for page in reader.pages:
+        page.extract_text(visitor_text=seen)
+    arabic = next(x for key, x in starts.items() if "\u0600" <= key[0] <= "\u06ff")
+    english = starts["Eng"]
+    assert arabic > english + 150  # points: the short Arabic line ends at the right margin
