@@ -29,10 +29,12 @@ from .models import (
     Mandate,
     Meeting,
     NewsPost,
+    Panellist,
     Presentation,
     Programme,
     ProgrammeRevision,
     Session,
+    Statement,
     WorkPlan,
     translations,
 )
@@ -137,13 +139,20 @@ def session_prefetches():
             ).prefetch_related("presenters", "organisations"),
         ),
         Prefetch("questions", queryset=DiscussionQuestion.objects.all()),
+        Prefetch(
+            "statements",
+            queryset=Statement.objects.select_related(
+                "state", "organisation", "on_behalf_of_state", "on_behalf_of_organisation"
+            ).prefetch_related("documents"),
+        ),
+        Prefetch("panellists", queryset=Panellist.objects.select_related("organisation", "state")),
     ]
 
 
 def _with_everything(programmes, working=None):
-    """`programmes` with everything their page, PDF, calendar or export shows: 10 queries for
-    published copies (`working=False`), 11 for working copies (`True`: their revisions too,
-    which say what their changes are since), 12 for either (`None`)."""
+    """`programmes` with everything their page, PDF, calendar or export shows: 13 queries for
+    published copies (`working=False`), 14 for working copies (`True`: their revisions too,
+    which say what their changes are since), 15 for either (`None`)."""
     sessions = Session.objects.select_related("room__venue").prefetch_related(*session_prefetches())
     lists = {True: ["documents"], False: ["published_documents"]}.get(
         working, ["documents", "published_documents"]
@@ -164,8 +173,8 @@ def _reads_working_copies(user):
 
 
 def programme_page(meeting_slug, programme_slug, user=None):
-    """The programme with everything its page (or PDF) shows: 10 queries, whatever its size
-    (11 for staff, who read its working copy)."""
+    """The programme with everything its page (or PDF) shows: 13 queries, whatever its size
+    (14 for staff, who read its working copy)."""
     return get_object_or_404(
         _with_everything(
             _programmes(Programme.objects.visible(user)), working=_reads_working_copies(user)
@@ -186,7 +195,7 @@ def programme_download(meeting_slug, programme_slug, user=None):
 
 
 def meeting_calendar(slug, user=None):
-    """A meeting and its programmes with their sessions, for its calendar: 11 queries."""
+    """A meeting and its programmes with their sessions, for its calendar: 14 queries."""
     meeting = get_object_or_404(_meetings(user), slug=slug)
     programmes = _programmes(Programme.objects.visible(user)).filter(meeting=meeting)
     return meeting, list(_with_everything(programmes, working=_reads_working_copies(user)))
@@ -226,7 +235,7 @@ def _revision(meeting_slug, programme_slug, number):
 
 def programme_revision(meeting_slug, programme_slug, number):
     """A published programme's revision `number` as it published it, with everything its page
-    shows, and the current published copy: 12 queries."""
+    shows, and the current published copy: 15 queries."""
     revision, current = _revision(meeting_slug, programme_slug, number)
     shown = _with_everything(
         _programmes(Programme.objects.filter(pk=revision.copy_id)), working=False
@@ -260,7 +269,7 @@ def programme_days(sessions):
 
 
 def session_page(meeting_slug, programme_slug, session_slug, user=None):
-    """One session in full: 8 queries."""
+    """One session in full: 11 queries."""
     # A session is a draft when its programme or meeting is one: seeing it takes the right to
     # view sessions as well as theirs.
     drafts = may_view_drafts(user, Session)
