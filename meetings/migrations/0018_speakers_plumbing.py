@@ -6,11 +6,42 @@
    become Statement rows (their file linked to the statement), in every copy of the programme
    alike: one place for a delegation's statement, which the public page, PDF, JSON and search
    read. A "statement" presentation without a delegation (a person's) stays a presentation.
+3. ISU editors add, change, delete and view them, as every other content model.
 """
 
 import importlib
 
+from django.contrib.auth.management import create_permissions
 from django.db import migrations
+
+GROUP = "ISU editor"
+CODENAMES = [
+    f"{action}_{model}"
+    for model in ("statement", "panellist")
+    for action in ("add", "change", "delete", "view")
+]
+
+
+def grant(apps, schema_editor):
+    meetings_config = apps.get_app_config("meetings")
+    meetings_config.models_module = True
+    create_permissions(meetings_config, apps=apps, verbosity=0)
+    meetings_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="meetings", codename__in=CODENAMES)
+    )
+
+
+def revoke(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for group in Group.objects.filter(name=GROUP):
+        group.permissions.remove(
+            *Permission.objects.filter(content_type__app_label="meetings", codename__in=CODENAMES)
+        )
 
 SCHEMA = importlib.import_module("meetings.migrations.0013_schema_in_migrations")
 
@@ -94,4 +125,5 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(*generation_triggers()),
         migrations.RunPython(presentations_to_statements, statements_to_presentations),
+        migrations.RunPython(grant, revoke),
     ]

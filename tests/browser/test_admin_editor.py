@@ -60,3 +60,55 @@ def test_a_save_past_the_field_limit_says_so_and_back_returns_to_the_typing(
     assert editor_page.input_value("textarea#id_purpose") == "A purpose typed at length"
     session.refresh_from_db()
     assert session.title == "As saved"
+
+
+SCREEN = {"width": 1366, "height": 768}
+
+
+def scroll_width(page):
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def test_the_programme_and_agenda_item_pages_fit_a_1366_px_screen(live_server, new_page):
+    """The programme's sessions table was 1,888 px wide; an agenda item of 21 delegations, as
+    21 inline forms, 14,500 px tall: its list is one text box now."""
+    from meetings.models import Statement
+
+    user = factories.UserFactory(
+        username="wide", password="pw-wide-12345", is_staff=True, is_superuser=True
+    )
+    programme = factories.ProgrammeFactory(title="Intersessional meetings")
+    room = factories.RoomFactory(name="Room XIX, Palais des Nations, a long room name")
+    for n in range(3):
+        factories.SessionFactory(
+            programme=programme,
+            date=programme.meeting.start_date,
+            title=f"Updates from relevant States Parties on victim assistance, part {n}",
+            room=room,
+        )
+    item = programme.sessions.first()
+    for n in range(21):
+        state = factories.StateFactory(
+            iso_code=f"Q{chr(65 + n)}", name=f"State with a long official name number {n}"
+        )
+        Statement.objects.create(
+            session=item, group=Statement.Group.UPDATES, position=n, state=state
+        )
+    page = new_page(viewport=SCREEN)
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pw-wide-12345")
+    page.click("input[type=submit]")
+    page.wait_for_url(live_server.url + "/admin/")
+
+    page.goto(f"{live_server.url}/admin/meetings/programme/{programme.pk}/change/")
+    page.wait_for_selector("#sessions-group")
+    programme_width = scroll_width(page)
+    page.goto(f"{live_server.url}/admin/meetings/session/{item.pk}/change/")
+    page.wait_for_selector("#id_floor_updates")
+    item_width = scroll_width(page)
+    item_height = page.evaluate("document.documentElement.scrollHeight")
+    print(f"programme page {programme_width} px wide; agenda item {item_width} x {item_height} px")
+    assert programme_width <= SCREEN["width"]
+    assert item_width <= SCREEN["width"]
+    assert item_height < 4000

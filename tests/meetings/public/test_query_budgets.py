@@ -19,8 +19,10 @@ from meetings.models import (
     Edition,
     Meeting,
     NewsPost,
+    Panellist,
     Programme,
     Session,
+    Statement,
     WorkPlan,
 )
 from meetings.publishing import revisions
@@ -42,12 +44,12 @@ PAGES = {
     "meetings": ("/meetings/", 3, 5),
     "meetings filtered": ("/meetings/?convention=APMBC&kind=intersessional", 3, 5),
     "meeting": ("/meetings/m1/", 3, 8),
-    # An editor's: 5, the working copy with its revisions (11), its published copy (1), and that
-    # copy in full, to say what publishing the working copy would change (12).
-    "programme": ("/meetings/m1/p1/", 10, 29),
+    # An editor's: 5, the working copy with its revisions (14), its published copy (1), and that
+    # copy in full, to say what publishing the working copy would change (15).
+    "programme": ("/meetings/m1/p1/", 13, 35),
     "changes": ("/meetings/m1/p1/changes/", 2, 4),
-    "revision": ("/meetings/m1/p1/changes/1/", 12, 14),
-    "session": ("/meetings/m1/p1/sessions/s1/", 8, 14),
+    "revision": ("/meetings/m1/p1/changes/1/", 15, 17),
+    "session": ("/meetings/m1/p1/sessions/s1/", 11, 17),
     "action plans": ("/action-plans/", 1, 3),
     "action plan": ("/action-plans/plan-1/", 2, 4),
     "action": ("/action-plans/plan-1/1/", 7, 9),
@@ -131,6 +133,11 @@ def add_everything(k):
             organisations=[organisation],
         )
         target.actions.add(action)
+        statement = Statement.objects.create(
+            session=target, group=Statement.Group.UPDATES, position=k, state=state
+        )
+        statement.documents.add(document)
+        Panellist.objects.create(session=target, position=k, name=f"Panellist {k}", state=state)
     factories.show_published(p1)
     # Published as revision k; then a change staff have not published yet.
     revisions.publish(p1, f"Revision {k}.")
