@@ -817,7 +817,7 @@ class PresentationInline(ConflictChecked, admin.StackedInline):
     autocomplete_fields = ["presenters", "organisations", "document"]
 
 
-class DiscussionQuestionInline(ConflictChecked, admin.TabularInline):
+class DiscussionQuestionInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
     model = DiscussionQuestion
     extra = 1
     fields = ["position", "audience", "text", *translations.names("text")]

@@ -104,11 +104,17 @@ def test_the_programme_and_agenda_item_pages_fit_a_1366_px_screen(live_server, n
     page.goto(f"{live_server.url}/admin/meetings/programme/{programme.pk}/change/")
     page.wait_for_selector("#sessions-group")
     programme_width = scroll_width(page)
+    table_right = page.evaluate(
+        "Math.round(document.querySelector('#sessions-group table').getBoundingClientRect().right)"
+    )
     page.goto(f"{live_server.url}/admin/meetings/session/{item.pk}/change/")
     page.wait_for_selector("#id_floor_updates")
     item_width = scroll_width(page)
     item_height = page.evaluate("document.documentElement.scrollHeight")
-    print(f"programme page {programme_width} px wide; agenda item {item_width} x {item_height} px")
-    assert programme_width <= SCREEN["width"]
+    print(
+        f"programme page {programme_width} px wide (sessions table ends at {table_right} px); "
+        f"agenda item {item_width} x {item_height} px"
+    )
+    assert programme_width <= SCREEN["width"] and table_right <= SCREEN["width"]
     assert item_width <= SCREEN["width"]
     assert item_height < 4000
