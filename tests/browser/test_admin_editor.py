@@ -118,3 +118,48 @@ def test_the_programme_and_agenda_item_pages_fit_a_1366_px_screen(live_server, n
     assert programme_width <= SCREEN["width"] and table_right <= SCREEN["width"]
     assert item_width <= SCREEN["width"]
     assert item_height < 4000
+
+
+def test_an_editor_enters_21_delegations_2_comments_and_3_files_in_one_save(
+    live_server, editor_page, tmp_path
+):
+    """The item the issue's new user took 59 form submissions over, in a real browser: timed
+    from opening the page to the saved page."""
+    import time
+
+    from meetings.models import Statement
+
+    names = [
+        "Afghanistan", "Albania", "Algeria", "Angola", "Bosnia and Herzegovina", "Cambodia",
+        "Chile", "Colombia", "Croatia", "Cyprus", "Ecuador", "Eritrea", "Ethiopia", "Iraq",
+        "Lao People's Democratic Republic", "Sudan", "South Sudan", "Tajikistan", "Thailand",
+        "Trinidad and Tobago", "Yemen", "Mexico",
+    ]  # fmt: skip
+    for n, name in enumerate(names):
+        short = "Lao PDR" if name.startswith("Lao") else ""
+        factories.StateFactory(iso_code=f"Q{chr(65 + n)}", name=name, short_name=short)
+    factories.OrganisationFactory(name="International Campaign to Ban Landmines", acronym="ICBL")
+    item = factories.SessionFactory(title="Updates from relevant States Parties")
+    files = []
+    for name in ("Albania.pdf", "SCVA-2019-Lao-PDR-EN.pdf", "Croatia-FR.pdf"):
+        path = tmp_path / name
+        path.write_bytes(b"%PDF-1.7\n" + b"x" * 200 + b"\n%%EOF\n")
+        files.append(str(path))
+
+    started = time.monotonic()
+    editor_page.goto(f"{live_server.url}/admin/meetings/session/{item.pk}/change/")
+    editor_page.fill(
+        "#id_floor_updates",
+        "Updates from: " + ", ".join(names[:20]) + " and " + names[20] + ".",
+    )
+    editor_page.fill("#id_floor_comments", "Comments/questions: the ICBL and Mexico")
+    editor_page.set_input_files("#id_statement_files", files)
+    editor_page.click("input[name=_continue]")
+    editor_page.locator(".messagelist .success").wait_for()
+    took = time.monotonic() - started
+    print(f"21 delegations, 2 comments and 3 files entered in one save, {took:.1f} s")
+
+    updates = Statement.objects.filter(session=item, group=Statement.Group.UPDATES)
+    assert [str(s.delegation) for s in updates] == names[:21]
+    assert Statement.objects.filter(session=item, group=Statement.Group.COMMENTS).count() == 2
+    assert sum(s.documents.count() for s in updates) == 3
