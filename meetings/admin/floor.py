@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from meetings.delegations import Directory, NotMatched
-from meetings.models import Document, Programme, Statement
+from meetings.models import Document, Programme, State, Statement
 from meetings.models.programmes import validate_pdf
 
 from . import history
@@ -47,6 +47,9 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, (list, tuple)) else [data] if data else []
         return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+    def has_changed(self, initial, data):
+        return bool(data)  # no file dropped is no change (the history says nothing of it)
 
 
 def _list_field(group):
@@ -198,11 +201,8 @@ def _delete_unshown(pks):
 
 
 def _store_file(session, upload, who, language):
-    statement = (
-        session.statements.filter(state=who)
-        if who.__class__.__name__ == "State"
-        else session.statements.filter(organisation=who)
-    ).first()
+    side = "state" if isinstance(who, State) else "organisation"
+    statement = session.statements.filter(**{side: who}).first()  # its first, in page order
     replaced = list(statement.documents.filter(language=language).values_list("pk", flat=True))
     statement.documents.remove(*replaced)
     _delete_unshown(replaced)
