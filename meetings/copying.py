@@ -11,7 +11,16 @@ from django.db import transaction
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from .models import DiscussionQuestion, Edition, Presentation, Programme, Session, Status
+from .models import (
+    DiscussionQuestion,
+    Edition,
+    Panellist,
+    Presentation,
+    Programme,
+    Session,
+    Statement,
+    Status,
+)
 
 
 def _fields(row, *, leave=()):
@@ -35,7 +44,8 @@ def programme_content(programme):
 
 
 def content_rows(programme):
-    """Its sessions, whole, with their room, actions, presentations and questions: 7 queries."""
+    """Its sessions, whole, with their room, actions, presentations, questions, statements
+    (with their files) and panellists: 10 queries."""
     from .queries import session_prefetches
 
     return list(
@@ -53,10 +63,12 @@ def copy_sessions(
     adjust=None,
     existing=None,
 ):
-    """Rows of `sessions` (from content_rows) with their presentations, questions and actions,
+    """Rows of `sessions` (from content_rows) with their presentations, questions, actions,
+    statements (with their files) and panellists,
     in the programme `target`, days moved by `offset`: a few queries, whatever their number.
     `same_sessions` keeps their uid (another copy of the same programme); `existing` ({uid:
-    session} of `target`, their presentations, questions and actions removed) are rewritten in
+    session} of `target`, their presentations, questions, actions, statements and panellists
+    removed) are rewritten in
     place rather than made anew, so that they keep their ids; `adjust(old, new)` may set more of
     each before it is written."""
     existing = existing or {}
@@ -118,6 +130,24 @@ def copy_sessions(
         Presentation.organisations.through(presentation_id=new.pk, organisation_id=org.pk)
         for old, new in presentations
         for org in old.organisations.all()
+    )
+    # Another programme's statements keep their delegations, not the files they delivered.
+    statements = [
+        (said, Statement(**{**_fields(said), "session_id": new.pk}))
+        for old, new in pairs
+        for said in old.statements.all()
+    ]
+    Statement.objects.bulk_create([new for _old, new in statements])
+    if same_sessions:
+        Statement.documents.through.objects.bulk_create(
+            Statement.documents.through(statement_id=new.pk, document_id=document.pk)
+            for old, new in statements
+            for document in old.documents.all()
+        )
+    Panellist.objects.bulk_create(
+        Panellist(**{**_fields(panellist), "session_id": new.pk})
+        for old, new in pairs
+        for panellist in old.panellists.all()
     )
     return new_sessions
 

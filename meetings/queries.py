@@ -129,7 +129,21 @@ def meeting_page(slug, user=None):
     )
 
 
-def session_prefetches():
+def statement_prefetch(public=False):
+    """A session's statements with their delegations and files (only public files for
+    `public`): 2 queries, whatever their number."""
+    documents = Document.objects.public() if public else Document.objects.all()
+    return Prefetch(
+        "statements",
+        queryset=Statement.objects.select_related(
+            "state", "organisation", "on_behalf_of_state", "on_behalf_of_organisation"
+        ).prefetch_related(Prefetch("documents", queryset=documents)),
+    )
+
+
+def session_prefetches(public=False):
+    """What a session shows: its actions, presentations, questions, statements (their public
+    files only for `public`) and panellists."""
     return [
         "actions__plan",
         Prefetch(
@@ -139,20 +153,7 @@ def session_prefetches():
             ).prefetch_related("presenters", "organisations"),
         ),
         Prefetch("questions", queryset=DiscussionQuestion.objects.all()),
-    ]
-
-
-def speaker_prefetches(public=True):
-    """A session's statements with their delegations and files (only public files for
-    `public`), and its panellists: 3 queries, whatever their number."""
-    documents = Document.objects.public() if public else Document.objects.all()
-    return [
-        Prefetch(
-            "statements",
-            queryset=Statement.objects.select_related(
-                "state", "organisation", "on_behalf_of_state", "on_behalf_of_organisation"
-            ).prefetch_related(Prefetch("documents", queryset=documents)),
-        ),
+        statement_prefetch(public),
         Prefetch("panellists", queryset=Panellist.objects.select_related("organisation", "state")),
     ]
 
@@ -162,7 +163,7 @@ def _with_everything(programmes, working=None):
     published copies (`working=False`), 14 for working copies (`True`: their revisions too,
     which say what their changes are since), 15 for either (`None`)."""
     sessions = Session.objects.select_related("room__venue").prefetch_related(
-        *session_prefetches(), *speaker_prefetches(public=working is not True)
+        *session_prefetches(public=working is not True)
     )
     lists = {True: ["documents"], False: ["published_documents"]}.get(
         working, ["documents", "published_documents"]
@@ -289,7 +290,7 @@ def session_page(meeting_slug, programme_slug, session_slug, user=None):
     )
     session = get_object_or_404(
         Session.objects.select_related("room__venue").prefetch_related(
-            *session_prefetches(), *speaker_prefetches(public=not programme.is_working_copy)
+            *session_prefetches(public=not programme.is_working_copy)
         ),
         programme=programme,
         slug=session_slug,
@@ -305,7 +306,7 @@ def statement_bundle_session(meeting_slug, programme_slug, session_slug):
         _programmes(Programme.objects.public()), meeting__slug=meeting_slug, slug=programme_slug
     )
     session = get_object_or_404(
-        Session.objects.prefetch_related(speaker_prefetches()[0]),
+        Session.objects.prefetch_related(statement_prefetch(public=True)),
         programme=programme,
         slug=session_slug,
     )
@@ -319,7 +320,7 @@ def statement_bundle_session_by_id(session_id):
     session = (
         Session.objects.filter(pk=session_id, programme__in=Programme.objects.public())
         .select_related("programme__meeting__convention")
-        .prefetch_related(speaker_prefetches()[0])
+        .prefetch_related(statement_prefetch(public=True))
         .first()
     )
     if session is None or not session.programme.is_published_revision:

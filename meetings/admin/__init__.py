@@ -38,6 +38,7 @@ from meetings.models import (
     NewsPost,
     Obligation,
     Organisation,
+    Panellist,
     Party,
     Person,
     Presentation,
@@ -47,6 +48,7 @@ from meetings.models import (
     Room,
     Session,
     State,
+    Statement,
     Status,
     Venue,
     WorkPlan,
@@ -55,7 +57,7 @@ from meetings.models import (
 from meetings.models.common import may_view_drafts
 from meetings.publishing import pdf, revisions, tasks
 
-from . import history
+from . import floor, history
 
 # History and edit conflicts (meetings/admin/history.py) ----------------------------------------
 
@@ -391,7 +393,14 @@ class MeetingAdmin(MarkdownContentAdmin):
     date_hierarchy = "start_date"
 
 
-class SessionInline(ConflictChecked, admin.TabularInline):
+class FitsTheScreen:
+    """The admin's own style sheet: tables of inline rows fit a 1,366 px screen."""
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+
+class SessionInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
     model = Session
     formfield_overrides = TIME_AS_HH_MM
     extra = 1
@@ -926,33 +935,34 @@ class ProgrammePDFAdmin(admin.ModelAdmin):
 class PresentationInline(ConflictChecked, admin.StackedInline):
     model = Presentation
     extra = 0
-    fields = [
-        "position",
-        "kind",
-        "title",
-        "presenters",
-        "organisations",
-        "delegation_state",
-        "delegation_organisation",
-        "document",
-    ]
-    autocomplete_fields = [
-        "presenters",
-        "organisations",
-        "delegation_state",
-        "delegation_organisation",
-        "document",
-    ]
+    # A delegation's statement is a Statement, entered in "Who took the floor" above.
+    fields = ["position", "kind", "title", "presenters", "organisations", "document"]
+    autocomplete_fields = ["presenters", "organisations", "document"]
 
 
-class DiscussionQuestionInline(ConflictChecked, admin.TabularInline):
+class DiscussionQuestionInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
     model = DiscussionQuestion
     extra = 1
     fields = ["position", "audience", "text", *translations.names("text")]
 
 
+class PanellistInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
+    """A panellist on one row, as the source gives them: "Ms. | Kerryn Clarke | Programme
+    Manager | COPE | Lao PDR"."""
+
+    model = Panellist
+    fields = ["position", "role", "title", "name", "post", "organisation", "state"]
+    autocomplete_fields = ["organisation", "state"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # Rows to fill for a panel that has none yet; a single blank one otherwise.
+        if obj is not None and obj.kind == Session.Kind.PANEL and not obj.panellists.exists():
+            return 4
+        return 0
+
+
 @admin.register(Session)
-class SessionAdmin(MarkdownContentAdmin):
+class SessionAdmin(FitsTheScreen, MarkdownContentAdmin):
     formfield_overrides = {**MarkdownContentAdmin.formfield_overrides, **TIME_AS_HH_MM}
     list_display = ["title", "programme", "date", "start_time", "kind"]
     list_filter = [
@@ -966,15 +976,60 @@ class SessionAdmin(MarkdownContentAdmin):
     search_fields = ["title", "purpose", "programme__title", "questions__text"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["programme", "room", "actions"]
-    inlines = [PresentationInline, DiscussionQuestionInline]
+    inlines = [PresentationInline, PanellistInline, DiscussionQuestionInline]
+    form = floor.FloorForm
     fieldsets = [
         (None, {"fields": ["programme", "title", "slug", "kind"]}),
         (_("When and where"), {"fields": ["date", "start_time", "end_time", "position", "room"]}),
         (_("Content"), {"fields": ["purpose", "actions", "questions_intro"]}),
+        (
+            _("Who took the floor"),
+            {
+                "fields": [*(floor.field_name(g) for g in floor.GROUPS), "statement_files"],
+                "description": floor.LIST_HELP,
+            },
+        ),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(programme__edition=Edition.WORKING)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        form.save_floor(obj)
+
+
+@admin.register(Statement)
+class StatementAdmin(ContentAdmin):
+    """One statement alone (the session's page enters them by the list)."""
+
+    list_display = ["__str__", "session", "group"]
+    list_filter = ["group", "session__programme__meeting"]
+    list_select_related = ["session", "state", "organisation"]
+    search_fields = ["state__name", "organisation__name", "organisation__acronym"]
+    autocomplete_fields = [
+        "session",
+        "state",
+        "organisation",
+        "on_behalf_of_state",
+        "on_behalf_of_organisation",
+        "documents",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(session__programme__edition=Edition.WORKING)
+
+
+@admin.register(Panellist)
+class PanellistAdmin(ContentAdmin):
+    list_display = ["__str__", "session"]
+    list_filter = ["session__programme__meeting"]
+    list_select_related = ["session", "state", "organisation"]
+    search_fields = ["name", "post", "organisation__name"]
+    autocomplete_fields = ["session", "organisation", "state"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(session__programme__edition=Edition.WORKING)
 
 
 @admin.register(Presentation)

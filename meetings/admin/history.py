@@ -1,10 +1,11 @@
 """No edit is lost: every content change is kept, and no save silently overwrites another's.
 
 History is django-reversion's: what one admin page saves together (a programme with its
-sessions, a session with its presentations and questions) is one revision, reverted in one
-transaction, and deleted objects can be recovered. Edit conflicts: each admin form carries a
-signed copy of the values the editor loaded (`ConflictCheckedForm`); a save finding that
-someone else changed one of them since is refused, and the form says who changed what.
+sessions, a session with its presentations, questions, statements and panellists) is one
+revision, reverted in one transaction, and deleted objects can be recovered. Edit conflicts:
+each admin form carries a signed copy of the values the editor loaded (`ConflictCheckedForm`);
+a save finding that someone else changed one of them since is refused, and the form says who
+changed what.
 """
 
 import contextvars
@@ -35,7 +36,7 @@ from meetings.models.common import Searched
 # What one admin page saves together: reverting or recovering the parent brings these back too.
 FOLLOW = {
     models.Programme: ("sessions", "revisions"),
-    models.Session: ("presentations", "questions"),
+    models.Session: ("presentations", "questions", "statements", "panellists"),
     models.WorkPlan: ("milestones",),
 }
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0017_every_state_in_three_languages'),
+        ('meetings', '0018_speakers_plumbing'),
     ]
 
     operations = [

@@ -688,10 +688,12 @@ def size_and_limit(size_bytes, limit_bytes):
 class DocumentQuerySet(PublicQuerySet):
     """A document is a draft when it lies inside one (its meeting, its programme or that
     programme's meeting is a draft); when it waits for a programme's next revision (it is listed
-    under a programme's working copy, or shown by a presentation of one, and no published copy
-    lists or shows it yet); or when it has no meeting or programme of its own and only drafts
-    show it: presentations and work plans that are (or lie inside) drafts, and nothing public. A
-    document that nothing shows (guidance, say) is public: the library lists it."""
+    under a programme's working copy, or shown by a presentation or a statement of one, and no
+    published copy lists or shows it yet); or when it has no meeting or programme of its own and
+    only drafts show it: presentations, statements and work plans that are (or lie inside)
+    drafts, and nothing public. A document that nothing shows (guidance, say) is public: the
+    library lists it. A statement's file has no meeting or programme of its own: it is public
+    when a public statement shows it."""
 
     @staticmethod
     def _inside_a_draft():
@@ -705,6 +707,16 @@ class DocumentQuerySet(PublicQuerySet):
     def _showing(rows):
         return Exists(rows.filter(document=OuterRef("pk")))
 
+    @staticmethod
+    def _statements_showing(statements):
+        return Exists(statements.filter(documents=OuterRef("pk")))
+
+    @staticmethod
+    def _statements():
+        from .speakers import Statement  # it refers to Document
+
+        return Statement.objects
+
     @classmethod
     def _shown_in_public(cls):
         from .coordination import Activity, WorkPlan  # they refer to Document
@@ -714,6 +726,7 @@ class DocumentQuerySet(PublicQuerySet):
         )
         return (
             cls._showing(Presentation.objects.public())
+            | cls._statements_showing(cls._statements().public())
             | cls._showing(WorkPlan.objects.public())
             | cls._showing(Activity.objects.all())  # activities are never drafts
             | Exists(listed)
@@ -721,8 +734,12 @@ class DocumentQuerySet(PublicQuerySet):
 
     @classmethod
     def _awaiting_publication(cls):
-        in_a_working_copy = Q(programme__isnull=False) | cls._showing(
-            Presentation.objects.filter(session__programme__edition=Edition.WORKING)
+        in_a_working_copy = (
+            Q(programme__isnull=False)
+            | cls._showing(Presentation.objects.filter(session__programme__edition=Edition.WORKING))
+            | cls._statements_showing(
+                cls._statements().filter(session__programme__edition=Edition.WORKING)
+            )
         )
         return in_a_working_copy & ~cls._shown_in_public()
 
@@ -730,8 +747,10 @@ class DocumentQuerySet(PublicQuerySet):
     def _shown_only_by_drafts(cls):
         from .coordination import WorkPlan  # it refers to Document
 
-        by_drafts = cls._showing(Presentation.objects.not_public()) | cls._showing(
-            WorkPlan.objects.not_public()
+        by_drafts = (
+            cls._showing(Presentation.objects.not_public())
+            | cls._statements_showing(cls._statements().not_public())
+            | cls._showing(WorkPlan.objects.not_public())
         )
         return Q(meeting__isnull=True, programme__isnull=True) & by_drafts & ~cls._shown_in_public()
 

@@ -5,7 +5,8 @@ Staff edit a programme's working copy. Publishing copies it whole into a publish
 is what delegates read (models.common.PublicQuerySet); the copy of the revision before stays,
 read only, as an earlier revision. A revision also keeps a snapshot of what a delegate reads
 (the programme's texts and documents; its sessions keyed by their uid, with their day, times,
-room, purpose, presenters, documents, questions and actions), so the "Changes" page says what
+room, purpose, presenters, documents, questions, actions, statements by delegation and
+panellists), so the "Changes" page says what
 changed by reading one row per revision: changes() compares two snapshots, and a snapshot
 taken before a key was kept says nothing of it (nothing is said to have changed there).
 Texts that changed are shown word by word (wording.py).
@@ -24,10 +25,12 @@ from meetings.models import (
     Document,
     Edition,
     Meeting,
+    Panellist,
     Presentation,
     Programme,
     ProgrammeRevision,
     Session,
+    Statement,
     Status,
 )
 from meetings.publishing.wording import Change, text_change, when
@@ -44,8 +47,18 @@ def _document(document):
     return f"{document.title} ({document.get_language_display()})"
 
 
+def _statement(statement):
+    """[group, "UNICEF on behalf of UNMAT"]: the group's number, so that the sentence names
+    it in the language it is read in."""
+    text = str(statement.delegation)
+    if statement.on_behalf_of:
+        text = f"{text} on behalf of {statement.on_behalf_of}"
+    return [statement.group, text]
+
+
 def session_entry(s):
     """What the public reads of one session (loaded with session_prefetches)."""
+    statement_files = [_document(d) for st in s.statements.all() for d in st.documents.all()]
     return {
         "title": s.title,
         "kind": s.kind,
@@ -55,9 +68,14 @@ def session_entry(s):
         "room": str(s.room) if s.room else None,
         "purpose": s.purpose,
         "presenters": [_presentation(p) for p in s.presentations.all()],
-        "documents": [_document(p.document) for p in s.presentations.all() if p.document],
+        "documents": [
+            *(_document(p.document) for p in s.presentations.all() if p.document),
+            *statement_files,
+        ],
         "questions": [q.text for q in s.questions.all()],
         "actions": [str(action) for action in s.actions.all()],
+        "statements": [_statement(statement) for statement in s.statements.all()],
+        "panellists": [str(panellist) for panellist in s.panellists.all()],
     }
 
 
@@ -206,6 +224,54 @@ def _listed_changes(name, a, b, added_text, removed_text, key):
     ]
 
 
+def _group(value):
+    return Statement.Group(value).label if value in Statement.Group.values else value
+
+
+def _statement_changes(name, a, b):
+    """Delegations added to or removed from a group of the session's statements, and groups
+    whose delegations took the floor in a new order."""
+    said = []
+    for group in sorted({g for g, _text in a} | {g for g, _text in b}):
+        old = [text for g, text in a if g == group]
+        new = [text for g, text in b if g == group]
+        if old == new:
+            continue
+        added, removed = _added_and_removed(old, new)
+        values = {"title": name, "group": _group(group)}
+        for delegation in removed:
+            said.append(
+                Change(
+                    _("“%(title)s”: %(delegation)s removed from %(group)s.")
+                    % {**values, "delegation": delegation}
+                )
+            )
+        for delegation in added:
+            said.append(
+                Change(
+                    _("“%(title)s”: %(delegation)s added to %(group)s.")
+                    % {**values, "delegation": delegation}
+                )
+            )
+        if not added and not removed:
+            said.append(Change(_("“%(title)s”: %(group)s put in a new order.") % values))
+    return said
+
+
+def _panellist_changes(name, a, b):
+    if a == b:
+        return []
+    said = _listed_changes(
+        name,
+        a,
+        b,
+        _("Panellist added to “%(title)s”: %(panellist)s."),
+        _("Panellist removed from “%(title)s”: %(panellist)s."),
+        "panellist",
+    )
+    return said or [Change(_("Panellists of “%(title)s” put in a new order.") % {"title": name})]
+
+
 def _session_changes(a, b):
     """What changed in one session, snapshot entry `a` to `b`."""
     said = []
@@ -283,6 +349,10 @@ def _session_changes(a, b):
             _("“%(title)s” no longer serves %(action)s."),
             "action",
         )
+    if _both(a, b, "statements"):
+        said += _statement_changes(name, a["statements"], b["statements"])
+    if _both(a, b, "panellists"):
+        said += _panellist_changes(name, a["panellists"], b["panellists"])
     return said
 
 
@@ -429,6 +499,13 @@ def replace_content(source, target, before_deleting=None):
     target.save()
     target.convened_by.set(source.convened_by.all())
     incoming = copying.content_rows(source)
+    # Statement files belong to no meeting or programme: those only the statements replaced
+    # here show are deleted below, like the documents added to the working copy since.
+    statement_files = set(
+        Statement.documents.through.objects.filter(
+            statement__session__programme=target
+        ).values_list("document_id", flat=True)
+    )
     existing = {s.uid: s for s in Session.objects.filter(programme=target)}
     wanted = {s.uid for s in incoming}
     Session.objects.filter(
@@ -439,18 +516,28 @@ def replace_content(source, target, before_deleting=None):
     Presentation.objects.filter(session_id__in=kept_ids).delete()
     DiscussionQuestion.objects.filter(session_id__in=kept_ids).delete()
     Session.actions.through.objects.filter(session_id__in=kept_ids).delete()
+    Statement.objects.filter(session_id__in=kept_ids).delete()
+    Panellist.objects.filter(session_id__in=kept_ids).delete()
     copying.copy_sessions(incoming, target, existing=kept)
     listed = list(source.listed_documents.values_list("pk", flat=True))
     if not target.is_working_copy:
         target.published_documents.set(listed)
         return
     added = Document.objects.filter(programme=target).exclude(pk__in=listed)
-    unused = added.filter(
-        meeting__isnull=True,
-        presentations__isnull=True,
-        work_plans__isnull=True,
-        activities__isnull=True,
-    )
+    shown_nowhere = {
+        "meeting__isnull": True,
+        "presentations__isnull": True,
+        "statements__isnull": True,
+        "work_plans__isnull": True,
+        "activities__isnull": True,
+    }
+    listed_anywhere = Programme.published_documents.through.objects.values("document_id")
+    unused = [
+        *added.filter(**shown_nowhere),
+        *Document.objects.filter(pk__in=statement_files, programme__isnull=True, **shown_nowhere)
+        .exclude(pk__in=listed_anywhere)
+        .distinct(),
+    ]
     for document in unused:
         if before_deleting is not None:
             before_deleting(document)

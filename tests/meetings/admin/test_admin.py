@@ -42,8 +42,8 @@ def one_of_each(db):
     """A row of every model an editor edits, linked as content is, so each change page shows
     its inlines and choices filled: a programme convened by an office holder and published
     once, a session serving an action with a question and a presentation (a person of an
-    organisation, with its document), a work plan with a milestone, an activity, a news post in
-    a category and a State's obligation."""
+    organisation, with its document), a State's statement and a panellist, a work plan with a
+    milestone, an activity, a news post in a category and a State's obligation."""
     convention = factories.ConventionFactory()
     state = factories.StateFactory()
     organisation = factories.OrganisationFactory()
@@ -59,6 +59,8 @@ def one_of_each(db):
         session=session, presenters=[person], organisations=[organisation], document=document
     )
     factories.DiscussionQuestionFactory(session=session)
+    factories.StatementFactory(session=session, state=state, documents=[document])
+    factories.PanellistFactory(session=session, organisation=organisation, state=state)
     work_plan = factories.WorkPlanFactory(convention=convention, document=document)
     work_plan.coordinators.add(state)
     work_plan.actions.add(action)

@@ -21,12 +21,14 @@ from meetings.models import (
     Mandate,
     Meeting,
     MeetingGeneration,
+    Panellist,
     Presentation,
     Programme,
     ProgrammePDF,
     ProgrammeRevision,
     Room,
     SharedGeneration,
+    Statement,
     Venue,
 )
 from meetings.models import Session as SessionModel
@@ -61,9 +63,10 @@ def triggers():
 def content(programme, make_session):
     """Conftest's meeting with a row in every table inside a meeting, and rows in the tables
     outside any meeting: its programme convened by an office holder and published once; a
-    session in a room serving an action, with a question and a presentation by a person of an
-    organisation with its document; an office holder convening nothing yet; a work plan with a
-    milestone, an activity, a news post in a category, a State's obligation."""
+    session in a room serving an action, with a question, a presentation by a person of an
+    organisation with its document, a State's statement with that document and a panellist; an
+    office holder convening nothing yet; a work plan with a milestone, an activity, a news post
+    in a category, a State's obligation."""
     meeting = programme.meeting
     convention = meeting.convention
     state = factories.StateFactory()
@@ -80,6 +83,8 @@ def content(programme, make_session):
         organisations=[factories.OrganisationFactory()],
         document=document,
     )
+    factories.StatementFactory(session=session, state=state, documents=[document])
+    factories.PanellistFactory(session=session, state=state)
     work_plan = factories.WorkPlanFactory(convention=convention)
     work_plan.coordinators.add(state)
     work_plan.actions.add(action)
@@ -239,6 +244,14 @@ WRITES_INSIDE_A_MEETING = {
     ),
     "meetings_presentation_presenters": lambda: _presentation().presenters.clear(),
     "meetings_presentation_organisations": lambda: _presentation().organisations.clear(),
+    # Issue 19's statements by delegation, their files, and panellists.
+    "meetings_statement": lambda: Statement.objects.filter(session=_session()).update(position=9),
+    "meetings_statement_documents": lambda: (
+        Statement.objects.filter(session=_session()).get().documents.clear()
+    ),
+    "meetings_panellist": lambda: Panellist.objects.filter(session=_session()).update(
+        name="Ms. New"
+    ),
 }
 
 

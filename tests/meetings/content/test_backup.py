@@ -89,6 +89,10 @@ def full_site(editor):
         session=session, presenters=[person], organisations=[organisation], document=document
     )
     factories.DiscussionQuestionFactory(session=session, text_es="¿Pregunta de prueba?")
+    factories.StatementFactory(
+        session=session, state=state, on_behalf_of_organisation=organisation, documents=[document]
+    )
+    factories.PanellistFactory(session=session, organisation=organisation, state=state)
     work_plan = factories.WorkPlanFactory(convention=convention, document=document)
     work_plan.coordinators.set([state])
     work_plan.actions.set([action])
