@@ -163,7 +163,7 @@ def _with_everything(programmes, working=None):
     published copies (`working=False`), 14 for working copies (`True`: their revisions too,
     which say what their changes are since), 15 for either (`None`)."""
     sessions = Session.objects.select_related("room__venue").prefetch_related(
-        *session_prefetches(public=working is not True)
+        *session_prefetches(public=working is False)
     )
     lists = {True: ["documents"], False: ["published_documents"]}.get(
         working, ["documents", "published_documents"]

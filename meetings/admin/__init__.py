@@ -55,7 +55,7 @@ from meetings.models import (
     translations,
 )
 from meetings.models.common import may_view_drafts
-from meetings.publishing import pdf, revisions, tasks
+from meetings.publishing import bundles, pdf, revisions, tasks
 
 from . import floor, history
 
@@ -720,6 +720,7 @@ class ProgrammeAdmin(MarkdownContentAdmin):
                 # download gets the revision before's, marked as such.
                 for language, _name in settings.LANGUAGES:
                     tasks.enqueue_render(revision.copy_id, language)
+                bundles.enqueue_for_copy(revision.copy_id)  # and its statements' zips
             except revisions.AddressTaken:
                 form.add_error(
                     None,

@@ -121,6 +121,18 @@ def build_statement_bundle(session_id):
     return "built"
 
 
+def enqueue_for_copy(copy_id):
+    """Ask the worker for the zip of every session of a newly published copy that has
+    statement files, so that the first delegate to ask finds it made: one query."""
+    from meetings.models import Session
+
+    with_files = Session.objects.filter(
+        programme_id=copy_id, statements__documents__isnull=False
+    ).distinct()
+    for session_id in with_files.values_list("pk", flat=True):
+        build_statement_bundle.enqueue(session_id)
+
+
 def stored_bundle(session):
     """(storage name, entries) of the zip of a published session, asked of the worker if it is
     not stored yet; the name is None until it is."""

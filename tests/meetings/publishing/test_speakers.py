@@ -180,3 +180,22 @@ def test_a_sessions_history_holds_its_statements_and_panellists(item, editor):
     models = [version.content_type.model for version in versions]
     assert sorted(models) == ["session", "statement", "statement", "statement"]
     assert reversion.is_registered(Statement) and reversion.is_registered(Panellist)
+
+
+def test_publishing_in_the_admin_builds_the_statements_zip_before_anyone_asks(
+    item, states, editor_client
+):
+    from django.core.files.storage import default_storage
+
+    from meetings import queries
+    from meetings.publishing import bundles
+
+    statement = item.statements.get(state=states["Croatia"])
+    statement.documents.add(factories.DocumentFactory(title="Croatia", kind="statement"))
+    url = f"/admin/meetings/programme/{item.programme_id}/publish/"
+    assert editor_client.post(url, {"note": "Croatia's file.", "since": "1"}).status_code == 302
+
+    copy = Session.objects.get(uid=item.uid, programme__edition=Edition.PUBLISHED)
+    found = bundles.entries(queries.statement_bundle_session_by_id(copy.pk))
+    assert [entry.document.title for entry in found] == ["Croatia"]
+    assert default_storage.exists(bundles.storage_name(copy, found))
