@@ -733,24 +733,30 @@ class ProgrammeAdmin(MarkdownContentAdmin):
             except revisions.PublishedMeanwhile as meanwhile:
                 latest = meanwhile.revision
                 form = PublishRevisionForm(
-                    initial={"since": latest.number, "note": form.cleaned_data["note"]},
+                    initial={
+                        "since": latest.number if latest else 0,
+                        "note": form.cleaned_data["note"],
+                    },
                     meeting=programme.meeting,
                     may_publish_meeting=request.user.has_perm("meetings.change_meeting"),
                 )
-                self.message_user(
-                    request,
-                    _(
-                        "Nothing published: revision %(number)s was published meanwhile by "
-                        "%(who)s (“%(note)s”). Below is what is unpublished now; publish again if "
-                        "it is what you mean to publish."
+                if latest is None:  # the revisions the form was read with were taken back
+                    said = _(
+                        "Nothing published: the programme's revisions changed since this page "
+                        "was opened. Below is what is unpublished now; publish again if it is "
+                        "what you mean to publish."
                     )
-                    % {
+                else:
+                    said = _(
+                        "Nothing published: revision %(number)s was published meanwhile by "
+                        "%(who)s (“%(note)s”). Below is what is unpublished now; publish again "
+                        "if it is what you mean to publish."
+                    ) % {
                         "number": latest.number,
                         "who": latest.published_by or _("another editor"),
                         "note": latest.note,
-                    },
-                    messages.ERROR,
-                )
+                    }
+                self.message_user(request, said, messages.ERROR)
             except revisions.MeetingIsDraft:
                 # Set back to draft since the form was read: said, and nothing published.
                 form = PublishRevisionForm(

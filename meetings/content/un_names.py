@@ -139,8 +139,11 @@ UN_NAMES = {
     "TW": {"name": "Taiwan, Province of China"},
 }
 
-# Where running text writes "the" before the name, as the UN's list does ("the Sudan").
+# Where running text writes "the" before the name a page shows, as the UN's list does ("the
+# Sudan"): a State with a short name is shown by it, so the article is the short name's. The Lao
+# People's Democratic Republic takes "the", but the agendas write "Lao PDR" without it ("UNICEF
+# on behalf of UNMAT, Lao PDR, Montenegro"); the United Kingdom and the United States keep it.
 WITH_ARTICLE = {
-    "AE", "BS", "CD", "CF", "CG", "DO", "GB", "GM", "KM", "KP", "KR", "LA", "MD", "MH", "NE",
+    "AE", "BS", "CD", "CF", "CG", "DO", "GB", "GM", "KM", "KP", "KR", "MD", "MH", "NE",
     "NL", "PH", "PS", "RU", "SD", "SY", "TZ", "US", "VA",
 }  # fmt: skip

@@ -393,10 +393,13 @@ class AddressTaken(Exception):
 
 
 class PublishedMeanwhile(Exception):
-    """Another revision was published since the one the editor saw (`revision`, the latest)."""
+    """The revisions changed since the editor's form was read: another was published
+    (`revision`, the latest), or the later ones were taken back (`revision` None when none is
+    left)."""
 
     def __init__(self, revision):
-        super().__init__(f"revision {revision.number} was published meanwhile")
+        number = revision.number if revision is not None else 0
+        super().__init__(f"the latest revision is now {number}")
         self.revision = revision
 
 

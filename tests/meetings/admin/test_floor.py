@@ -2,11 +2,19 @@
 into the session's admin page, the statement files dropped there together (meetings/admin/
 floor.py). Driven through the real admin forms, as a browser would post them."""
 
+import io
+import json
+import re
+
 import factories
 import pytest
 from admin_forms import form_data
+from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from icalendar import Calendar
+from pypdf import PdfReader
 
 from meetings.models import Document, Statement
 
@@ -241,3 +249,65 @@ def test_panellists_are_entered_one_a_row(editor_client, programme, make_session
     assert [str(p) for p in Panellist.objects.filter(session=panel)] == [
         "Ms. Kerryn Clarke, Programme Manager, COPE, Lao PDR"
     ]
+
+
+@pytest.mark.django_db
+def test_an_item_entered_in_the_admin_reaches_every_reader_once_published(
+    editor_client, item, settings
+):
+    """The issue's journey end to end: pasted in the admin, published there, then found by a
+    delegate on the session page, in the PDF's text, schedule.json, the calendar and search."""
+    settings.PAGE_CACHE_SECONDS = 0
+    client = Client()  # a delegate, not signed in
+    editor = Editor(editor_client)
+    data = editor.open(item)
+    data["floor_updates"] = [UPDATES]
+    data["floor_comments"] = ["Comments/questions: the ICBL and Mexico"]
+    assert editor.submit(item, data, [pdf("Albania.pdf")]).status_code == 302
+    publish = reverse("admin:meetings_programme_publish", args=[item.programme_id])
+    assert editor_client.post(publish, {"note": "Updates.", "since": "0"}).status_code == 302
+    programme = item.programme.get_absolute_url()
+    # As written on the page: "the" before the Sudan and the Democratic Republic of the Congo,
+    # Lao PDR by its short name.
+    shown = ["the Sudan" if n == "Sudan" else n for n in IN_ORDER]
+    shown = [{"Lao People's Democratic Republic": "Lao PDR"}.get(n, n) for n in shown]
+    shown = [f"the {n}" if n.startswith("Democratic Republic") else n for n in shown]
+
+    page = BeautifulSoup(client.get(item.get_absolute_url()).content, "html.parser")
+    said = " ".join(page.select_one("main").get_text(" ").split())
+    sentence = "Updates from: " + ", ".join(shown[:-1]) + " and " + shown[-1] + "."
+    said = said.replace(" ,", ",").replace(" .", ".")
+    assert sentence in said, said[said.find("Updates from") :][:600]
+
+    response = client.get(programme + "programme.pdf")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    printed = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+    printed = re.sub(r"\s+", " ", printed)
+    positions = [printed.find(name) for name in shown]
+    assert -1 not in positions, [n for n, p in zip(shown, positions, strict=True) if p == -1]
+
+    schedule = json.loads(client.get(programme + "schedule.json").content)
+    events = [
+        event
+        for day in schedule["schedule"]["conference"]["days"]
+        for room in day["rooms"].values()
+        for event in room
+    ]
+    statements = next(e for e in events if e["title"] == item.title)["x_statements"]
+    codes = [s["delegation"].get("iso_code") for s in statements if s["group"] == "updates"]
+    assert codes == [code for name in IN_ORDER for n, code, _ in STATES if n == name]
+
+    calendar = Calendar.from_ical(client.get(programme + "programme.ics").content)
+    described = next(
+        str(e["description"]) for e in calendar.walk("VEVENT") if str(e["summary"]) == item.title
+    )
+    assert sentence in " ".join(described.split())
+
+    for name in ("Eritrea", "Tajikistan", "Trinidad and Tobago", "ICBL"):
+        found = client.get("/search/", {"q": name, "kind": "sessions"})
+        titles = [
+            a.get_text(" ", strip=True)
+            for a in BeautifulSoup(found.content, "html.parser").select("main a")
+        ]
+        assert item.title in titles, name

@@ -258,6 +258,17 @@ def test_a_stale_publish_form_publishes_nothing_and_says_why(published, editor_c
     assert published.revisions.count() == 2
 
 
+def test_a_publish_form_read_before_its_revisions_were_taken_back_publishes_nothing(
+    published, editor_client
+):
+    url = f"/admin/meetings/programme/{published.pk}/publish/"
+    published.revisions.all().delete()  # as a revert of the history takes later ones back
+    response = editor_client.post(url, {"note": "From an old page.", "since": "1"}, follow=True)
+    assert response.status_code == 200
+    assert "revisions changed since this page was opened" in page_text(response)
+    assert published.revisions.count() == 0
+
+
 def test_a_programme_slug_taken_in_its_meeting_is_a_form_error(published, meeting):
     twin = Programme(meeting=meeting, title="Twin", slug=published.slug)
     with pytest.raises(ValidationError) as refused:
