@@ -35,6 +35,7 @@ from meetings.models import (
     NewsCategory,
     NewsPost,
     Obligation,
+    Office,
     Organisation,
     Person,
     Presentation,
@@ -267,6 +268,36 @@ class ActionAdmin(ContentAdmin):
 # Meetings and programmes -------------------------------------------------------------------
 
 
+class OfficeHolderFormSet(history.ConflictCheckedFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The meeting itself, even one not saved yet: a row left without term dates or
+        # convention takes the meeting's (Mandate.clean).
+        form.instance.meeting = self.instance
+        return form
+
+
+class OfficeHolderInline(ConflictChecked, admin.TabularInline):
+    """A meeting's office holders, one compact row each, in the order the meeting gives."""
+
+    model = Mandate
+    fk_name = "meeting"
+    formset = OfficeHolderFormSet
+    extra = 1
+    fields = ["office", "position", "state", "person", "detail", "start_date", "end_date"]
+    autocomplete_fields = ["office", "state", "person"]
+    verbose_name = _("office holder at this meeting")
+    verbose_name_plural = _("office holders at this meeting")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("office", "state", "person")
+            .order_by("office__position", "office__name", "position")
+        )
+
+
 @admin.register(Meeting)
 class MeetingAdmin(MarkdownContentAdmin):
     list_display = ["title", "convention", "kind", "start_date", "end_date", "status"]
@@ -276,6 +307,7 @@ class MeetingAdmin(MarkdownContentAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["venue"]
     date_hierarchy = "start_date"
+    inlines = [OfficeHolderInline]
 
 
 class SessionInline(ConflictChecked, admin.TabularInline):
@@ -905,13 +937,28 @@ class DocumentAdmin(ContentAdmin):
 # Coordination -------------------------------------------------------------------------------
 
 
+@admin.register(Office)
+class OfficeAdmin(ContentAdmin):
+    list_display = ["name", "name_fr", "name_es", "position"]
+    search_fields = ["name", "name_fr", "name_es"]
+
+
 @admin.register(Mandate)
 class MandateAdmin(ContentAdmin):
-    list_display = ["state", "role", "detail", "convention", "start_year", "end_year", "person"]
-    list_filter = ["convention", "role", "start_year"]
-    list_select_related = ["state", "convention", "person"]
-    search_fields = ["state__name", "person__name", "detail"]
-    autocomplete_fields = ["state", "person"]
+    list_display = [
+        "state",
+        "office",
+        "detail",
+        "convention",
+        "meeting",
+        "start_date",
+        "end_date",
+        "person",
+    ]
+    list_filter = ["convention", "office", year_filter("start_date")]
+    list_select_related = ["state", "convention", "person", "office", "meeting"]
+    search_fields = ["state__name", "person__name", "detail", "office__name", "meeting__title"]
+    autocomplete_fields = ["meeting", "office", "state", "person"]
 
 
 class MilestoneInline(ConflictChecked, admin.TabularInline):

@@ -34,6 +34,7 @@ from meetings.models.common import Searched
 
 # What one admin page saves together: reverting or recovering the parent brings these back too.
 FOLLOW = {
+    models.Meeting: ("office_holders",),
     models.Programme: ("sessions", "revisions"),
     models.Session: ("presentations", "questions"),
     models.WorkPlan: ("milestones",),

@@ -2,7 +2,7 @@ import unicodedata
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -125,3 +125,28 @@ def dir_attr(text):
         if direction == "L":
             break
     return ""
+
+
+@register.simple_tag
+def holder_names(holders):
+    """The holders of one office, in the page's language and the order given: "Algeria and
+    Croatia", "Cambodia (H.E. Prak Sokhonn), Eleventh Meeting of the States Parties (11MSP)"."""
+    names = [
+        format_html(
+            "{}{}{}",
+            languages.html(m.state, "name"),
+            format_html(" ({})", m.person) if m.person_id else "",
+            format_html(", {}", m.detail) if m.detail else "",
+        )
+        for m in holders
+    ]
+    return _joined(names)
+
+
+def _joined(names):
+    """Safe HTML `names` joined as and_list joins text."""
+    conjunction = f" {gettext('and')} "
+    if len(names) <= 2:
+        return format_html_join(conjunction, "{}", ((n,) for n in names))
+    head = format_html_join(", ", "{}", ((n,) for n in names[:-1]))
+    return format_html("{}{}{}", head, conjunction, names[-1])
