@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
@@ -284,10 +285,30 @@ class OfficeHolderInline(ConflictChecked, admin.TabularInline):
     fk_name = "meeting"
     formset = OfficeHolderFormSet
     extra = 1
-    fields = ["office", "position", "state", "person", "detail", "start_date", "end_date"]
+    # A detail (a President's "Eleventh Meeting of the States Parties") is edited on the
+    # holder's own page: the meeting says it here.
+    fields = ["office", "position", "state", "person", "start_date", "end_date"]
     autocomplete_fields = ["office", "state", "person"]
+    # The browser's own date picker: one line, where the admin's adds "Today | calendar" below.
+    formfield_overrides = {
+        models.DateField: {
+            "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        },
+    }
     verbose_name = _("office holder at this meeting")
     verbose_name_plural = _("office holders at this meeting")
+
+    class Media:
+        css = {"all": ["css/admin-office-holders.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            # Only "add" (a new person or office, in a popup) beside each choice: one line.
+            widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+        return formfield
 
     def get_queryset(self, request):
         return (
