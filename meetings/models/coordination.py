@@ -56,7 +56,8 @@ class Mandate(models.Model):
 
     "Current" means today lies within the term (queries.current_mandates). Where a source gives
     only years, the term runs from 1 January of the first year to 31 December of the last
-    (migration 0019, the seed fixture), and pages show such a term as years alone.
+    (migration 0019, the seed fixture), and pages show such a term as years alone (the
+    template tag `term`).
     """
 
     convention = models.ForeignKey(
@@ -170,20 +171,6 @@ class Mandate(models.Model):
             and (self.start_date.month, self.start_date.day) == (1, 1)
             and (self.end_date.month, self.end_date.day) == (12, 31)
         )
-
-    @property
-    def term(self):
-        """The term as pages write it, in the active language: "2012", "2016–2017", or
-        "21 May – 25 May 2012" for a term of days."""
-        if self.start_date is None or self.end_date is None:
-            return ""
-        if self.in_whole_years:
-            start, end = self.start_date.year, self.end_date.year
-            return str(start) if start == end else f"{start}–{end}"
-        from meetings.languages import day_texts  # a module the models' cannot import first
-
-        start, end = day_texts(self.start_date, self.end_date)
-        return f"{start} – {end}" if start else end
 
     def is_current(self, today):
         return self.start_date <= today <= self.end_date

@@ -150,3 +150,14 @@ def _joined(names):
         return format_html_join(conjunction, "{}", ((n,) for n in names))
     head = format_html_join(", ", "{}", ((n,) for n in names[:-1]))
     return format_html("{}{}{}", head, conjunction, names[-1])
+
+
+@register.simple_tag
+def term(mandate):
+    """An office holder's term in the page's language: "2012", "2016–2017" for whole years (as
+    a source giving only years is held), else its days: "21 May – 25 May 2012"."""
+    start, end = mandate.start_date, mandate.end_date
+    if mandate.in_whole_years:
+        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
+    first, last = languages.day_texts(start, end)
+    return f"{first} – {last}" if first else last

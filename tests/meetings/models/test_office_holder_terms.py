@@ -46,7 +46,7 @@ def test_a_meetings_holder_without_dates_takes_the_meetings_days_and_convention(
     holder.full_clean()
     assert (holder.start_date, holder.end_date) == (meeting.start_date, meeting.end_date)
     assert holder.convention == meeting.convention
-    assert holder.term == "21 May – 25 May 2030"
+    assert not holder.in_whole_years
 
 
 def test_a_term_outside_any_meeting_must_give_its_dates(convention, co_chairs):
@@ -60,11 +60,11 @@ def test_a_term_outside_any_meeting_must_give_its_dates(convention, co_chairs):
     assert "convention" in error.value.message_dict
 
 
-def test_a_term_of_whole_years_reads_as_years():
+def test_a_term_from_1_january_to_31_december_is_in_whole_years():
     holder = Mandate(start_date=datetime.date(2016, 1, 1), end_date=datetime.date(2017, 12, 31))
-    assert holder.term == "2016–2017"
-    holder.end_date = datetime.date(2016, 12, 31)
-    assert holder.term == "2016"
+    assert holder.in_whole_years
+    holder.end_date = datetime.date(2017, 12, 30)
+    assert not holder.in_whole_years
 
 
 def test_current_means_today_lies_within_the_term():
