@@ -138,7 +138,8 @@ class Mandate(models.Model):
         office = str(self.office) if self.office_id else ""
         if self.detail:
             office = f"{office}, {self.detail}"
-        return f"{self.state}: {office} ({self.convention}, {self.term})"
+        term = self.years or f"{self.start_date} – {self.end_date}"
+        return f"{self.state}: {office} ({self.convention}, {term})"
 
     def get_absolute_url(self):
         if self.meeting_id:
@@ -171,6 +172,14 @@ class Mandate(models.Model):
             and (self.start_date.month, self.start_date.day) == (1, 1)
             and (self.end_date.month, self.end_date.day) == (12, 31)
         )
+
+    @property
+    def years(self):
+        """ "2012" or "2016–2017" for a term of whole years; None for any other."""
+        if not self.in_whole_years:
+            return None
+        start, end = self.start_date.year, self.end_date.year
+        return str(start) if start == end else f"{start}–{end}"
 
     def is_current(self, today):
         return self.start_date <= today <= self.end_date

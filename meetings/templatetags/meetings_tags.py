@@ -156,8 +156,7 @@ def _joined(names):
 def term(mandate):
     """An office holder's term in the page's language: "2012", "2016–2017" for whole years (as
     a source giving only years is held), else its days: "21 May – 25 May 2012"."""
-    start, end = mandate.start_date, mandate.end_date
-    if mandate.in_whole_years:
-        return str(start.year) if start.year == end.year else f"{start.year}–{end.year}"
-    first, last = languages.day_texts(start, end)
+    if mandate.years:
+        return mandate.years
+    first, last = languages.day_texts(mandate.start_date, mandate.end_date)
     return f"{first} – {last}" if first else last

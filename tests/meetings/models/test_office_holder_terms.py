@@ -62,9 +62,9 @@ def test_a_term_outside_any_meeting_must_give_its_dates(convention, co_chairs):
 
 def test_a_term_from_1_january_to_31_december_is_in_whole_years():
     holder = Mandate(start_date=datetime.date(2016, 1, 1), end_date=datetime.date(2017, 12, 31))
-    assert holder.in_whole_years
+    assert holder.in_whole_years and holder.years == "2016–2017"
     holder.end_date = datetime.date(2017, 12, 30)
-    assert not holder.in_whole_years
+    assert not holder.in_whole_years and holder.years is None
 
 
 def test_current_means_today_lies_within_the_term():
