@@ -71,27 +71,43 @@ def home_page(today=None):
     return {
         "upcoming": list(_meetings().filter(end_date__gte=today).order_by("start_date")[:5]),
         "recent": list(_meetings().filter(end_date__lt=today)[:5]),
-        "mandates": current_mandates(),
+        "mandates": current_mandates(today=today),
         "news": list(NewsPost.objects.public()[:3]),
     }
 
 
-def current_mandates(mandates=None):
-    """For each convention and office, the holders of the latest year on record.
+def _mandates():
+    return Mandate.objects.select_related("state", "person", "convention", "office")
 
-    One query (none if `mandates`, all of them newest first, are given) over a table that grows
-    by a few rows a year; the latest holders are kept in Python.
-    """
+
+def office_holders():
+    """A meeting's office holders as its pages list them: by office, in the order given."""
+    return Mandate.objects.select_related("office", "state", "person").order_by(
+        "office__position", "office__name", "position", "pk"
+    )
+
+
+def one_per_term(mandates):
+    """`mandates` without repeats: a term held at several meetings is a row per meeting."""
+    seen = set()
+    terms = []
+    for m in mandates:
+        key = (m.convention_id, m.office_id, m.state_id, m.person_id, m.detail)
+        key += (m.start_date, m.end_date)
+        if key not in seen:
+            seen.add(key)
+            terms.append(m)
+    return terms
+
+
+def current_mandates(mandates=None, today=None):
+    """The office holders whose term holds `today` (by default today): a term whose last day
+    has passed is not current, whatever its year. One query (none if `mandates`, newest
+    first, are given)."""
+    today = today or timezone.localdate()
     if mandates is None:
-        mandates = Mandate.objects.select_related("state", "person", "convention")
-    latest = {}
-    holders = []
-    for mandate in mandates:
-        key = (mandate.convention_id, mandate.role)
-        latest.setdefault(key, mandate.start_year)
-        if mandate.start_year == latest[key]:
-            holders.append(mandate)
-    return holders
+        mandates = _mandates().filter(start_date__lte=today, end_date__gte=today)
+    return one_per_term(m for m in mandates if m.is_current(today))
 
 
 # -- meetings -----------------------------------------------------------------------------------
@@ -116,9 +132,10 @@ def meeting_list(convention="", kind="", page=None):
 
 
 def meeting_page(slug, user=None):
-    """The meeting with its programmes and documents: 3 queries."""
+    """The meeting with its office holders, programmes and documents: 4 queries."""
     return get_object_or_404(
         _meetings(user).prefetch_related(
+            Prefetch("office_holders", queryset=office_holders()),
             Prefetch("programmes", queryset=Programme.objects.visible(user)),
             Prefetch(
                 "documents",
@@ -159,9 +176,10 @@ def session_prefetches(public=False):
 
 
 def _with_everything(programmes, working=None):
-    """`programmes` with everything their page, PDF, calendar or export shows: 13 queries for
-    published copies (`working=False`), 14 for working copies (`True`: their revisions too,
-    which say what their changes are since), 15 for either (`None`)."""
+    """`programmes` with everything their page, PDF, calendar or export shows (the meeting's
+    office holders too): 14 queries for published copies (`working=False`), 15 for working
+    copies (`True`: their revisions too, which say what their changes are since), 16 for either
+    (`None`)."""
     sessions = Session.objects.select_related("room__venue").prefetch_related(
         *session_prefetches(public=working is False)
     )
@@ -173,7 +191,10 @@ def _with_everything(programmes, working=None):
         lists.append(Prefetch("revisions", queryset=ProgrammeRevision.objects.defer("snapshot")))
     return programmes.select_related("published_as").prefetch_related(
         Prefetch("sessions", queryset=sessions),
-        Prefetch("convened_by", queryset=Mandate.objects.select_related("state", "person")),
+        Prefetch(
+            "convened_by", queryset=Mandate.objects.select_related("state", "person", "office")
+        ),
+        Prefetch("meeting__office_holders", queryset=office_holders()),
         *lists,
     )
 
@@ -184,8 +205,8 @@ def _reads_working_copies(user):
 
 
 def programme_page(meeting_slug, programme_slug, user=None):
-    """The programme with everything its page (or PDF) shows: 13 queries, whatever its size
-    (14 for staff, who read its working copy)."""
+    """The programme with everything its page (or PDF) shows: 14 queries, whatever its size
+    (15 for staff, who read its working copy)."""
     return get_object_or_404(
         _with_everything(
             _programmes(Programme.objects.visible(user)), working=_reads_working_copies(user)
@@ -206,7 +227,7 @@ def programme_download(meeting_slug, programme_slug, user=None):
 
 
 def meeting_calendar(slug, user=None):
-    """A meeting and its programmes with their sessions, for its calendar: 14 queries."""
+    """A meeting and its programmes with their sessions, for its calendar: 15 queries."""
     meeting = get_object_or_404(_meetings(user), slug=slug)
     programmes = _programmes(Programme.objects.visible(user)).filter(meeting=meeting)
     return meeting, list(_with_everything(programmes, working=_reads_working_copies(user)))
@@ -246,7 +267,7 @@ def _revision(meeting_slug, programme_slug, number):
 
 def programme_revision(meeting_slug, programme_slug, number):
     """A published programme's revision `number` as it published it, with everything its page
-    shows, and the current published copy: 15 queries."""
+    shows, and the current published copy: 16 queries."""
     revision, current = _revision(meeting_slug, programme_slug, number)
     shown = _with_everything(
         _programmes(Programme.objects.filter(pk=revision.copy_id)), working=False
@@ -466,9 +487,9 @@ def action_page(plan_slug, number, page=None):
 # -- coordination -------------------------------------------------------------------------------
 
 
-def coordination_page():
+def coordination_page(today=None):
     """Office holders (current and earlier), the activity timeline, work plans: 6 queries."""
-    mandates = list(Mandate.objects.select_related("state", "person", "convention"))
+    mandates = one_per_term(_mandates())
     activities = list(
         Activity.objects.select_related("convention", "document", "meeting").prefetch_related(
             "coordinators", "actions__plan"
@@ -477,7 +498,7 @@ def coordination_page():
     for activity in activities:
         activity.public_meeting = _public_or_none(activity.meeting)
     return {
-        "current": current_mandates(mandates),
+        "current": current_mandates(mandates, today),
         "mandates": mandates,
         "activities": activities,
         "work_plans": list(WorkPlan.objects.public().select_related("convention")),

@@ -346,18 +346,26 @@ class ProgrammeRevisionFactory(factory.django.DjangoModelFactory):
 # -- coordination and news ------------------------------------------------------------------------
 
 
+class OfficeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Office
+        django_get_or_create = ("name",)
+
+    name = "Co-Chairs"
+    position = 10
+
+
 class MandateFactory(factory.django.DjangoModelFactory):
+    """A term in an office; with `meeting`, one of that meeting's office holders."""
+
     class Meta:
         model = models.Mandate
 
     convention = factory.SubFactory(ConventionFactory)
+    office = factory.SubFactory(OfficeFactory)
     state = factory.SubFactory(StateFactory)
-    role = models.Mandate.Role.CO_CHAIR_VA
-    start_year = 2030
-    end_year = 2030
-
-    class Params:
-        in_office = factory.Trait(end_year=None)
+    start_date = datetime.date(2030, 1, 1)
+    end_date = datetime.date(2030, 12, 31)
 
 
 class WorkPlanFactory(factory.django.DjangoModelFactory):

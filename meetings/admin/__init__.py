@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, Count, Q, Value, When
@@ -37,6 +38,7 @@ from meetings.models import (
     NewsCategory,
     NewsPost,
     Obligation,
+    Office,
     Organisation,
     Panellist,
     Party,
@@ -382,6 +384,56 @@ class ActionAdmin(ContentAdmin):
 # Meetings and programmes -------------------------------------------------------------------
 
 
+class OfficeHolderFormSet(history.ConflictCheckedFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # The meeting itself, even one not saved yet: a row left without term dates or
+        # convention takes the meeting's (Mandate.clean).
+        form.instance.meeting = self.instance
+        return form
+
+
+class OfficeHolderInline(ConflictChecked, admin.TabularInline):
+    """A meeting's office holders, one compact row each, in the order the meeting gives."""
+
+    model = Mandate
+    fk_name = "meeting"
+    formset = OfficeHolderFormSet
+    extra = 1
+    # A detail (a President's "Eleventh Meeting of the States Parties") is edited on the
+    # holder's own page: the meeting says it here.
+    fields = ["office", "position", "state", "person", "start_date", "end_date"]
+    autocomplete_fields = ["office", "state", "person"]
+    # The browser's own date picker: one line, where the admin's adds "Today | calendar" below.
+    formfield_overrides = {
+        models.DateField: {
+            "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        },
+    }
+    verbose_name = _("office holder at this meeting")
+    verbose_name_plural = _("office holders at this meeting")
+
+    class Media:
+        css = {"all": ["css/admin-office-holders.css"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            # Only "add" (a new person or office, in a popup) beside each choice: one line.
+            widget.can_change_related = widget.can_delete_related = False
+            widget.can_view_related = False
+        return formfield
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("office", "state", "person")
+            .order_by("office__position", "office__name", "position")
+        )
+
+
 @admin.register(Meeting)
 class MeetingAdmin(MarkdownContentAdmin):
     list_display = ["title", "convention", "kind", "start_date", "end_date", "status"]
@@ -391,6 +443,7 @@ class MeetingAdmin(MarkdownContentAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["venue"]
     date_hierarchy = "start_date"
+    inlines = [OfficeHolderInline]
 
 
 class FitsTheScreen:
@@ -1091,13 +1144,28 @@ class DocumentAdmin(ContentAdmin):
 # Coordination -------------------------------------------------------------------------------
 
 
+@admin.register(Office)
+class OfficeAdmin(ContentAdmin):
+    list_display = ["name", "name_fr", "name_es", "position"]
+    search_fields = ["name", "name_fr", "name_es"]
+
+
 @admin.register(Mandate)
 class MandateAdmin(ContentAdmin):
-    list_display = ["state", "role", "detail", "convention", "start_year", "end_year", "person"]
-    list_filter = ["convention", "role", "start_year"]
-    list_select_related = ["state", "convention", "person"]
-    search_fields = ["state__name", "person__name", "detail"]
-    autocomplete_fields = ["state", "person"]
+    list_display = [
+        "state",
+        "office",
+        "detail",
+        "convention",
+        "meeting",
+        "start_date",
+        "end_date",
+        "person",
+    ]
+    list_filter = ["convention", "office", year_filter("start_date")]
+    list_select_related = ["state", "convention", "person", "office", "meeting"]
+    search_fields = ["state__name", "person__name", "detail", "office__name", "meeting__title"]
+    autocomplete_fields = ["meeting", "office", "state", "person"]
 
 
 class MilestoneInline(ConflictChecked, admin.TabularInline):

@@ -35,6 +35,7 @@ from meetings.models.common import Searched
 
 # What one admin page saves together: reverting or recovering the parent brings these back too.
 FOLLOW = {
+    models.Meeting: ("office_holders",),
     models.Programme: ("sessions", "revisions"),
     models.Session: ("presentations", "questions", "statements", "panellists"),
     models.WorkPlan: ("milestones",),

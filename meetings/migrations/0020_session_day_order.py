@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0018_speakers_plumbing'),
+        ('meetings', '0019_office_holders_by_meeting'),
     ]
 
     operations = [

@@ -2,7 +2,7 @@
 
 from .caching import MeetingGeneration, SharedGeneration
 from .common import Edition, PublicQuerySet, Publishable, Status
-from .coordination import Activity, Mandate, Milestone, Obligation, WorkPlan
+from .coordination import Activity, Mandate, Milestone, Obligation, Office, WorkPlan
 from .news import NewsCategory, NewsPost
 from .plans import Action, ActionPlan
 from .programmes import (
@@ -36,6 +36,7 @@ __all__ = [
     "NewsCategory",
     "NewsPost",
     "Obligation",
+    "Office",
     "Organisation",
     "Panellist",
     "Party",

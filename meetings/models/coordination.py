@@ -1,5 +1,6 @@
 """Who holds which office, coordinators' work plans and activities, and States' obligations."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -21,18 +22,66 @@ def year_range_constraint(model_name):
     )
 
 
+@translated("name")
+class Office(models.Model):
+    """An office States hold, named as a meeting's page heads its holders: "Co-Chairs",
+    "Rapporteur", "Co-Rapporteurs", "Coordinators on Victim Assistance", "President"; staff add
+    any other."""
+
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        unique=True,
+        help_text=_("As a meeting's page heads its holders, e.g. “Co-Chairs” or “Rapporteur”."),
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order among the offices a meeting's page lists.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("meetings:coordination")
+
+
 class Mandate(models.Model):
-    class Role(models.TextChoices):
-        CO_CHAIR_VA = "co_chair_va", _("Co-Chair of the Standing Committee on Victim Assistance")
-        PRESIDENT = "president", _("President of a Meeting of the States Parties")
-        VA_COORDINATOR = "va_coordinator", _("Coordinator on Victim Assistance")
-        ICA_COORDINATOR = (
-            "ica_coordinator",
-            _("Coordinator on International Cooperation and Assistance"),
-        )
+    """A State's term in an office, with its real first and last days, and where it is one of
+    a meeting's office holders, that meeting and its place in the order the meeting gives.
+
+    "Current" means today lies within the term (queries.current_mandates). Where a source gives
+    only years, the term runs from 1 January of the first year to 31 December of the last
+    (migration 0019, the seed fixture), and pages show such a term as years alone (the
+    template tag `term`).
+    """
 
     convention = models.ForeignKey(
-        Convention, verbose_name=_("convention"), on_delete=models.PROTECT, related_name="mandates"
+        Convention,
+        verbose_name=_("convention"),
+        on_delete=models.PROTECT,
+        related_name="mandates",
+        blank=True,
+        help_text=_("For a meeting's office holder, the meeting's."),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="office_holders",
+        help_text=_("The meeting at which the State held the office, if it is one of its own."),
+    )
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="holders"
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order among the holders of the office.")
     )
     state = models.ForeignKey(
         State, verbose_name=_("state"), on_delete=models.PROTECT, related_name="mandates"
@@ -46,35 +95,94 @@ class Mandate(models.Model):
         related_name="mandates",
         help_text=_("The person who holds the office for the State, where a source names one."),
     )
-    role = models.CharField(_("office"), max_length=20, choices=Role.choices)
     detail = models.CharField(
         _("detail"),
         max_length=200,
         blank=True,
         help_text=_("e.g. “Eleventh Meeting of the States Parties (11MSP)” for a President."),
     )
-    start_year = models.PositiveSmallIntegerField(_("from (year)"))
-    end_year = models.PositiveSmallIntegerField(
-        _("until (year)"), null=True, blank=True, help_text=_("Empty while still in office.")
+    # Required in the database, optional in forms: a meeting's holder left without them is
+    # given the meeting's days (clean).
+    start_date = models.DateField(
+        _("term from"),
+        blank=True,
+        help_text=_("The first day of the term; for a meeting's holder, the meeting's if empty."),
+    )
+    end_date = models.DateField(
+        _("term until"),
+        blank=True,
+        help_text=_("The last day of the term; for a meeting's holder, the meeting's if empty."),
     )
 
     class Meta:
-        ordering = ["-start_year", "convention_id", "role", "state_id"]
+        ordering = ["-start_date", "convention_id", "office__position", "office_id", "position"]
         verbose_name = _("office holder")
         verbose_name_plural = _("office holders")
-        constraints = [year_range_constraint("mandate")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")),
+                name="mandate_ends_on_or_after_start",
+                violation_error_message=_("The term cannot end before it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "office", "position"],
+                name="mandate_one_holder_per_position",
+                violation_error_message=_(
+                    "Two holders of this office at this meeting have the same position: give "
+                    "each its own."
+                ),
+            ),
+        ]
 
     def __str__(self):
-        years = str(self.start_year)
-        if self.end_year and self.end_year != self.start_year:
-            years += f"-{self.end_year}"
-        role = self.get_role_display()
+        office = str(self.office) if self.office_id else ""
         if self.detail:
-            role = f"{role}, {self.detail}"
-        return f"{self.state}: {role} ({self.convention}, {years})"
+            office = f"{office}, {self.detail}"
+        term = self.years or f"{self.start_date} – {self.end_date}"
+        return f"{self.state}: {office} ({self.convention}, {term})"
 
     def get_absolute_url(self):
+        if self.meeting_id:
+            return self.meeting.get_absolute_url()
         return reverse("meetings:coordination")
+
+    def clean(self):
+        super().clean()
+        meeting = self.meeting  # also a meeting not saved yet, whose rows these are
+        if meeting is not None:
+            self.convention_id = meeting.convention_id
+            self.start_date = self.start_date or meeting.start_date
+            self.end_date = self.end_date or meeting.end_date
+        missing = {
+            name: _("Give the term's dates, or a meeting whose dates it takes.")
+            for name in ("start_date", "end_date")
+            if getattr(self, name) is None
+        }
+        if not self.convention_id:
+            missing["convention"] = _("Give the convention, or a meeting whose convention it is.")
+        if missing:
+            raise ValidationError(missing, code="term_dates_missing")
+
+    @property
+    def in_whole_years(self):
+        """Whether the term is whole calendar years, as a source giving only years is held."""
+        return (
+            self.start_date is not None
+            and self.end_date is not None
+            and (self.start_date.month, self.start_date.day) == (1, 1)
+            and (self.end_date.month, self.end_date.day) == (12, 31)
+        )
+
+    @property
+    def years(self):
+        """ "2012" or "2016–2017" for a term of whole years; None for any other."""
+        if not self.in_whole_years:
+            return None
+        start, end = self.start_date.year, self.end_date.year
+        return str(start) if start == end else f"{start}–{end}"
+
+    def is_current(self, today):
+        return self.start_date <= today <= self.end_date
 
 
 @translated(

@@ -150,6 +150,23 @@ def _event(session, end, zone, absolute):
     }
 
 
+def _office_holders(meeting):
+    """The meeting's office holders, office by office in the order given, with their terms."""
+    return [
+        {
+            "office": m.office.name,
+            "position": m.position,
+            "state": m.state.name,
+            "state_code": m.state.iso_code,
+            "person": str(m.person) if m.person_id else None,
+            "detail": m.detail,
+            "term_start": m.start_date.isoformat(),
+            "term_end": m.end_date.isoformat(),
+        }
+        for m in meeting.office_holders.all()
+    ]
+
+
 def schedule(programme, absolute, revision=None):
     """The programme as a `schedule.json` document (a dict)."""
 
@@ -189,6 +206,7 @@ def schedule(programme, absolute, revision=None):
                 "time_zone_name": meeting.time_zone,
                 "url": absolute(programme.get_absolute_url()),
                 "rooms": [{"name": name, "guid": _guid("room", name)} for name in rooms],
+                "x_office_holders": _office_holders(meeting),
                 "days": [
                     {
                         "index": number,

@@ -2,7 +2,7 @@ import unicodedata
 
 from django import template
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -208,3 +208,38 @@ def speaker_html(speaker, pdf=False):
         listed = mark_safe(", ".join(others))  # noqa: S308 - each part made by format_html
         name = format_html('{}<span class="other-languages"> ({})</span>', name, listed)
     return format_html('<span id="statement-{}">{}</span>', speaker.statement.pk, name)
+
+
+@register.simple_tag
+def holder_names(holders):
+    """The holders of one office, in the page's language and the order given: "Algeria and
+    Croatia", "Cambodia (H.E. Prak Sokhonn), Eleventh Meeting of the States Parties (11MSP)"."""
+    names = [
+        format_html(
+            "{}{}{}",
+            languages.html(m.state, "name"),
+            format_html(" ({})", m.person) if m.person_id else "",
+            format_html(", {}", m.detail) if m.detail else "",
+        )
+        for m in holders
+    ]
+    return _joined(names)
+
+
+def _joined(names):
+    """Safe HTML `names` joined as and_list joins text."""
+    conjunction = f" {gettext('and')} "
+    if len(names) <= 2:
+        return format_html_join(conjunction, "{}", ((n,) for n in names))
+    head = format_html_join(", ", "{}", ((n,) for n in names[:-1]))
+    return format_html("{}{}{}", head, conjunction, names[-1])
+
+
+@register.simple_tag
+def term(mandate):
+    """An office holder's term in the page's language: "2012", "2016–2017" for whole years (as
+    a source giving only years is held), else its days: "21 May – 25 May 2012"."""
+    if mandate.years:
+        return mandate.years
+    first, last = languages.day_texts(mandate.start_date, mandate.end_date)
+    return f"{first} – {last}" if first else last

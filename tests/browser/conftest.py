@@ -14,7 +14,7 @@ import factories
 import pytest
 from offline import record_csp_violations, refuse_other_hosts
 
-from meetings.models import DiscussionQuestion, Document, Mandate, Presentation, Session
+from meetings.models import DiscussionQuestion, Document, Presentation, Session
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the tests
 # themselves (building the content with the factories) are still synchronous and safe here.
@@ -78,11 +78,15 @@ def build_site():
     factories.MandateFactory(
         convention=apmbc,
         state=states[2],
-        role=Mandate.Role.PRESIDENT,
+        office=factories.OfficeFactory(name="President", position=20),
         detail="Test Meeting of the States Parties",
         person=factories.PersonFactory(honorific="H.E.", state=states[2]),
     )
-    factories.MandateFactory(convention=ccm, state=states[3], role=Mandate.Role.VA_COORDINATOR)
+    factories.MandateFactory(
+        convention=ccm,
+        state=states[3],
+        office=factories.OfficeFactory(name="Coordinators on Victim Assistance", position=30),
+    )
 
     plan = factories.ActionPlanFactory(
         convention=apmbc,
@@ -122,6 +126,15 @@ def build_site():
         venue=venue,
         summary="Test summary of the meeting: five days in Geneva.",
     )
+    for position, state in enumerate(states[:2]):
+        factories.MandateFactory(
+            meeting=meeting,
+            convention=apmbc,
+            office=factories.OfficeFactory(name="Co-Chairs", position=10),
+            position=position,
+            state=state,
+            person=factories.PersonFactory(honorific="Ms."),
+        )
     programme = factories.ProgrammeFactory(
         meeting=meeting,
         title="Test Parallel Programme for Experts",

@@ -7,7 +7,8 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import translation
 
-from meetings.templatetags.meetings_tags import and_list, date_range, document_size
+from meetings.models import Mandate
+from meetings.templatetags.meetings_tags import and_list, date_range, document_size, term
 
 
 @pytest.mark.parametrize(
@@ -84,3 +85,21 @@ def test_nav_link_marks_the_current_page_and_section(path, expected):
     assert expected in html
     if path == "/news/":
         assert "aria-current" not in html
+
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "end", "expected"),
+    [
+        ("en", D(2012, 1, 1), D(2012, 12, 31), "2012"),
+        ("en", D(2016, 1, 1), D(2017, 12, 31), "2016–2017"),
+        ("en", D(2030, 5, 21), D(2030, 5, 25), "21 May – 25 May 2030"),
+        ("fr", D(2030, 5, 21), D(2030, 5, 25), "21 mai – 25 mai 2030"),
+        ("en", D(2030, 5, 21), D(2030, 5, 21), "21 May 2030"),
+    ],
+)
+def test_a_term_reads_as_years_where_it_is_whole_years_else_as_days(language, start, end, expected):
+    with translation.override(language):
+        assert term(Mandate(start_date=start, end_date=end)) == expected

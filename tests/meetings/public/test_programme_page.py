@@ -111,7 +111,9 @@ def test_actions_served_link_to_their_page_with_the_actions_words(parallel_page)
 def test_the_programme_names_who_convenes_it(parallel_page):
     convened = text(parallel_page.find("strong", string="Convened by").parent)
     assert "Algeria" in convened and "Croatia" in convened
-    assert "Co-Chair of the Standing Committee on Victim Assistance" in convened
+    office = "Co-Chairs of the Standing Committee on Victim Assistance"
+    assert office in convened
+    assert f"{office} (Algeria and Croatia)" in source("000")
 
 
 def test_the_list_of_participants_shows_its_stated_size(parallel_page):

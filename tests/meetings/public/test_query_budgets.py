@@ -41,12 +41,12 @@ PAGES = {
     "home": ("/", 4, 6),
     "meetings": ("/meetings/", 3, 5),
     "meetings filtered": ("/meetings/?convention=APMBC&kind=intersessional", 3, 5),
-    "meeting": ("/meetings/m1/", 3, 8),
-    # An editor's: 5, the working copy with its revisions (14), its published copy (1), and that
-    # copy in full, to say what publishing the working copy would change (15).
-    "programme": ("/meetings/m1/p1/", 13, 35),
+    "meeting": ("/meetings/m1/", 4, 9),
+    # An editor's: 5, the working copy with its revisions (15), its published copy (1), and that
+    # copy in full, to say what publishing the working copy would change (16).
+    "programme": ("/meetings/m1/p1/", 14, 37),
     "changes": ("/meetings/m1/p1/changes/", 2, 4),
-    "revision": ("/meetings/m1/p1/changes/1/", 15, 17),
+    "revision": ("/meetings/m1/p1/changes/1/", 16, 18),
     "session": ("/meetings/m1/p1/sessions/s1/", 11, 17),
     "action plans": ("/action-plans/", 1, 3),
     "action plan": ("/action-plans/plan-1/", 2, 4),
@@ -83,8 +83,15 @@ def add_everything(k):
         venue=venue,
     )
     m1 = Meeting.objects.get(slug="m1")
-    mandate = factories.MandateFactory(
-        convention=apmbc, state=state, person=person, start_year=2030, end_year=None
+    mandate = factories.MandateFactory(convention=apmbc, state=state, person=person)
+    # The k-th office holder of meeting m1, for its page, its programme's page and PDF.
+    factories.MandateFactory(
+        meeting=m1,
+        convention=apmbc,
+        office=factories.OfficeFactory(name=f"Office {k}", position=k),
+        position=k,
+        state=state,
+        person=person,
     )
     programme = factories.ProgrammeFactory(
         meeting=m1, title=f"Programme {k}", slug=f"p{k}", position=k
