@@ -221,7 +221,8 @@ MIDDLEWARE = [
     # other layer runs (it opens the session itself to tell staff from visitors).
     "meetings.caching.pages.PublicCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, keeping the session the page cache opened (one read, not two).
+    "meetings.caching.pages.SessionMiddleware",
     # The Content Security Policy below on every page (django-csp).
     "csp.middleware.CSPMiddleware",
     # The language of a public page is the one in its address (/fr/..., /es/..., English

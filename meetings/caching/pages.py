@@ -16,7 +16,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib import auth
-from django.contrib.sessions.middleware import SessionMiddleware
+from django.contrib.sessions import middleware as django_sessions
 from django.core.cache import caches
 from django.http import HttpResponseRedirect
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -40,7 +40,7 @@ def _signed_in(request):
     previews. The session is read (a query) only when a session cookie is sent: a cookie that
     names no live session costs that one query, and the visitor is served from the cache. This
     middleware comes before SessionMiddleware (a stored copy is answered without it), so it
-    opens the session itself; SessionMiddleware opens it again for the view."""
+    opens the session itself; the SessionMiddleware below keeps it for the view."""
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
     if session_key is None:
         return False
@@ -112,6 +112,15 @@ def _conditional(request, response):
         if header in response:
             not_modified[header] = response[header]
     return not_modified
+
+
+class SessionMiddleware(django_sessions.SessionMiddleware):
+    """Django's, keeping the session PublicCacheMiddleware opened to tell staff from visitors
+    rather than reading it a second time."""
+
+    def process_request(self, request):
+        if not hasattr(request, "session"):
+            super().process_request(request)
 
 
 class PublicCacheMiddleware:

@@ -248,7 +248,7 @@ def test_the_budget_test_would_catch_a_query_per_row(clients, monkeypatch):
     """The check above can fail: a page that loads each session's questions separately grows."""
     from meetings import queries
 
-    monkeypatch.setattr(queries, "session_prefetches", lambda: ["actions__plan"])
+    monkeypatch.setattr(queries, "session_prefetches", lambda public=False: ["actions__plan"])
     add_everything(1)
     one = measure(clients)
     add_everything(2)
