@@ -32,8 +32,9 @@ ON_BEHALF = re.compile(r"\s+on\s+behalf\s+of\s+", re.IGNORECASE)
 
 def key(text):
     """What two spellings of a name have in common: no accents, case, punctuation or leading
-    "the"; "Côte d’Ivoire" and "cote d'ivoire" give "cote d ivoire"."""
-    text = unicodedata.normalize("NFKD", text)
+    "the"; "Côte d’Ivoire" and "cote d'ivoire" give "cote d ivoire". "&" reads as "and":
+    "Bosnia & Herzegovina" is Bosnia and Herzegovina."""
+    text = unicodedata.normalize("NFKD", text).replace("&", " and ")
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = " ".join(re.sub(r"[^\w]+", " ", text).split())
     return text.removeprefix("the ")
@@ -71,10 +72,11 @@ class Delegation:
 
 class NotMatched(ValidationError):
     """Names that match nothing (`unknown`) or more than one delegation (`ambiguous`: [(name,
-    [the candidates])]), all of them, in the order of the list."""
+    [the candidates])]), all of them, in the order of the list; `found`: the delegations the
+    other names of the list are."""
 
-    def __init__(self, unknown=(), ambiguous=()):
-        self.unknown, self.ambiguous = list(unknown), list(ambiguous)
+    def __init__(self, unknown=(), ambiguous=(), found=()):
+        self.unknown, self.ambiguous, self.found = list(unknown), list(ambiguous), list(found)
         messages = []
         if self.unknown:
             messages.append(
@@ -92,6 +94,7 @@ class NotMatched(ValidationError):
 def _state_names(state):
     names = [state.name, state.short_name, state.official_name]
     names += [state.name_fr, state.name_es, state.short_name_fr, state.short_name_es]
+    names += state.other_names.splitlines()  # Turkey, Swaziland, Vietnam
     return names, [state.iso_code, state.iso3_code]
 
 
@@ -199,7 +202,7 @@ class Directory:
             if len(found) == len(parts):
                 delegations.append(_delegation(name, *found))
         if unknown or ambiguous:
-            raise NotMatched(unknown, ambiguous)
+            raise NotMatched(unknown, ambiguous, found=delegations)
         return delegations
 
     # -- file names ---------------------------------------------------------------------------
@@ -209,7 +212,7 @@ class Directory:
         file's language from a final EN, FR, ES, AR, ZH or RU (None if there is none): ("Lao
         PDR", "en") for "SCVA-2019-Lao-PDR-EN.pdf". Raises NotMatched when it names none or
         several."""
-        stem = re.sub(r"\.pdf$", "", filename.strip(), flags=re.IGNORECASE)
+        stem = re.sub(r"\.pdf$", "", filename.strip(), flags=re.IGNORECASE).replace("&", " and ")
         tokens = [t for t in re.split(r"[\W_]+", stem) if t]
         language = None
         if tokens and tokens[-1].lower() in Document.Language.values:

@@ -1,5 +1,7 @@
 """The back office: everything an ISU editor needs to prepare a programme without leaving it."""
 
+import re
+
 import reversion
 from django import forms
 from django.conf import settings
@@ -165,32 +167,54 @@ class RankedSearch:
     """A search (the autocomplete's among them) lists first what one of `ranked_fields` holds
     exactly, then what one of `first_fields` begins with, then what any other begins with, then
     the rest: "Sudan" offers Sudan before South Sudan, "Guinea" Guinea-Bissau before Equatorial
-    Guinea ("Guinea Ecuatorial" in Spanish). A leading "the " is not searched for ("the Sudan")."""
+    Guinea ("Guinea Ecuatorial" in Spanish). A leading "the " is not searched for ("the Sudan").
+    Each line of a field of `lines_fields` (other names, one a line) ranks as a name would. "&"
+    is searched for as written and as "and": "Bosnia & Herzegovina" finds Bosnia and
+    Herzegovina."""
 
     ranked_fields = ()
     first_fields = ()
+    lines_fields = ()
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if term[:4].lower() == "the " and len(term) > 4:
             term = term[4:].strip()
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, term)
+        found, may_have_duplicates = super().get_search_results(request, queryset, term)
+        if "&" in term:
+            spelt = " ".join(term.replace("&", " and ").split())
+            with_and, duplicates = super().get_search_results(request, queryset, spelt)
+            found, may_have_duplicates = found | with_and, may_have_duplicates or duplicates
+            terms = [term, spelt]
+        else:
+            terms = [term]
         if term:
-            exact, first, prefix = Q(), Q(), Q()
+            return self._ranked(request, found, terms), may_have_duplicates
+        return found, may_have_duplicates
+
+    def _ranked(self, request, queryset, terms):
+        exact, first, prefix = Q(), Q(), Q()
+        for term in terms:
             for name in self.ranked_fields:
-                exact |= Q(**{f"{name}__iexact": term})
-                prefix |= Q(**{f"{name}__istartswith": term})
+                if name in self.lines_fields:  # a line of it: (?n) makes ^ and $ lines'
+                    line = re.escape(term)
+                    is_exact = Q(**{f"{name}__iregex": rf"(?n)^{line}$"})
+                    starts = Q(**{f"{name}__iregex": rf"(?n)^{line}"})
+                else:
+                    is_exact = Q(**{f"{name}__iexact": term})
+                    starts = Q(**{f"{name}__istartswith": term})
+                exact |= is_exact
+                prefix |= starts
                 if name in self.first_fields:
-                    first |= Q(**{f"{name}__istartswith": term})
-            rank = Case(
-                When(exact, then=Value(0)),
-                When(first, then=Value(1)),
-                When(prefix, then=Value(2)),
-                default=Value(3),
-            )
-            ordering = [*self.get_ordering(request), *self.model._meta.ordering, "pk"]
-            queryset = queryset.annotate(search_rank=rank).order_by("search_rank", *ordering)
-        return queryset, may_have_duplicates
+                    first |= starts
+        rank = Case(
+            When(exact, then=Value(0)),
+            When(first, then=Value(1)),
+            When(prefix, then=Value(2)),
+            default=Value(3),
+        )
+        ordering = [*self.get_ordering(request), *self.model._meta.ordering, "pk"]
+        return queryset.annotate(search_rank=rank).order_by("search_rank", *ordering)
 
 
 class ContentAdmin(
@@ -284,6 +308,7 @@ STATE_NAMES = [
     "short_name_fr",
     "short_name_es",
     "official_name",
+    "other_names",
     "iso_code",
     "iso3_code",
 ]
@@ -295,7 +320,8 @@ class StateAdmin(RankedSearch, ContentAdmin):
     list_filter = ["party_to__convention"]
     search_fields = [name if "iso" not in name else f"={name}" for name in STATE_NAMES]
     ranked_fields = STATE_NAMES
-    first_fields = ["name", "short_name"]
+    first_fields = ["name", "short_name", "other_names"]
+    lines_fields = ["other_names"]
 
 
 @admin.register(Party)
@@ -1057,6 +1083,12 @@ class SessionAdmin(FitsTheScreen, MarkdownContentAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         form.save_floor(obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if request.method == "POST" and form.is_bound:  # come back with an error (any form's)
+            form.ask_for_files_again()
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
 
 @admin.register(Statement)

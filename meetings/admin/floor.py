@@ -68,6 +68,12 @@ LIST_HELP = _(
 )
 
 
+CHOOSE_AGAIN = _(
+    "Nothing was saved: choose the statement files again, the browser does not keep them when "
+    "the page comes back with an error."
+)
+
+
 class FloorForm(history.ConflictCheckedForm):
     """The session's form with the delegations that took the floor, group by group, and their
     statement files."""
@@ -104,25 +110,35 @@ class FloorForm(history.ConflictCheckedForm):
     def clean(self):
         cleaned = super().clean()
         directory = Directory()
-        self.floor = {}
+        self.floor, found, names_refused = {}, [], False
         for group in GROUPS:
             name = field_name(group)
             try:
                 self.floor[group] = directory.match(cleaned.get(name) or "")
+                found += self.floor[group]
             except NotMatched as error:
                 self.add_error(name, error)
+                found += error.found
+                names_refused = True
         self.files_to_store = []
         files = cleaned.get("statement_files") or []
-        if files and len(self.floor) == len(GROUPS):
-            self._match_files(directory, files)
+        if files:  # checked against the names found, in the same submission as the names
+            self._match_files(directory, files, found, names_refused)
         return cleaned
 
-    def _match_files(self, directory, files):
+    def _match_files(self, directory, files, found, names_refused):
         delegations = []
-        for listed_delegations in self.floor.values():
-            for delegation in listed_delegations:
-                if delegation.who not in delegations:
-                    delegations.append(delegation.who)
+        for delegation in found:
+            if delegation.who not in delegations:
+                delegations.append(delegation.who)
+        no_delegation = (
+            _(
+                "“%(file)s” names none of the delegations found in the lists above (those not "
+                "found could not be matched to files)."
+            )
+            if names_refused
+            else _("“%(file)s” names no delegation of this item.")
+        )
         problems = []
         for upload in files:
             try:
@@ -131,9 +147,7 @@ class FloorForm(history.ConflictCheckedForm):
                 who, language = directory.file_delegation(upload.name, delegations)
             except NotMatched as error:
                 if error.unknown:
-                    problems.append(
-                        _("“%(file)s” names no delegation of this item.") % {"file": upload.name}
-                    )
+                    problems.append(no_delegation % {"file": upload.name})
                 else:
                     names = " or ".join(str(c) for _name, cs in error.ambiguous for c in cs)
                     problems.append(
@@ -146,6 +160,15 @@ class FloorForm(history.ConflictCheckedForm):
                 self.files_to_store.append((upload, who, language or Document.Language.ENGLISH))
         if problems:
             self.add_error("statement_files", problems)
+
+    def ask_for_files_again(self):
+        """After any error, the page comes back without the files dropped (no browser keeps a
+        file input's choice): the editor is told to choose them again."""
+        again = str(CHOOSE_AGAIN)
+        if self.files.getlist("statement_files") and again not in self.errors.get(
+            "statement_files", []
+        ):
+            self.add_error("statement_files", again)
 
     def save_floor(self, session):
         """Write each changed group's statements (rows of the same delegation kept, with their

@@ -1,12 +1,16 @@
 """Every ISO 3166-1 country as a State, in English, French and Spanish, from maintained datasets:
 pycountry for the codes and ISO's English (short and official) names, Babel's CLDR data for the
-French and Spanish names, and the UN's names where they differ (un_names.py).
+French and Spanish names, and the UN's names where they differ (un_names.py). Other names a State
+is known by (`other_names`, one a line): pycountry's common name and CLDR's English name where
+they differ from the name ("Vietnam", "Laos", "Russia", "Syria"), and the former names of
+other_names.py ("Turkey", "Swaziland", "Czech Republic").
 
 Migration 0017 loaded them first, replacing what the 22 seed States held (a name and a code).
 `manage.py load_states` loads them again after a dataset upgrade: it adds the States missing and
 fills the names left empty, but never changes a value staff have given: where the dataset says
 otherwise it reports the difference, and `--update CODE` takes the dataset's values for the
-States named. States with a code ISO lacks (one staff added) are left alone.
+States named. Other names are added to staff's: a line staff wrote is never taken out (but by
+`--update`). States with a code ISO lacks (one staff added) are left alone.
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +18,9 @@ from dataclasses import dataclass, field
 import pycountry
 from babel import Locale
 
+from meetings.delegations import key
+
+from .other_names import OTHER_NAMES
 from .un_names import UN_NAMES, WITH_ARTICLE
 
 TEXTS = [
@@ -26,12 +33,31 @@ TEXTS = [
     "official_name",
     "iso3_code",
 ]
-FIELDS = [*TEXTS, "with_article"]
+FIELDS = [*TEXTS, "with_article", "other_names"]
 
 
 def _typographic(name):
     """CLDR writes "Côte d’Ivoire"; ISO, the UN's lists and staff typing "Côte d'Ivoire"."""
     return name.replace("\u2019", "'")
+
+
+def _other_names(code, country, values):
+    """The names a State is known by other than those `values` hold, one a line, each once."""
+    own = {key(values[name]) for name in TEXTS if name != "iso3_code" and values[name]}
+    found = []
+    for name in [
+        getattr(country, "common_name", ""),
+        _typographic(Locale("en").territories[code]),
+        *OTHER_NAMES.get(code, []),
+    ]:
+        if name and key(name) not in own:
+            own.add(key(name))
+            found.append(name)
+    return "\n".join(found)
+
+
+def lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def dataset():
@@ -53,6 +79,7 @@ def dataset():
         values.update(UN_NAMES.get(code, {}))
         official = getattr(country, "official_name", "").removeprefix("the ")
         values["official_name"] = "" if official == values["name"] else official
+        values["other_names"] = _other_names(code, country, values)
         states[code] = values
     return states
 
@@ -71,27 +98,39 @@ class NameTaken(Exception):
     """A dataset name is held by another State (another code): nothing was changed."""
 
 
-def load(model, replace=False, update=()):
+def load(model, replace=False, update=(), only=FIELDS):
     """Create every missing State of `model` (the State model, or migration's historical one);
     fill the fields left empty; with `replace`, or for the codes in `update`, set every field to
-    the dataset's. Raises NameTaken, changing nothing, where a name would be two States'."""
+    the dataset's. Raises NameTaken, changing nothing, where a name would be two States'. With
+    `only` some fields, only they are loaded, into the States there are (migration 0022)."""
+    creating = only == FIELDS
+    # A migration's State may not have them all yet (0017's has no other names).
+    only = [name for name in only if name in {f.name for f in model._meta.get_fields()}]
     data = dataset()
     held = {state.iso_code: state for state in model.objects.all()}
     created, changed, loaded = [], [], Loaded()
     for code, values in data.items():
         state = held.get(code)
         if state is None:
-            created.append(model(iso_code=code, **values))
-            loaded.created.append(code)
+            if creating:
+                values = {name: values[name] for name in only}
+                created.append(model(iso_code=code, **values))
+                loaded.created.append(code)
             continue
         fields = []
-        for name in FIELDS:
+        for name in only:
             here, there = getattr(state, name), values[name]
             if here == there:
                 continue
             if replace or code in update or (name in TEXTS and not here):
                 setattr(state, name, there)
                 fields.append(name)
+            elif name == "other_names":  # staff's lines kept, the dataset's added
+                known = {key(line) for line in lines(here)}
+                added = [line for line in lines(there) if key(line) not in known]
+                if added:
+                    setattr(state, name, "\n".join([*lines(here), *added]))
+                    fields.append(name)
             else:
                 loaded.kept.append((code, name, here, there))
         if fields:
@@ -99,7 +138,7 @@ def load(model, replace=False, update=()):
             loaded.updated.append(code)
     _refuse_shared_names([*held.values(), *created])
     if changed:
-        model.objects.bulk_update(changed, FIELDS)
+        model.objects.bulk_update(changed, only)
     if created:
         model.objects.bulk_create(created)
     return loaded

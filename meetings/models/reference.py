@@ -69,6 +69,14 @@ class State(models.Model):
         blank=True,
         help_text=_("The formal name, e.g. Republic of Albania; empty if the same as the name."),
     )
+    other_names = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_(
+            "Other names it is known by, one a line: former and common names such as Turkey, "
+            "Swaziland, Czech Republic, Vietnam. Pasted lists and the search find it by them."
+        ),
+    )
     with_article = models.BooleanField(
         _("written with “the”"),
         default=False,

@@ -33,6 +33,8 @@ def directory(db):
         ("Belarus", "BY", {}),
         ("Guinea", "GN", {}),
         ("Guinea-Bissau", "GW", {}),
+        ("Türkiye", "TR", {}),  # known as Turkey: migration 0022 loaded its other names
+        ("Eswatini", "SZ", {}),  # Swaziland
     ]:
         factories.StateFactory(name=name, iso_code=code, **extra)
     for name, acronym in [
@@ -192,3 +194,49 @@ def test_a_file_naming_none_or_several_is_refused(directory):
     with pytest.raises(NotMatched) as several:
         directory.file_delegation("Albania-Croatia.pdf", delegations)
     assert [str(c) for c in several.value.ambiguous[0][1]] == ["Albania", "Croatia"]
+
+
+# -- other names, "&" ------------------------------------------------------------------------
+
+
+def test_a_state_is_matched_by_its_other_names(directory):
+    """The 2009 agenda writes Turkey; the State is Türkiye, known as Turkey (other_names)."""
+    found = directory.match("Updates from: Albania, Turkey, swaziland and Croatia.")
+    assert [str(d.who) for d in found] == ["Albania", "Türkiye", "Eswatini", "Croatia"]
+
+
+def test_an_ampersand_reads_as_and(directory):
+    found = directory.match("Bosnia & Herzegovina, Trinidad&Tobago and Croatia")
+    assert [str(d.who) for d in found] == [
+        "Bosnia and Herzegovina",
+        "Trinidad and Tobago",
+        "Croatia",
+    ]
+
+
+def test_an_other_name_two_states_share_is_ambiguous(db, directory):
+    from meetings.models import State
+
+    State.objects.filter(iso_code="CG").update(other_names="The Congo Republic")
+    State.objects.filter(iso_code="CD").update(other_names="Laos\nCongo Republic")
+    with pytest.raises(NotMatched) as refused:
+        Directory().match("Albania and the Congo Republic")
+    ((name, candidates),) = refused.value.ambiguous
+    assert name == "the Congo Republic"
+    assert sorted(str(c) for c in candidates) == ["Congo", "Democratic Republic of the Congo"]
+
+
+def test_a_list_refused_still_says_which_names_it_found(directory):
+    with pytest.raises(NotMatched) as refused:
+        directory.match("Albania, Atlantis and Turkey")
+    assert [str(d.who) for d in refused.value.found] == ["Albania", "Türkiye"]
+
+
+@pytest.mark.parametrize(
+    ("filename", "state"),
+    [("Turkey-EN.pdf", "Türkiye"), ("Bosnia-&-Herzegovina.pdf", "Bosnia and Herzegovina")],
+)
+def test_a_file_is_matched_by_an_other_name_and_an_ampersand(directory, filename, state):
+    delegations = states("Türkiye", "Bosnia and Herzegovina", "Albania")
+    who, _language = directory.file_delegation(filename, delegations)
+    assert who.name == state

@@ -103,3 +103,28 @@ def test_the_autocomplete_of_states_takes_the_same_queries_whatever_it_finds(
     assert State.objects.count() == 249
     with django_assert_max_num_queries(8):
         states(editor_client, "a")
+
+
+@pytest.mark.parametrize(
+    ("term", "state"),
+    [
+        ("Turkey", "Türkiye"),  # a former name (other_names)
+        ("Swaziland", "Eswatini"),
+        ("Vietnam", "Viet Nam"),  # pycountry's common name
+        ("Russia", "Russian Federation"),  # CLDR's English name
+        ("Bosnia & Herzegovina", "Bosnia and Herzegovina"),  # "&" as "and"
+    ],
+)
+def test_a_state_is_found_first_by_a_name_it_is_known_by(editor_client, term, state):
+    assert states(editor_client, term)[0] == state
+
+
+def test_the_start_of_an_other_name_ranks_as_the_start_of_a_name(editor_client):
+    assert "Türkiye" in states(editor_client, "turk")[:3]  # with Turkmenistan, Turks and Caicos
+    assert states(editor_client, "Macedonia")[0] == "North Macedonia"
+
+
+def test_the_states_list_search_finds_a_state_by_its_other_names(editor_client):
+    response = editor_client.get(reverse("admin:meetings_state_changelist"), {"q": "Turkey"})
+    assert response.status_code == 200
+    assert [str(s) for s in response.context["cl"].result_list] == ["Türkiye"]

@@ -311,3 +311,60 @@ def test_an_item_entered_in_the_admin_reaches_every_reader_once_published(
             for a in BeautifulSoup(found.content, "html.parser").select("main a")
         ]
         assert item.title in titles, name
+
+
+CHOOSE_AGAIN = "Nothing was saved: choose the statement files again"
+
+
+@pytest.mark.django_db
+def test_former_names_and_an_ampersand_are_taken(editor_client, item):
+    """A 2009 APMBC agenda writes Turkey (the State is Türkiye); CCM pages "Bosnia &
+    Herzegovina"."""
+    editor = Editor(editor_client)
+    data = editor.open(item)
+    data["floor_updates"] = ["Updates from: Turkey, Swaziland, Bosnia & Herzegovina and Croatia."]
+    response = editor.submit(item, data, [pdf("Turkey.pdf"), pdf("Bosnia-&-Herzegovina-FR.pdf")])
+    assert response.status_code == 302, response.content.decode()[:3000]
+    statements = item.statements.all()
+    assert [s.delegation.iso_code for s in statements] == ["TR", "SZ", "BA", "HR"]
+    files = {s.delegation.iso_code: [d.language for d in s.documents.all()] for s in statements}
+    assert files == {"TR": ["en"], "SZ": [], "BA": ["fr"], "HR": []}
+
+
+@pytest.mark.django_db
+def test_a_bad_name_and_an_unmatched_file_are_reported_at_once(editor_client, item):
+    before = rows()
+    editor = Editor(editor_client)
+    data = editor.open(item)
+    data["floor_updates"] = ["Albania, Atlantis and Croatia"]
+    data["floor_comments"] = ["Mexico"]
+    files = [pdf("Croatia.pdf"), pdf("Mexico.pdf"), pdf("Narnia.pdf")]
+    response = editor.submit(item, data, files)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Not found: “Atlantis”" in page
+    assert (
+        "“Narnia.pdf” names none of the delegations found in the lists above (those not found "
+        "could not be matched to files)." in page
+    )
+    # Those naming a delegation found are not reported: once Atlantis is corrected, they go in.
+    assert "“Croatia.pdf”" not in page and "“Mexico.pdf”" not in page
+    assert CHOOSE_AGAIN in page
+    assert rows() == before
+
+
+@pytest.mark.django_db
+def test_after_any_error_the_editor_is_told_to_choose_the_files_again(editor_client, item):
+    editor = Editor(editor_client)
+    data = editor.open(item)
+    data["floor_updates"] = ["Albania"]
+    data["title"] = [""]  # an error outside the list of delegations
+    response = editor.submit(item, data, [pdf("Albania.pdf")])
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count(CHOOSE_AGAIN) == 1
+    assert rows() == (0, 0)
+    # No file dropped, nothing to choose again.
+    response = editor.submit(item, data)
+    assert response.status_code == 200
+    assert CHOOSE_AGAIN not in response.content.decode()

@@ -123,3 +123,46 @@ def test_a_name_another_state_holds_is_refused_with_nothing_changed():
 def test_an_unknown_code_is_refused():
     with pytest.raises(CommandError, match="No ISO 3166-1 country has the code XX"):
         load_states("--update", "XX")
+
+
+def test_other_names_come_from_the_datasets_and_the_former_names():
+    other = dict(State.objects.values_list("iso_code", "other_names"))
+    assert other["TR"] == "Turkey"  # other_names.py
+    assert other["SZ"] == "Swaziland"
+    former_yugoslav = "The former Yugoslav Republic of Macedonia"
+    assert other["MK"].splitlines()[:2] == [former_yugoslav, "Macedonia"]
+    assert other["VN"] == "Vietnam"  # pycountry's common name
+    assert other["RU"] == "Russia"  # CLDR's English name
+    assert "Laos" in other["LA"].splitlines()
+    assert "Burma" in other["MM"].splitlines()
+    assert other["AL"] == ""  # no other name than its own
+
+
+def test_no_other_name_is_another_states_name():
+    from meetings.delegations import key
+
+    owners = {}
+    for state in State.objects.all():
+        names = [state.name, state.short_name, state.official_name, state.name_fr, state.name_es]
+        for name in filter(None, [*names, *state.other_names.splitlines()]):
+            owners.setdefault(key(name), set()).add(state.iso_code)
+    assert {name: codes for name, codes in owners.items() if len(codes) > 1} == {}
+
+
+def test_loading_again_keeps_staffs_other_names_and_adds_the_datasets():
+    State.objects.filter(iso_code="TR").update(other_names="Türkei")
+    State.objects.filter(iso_code="SZ").update(other_names="")
+    out = load_states()
+    assert "0 States added, 2 updated, 0 values kept" in out
+    assert State.objects.get(iso_code="TR").other_names == "Türkei\nTurkey"
+    assert State.objects.get(iso_code="SZ").other_names == "Swaziland"
+    load_states("--update", "TR")
+    assert State.objects.get(iso_code="TR").other_names == "Turkey"
+
+
+def test_migration_0022_loads_other_names_and_nothing_else():
+    State.objects.filter(iso_code="TR").update(other_names="", name_fr="Turquie (staff)")
+    states.load(State, only=["other_names"])
+    turkey = State.objects.get(iso_code="TR")
+    assert (turkey.other_names, turkey.name_fr) == ("Turkey", "Turquie (staff)")
+    assert State.objects.count() == 249

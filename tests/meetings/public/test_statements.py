@@ -342,3 +342,14 @@ def test_a_replaced_statement_file_makes_a_new_zip(client, item):
     second = b"".join(client.get(zip_url(item)).streaming_content)
     assert first != second
     assert len(default_storage.listdir(bundles.FOLDER + f"/{item.programme_id}")[1]) == 2
+
+
+def test_search_finds_where_a_state_spoke_by_a_name_it_is_known_by(client, item):
+    """Türkiye is found as Turkey, its name on the meeting pages of 2004 to 2019 (migration
+    0022 adds a State's other names to what its statements are found by)."""
+    factories.StatementFactory(
+        session=item, group=UPDATES, position=9, state=State.objects.get(iso_code="TR")
+    )
+    response = client.get("/search/", {"q": "Turkey", "kind": "sessions"})
+    soup = BeautifulSoup(response.content, "html.parser")
+    assert "Updates from States Parties" in [text(str(a)).strip() for a in soup.select("main a")]
