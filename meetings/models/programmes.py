@@ -583,18 +583,6 @@ class Presentation(Publishable, models.Model):
     def get_absolute_url(self):
         return self.session.get_absolute_url() + f"#presentation-{self.pk}"
 
-    @property
-    def credits(self):
-        """Who gives it, after its kind, as the printed programme lists them: its title, its
-        presenters ("A and B"), organisations and delegation, only those it has ("Statement:
-        Afghanistan", never "Statement: , Afghanistan")."""
-        from meetings.templatetags.meetings_tags import and_list
-
-        presenters = and_list(self.presenters.all())
-        parts = [self.title, presenters, *map(str, self.organisations.all())]
-        parts += [str(self.delegation_state or ""), str(self.delegation_organisation or "")]
-        return [part for part in parts if part]
-
 
 @translated("text")
 class DiscussionQuestion(Publishable, models.Model):

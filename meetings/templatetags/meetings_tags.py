@@ -123,6 +123,20 @@ def and_list(items):
 
 
 @register.filter
+def presentation_credits(presentation):
+    """Who gives a presentation, after its kind, as the printed programme lists them: its title,
+    its presenters ("A and B"), organisations and delegation, only those it has ("Statement:
+    Afghanistan", never "Statement: , Afghanistan")."""
+    parts = [presentation.title, and_list(presentation.presenters.all())]
+    parts += [str(org) for org in presentation.organisations.all()]
+    parts += [
+        str(presentation.delegation_state or ""),
+        str(presentation.delegation_organisation or ""),
+    ]
+    return [part for part in parts if part]
+
+
+@register.filter
 def dir_attr(text):
     """' dir="rtl"' for text whose first letter is of a right-to-left script (Arabic, Hebrew,
     Persian...), so that a title or question in such a script lays out right to left in an

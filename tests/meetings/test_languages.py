@@ -415,6 +415,10 @@ def test_the_documents_meeting_filter_names_each_meeting_in_the_page_language(me
     assert not english.select("#f-meeting option[lang]")
 
 
+# A term that holds today, whenever the test runs: the coordination page lists current holders.
+TERM = (datetime.date(2020, 1, 1), datetime.date(2099, 12, 31))
+
+
 # -- States --------------------------------------------------------------------------------------
 
 
@@ -428,7 +432,7 @@ def test_the_documents_meeting_filter_names_each_meeting_in_the_page_language(me
 )
 def test_a_state_is_named_in_the_language_of_the_page(db, client, prefix, name):
     lao = State.objects.get(iso_code="LA")
-    factories.MandateFactory(state=lao, in_office=True)
+    factories.MandateFactory(state=lao, start_date=TERM[0], end_date=TERM[1])
     factories.ObligationFactory(state=lao)
     _, soup = page(client, prefix + "/coordination/")
     named = [text(cell) for cell in soup.select("main th[scope=row], main li")]
@@ -438,7 +442,7 @@ def test_a_state_is_named_in_the_language_of_the_page(db, client, prefix, name):
 
 def test_a_state_without_a_translation_is_named_in_english(db, client):
     state = State.objects.create(name="Test State of Nowhere", iso_code="XN")
-    factories.MandateFactory(state=state, in_office=True)
+    factories.MandateFactory(state=state, start_date=TERM[0], end_date=TERM[1])
     _, soup = page(client, "/fr/coordination/")
     assert "Test State of Nowhere" in text(soup.find("main"))
 

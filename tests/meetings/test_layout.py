@@ -18,12 +18,17 @@ MAY_IMPORT = {
     "queries": {"models", "languages"},
     # Copies a session with what queries.session_prefetches says it holds.
     "copying": {"models", "queries"},
-    "search": {"models"},
+    "search": {"models", "languages"},
+    # Delegations as the ISU names them, matched to States and organisations.
+    "delegations": {"models"},
+    # Statements and panellists as running text, in the page's language.
+    "speakers": {"models", "languages"},
     "caching": {"models"},
     # The generated archive publishes its programmes, as staff do: delegates read the copies.
-    "content": {"models", "publishing"},
-    "publishing": {"models", "languages", "queries", "caching", "markdown", "copying"},
-    "templatetags": {"models", "languages", "markdown", "addresses"},
+    "content": {"models", "publishing", "delegations"},
+    "publishing": {"models", "languages", "queries", "caching", "markdown", "copying", "speakers"},
+    # An agenda item's statements zip: its size and whether there is one (publishing.bundles).
+    "templatetags": {"models", "languages", "markdown", "addresses", "speakers", "publishing"},
     "public": {
         "models",
         "languages",
@@ -34,8 +39,9 @@ MAY_IMPORT = {
         "publishing",
         "caching",
         "templatetags",
+        "speakers",
     },
-    "admin": {"models", "languages", "markdown", "queries", "copying", "publishing"},
+    "admin": {"models", "languages", "markdown", "queries", "copying", "publishing", "delegations"},
     "management": {"models", "queries", "publishing", "content"},
 }
 
