@@ -125,3 +125,16 @@ def test_the_language_switcher_stays_within_a_320_px_screen_at_200_percent_text(
     assert all(left >= 0 and right <= width for left, right in edges), (width, edges)
     header = phone.evaluate("document.querySelector('header.site').scrollWidth")
     assert header <= width
+
+
+@pytest.mark.parametrize("prefix", ["", "/fr", "/es"])
+def test_the_programme_page_fits_a_320_px_screen_at_200_percent_text(site, phone, prefix):
+    """Its timetable too: a time breaks after its dash, a word longer than its column breaks."""
+    phone.goto(site + prefix + PROGRAMME)
+    phone.evaluate("document.documentElement.style.setProperty('font-size', '200%', 'important')")
+    width = phone.evaluate("document.documentElement.clientWidth")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= width
+    timetable = phone.evaluate(
+        "document.querySelector('table.timetable').getBoundingClientRect().right"
+    )
+    assert timetable <= width
