@@ -7,6 +7,7 @@ caches need no `Vary: Accept-Language`. Where content has no translation in the 
 page gets one note (at UNTRANSLATED_NOTE) that parts of it are shown in English.
 """
 
+import datetime
 import re
 from typing import NamedTuple
 
@@ -16,7 +17,7 @@ from django.utils import formats, translation
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 from .addresses import absolute
 from .markdown import render_markdown
@@ -56,17 +57,22 @@ def _is_html_page(response):
     )
 
 
-def with_untranslated_note(html):
+def with_untranslated_note(html, document=False):
     """`html` with the note, in the active language, in place of UNTRANSLATED_NOTE if any of its
-    text is the English standing in for a missing translation; else with the placeholder removed."""
+    text is the English standing in for a missing translation; else with the placeholder removed.
+    `document`: the note of a printed document (the PDF), not of a page."""
     note = ""
     if UNTRANSLATED_MARK in html:
-        note = format_html(
-            '<p class="untranslated-note" role="note">{}</p>',
-            gettext(
+        if document:
+            sentence = gettext(
+                "Parts of this document are not available in this language: they are shown in "
+                "English."
+            )
+        else:
+            sentence = gettext(
                 "Parts of this page are not available in this language: they are shown in English."
-            ),
-        )
+            )
+        note = format_html('<p class="untranslated-note" role="note">{}</p>', sentence)
     return html.replace(UNTRANSLATED_NOTE, note, 1)
 
 
@@ -88,15 +94,101 @@ def day_format(value, format):
     return date_format(value, format)
 
 
+def month_text(year, month):
+    """A month of a year as the active language writes it: "January 2024", "janvier 2024",
+    "enero de 2024"."""
+    return date_format(datetime.date(year, month, 1), gettext("F Y"))
+
+
+def _is_french():
+    return active().startswith("fr")
+
+
+def time_text(value):
+    """A time of day (a time, a datetime or "HH:MM") as the active language writes it: "10:15"
+    in English and Spanish (the colon, accepted in Spanish); "10 h 15", "10 h" in French, with
+    non-breaking spaces. Pages, the PDF and the Changes list all write times through this; the
+    machine values of <time datetime> stay ISO."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        value = datetime.time.fromisoformat(value)
+    if _is_french():
+        hour = f"{value.hour}\u00a0h"
+        return f"{hour}\u00a0{value.minute:02d}" if value.minute else hour
+    return f"{value:%H:%M}"
+
+
+def time_dash():
+    """What stands between two times: "10:00–10:15", but "10 h – 10 h 15" in French, whose
+    times have spaces of their own (the line may break after the dash)."""
+    return "\u00a0– " if _is_french() else "–"
+
+
+def times_text(start, end):
+    """A start and end time as plain text: "10:00–13:00", "10 h – 13 h"; the start alone
+    without an end."""
+    if not end:
+        return time_text(start)
+    return f"{time_text(start)}{time_dash()}{time_text(end)}"
+
+
+def moment_text(value):
+    """A date and time in the active language, as a sentence says it: "22 May 2012 at 18:00",
+    "22 mai 2012 à 18 h" (the first of a month "1er" in French)."""
+    return gettext("%(date)s at %(time)s") % {
+        "date": day_format(value, gettext("j F Y")),
+        "time": time_text(value),
+    }
+
+
+# The city a time zone is named by where no venue says: Swiss time is Geneva's, the seat of the
+# ISUs and of their meetings, never "Europe/Zurich". Other zones by the city of their ID.
+ZONE_CITIES = {"Europe/Zurich": pgettext_lazy("city", "Geneva")}
+
+
+def zone_text(meeting, session=None):
+    """(The city whose time a meeting's sessions are given in, in the active language; True where
+    that is English standing in for a translation): the city of the session's room's venue, else
+    of the meeting's venue, else of its time zone (ZONE_CITIES, else the city of the IANA ID,
+    "America/New_York" -> "New York"); never the zone's ID. A city name a venue holds in the
+    page's language is used; else the catalogue's name for it (context "city")."""
+    room = getattr(session, "room", None)
+    for venue in (getattr(room, "venue", None), getattr(meeting, "venue", None)):
+        if venue is not None and venue.city:
+            if "city" in getattr(venue, "translated_fields", ()):
+                return text(venue, "city")
+            # A proper name often the same in every language ("Zurich"): not marked English.
+            return pgettext("city", venue.city), False
+    if meeting.time_zone in ZONE_CITIES:
+        return str(ZONE_CITIES[meeting.time_zone]), False
+    return pgettext("city", meeting.time_zone.rsplit("/", 1)[-1].replace("_", " ")), False
+
+
+def local_time_html(meeting, session=None):
+    """The time zone of a meeting's session times named by its city (zone_text; an English name
+    marked lang="en"): "Geneva time", "heure de Genève", "hora de Ginebra"."""
+    city, fallback = zone_text(meeting, session)
+    city_html = _english("span", city) if fallback else conditional_escape(city)
+    sentence = conditional_escape(gettext("%(city)s time"))
+    return mark_safe(sentence % {"city": city_html})  # noqa: S308 - both parts escaped
+
+
 def day_texts(start, end):
     """The days from `start` to `end` in the active language, as a range writes them:
-    (None, "22 May 2012") for one day, ("21 May", "25 May 2012") within a year, ("30 December
-    2012", "2 January 2013") across years. The pages' <time> markup and the plain text of
-    descriptions are both made from these."""
+    (None, "22 May 2012") for one day, ("21", "25 May 2012") within a month ("du 21 au 25 mai
+    2012", "del 16 al 19 de abril de 2012", never the month twice), ("30 April", "2 May 2012")
+    within a year, ("30 December 2012", "2 January 2013") across years. The pages' <time> markup
+    and the plain text of descriptions are both made from these."""
     end_text = day_format(end, gettext("j F Y"))
     if start == end:
         return None, end_text
-    start_format = gettext("j F") if start.year == end.year else gettext("j F Y")
+    if (start.year, start.month) == (end.year, end.month):
+        start_format = "j"
+    elif start.year == end.year:
+        start_format = gettext("j F")
+    else:
+        start_format = gettext("j F Y")
     return day_format(start, start_format), end_text
 
 

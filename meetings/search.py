@@ -20,7 +20,7 @@ from django.db.models import Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from . import languages
@@ -89,6 +89,18 @@ def _document_line(document):
     return " · ".join(part for part in parts if part)
 
 
+# A question's line in the results, one sentence per audience: the audience's label cannot
+# be lower-cased into a sentence ("États parties" keeps its capital) nor take its article.
+QUESTION_LINES = {
+    DiscussionQuestion.Audience.ALL: gettext_noop("A question for all participants, %(meeting)s"),
+    DiscussionQuestion.Audience.STATES_PARTIES: gettext_noop(
+        "A question for experts of States Parties, %(meeting)s"
+    ),
+    DiscussionQuestion.Audience.SURVIVORS: gettext_noop(
+        "A question for survivors and their representative organisations, %(meeting)s"
+    ),
+}
+
 KINDS = [
     Kind(
         key="meetings",
@@ -133,11 +145,8 @@ KINDS = [
         convention=_convention("session__programme__meeting__"),
         year=_meeting_year("session__programme__meeting__"),
         context=lambda q: (
-            gettext("A question for %(audience)s, %(meeting)s")
-            % {
-                "audience": q.get_audience_display().lower(),
-                "meeting": _meeting_line(q.session.programme.meeting),
-            }
+            gettext(QUESTION_LINES[q.audience])
+            % {"meeting": _meeting_line(q.session.programme.meeting)}
         ),
     ),
     Kind(

@@ -120,3 +120,25 @@ def test_a_template_string_without_translation_is_caught(tmp_path):
     )
     catalogue = make_messages(tmp_path, ["fr"])["fr"]
     assert untranslated(catalogue, choice_labels()) == ["A sentence nobody has translated yet"]
+
+
+def _msgstrs(code):
+    catalogue = polib.pofile(ROOT / "locale" / code / "LC_MESSAGES" / "django.po")
+    for entry in catalogue.translated_entries():
+        yield from (entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr])
+
+
+def test_the_catalogues_keep_their_house_style():
+    """The choices written in each catalogue's header comment (issue 24's review): the French
+    CCM acronym is CASM, a French ";" has a non-breaking space before it, the Spanish "n.º" one
+    after it, and no catalogue says that a session implements an action."""
+    french, spanish = list(_msgstrs("fr")), list(_msgstrs("es"))
+    assert not [s for s in french if "CCASM" in s or "APMBC" in s or re.search(r"\bCCM\b", s)]
+    assert not [s for s in french if re.search(r"[^\u00a0];", s)]
+    assert not [s for s in french if "mettent en œuvre" in s or "mises en œuvre" in s]
+    assert not [s for s in spanish if re.search(r"n\.º(?!\u00a0)", s)]
+    for code in TRANSLATED:
+        header = (
+            (ROOT / "locale" / code / "LC_MESSAGES" / "django.po").read_text().split("msgid")[0]
+        )
+        assert "#, fuzzy" not in header and "House style" in header

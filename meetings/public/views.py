@@ -388,7 +388,7 @@ def _session_description(session, programme):
         return _("%(where)s, %(date)s at %(time)s.") % {
             "where": where,
             "date": languages.day_format(session.date, _("j F Y")),
-            "time": f"{session.start_time:%H:%M}",
+            "time": languages.time_text(session.start_time),
         }
     if session.date:
         return f"{where}, {languages.day_format(session.date, _('j F Y'))}."

@@ -127,7 +127,7 @@ def programme_html(programme):
     """The printable HTML in the active language, with the note that parts are in English where
     their translation is missing."""
     html = render_to_string("meetings/programme_pdf.html", programme_context(programme))
-    return languages.with_untranslated_note(resolved_directions(html))
+    return languages.with_untranslated_note(resolved_directions(html), document=True)
 
 
 def _static_digest():
@@ -155,7 +155,7 @@ def fingerprint(html):
 
 def printable(html, when=None):
     when = when or timezone.localtime()
-    printed = _("Printed %(when)s") % {"when": languages.day_format(when, _("j F Y, H:i"))}
+    printed = _("Printed %(when)s") % {"when": languages.moment_text(when)}
     return html.replace(PRINTED_ON, printed)
 
 

@@ -33,7 +33,7 @@ from meetings.models import (
     Statement,
     Status,
 )
-from meetings.publishing.wording import Change, text_change, when
+from meetings.publishing.wording import Change, move, text_change, when
 
 
 def _presentation(p):
@@ -295,12 +295,7 @@ def _session_changes(a, b):
         )
     moments = ("date", "start", "end")
     if [a.get(k) for k in moments] != [b.get(k) for k in moments]:
-        said.append(
-            Change(
-                _("“%(title)s” moved from %(old)s to %(new)s.")
-                % {"title": name, "old": when(a), "new": when(b)}
-            )
-        )
+        said.append(Change(_("“%(title)s” moved: %(move)s.") % {"title": name, "move": move(a, b)}))
     if a.get("room") != b.get("room"):
         said.append(
             Change(

@@ -176,20 +176,33 @@ def text_change(plain, shown, old, new, cut=False, **values):
 
 
 def day(iso):
-    """An ISO date ("2012-05-24") written in the active language: "24 May 2012"."""
-    return languages.day_format(datetime.date.fromisoformat(iso), _("j F Y"))
+    """An ISO date ("2012-05-24") written in the active language with its weekday: "Thursday 24
+    May 2012", "jeudi 24 mai 2012" (never the ISO form in a sentence)."""
+    return languages.day_format(datetime.date.fromisoformat(iso), _("l j F Y"))
 
 
 def when(session):
-    """A session's day and times from its snapshot, in the active language: "24 May 2012,
-    10:00–13:00"; the day to be confirmed where it has none."""
+    """A session's day and times from its snapshot, in the active language: "Thursday 24 May
+    2012, 10:00–13:00", "jeudi 24 mai 2012, 10 h – 13 h"; the day to be confirmed where it has
+    none."""
     if not session.get("date"):
         return _("day to be confirmed")
     said = day(session["date"])
-    start, end = session.get("start"), session.get("end")
-    if start:
+    if session.get("start"):
         said = _("%(day)s, %(time)s") % {
             "day": said,
-            "time": f"{start}–{end}" if end else start,
+            "time": languages.times_text(session["start"], session.get("end")),
         }
     return said
+
+
+def move(old, new):
+    """A session's move from one snapshot's day and times to another's: "Thursday 24 May 2012,
+    10:00 → 15:00" when only the times changed on the same day, the whole of both otherwise
+    ("jeudi 24 mai 2012, 10 h → vendredi 25 mai 2012, 15 h")."""
+    same_day = old.get("date") and old.get("date") == new.get("date")
+    if same_day and old.get("start") and new.get("start"):
+        before = languages.times_text(old["start"], old.get("end"))
+        after = languages.times_text(new["start"], new.get("end"))
+        return _("%(day)s, %(time)s") % {"day": day(old["date"]), "time": f"{before} → {after}"}
+    return f"{when(old)} → {when(new)}"

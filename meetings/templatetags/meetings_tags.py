@@ -84,6 +84,39 @@ def day_format(value, format):
 
 
 @register.filter
+def time_text(value):
+    """A time of day as the page's language writes it: "10:15", "10 h 15" (meetings.languages).
+    Not for <time datetime>, whose value stays ISO."""
+    return languages.time_text(value)
+
+
+@register.simple_tag
+def time_dash():
+    """The dash between two times: "–", " – " in French (meetings.languages.time_dash)."""
+    return languages.time_dash()
+
+
+@register.filter(expects_localtime=True)
+def moment(value):
+    """A date and time as a sentence says it: "22 May 2012 at 18:00", "22 mai 2012 à 18 h"."""
+    if value in (None, ""):
+        return ""
+    return languages.moment_text(value)
+
+
+@register.simple_tag
+def month_year(year, month):
+    """A month of a year: "January 2024", "enero de 2024" (meetings.languages.month_text)."""
+    return languages.month_text(year, month)
+
+
+@register.simple_tag
+def local_time(meeting, session=None):
+    """The time zone of a meeting's times by its city: "Geneva time", "heure de Genève"."""
+    return languages.local_time_html(meeting, session)
+
+
+@register.filter
 def document_size(size_bytes):
     """'44KB' or '1.2MB' (meetings.languages.size_text)."""
     return languages.size_text(size_bytes)
@@ -114,12 +147,11 @@ def page_languages(context):
 @register.filter
 def and_list(items):
     """'Austria', 'Austria and Panama', 'Australia, Austria, Chile and Iraq', with the page
-    language's "and"."""
+    language's "and" ("Chile e Iraq" in Spanish: meetings.speakers.separators)."""
     names = [str(item) for item in items]
-    conjunction = f" {gettext('and')} "
-    if len(names) <= 2:
-        return conjunction.join(names)
-    return ", ".join(names[:-1]) + conjunction + names[-1]
+    return "".join(
+        name + after for name, after in zip(names, speakers.separators(names), strict=True)
+    )
 
 
 @register.filter
@@ -237,23 +269,18 @@ def holder_names(holders):
         )
         for m in holders
     ]
-    return _joined(names)
-
-
-def _joined(names):
-    """Safe HTML `names` joined as and_list joins text."""
-    conjunction = f" {gettext('and')} "
-    if len(names) <= 2:
-        return format_html_join(conjunction, "{}", ((n,) for n in names))
-    head = format_html_join(", ", "{}", ((n,) for n in names[:-1]))
-    return format_html("{}{}{}", head, conjunction, names[-1])
+    texts = [languages.text(m.state, "name")[0] for m in holders]
+    return format_html_join("", "{}{}", zip(names, speakers.separators(texts), strict=True))
 
 
 @register.simple_tag
 def term(mandate):
     """An office holder's term in the page's language: "2012", "2016–2017" for whole years (as
-    a source giving only years is held), else its days: "21 May – 25 May 2012"."""
+    a source giving only years is held), else its days: "21–25 May 2012"."""
     if mandate.years:
         return mandate.years
     first, last = languages.day_texts(mandate.start_date, mandate.end_date)
-    return f"{first} – {last}" if first else last
+    if not first:
+        return last
+    # "21–25 May 2030" within a month, "30 April – 2 May 2030" across months.
+    return f"{first}–{last}" if " " not in first else f"{first} – {last}"

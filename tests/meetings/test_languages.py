@@ -93,14 +93,14 @@ def download(client, url):
         (
             "/fr",
             "fr",
-            "Horaire en un coup d’œil",
+            "Aperçu de l’horaire",
             "mercredi 22 mai 2030",
             "Télécharger le programme (PDF)",
         ),
         (
             "/es",
             "es",
-            "Horario de un vistazo",
+            "Horario resumido",
             "miércoles 22 de mayo de 2030",
             "Descargar el programa (PDF)",
         ),
@@ -124,7 +124,7 @@ def test_the_french_page_writes_its_labels_dates_and_counts_in_french(content, c
         "Réunions intersessions",
         "mai 2030",
     ]
-    assert "du 21 mai au 25 mai 2030" in text(soup.select_one("p.lede"))
+    assert "du 21 au 25 mai 2030" in text(soup.select_one("p.lede"))
     assert soup.find("a", class_="skip-link").string == "Aller au contenu principal"
     assert soup.select_one("nav.main")["aria-label"] == "Menu principal"
     _, soup = page(client, "/fr/meetings/")
@@ -226,7 +226,7 @@ def test_the_french_pdf_has_french_labels_dates_and_name(content, client):
     reader, content = pdf_text(data)
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert "Programme – mercredi 22 mai 2030" in content
-    assert "Lieu\u00a0: " in content or "Lieu : " in content
+    assert "Salle\u00a0: " in content or "Salle : " in content
     assert re.search(r"Page 1 sur \d", content)
     assert "Contexte" in content and "Background" not in content
 
@@ -357,7 +357,7 @@ def test_the_french_pdf_prints_the_translations_and_notes_the_rest(client, sessi
     _, content = pdf_text(data)
     assert "Coordination et plans nationaux" in content
     assert "Question 1 en français ?" in content
-    assert "Certaines parties de cette page ne sont pas disponibles en français" in content
+    assert "Certaines parties de ce document ne sont pas disponibles en français" in content
 
 
 def test_the_admin_edits_the_translations_beside_each_other(editor_client, session_in_french):
@@ -467,3 +467,109 @@ def test_french_pages_and_the_pdf_write_the_first_of_a_month_1er(programme, make
     with translation.override("fr"):
         copy = Programme.objects.get(working=programme, edition=Edition.PUBLISHED)
         assert "Programme – mercredi 1er mai 2030" in pdf.programme_html(copy)
+
+
+# -- times, dates and wording in running text (issue 24) -------------------------------------------
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize(
+    ("language", "quarter_past", "hour", "range_"),
+    [
+        ("fr", f"10{NBSP}h{NBSP}15", f"18{NBSP}h", f"10{NBSP}h{NBSP}– 10{NBSP}h{NBSP}15"),
+        ("es", "10:15", "18:00", "10:00–10:15"),
+        ("en", "10:15", "18:00", "10:00–10:15"),
+    ],
+)
+def test_times_are_written_the_languages_way(language, quarter_past, hour, range_):
+    with translation.override(language):
+        assert languages.time_text(datetime.time(10, 15)) == quarter_past
+        assert languages.time_text("18:00") == hour
+        assert languages.times_text("10:00", "10:15") == range_
+
+
+def test_a_date_and_time_reads_as_a_sentence_and_the_pdf_footer_writes_1er():
+    printed_at = datetime.datetime(2026, 12, 1, 12, 9)
+    with translation.override("fr"):
+        assert languages.moment_text(printed_at) == f"1er décembre 2026 à 12{NBSP}h{NBSP}09"
+        footer = pdf.printable(pdf.PRINTED_ON, printed_at)
+        assert footer == f"Imprimé le 1er décembre 2026 à 12{NBSP}h{NBSP}09"
+    with translation.override("es"):
+        assert languages.moment_text(printed_at) == "1 de diciembre de 2026 a las 12:09"
+
+
+def test_the_french_session_page_writes_french_times_and_names_the_zone_by_its_city(
+    content, client
+):
+    _, soup = page(client, "/fr" + SESSION)
+    times = soup.select("dl time[datetime*=T]")
+    assert times[0]["datetime"] == "2030-05-22T10:00"  # machine values stay ISO
+    assert text(times[0]) == "10 h"
+    _, english = page(client, SESSION)
+    assert "Europe/Zurich" not in english.get_text()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "said"),
+    [("", "Geneva time"), ("/fr", "heure de Genève"), ("/es", "hora de Ginebra")],
+)
+def test_the_time_zone_is_named_by_the_venues_city(content, client, prefix, said):
+    meeting = content.programme.meeting
+    meeting.venue = factories.VenueFactory(city="Geneva")
+    meeting.save()
+    _, soup = page(client, prefix + SESSION)
+    assert f"({said})" in text(soup.find("main"))
+    assert "Europe/Zurich" not in soup.get_text()
+
+
+@pytest.mark.parametrize(
+    ("zone", "said"),
+    [("Europe/Zurich", "heure de Genève"), ("America/New_York", "heure de New York")],
+)
+def test_a_zone_without_a_venue_is_named_by_a_city_never_by_its_id(zone, said):
+    meeting = factories.MeetingFactory.build(venue=None, time_zone=zone)
+    with translation.override("fr"):
+        assert str(languages.local_time_html(meeting)) == said
+
+
+def test_a_spanish_list_writes_e_before_an_i_sound_everywhere():
+    from meetings.templatetags.meetings_tags import and_list
+
+    with translation.override("es"):
+        assert (
+            and_list(["Australia", "Austria", "Chile", "Iraq"])
+            == "Australia, Austria, Chile e Iraq"
+        )
+        assert and_list(["Irlanda", "Italia"]) == "Irlanda e Italia"
+        assert and_list(["Chile", "Hierro"]) == "Chile y Hierro"
+    with translation.override("fr"):
+        assert and_list(["Chile", "Iraq"]) == "Chile et Iraq"
+
+
+def test_a_month_of_a_year_reads_enero_de_2024_in_spanish(db, client):
+    factories.ActivityFactory(year=2024, month=1)
+    _, soup = page(client, "/es/coordination/")
+    assert "enero de 2024" in [text(t) for t in soup.select("ol.timeline time")]
+
+
+def test_the_pdf_says_parts_of_the_document_not_the_page_are_in_english():
+    html = f'{languages.UNTRANSLATED_NOTE}<span lang="en" {languages.UNTRANSLATED_MARK}>x</span>'
+    with translation.override("es"):
+        assert "de este documento" in languages.with_untranslated_note(html, document=True)
+        assert "de esta página" in languages.with_untranslated_note(html)
+
+
+def test_an_actions_staff_source_note_stays_off_its_public_page(db, client):
+    action = factories.ActionFactory(source="Test note: words missing, for staff to fill.")
+    for prefix in ("", "/fr", "/es"):
+        _, soup = page(client, prefix + action.get_absolute_url())
+        assert "for staff to fill" not in soup.get_text()
+
+
+def test_an_action_page_without_mentions_does_not_say_it_is_implemented(db, client):
+    action = factories.ActionFactory()
+    _, soup = page(client, "/fr" + action.get_absolute_url())
+    said = text(soup.find("main"))
+    assert "ne se rapporte encore à cette action" in said
+    assert "mise" not in said and "œuvre" not in said

@@ -397,3 +397,25 @@ def test_pages_do_not_read_the_stored_words(meeting):
     session = Session.objects.first()
     assert {"search_vector", "question_words"} <= session.get_deferred_fields()
     assert "search_vector" in Action.objects.first().get_deferred_fields()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "line"),
+    [
+        ("", "A question for experts of States Parties"),
+        ("/fr", "Question adressée aux experts des États parties"),
+        ("/es", "Pregunta dirigida a los expertos de los Estados Partes"),
+    ],
+)
+def test_a_questions_line_names_its_audience_in_a_sentence_keeping_its_capitals(
+    client, meeting, prefix, line
+):
+    session = a_session(meeting, "Test session")
+    factories.DiscussionQuestionFactory(
+        session=session,
+        text="Zanzibarian question?",
+        audience=DiscussionQuestion.Audience.STATES_PARTIES,
+    )
+    response = client.get(prefix + "/search/", {"q": "Zanzibarian", "kind": "questions"})
+    html = response.content.decode()
+    assert f'<span class="meta">{line}, ' in html

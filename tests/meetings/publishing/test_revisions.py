@@ -245,7 +245,7 @@ def test_changes_name_moves_rooms_removals_and_questions():
     after = {"title": "P", "sessions": {"1": moved}}
     assert revisions.changes(before, after) == [
         "Session removed: “Gone”.",
-        "“A” moved from 22 May 2030, 10:00 to 22 May 2030, 11:00.",
+        "“A” moved: Wednesday 22 May 2030, 10:00 → 11:00.",
         "“A” changed room: Salle B → Salle C.",
         "Question removed from “A”: “Why?”.",
         "Question added to “A”: “How?”.",
@@ -465,13 +465,13 @@ def test_a_plain_change_is_one_unchanged_segment():
 def test_moves_and_added_sessions_give_dates_and_times_in_english_words():
     after = _session(date="2030-05-24", start="15:00", end=None)
     assert _said(_session(), after) == [
-        "“Group Work” moved from 22 May 2030, 10:00–12:00 to 24 May 2030, 15:00."
+        "“Group Work” moved: Wednesday 22 May 2030, 10:00–12:00 → Friday 24 May 2030, 15:00."
     ]
     added = revisions.changes(_programme(), _programme({"1": _session()}))
-    assert added == ["Session added: “Group Work” (22 May 2030, 10:00–12:00)."]
+    assert added == ["Session added: “Group Work” (Wednesday 22 May 2030, 10:00–12:00)."]
     undated = _session(date=None, start=None, end=None)
     assert _said(undated, _session()) == [
-        "“Group Work” moved from day to be confirmed to 22 May 2030, 10:00–12:00."
+        "“Group Work” moved: day to be confirmed → Wednesday 22 May 2030, 10:00–12:00."
     ]
 
 
@@ -480,12 +480,13 @@ def test_moves_and_added_sessions_give_dates_and_times_in_english_words():
     [
         (
             "fr",
-            "«\u00a0Group Work\u00a0» déplacée du 22 mai 2030, 10:00–12:00 au 24 mai 2030, 15:00.",
+            "«\u00a0Group Work\u00a0» déplacée\u00a0: mercredi 22 mai 2030, "
+            "10\u00a0h\u00a0– 12\u00a0h → vendredi 24 mai 2030, 15\u00a0h.",
         ),
         (
             "es",
-            "«Group Work» cambió de horario: del 22 de mayo de 2030, 10:00–12:00 al "
-            "24 de mayo de 2030, 15:00.",
+            "«Group Work» cambió de horario: miércoles 22 de mayo de 2030, 10:00–12:00 → "
+            "viernes 24 de mayo de 2030, 15:00.",
         ),
     ],
 )
@@ -531,7 +532,7 @@ def test_every_change_to_the_working_copy_is_listed_before_publishing(changed):
         "Document removed from the programme: Test list of participants (English).",
         "Session retitled: “Group Work” → “Group work in three groups”.",
         "Type of “Group work in three groups” changed: Discussion → Group work.",
-        "“Group work in three groups” moved from 22 May 2030, 10:00 to 22 May 2030, 15:00.",
+        "“Group work in three groups” moved: Wednesday 22 May 2030, 10:00 → 15:00.",
         "Purpose of “Group work in three groups” changed: “Share what works.” → "
         "“Share what works in practice.”.",
         "Question of “Group work in three groups” reworded: “What can States Parties do to be "
@@ -578,14 +579,11 @@ def test_the_changes_page_marks_words_removed_and_added_once_published(changed, 
     read, seen = _marked(page, "#revision-2 ul.changes")
     assert ("del", "Work") in seen and ("ins", "work in three groups") in seen
     assert "added: in implementation (end of added text)" in read
-    moved = "“Group work in three groups” moved from 22 May 2030, 10:00 to 22 May 2030, 15:00."
+    moved = "“Group work in three groups” moved: Wednesday 22 May 2030, 10:00 → 15:00."
     assert moved in [text(li) for li in page.select("#revision-2 ul.changes li")]
     french = BeautifulSoup(client.get("/fr" + url).content, "html.parser")
     said = [text(li) for li in french.select("#revision-2 ul.changes li")]  # no-break spaces
-    assert (
-        "« Group work in three groups » déplacée du 22 mai 2030, 10:00 au 22 mai 2030, 15:00."
-        in said
-    )
+    assert "« Group work in three groups » déplacée : mercredi 22 mai 2030, 10 h → 15 h." in said
     assert any("supprimé : Work (fin du texte supprimé)" in line for line in said)
 
 
@@ -709,3 +707,33 @@ def test_two_editors_publishing_at_once_get_consecutive_revisions(programme, mon
     second.join()
     assert sorted(results.values()) == [1, 2], results
     assert sorted(programme.revisions.values_list("number", flat=True)) == [1, 2]
+
+
+# An ISO date, or a clock time with a colon (not French style).
+ISO_OR_COLON = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}")
+
+
+@pytest.mark.parametrize(
+    ("language", "added", "moved"),
+    [
+        (
+            "fr",
+            "Séance ajoutée\u00a0: «\u00a0Group Work\u00a0» (mardi 22 mai 2012).",
+            "«\u00a0Group Work\u00a0» déplacée\u00a0: jeudi 24 mai 2012, 10\u00a0h → 15\u00a0h.",
+        ),
+        (
+            "es",
+            "Sesión añadida: «Group Work» (martes 22 de mayo de 2012).",
+            "«Group Work» cambió de horario: jueves 24 de mayo de 2012, 10:00 → 15:00.",
+        ),
+    ],
+)
+def test_the_change_list_writes_days_and_times_in_words_never_iso(language, added, moved):
+    undated = _session(date="2012-05-22", start=None, end=None)
+    at_ten = _session(date="2012-05-24", start="10:00", end=None)
+    with translation.override(language):
+        [said_added] = revisions.changes(_programme(), _programme({"1": undated}))
+        [said_moved] = _said(at_ten, {**at_ten, "start": "15:00"})
+    assert (said_added, said_moved) == (added, moved)
+    if language == "fr":
+        assert not ISO_OR_COLON.search(said_added + said_moved)
