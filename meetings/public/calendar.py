@@ -1,11 +1,12 @@
 """The programme as an iCalendar file (RFC 5545), for delegates' calendar programs.
 
 Each session with a day and a start time is one event in the meeting's own time zone (with its
-VTIMEZONE, so every program places it right). UIDs name the session (its uid, the same in every
-revision), not its title or time, so an event stays the same event when the programme changes;
-SEQUENCE counts the published revisions that changed that session, so calendar programs take
-the newer copy of a changed event and leave the others alone. A session an earlier revision had
-and the published one has not is sent as cancelled, so subscribed calendars drop it.
+VTIMEZONE in the yearly-rule form every program reads: time_zones.py). UIDs name the session
+(its uid, the same in every revision), not its title or time, so an event stays the same event
+when the programme changes; SEQUENCE counts the published revisions that changed that session,
+so calendar programs take the newer copy of a changed event and leave the others alone. A
+session an earlier revision had and the published one has not is sent as cancelled, so
+subscribed calendars drop it.
 """
 
 import datetime
@@ -17,6 +18,8 @@ from icalendar import Calendar, Event
 
 from meetings import speakers
 from meetings.models import Edition, Session
+
+from .time_zones import vtimezone
 
 PRODID = "-//ISU APMBC and CCM//Victim assistance programmes//EN"
 
@@ -137,14 +140,17 @@ def build_calendar(name, meeting, programmes, absolute, only=None):
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", meeting.time_zone)
-    for programme in programmes:
-        for event in _events(programme, absolute, stamp, only):
-            calendar.add_component(event)
+    events = [
+        event for programme in programmes for event in _events(programme, absolute, stamp, only)
+    ]
     if only is None:
         zone = ZoneInfo(meeting.time_zone)
-        for session in removed_sessions(programmes):
-            calendar.add_component(_cancelled(session, stamp, zone))
-    calendar.add_missing_timezones()
+        events += [_cancelled(session, stamp, zone) for session in removed_sessions(programmes)]
+    if events:
+        days = [event.decoded("dtstart").date() for event in events]
+        calendar.add_component(vtimezone(meeting.time_zone, min(days), max(days)))
+    for event in events:
+        calendar.add_component(event)
     return calendar.to_ical()
 
 

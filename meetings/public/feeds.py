@@ -27,10 +27,12 @@ def _midday(day):
 
 class SiteFeed(Feed):
     """A feed whose addresses are all absolute, at SITE_URL: Django's Feed keeps absolute ones
-    as they are, and would put the request's host in front of the others."""
+    as they are, and would put the request's host in front of the others. The feed's author,
+    the ISUs, is the author of every entry that names none (RFC 4287 wants one for each)."""
 
     feed_type = Atom1Feed
     url_name = list_url_name = None
+    author_name = _("The Implementation Support Units of the APMBC and the CCM")
 
     def link(self):
         return absolute(reverse(self.list_url_name))
@@ -48,7 +50,8 @@ class NewsFeed(SiteFeed):
     subtitle = _("News of the victim-assistance work of the APMBC and the CCM.")
 
     def items(self):
-        return NewsPost.objects.public().order_by("-posted_on", "-pk")[:FEED_LENGTH]
+        posts = NewsPost.objects.public().prefetch_related("categories")
+        return posts.order_by("-posted_on", "-pk")[:FEED_LENGTH]
 
     def item_title(self, post):
         return post.title
@@ -62,6 +65,9 @@ class NewsFeed(SiteFeed):
     def item_updateddate(self, post):
         return _midday(post.posted_on)
 
+    def item_categories(self, post):
+        return [str(category) for category in post.categories.all()]
+
 
 class RevisionFeed(SiteFeed):
     url_name, list_url_name = "meetings:revision_feed", "meetings:meeting_list"
@@ -71,7 +77,7 @@ class RevisionFeed(SiteFeed):
     def items(self):
         revisions = (
             ProgrammeRevision.objects.public()
-            .select_related("programme__meeting")
+            .select_related("programme__meeting__convention")
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
         revisions = list(revisions)
@@ -108,6 +114,16 @@ class RevisionFeed(SiteFeed):
 
     def item_pubdate(self, revision):
         return revision.published_at
+
+    def item_author_name(self, revision):
+        return gettext("Implementation Support Unit, %(convention)s") % {
+            "convention": revision.programme.meeting.convention.full_name
+        }
+
+    def item_categories(self, revision):
+        """The convention and the meeting, so a reader can sort the changes by either."""
+        meeting = revision.programme.meeting
+        return [str(meeting.convention), meeting.title]
 
     def item_updateddate(self, revision):
         return revision.published_at

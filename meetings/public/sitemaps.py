@@ -2,23 +2,30 @@
 so that no response grows with the archive; every public page, drafts left out.
 
 Both are written here, with addresses at SITE_URL (Django's views take the host from the
-request). A section's page is one query for the addresses' parts and one string, where Django's
-view builds a model instance, reverses an address and loops a template for each of its 1,000
-addresses (bench/pages_bench.py measures it)."""
+request). Each page is listed in every language, each address naming the others (xhtml:link
+hreflang alternates, as search engines read them), with the day it last changed where that is
+known: a programme's, its sessions' and its meeting's is the day of its latest published
+revision; a news post's, the day it was posted. A section's page is one query for the
+addresses' parts and one string, where Django's view builds a model instance, reverses an
+address and loops a template for each of its 1,000 addresses (bench/pages_bench.py measures it)."""
 
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 
 from meetings.addresses import absolute
 from meetings.models import Action, ActionPlan, Meeting, NewsPost, Programme, Session, WorkPlan
 
 PER_PAGE = 1000
+# The language of the addresses without a prefix, for hreflang="x-default".
+DEFAULT = settings.LANGUAGE_CODE
 # An index lists at most 50,000 sitemaps (the sitemap protocol): a page number above that is
 # past the end, and read as an offset it would overflow the database's 64-bit integer.
 MAX_PAGES = 50_000
@@ -35,6 +42,15 @@ def path_template(url_name, arguments):
     return path
 
 
+def in_every_language(make):
+    """{language code: make()} with each of the site's languages active in turn."""
+    made = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            made[code] = make()
+    return made
+
+
 class PagedSitemap(Sitemap):
     """A section: `items()` gives, for each address, the arguments of `url_name` (a tuple),
     followed by the date it last changed where `dated` is set."""
@@ -44,11 +60,24 @@ class PagedSitemap(Sitemap):
     dated = False
 
     def paths(self, rows):
-        """(path, last changed or None) for each row."""
-        template = path_template(self.url_name, len(rows[0]) - self.dated) if rows else ""
-        if self.dated:
-            return [(template.format(*row[:-1]), row[-1]) for row in rows]
-        return [(template.format(*row), None) for row in rows]
+        """({language: path}, last changed or None) for each row."""
+        if not rows:
+            return []
+        arguments = len(rows[0]) - self.dated
+        templates = in_every_language(lambda: path_template(self.url_name, arguments))
+        return [
+            (
+                {code: template.format(*row[:arguments]) for code, template in templates.items()},
+                row[-1] if self.dated else None,
+            )
+            for row in rows
+        ]
+
+
+def _latest_revision(path):
+    """The newest publishing time of the revisions at `path` (a lookup path to a programme's
+    working copy's revisions)."""
+    return Max(f"{path}revisions__published_at")
 
 
 class PagesSitemap(PagedSitemap):
@@ -63,31 +92,48 @@ class PagesSitemap(PagedSitemap):
         ]
 
     def paths(self, names):
-        return [(reverse(name), None) for name in names]
+        return [(in_every_language(lambda name=name: reverse(name)), None) for name in names]
 
 
 class MeetingsSitemap(PagedSitemap):
     url_name = "meetings:meeting_detail"
+    dated = True
 
     def items(self):
-        return Meeting.objects.public().order_by("pk").values_list("slug")
+        return (
+            Meeting.objects.public()
+            .order_by("pk")
+            .values_list("slug", _latest_revision("programmes__"))
+        )
 
 
 class ProgrammesSitemap(PagedSitemap):
     url_name = "meetings:programme_detail"
+    dated = True
 
     def items(self):
-        return Programme.objects.public().order_by("pk").values_list("meeting__slug", "slug")
+        # A public programme is a published copy; its revisions are its working copy's.
+        return (
+            Programme.objects.public()
+            .order_by("pk")
+            .values_list("meeting__slug", "slug", _latest_revision("working__"))
+        )
 
 
 class SessionsSitemap(PagedSitemap):
     url_name = "meetings:session_detail"
+    dated = True
 
     def items(self):
         return (
             Session.objects.public()
             .order_by("pk")
-            .values_list("programme__meeting__slug", "programme__slug", "slug")
+            .values_list(
+                "programme__meeting__slug",
+                "programme__slug",
+                "slug",
+                _latest_revision("programme__working__"),
+            )
         )
 
 
@@ -169,16 +215,21 @@ def section(request, section):
     rows = list(sitemap.items()[start : start + sitemap.limit])
     if not rows and page != 1:
         raise Http404(f"Page {page} is past the end.")
-    entries = [
-        f"<url><loc>{escape(absolute(path))}</loc>"
-        + (f"<lastmod>{changed:%Y-%m-%d}</lastmod>" if changed else "")
-        + "</url>"
-        for path, changed in sitemap.paths(rows)
-    ]
+    entries = []
+    for paths, changed in sitemap.paths(rows):
+        addresses = {code: escape(absolute(path)) for code, path in paths.items()}
+        alternates = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{code}" href="{address}"/>'
+            for code, address in [*addresses.items(), ("x-default", addresses[DEFAULT])]
+        )
+        lastmod = f"<lastmod>{changed:%Y-%m-%d}</lastmod>" if changed else ""
+        entries += [
+            f"<url><loc>{address}</loc>{lastmod}{alternates}</url>"
+            for address in addresses.values()
+        ]
     return HttpResponse(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        + "\n".join(entries)
-        + "\n</urlset>\n",
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        ' xmlns:xhtml="http://www.w3.org/1999/xhtml">\n' + "\n".join(entries) + "\n</urlset>\n",
         content_type="application/xml",
     )

@@ -8,6 +8,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import factories
+import ics
 import pytest
 import vobject
 from django.test import Client
@@ -183,3 +184,46 @@ def test_the_whole_meeting_has_a_calendar_of_its_published_programmes(
 def test_the_programme_page_offers_a_webcal_subscription(day, programme, ics_url, client):
     page = client.get(programme.get_absolute_url()).content.decode()
     assert f'href="webcal://testserver{ics_url}"' in page
+
+
+def utc_starts_by_three_parsers(content):
+    """{summary: start in UTC} as icalendar, vobject and ics (three independent parsers) read
+    the calendar `content`, checked to agree."""
+    by_icalendar = {
+        str(e["summary"]): e.decoded("dtstart").astimezone(datetime.UTC)
+        for e in Calendar.from_ical(content).walk("VEVENT")
+    }
+    by_vobject = {
+        e.summary.value: e.dtstart.value.astimezone(datetime.UTC)
+        for e in vobject.readOne(content.decode()).vevent_list
+    }
+    by_ics = {
+        e.name: e.begin.datetime.astimezone(datetime.UTC)
+        for e in ics.Calendar(content.decode()).events
+    }
+    assert by_icalendar == by_vobject == by_ics
+    return by_icalendar
+
+
+@pytest.mark.parametrize(
+    ("day", "utc_hour"),
+    [(datetime.date(2012, 5, 22), 8), (datetime.date(2013, 1, 15), 9)],
+    ids=["summer", "winter"],
+)
+def test_geneva_times_are_the_same_instant_for_three_parsers(day, utc_hour, convention, client):
+    """10:15 in Geneva is 08:15 UTC on 22 May 2012 (summer time) and 09:15 UTC on a January
+    day, as icalendar, vobject and ics each read the calendar: vobject read the former list of
+    every change (RDATE) an hour early."""
+    meeting = factories.MeetingFactory(convention=convention, start_date=day, end_date=day)
+    programme = factories.ProgrammeFactory(meeting=meeting)
+    factories.SessionFactory(
+        programme=programme, title="Test", date=day, start_time=datetime.time(10, 15), room=None
+    )
+    response = client.get(programme.get_absolute_url() + "programme.ics")
+    assert response.status_code == 200
+    starts = utc_starts_by_three_parsers(response.content)
+    assert starts == {
+        "Test": datetime.datetime.combine(day, datetime.time(utc_hour, 15), datetime.UTC)
+    }
+    assert "BYDAY=-1SU;BYMONTH=3" in response.content.decode()
+    assert "RDATE" not in response.content.decode()

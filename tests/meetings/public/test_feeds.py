@@ -10,7 +10,7 @@ import feedparser
 import pytest
 from django.test import Client
 
-from meetings.models import NewsPost, Programme, Session, Status
+from meetings.models import NewsPost, Programme, ProgrammeRevision, Session, Status
 from meetings.public.sitemaps import SITEMAPS
 from meetings.publishing.revisions import publish
 
@@ -116,7 +116,7 @@ def test_a_long_sitemap_is_split_into_pages(client, make_session, monkeypatch):
     ]
     assert pages[0].endswith("/sitemap-sessions.xml") and pages[1].endswith("?p=2")
     second = ET.fromstring(client.get("/sitemap-sessions.xml", {"p": 2}).content)
-    assert len(second.findall("s:url", SITEMAP)) == 2
+    assert len(second.findall("s:url", SITEMAP)) == 2 * 3  # two sessions in three languages
     assert client.get("/sitemap-sessions.xml", {"p": 999}).status_code == 404
     assert client.get("/sitemap-nope.xml").status_code == 404
 
@@ -151,11 +151,61 @@ def test_a_sitemap_lists_each_address_once_and_escaped(client, make_session):
     NewsPost.objects.update(slug="a&b")  # not a valid slug; imported data need not be valid
     sessions = ET.fromstring(client.get("/sitemap-sessions.xml").content)
     locations = [loc.text for loc in sessions.findall("s:url/s:loc", SITEMAP)]
-    assert len(locations) == len(set(locations)) == Session.objects.public().count() == 3
+    assert len(locations) == len(set(locations)) == Session.objects.public().count() * 3 == 9
     news = ET.fromstring(client.get("/sitemap-news.xml").content)  # parses: & was escaped
     assert [u.find("s:lastmod", SITEMAP).text for u in news.findall("s:url", SITEMAP)] == [
         "2030-03-22"
-    ]
+    ] * 3
+
+
+XHTML = "{http://www.w3.org/1999/xhtml}link"
+
+
+def test_each_sitemap_address_names_its_other_languages_and_when_it_last_changed(
+    client, make_session, editor
+):
+    session = make_session(1)
+    programme = session.programme
+    publish(programme, "First.", editor)
+    publish(programme, "Second.", editor)
+    for number, day in [(1, 2), (2, 3)]:  # the newest revision's day is the page's
+        ProgrammeRevision.objects.filter(number=number).update(
+            published_at=datetime.datetime(2030, 4 + number - 1, day, 10, tzinfo=datetime.UTC)
+        )
+    root = ET.fromstring(client.get("/sitemap-sessions.xml").content)
+    path = session.get_absolute_url()
+    by_address = {u.find("s:loc", SITEMAP).text: u for u in root.findall("s:url", SITEMAP)}
+    addresses = {
+        code: f"http://testserver{prefix}{path}"
+        for code, prefix in [("en", ""), ("fr", "/fr"), ("es", "/es")]
+    }
+    assert set(by_address) == set(addresses.values())
+    for address in addresses.values():
+        entry = by_address[address]
+        assert entry.find("s:lastmod", SITEMAP).text == "2030-05-03"
+        alternates = {link.get("hreflang"): link.get("href") for link in entry.findall(XHTML)}
+        assert alternates == {**addresses, "x-default": addresses["en"]}
+        assert all(link.get("rel") == "alternate" for link in entry.findall(XHTML))
+    for section in ("programmes", "meetings"):
+        root = ET.fromstring(client.get(f"/sitemap-{section}.xml").content)
+        assert {u.find("s:lastmod", SITEMAP).text for u in root.findall("s:url", SITEMAP)} == {
+            "2030-05-03"
+        }
+
+
+def test_feed_entries_have_an_author_and_categories(make_session, client, editor):
+    category = factories.NewsCategoryFactory(name="Test category")
+    post = factories.NewsPostFactory()
+    post.categories.set([category])
+    publish(make_session(1).programme, "First.", editor)
+    news = parse(client, "/news/feed.atom")
+    assert news.feed.author  # RFC 4287: the feed's author stands for entries naming none
+    assert [tag.term for tag in news.entries[0].tags] == ["Test category"]
+    changes = parse(client, "/meetings/changes.atom")
+    entry = changes.entries[0]
+    assert entry.author.startswith("Implementation Support Unit, ")
+    terms = [tag.term for tag in entry.tags]
+    assert terms[1] == "Intersessional Meetings May 2030" and len(terms) == 2
 
 
 def test_robots_keeps_crawlers_out_of_the_back_office(client, db):
