@@ -397,3 +397,47 @@ def test_pages_do_not_read_the_stored_words(meeting):
     session = Session.objects.first()
     assert {"search_vector", "question_words"} <= session.get_deferred_fields()
     assert "search_vector" in Action.objects.first().get_deferred_fields()
+
+
+# -- results in the page's language ----------------------------------------------------------------
+
+
+def _result(html, url):
+    """The <li> of the result linking `url` on a search page."""
+    item = re.search(
+        rf'<li>\s*<a class="result-title" href="{re.escape(url)}">.*?</li>', html, re.S
+    )
+    assert item, url
+    return item.group()
+
+
+@pytest.mark.django_db
+def test_a_french_search_shows_titles_and_snippets_in_french_and_marks_the_english_left(
+    client, meeting
+):
+    meeting.title_fr = "Réunions intersessions de mai 2030"
+    meeting.save()
+    translated = a_session(
+        meeting,
+        "Zanzibarian session",
+        title_fr="Séance de Zanzibar",
+        purpose="*Zanzibarian* aim, [a link](https://example.org/).",
+        purpose_fr="Objectif *zanzibarien*, avec [un lien](https://example.org/).",
+    )
+    english = a_session(meeting, "Zanzibarian workshop", purpose="**Zanzibarian** aim.")
+    factories.show_published(translated.programme)
+    links, _status, html = results(client, q="zanzibarian")
+    french = client.get("/fr/search/", {"q": "zanzibarian"}).content.decode()
+
+    shown = _result(french, "/fr" + translated.get_absolute_url())
+    assert "Séance de Zanzibar" in shown and "Zanzibarian session" not in shown
+    assert "Objectif zanzibarien, avec un lien." in shown  # the Markdown read as text
+    assert "Réunions intersessions de mai 2030" in shown  # where it belongs, in French too
+    assert '<span lang="en" data-untranslated><mark>Zanzibarian</mark> workshop</span>' in (
+        _result(french, "/fr" + english.get_absolute_url())
+    )
+    assert '<p class="snippet"><span lang="en" data-untranslated><mark>Zanzibarian' in french
+    assert '<span lang="en" data-untranslated>Programme</span>' in french  # no French title
+    assert 'class="untranslated-note"' in french
+    assert "lang=" not in _result(html, english.get_absolute_url())  # English on English pages
+    assert "untranslated-note" not in html
