@@ -313,7 +313,7 @@ def test_the_stored_words_are_those_of_the_fields_each_model_names():
     for kind in search.KINDS:
         searched = kind.model.searched
         parts = [
-            SearchVector(*names, weight=weight, config="english")
+            SearchVector(*searched.with_translations(names), weight=weight, config="english")
             for names, weight in ((searched.title, "A"), (searched.body, "B"))
             if names
         ]
@@ -441,3 +441,20 @@ def test_a_french_search_shows_titles_and_snippets_in_french_and_marks_the_engli
     assert 'class="untranslated-note"' in french
     assert "lang=" not in _result(html, english.get_absolute_url())  # English on English pages
     assert "untranslated-note" not in html
+
+
+@pytest.mark.django_db
+def test_a_french_or_spanish_word_of_a_translation_finds_its_result(client, meeting):
+    """Titles, texts and a session's questions are found by their translations' words too
+    (stemmed as English words are: a word and its plural)."""
+    session = a_session(meeting, "Test session", title_fr="Séance sur la réadaptation")
+    factories.DiscussionQuestionFactory(session=session, text="Who?", text_es="¿Quién financia?")
+    untranslated = a_session(meeting, "Test session two")
+    factories.show_published(session.programme)
+    assert results(client, q="réadaptation")[0] == [session.get_absolute_url()]
+    found = results(client, q="financia")[0]
+    assert session.get_absolute_url() in found  # the session, and its question
+    assert any(link.startswith(session.get_absolute_url() + "#question-") for link in found)
+    DiscussionQuestion.objects.filter(session__title="Test session").update(text_es="¿Quién paga?")
+    assert results(client, q="financia")[0] == []  # the words follow an edit of a translation
+    assert untranslated.get_absolute_url() not in results(client, q="réadaptation")[0]

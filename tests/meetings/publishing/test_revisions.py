@@ -17,7 +17,7 @@ from django.db import connections
 from django.test import Client
 from django.utils import translation
 from pypdf import PdfReader
-from seed_sources import source
+from seed_sources import kept_keys, source
 
 from meetings import queries
 from meetings.models import (
@@ -69,18 +69,6 @@ def test_revision_one_is_the_printed_programme_and_two_the_page_after(parallel):
     assert "Group Work" not in {s["title"] for s in sessions}
     current = revisions.snapshot(queries.programme_page(parallel.meeting.slug, parallel.slug))
     assert kept_keys(second.snapshot, current) == second.snapshot
-
-
-def kept_keys(stored, current):
-    """`current` with only the keys snapshot `stored` keeps (its sessions' too): a snapshot
-    stored before the translations were kept is the English of one taken now."""
-    kept = {key: current[key] for key in stored if key != "sessions"}
-    if "sessions" in stored:
-        kept["sessions"] = {
-            uid: {key: session[key] for key in stored["sessions"].get(uid, session)}
-            for uid, session in current["sessions"].items()
-        }
-    return kept
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
