@@ -14,11 +14,11 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db.models import Case, F, FloatField, Q, TextField, Value, When
-from django.db.models.functions import Concat
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,7 @@ MAX_QUERY_CHARS = 200
 PER_KIND = 3  # results shown for each kind when all kinds are listed
 PER_PAGE = 20  # results on a page of one kind
 START, STOP = "\x02", "\x03"  # ts_headline's marks; never in cleaned text
+EN_START, EN_STOP = "\x0e", "\x0f"  # around English standing in for a translation; likewise
 # What serving an action whose words match adds to a session's rank: ts_rank of one match of
 # weight C (ts_rank(setweight(to_tsvector('english', 'survivors'), 'C'), 'survivor')).
 ACTION_MATCH_RANK = 0.1216
@@ -77,15 +78,22 @@ class Kind:
     context: Callable  # row -> a line saying where the result belongs
 
 
+def _tr(obj, name):
+    """Field `name` of `obj` in the page's language for a context line; the English standing in
+    for a missing translation between EN_START and EN_STOP, which _context() marks lang="en"."""
+    text, fallback = languages.text(obj, name)
+    return f"{EN_START}{text}{EN_STOP}" if fallback else text
+
+
 def _meeting_line(meeting):
-    return f"{meeting.title}, {meeting.convention.short_name}"
+    return f"{_tr(meeting, 'title')}, {meeting.convention.short_name}"
 
 
 def _document_line(document):
     meeting = document.meeting or (document.programme.meeting if document.programme else None)
     parts = [document.symbol, document.get_language_display()]
     if meeting is not None and meeting.is_public:
-        parts.append(meeting.title)
+        parts.append(_tr(meeting, "title"))
     return " · ".join(part for part in parts if part)
 
 
@@ -132,7 +140,7 @@ KINDS = [
         ),
         convention=_convention("programme__meeting__"),
         year=_meeting_year("programme__meeting__"),
-        context=lambda s: f"{s.programme.title}, {_meeting_line(s.programme.meeting)}",
+        context=lambda s: f"{_tr(s.programme, 'title')}, {_meeting_line(s.programme.meeting)}",
     ),
     Kind(
         key="questions",
@@ -167,7 +175,7 @@ KINDS = [
         rows=lambda user: WorkPlan.objects.visible(user).select_related("convention"),
         convention=_convention(),
         year=_years_cover(),
-        context=lambda w: ", ".join(filter(None, [w.group, w.convention.short_name])),
+        context=lambda w: ", ".join(filter(None, [_tr(w, "group"), w.convention.short_name])),
     ),
     Kind(
         key="news",
@@ -243,16 +251,46 @@ def _marked(text):
     return mark_safe(text.replace(START, "").replace(STOP, ""))
 
 
-def _joined(names):
-    """The fields as one text, for ts_headline to pick its fragments from."""
-    if not names:
-        return Value("")
-    if len(names) == 1:
-        return F(names[0])
-    parts = [F(names[0])]
-    for name in names[1:]:
-        parts += [Value(" "), F(name)]
-    return Concat(*parts, output_field=TextField())
+def _english_opening():
+    """The tag opening English standing in for a missing translation, as the template tags mark
+    it (meetings.languages): the page then gets its "partly in English" note."""
+    return format_html('<span lang="{}" {}>', settings.LANGUAGE_CODE, languages.UNTRANSLATED_MARK)
+
+
+def _english(html):
+    """Safe `html` marked as the English standing in for a missing translation."""
+    return format_html("{}{}</span>", _english_opening(), html)
+
+
+def _context(text):
+    """A context line, escaped, its English between EN_START and EN_STOP marked lang="en"."""
+    html = escape(text).replace(EN_START, _english_opening()).replace(EN_STOP, "</span>")
+    return mark_safe(html)  # the text escaped; the marks are ours
+
+
+def _in_language(model, path):
+    """Column `path` of `model` ("title", "session__title") in the page's language where it has
+    a translation, else the English: what ts_headline marks, as languages.text() chooses it."""
+    *through, name = path.split("__")
+    for step in through:
+        model = model._meta.get_field(step).related_model
+    language = languages.active()
+    if language == settings.LANGUAGE_CODE or name not in getattr(model, "translated_fields", ()):
+        return F(path)
+    translation = f"{path}_{language}"
+    return Case(
+        When(**{f"{translation}__regex": r"\S"}, then=F(translation)),
+        default=F(path),
+        output_field=TextField(),
+    )
+
+
+def _is_english_fallback(row, path):
+    """Whether column `path` of `row` shows the English for want of a translation."""
+    *through, name = path.split("__")
+    for step in through:
+        row = getattr(row, step)
+    return languages.text(row, name)[1]
 
 
 # -- searching -------------------------------------------------------------------------------
@@ -303,20 +341,29 @@ def _matches(kind, query, user):
 
 
 def _marked_rows(kind, query, rows):
-    """`rows` with what `_hit` shows: the title and a snippet marked by ts_headline. Only for
-    the rows shown: ts_headline reads the whole text."""
+    """`rows` with what `_hit` shows: the title and each body field in the page's language,
+    marked by ts_headline. Only for the rows shown: ts_headline reads the whole text."""
     marks = {"start_sel": START, "stop_sel": STOP, "config": SEARCH_CONFIG}
-    return rows.annotate(
-        marked_title=SearchHeadline(kind.shown_title, query.tsquery(), highlight_all=True, **marks),
-        marked_body=SearchHeadline(
-            _joined(kind.model.searched.body),
+    bodies = {
+        f"marked_{name}": SearchHeadline(
+            _in_language(kind.model, name),
             query.tsquery(),
             max_words=30,
             min_words=12,
             max_fragments=2,
             fragment_delimiter=" … ",
             **marks,
+        )
+        for name in kind.model.searched.body
+    }
+    return rows.annotate(
+        marked_title=SearchHeadline(
+            _in_language(kind.model, kind.shown_title),
+            query.tsquery(),
+            highlight_all=True,
+            **marks,
         ),
+        **bodies,
     )
 
 
@@ -340,15 +387,32 @@ def _drafts_among(kind, rows):
     return {row.pk for row in rows if not row.is_public}
 
 
+def _snippet(kind, row):
+    """The first body field of `row` whose words matched, else the first with any text, marked
+    (lang="en" where it is the English for want of a translation); "" when all are empty."""
+    texts = [(name, getattr(row, f"marked_{name}") or "") for name in kind.model.searched.body]
+    texts = [(name, text) for name, text in texts if text.strip()]
+    matched = [(name, text) for name, text in texts if START in text]
+    if not texts:
+        return ""
+    name, text = (matched or texts)[0]
+    snippet = _marked(text)
+    return _english(snippet) if _is_english_fallback(row, name) else snippet
+
+
 def _hit(kind, row, draft):
     title = _marked(row.marked_title)
     if kind.model is Action and not row.title:
         title = escape(f"{row.plan.short_name} #{row.number}")
+    elif _is_english_fallback(row, kind.shown_title):
+        title = _english(title)
+    elif kind.model is Document and row.language != languages.active():
+        title = format_html('<span lang="{}">{}</span>', row.language, title)  # as the library
     return Hit(
         title=title,
         url=row.get_absolute_url(),
-        context=kind.context(row),
-        snippet=_marked(row.marked_body),
+        context=_context(kind.context(row)),
+        snippet=_snippet(kind, row),
         draft=draft,
     )
 

@@ -27,3 +27,15 @@ def printed_timetable():
         (time, title.strip())
         for time, title in re.findall(r"^(\d\d:\d\d)\s*\n\s*\n(.+)$", text, flags=re.MULTILINE)
     ]
+
+
+def kept_keys(stored, current):
+    """`current` with only the keys snapshot `stored` keeps (its sessions' too): a snapshot
+    stored before the translations were kept is the English of one taken now."""
+    kept = {key: current[key] for key in stored if key != "sessions"}
+    if "sessions" in stored:
+        kept["sessions"] = {
+            uid: {key: session[key] for key in stored["sessions"].get(uid, session)}
+            for uid, session in current["sessions"].items()
+        }
+    return kept

@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import translations
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft - not public")
@@ -130,7 +132,9 @@ class SearchedManager(models.Manager):
 PublicManager = SearchedManager.from_queryset(PublicQuerySet)
 
 
-# English stemming: the content is written in English; translations are not searched.
+# English stemming: the content is written in English. The French and Spanish translations are
+# stored with the same stemming (a French word is found by itself and its plural, not by its
+# other forms): one vector and one query for every language of the site.
 SEARCH_CONFIG = "english"
 
 
@@ -143,11 +147,18 @@ class Searched:
 
     title: tuple = ()
     body: tuple = ()
+    translated: bool = False  # each field has its translations (models/translations.py)
+
+    def with_translations(self, names):
+        """The columns of fields `names` searched: each field's translations beside it."""
+        if not self.translated:
+            return tuple(names)
+        return tuple(column for name in names for column in (name, *translations.names(name)))
 
     def field(self, *more):
         """The stored vector; `more`: tsvector columns of the same row to add to it."""
         parts = [
-            SearchVector(*names, weight=weight, config=SEARCH_CONFIG)
+            SearchVector(*self.with_translations(names), weight=weight, config=SEARCH_CONFIG)
             for names, weight in ((self.title, "A"), (self.body, "B"))
             if names
         ]

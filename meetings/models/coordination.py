@@ -242,6 +242,7 @@ class WorkPlan(Publishable, models.Model):
             "expected_outputs",
             "budget_and_partners",
         ),
+        translated=True,
     )
     search_vector = searched.field()
 

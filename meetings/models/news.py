@@ -45,7 +45,7 @@ class NewsPost(Publishable, models.Model):
     )
     status = status_field()
 
-    searched = Searched(title=("title",), body=("body",))
+    searched = Searched(title=("title",), body=("body",), translated=True)
     search_vector = searched.field()
 
     objects = PublicManager()

@@ -91,7 +91,7 @@ class Action(models.Model):
         help_text=_("Where the title and text were taken from, and what is still missing."),
     )
 
-    searched = Searched(title=("title",), body=("text",))
+    searched = Searched(title=("title",), body=("text",), translated=True)
     search_vector = searched.field()
 
     objects = SearchedManager()

@@ -81,7 +81,7 @@ class Meeting(Publishable, models.Model):
     summary = MarkdownxField(_("summary"), blank=True)
     status = status_field()
 
-    searched = Searched(title=("title",), body=("summary",))
+    searched = Searched(title=("title",), body=("summary",), translated=True)
     search_vector = searched.field()
 
     objects = PublicManager()
@@ -180,7 +180,7 @@ class Programme(Publishable, models.Model):
         related_name="+",
     )
 
-    searched = Searched(title=("title",), body=("background", "focus"))
+    searched = Searched(title=("title",), body=("background", "focus"), translated=True)
     search_vector = searched.field()
 
     objects = PublicManager()
@@ -411,7 +411,7 @@ class Session(Publishable, models.Model):
     question_words = SearchVectorField(
         _("words of its questions"), default="", editable=False, serialize=False
     )
-    searched = Searched(title=("title",), body=("purpose", "questions_intro"))
+    searched = Searched(title=("title",), body=("purpose", "questions_intro"), translated=True)
     search_vector = searched.field(F("question_words"))
 
     objects = PublicManager()
@@ -604,7 +604,7 @@ class DiscussionQuestion(Publishable, models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.TextField(_("question"))
 
-    searched = Searched(body=("text",))
+    searched = Searched(body=("text",), translated=True)
     search_vector = searched.field()
 
     objects = PublicManager()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from meetings.addresses import absolute
 from meetings.markdown import render_markdown
 from meetings.models import NewsPost, ProgrammeRevision
+from meetings.publishing import revisions
 from meetings.publishing.revisions import changes
 
 FEED_LENGTH = 30
@@ -97,7 +98,7 @@ class RevisionFeed(SiteFeed):
     def item_title(self, revision):
         return gettext("%(title)s: revision %(number)s") % {
             # As the revision published it: the working copy may be retitled since.
-            "title": revision.snapshot.get("title") or revision.programme.title,
+            "title": revisions.title(revision.snapshot) or revision.programme.title,
             "number": revision.number,
         }
 

@@ -10,16 +10,27 @@ panellists), so the "Changes" page says what
 changed by reading one row per revision: changes() compares two snapshots, and a snapshot
 taken before a key was kept says nothing of it (nothing is said to have changed there).
 Texts that changed are shown word by word (wording.py).
+
+Each sentence is said in the language of the page reading it. A snapshot keeps, beside each
+text in English ("title", "questions"...), its translations ("title_fr", "questions_fr"...),
+its documents' titles with their language's code ("document_files"), and its statements'
+delegations named in each language ("speakers"); two snapshots are compared in the page's
+language where both keep it, else in English, which a French or Spanish page shows marked
+lang="en" (snapshots taken before the translations were kept hold only the English).
 """
 
 from collections import Counter
 from difflib import SequenceMatcher
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from meetings import copying
+from meetings import copying, languages, speakers
 from meetings.models import (
     DiscussionQuestion,
     Document,
@@ -33,7 +44,19 @@ from meetings.models import (
     Statement,
     Status,
 )
-from meetings.publishing.wording import Change, move, text_change, when
+from meetings.models.translations import TRANSLATIONS
+from meetings.publishing.wording import (
+    DELETE,
+    EQUAL,
+    INSERT,
+    Change,
+    move,
+    text_change,
+    when,
+    word_diff,
+)
+
+ENGLISH = settings.LANGUAGE_CODE
 
 
 def _presentation(p):
@@ -44,23 +67,59 @@ def _presentation(p):
 
 
 def _document(document):
-    return f"{document.title} ({document.get_language_display()})"
+    """ "Title (English)", as snapshots have always kept a document: compared with those taken
+    before "document_files" was kept."""
+    with translation.override(ENGLISH):
+        return f"{document.title} ({document.get_language_display()})"
+
+
+def _document_file(document):
+    """[title, language code]: the language named in the page's language when it is read."""
+    return [document.title, document.language]
+
+
+def _translations(obj, *names):
+    """{"title_fr": ..., "title_es": ...} of fields `names` of `obj`."""
+    return {
+        f"{name}_{code}": getattr(obj, f"{name}_{code}") for name in names for code in TRANSLATIONS
+    }
 
 
 def _statement(statement):
-    """[group, "UNICEF on behalf of UNMAT"]: the group's number, so that the sentence names
-    it in the language it is read in."""
-    text = str(statement.delegation)
-    if statement.on_behalf_of:
-        text = f"{text} on behalf of {statement.on_behalf_of}"
+    """[group, "UNICEF on behalf of UNMAT"] in English, as snapshots have always kept it: the
+    group's number, so that the sentence names it in the language it is read in."""
+    with translation.override(ENGLISH):
+        text = str(statement.delegation)
+        if statement.on_behalf_of:
+            text = f"{text} on behalf of {statement.on_behalf_of}"
     return [statement.group, text]
+
+
+def _names(delegation):
+    """{"en": "Algeria", "fr": "Algérie", "es": ""}: a delegation's name in each language, ""
+    where it has none but the English."""
+    names = {ENGLISH: speakers.name_text(delegation, ENGLISH)[0]}
+    for code in TRANSLATIONS:
+        name, fallback = speakers.name_text(delegation, code)
+        names[code] = "" if fallback else name
+    return names
+
+
+def _speaker(statement):
+    """[group, names, names of whom it spoke on behalf or None]: the sentence says "on behalf
+    of" in the language it is read in."""
+    behalf = statement.on_behalf_of
+    return [statement.group, _names(statement.delegation), _names(behalf) if behalf else None]
 
 
 def session_entry(s):
     """What the public reads of one session (loaded with session_prefetches)."""
-    statement_files = [_document(d) for st in s.statements.all() for d in st.documents.all()]
+    statement_files = [d for st in s.statements.all() for d in st.documents.all()]
+    documents = [*(p.document for p in s.presentations.all() if p.document), *statement_files]
+    questions = list(s.questions.all())
     return {
         "title": s.title,
+        **_translations(s, "title", "purpose"),
         "kind": s.kind,
         "date": s.date.isoformat() if s.date else None,
         "start": s.start_time.strftime("%H:%M") if s.start_time else None,
@@ -68,13 +127,16 @@ def session_entry(s):
         "room": str(s.room) if s.room else None,
         "purpose": s.purpose,
         "presenters": [_presentation(p) for p in s.presentations.all()],
-        "documents": [
-            *(_document(p.document) for p in s.presentations.all() if p.document),
-            *statement_files,
-        ],
-        "questions": [q.text for q in s.questions.all()],
+        "documents": [_document(d) for d in documents],
+        "document_files": [_document_file(d) for d in documents],
+        "questions": [q.text for q in questions],
+        **{
+            f"questions_{code}": [getattr(q, f"text_{code}") for q in questions]
+            for code in TRANSLATIONS
+        },
         "actions": [str(action) for action in s.actions.all()],
         "statements": [_statement(statement) for statement in s.statements.all()],
+        "speakers": [_speaker(statement) for statement in s.statements.all()],
         "panellists": [str(panellist) for panellist in s.panellists.all()],
     }
 
@@ -86,7 +148,9 @@ def snapshot(programme):
         "title": programme.title,
         "background": programme.background,
         "focus": programme.focus,
+        **_translations(programme, "title", "background", "focus"),
         "documents": [_document(d) for d in programme.listed_documents],
+        "document_files": [_document_file(d) for d in programme.listed_documents],
         "sessions": {str(s.uid): session_entry(s) for s in programme.sessions.all()},
     }
 
@@ -101,6 +165,161 @@ def _both(before, after, key):
     """Whether both snapshots hold `key`: one taken before the key was kept says nothing of it,
     so nothing is said to have changed."""
     return key in before and key in after
+
+
+class Shown(str):
+    """A text of a snapshot as a sentence shows it: equal to its plain text, with `html`, the
+    text escaped, or marked lang="en" where it is the English standing in for the page's
+    language (`english`)."""
+
+    def __new__(cls, text, english=False, html=None):
+        shown = super().__new__(cls, text)
+        shown.english = english
+        if html is None:
+            html = _english_html(text) if english else conditional_escape(text)
+        shown.html = html
+        return shown
+
+
+def _english_html(html):
+    return format_html('<span lang="{}" {}>{}</span>', ENGLISH, languages.UNTRANSLATED_MARK, html)
+
+
+def _html(value):
+    return getattr(value, "html", None) or conditional_escape(value)
+
+
+def _formatted(sentence, values):
+    """(`sentence` % `values` as plain text, and as HTML: its Shown values as they show)."""
+    plain = sentence % values
+    html = conditional_escape(sentence) % {key: _html(value) for key, value in values.items()}
+    return plain, mark_safe(html)  # the sentence and each value escaped
+
+
+def _said(sentence, **values):
+    """A Change saying `sentence` with `values`, English standing in for a translation marked."""
+    plain, html = _formatted(sentence, values)
+    return Change(plain, [(EQUAL, html)])
+
+
+def _shown(english, translated=""):
+    """The translation where there is one; else the English, marked on a page in another
+    language."""
+    if translated and translated.strip():
+        return Shown(translated)
+    english = english or ""
+    return Shown(english, english=languages.active() != ENGLISH and bool(english.strip()))
+
+
+def _in(a, b, key):
+    """The language text `key` of snapshots (or sessions) `a` and `b` is compared and shown in:
+    the page's where both keep its translations, else English (like is compared with like)."""
+    language = languages.active()
+    if language != ENGLISH and f"{key}_{language}" in a and f"{key}_{language}" in b:
+        return language
+    return ENGLISH
+
+
+def _text(entry, key, language):
+    translated = entry.get(f"{key}_{language}", "") if language != ENGLISH else ""
+    return _shown(entry.get(key), translated)
+
+
+def _texts(entry, key, language):
+    """List `key` of `entry` (the questions) in `language`, item by item."""
+    english = entry.get(key, [])
+    translated = entry.get(f"{key}_{language}", []) if language != ENGLISH else []
+    return [
+        _shown(text, translated[n] if n < len(translated) else "") for n, text in enumerate(english)
+    ]
+
+
+def _title(entry):
+    """A session's title as sentences name it, in the page's language where it has one."""
+    return _text(entry, "title", languages.active())
+
+
+def title(snapshot):
+    """A snapshot's title as plain text in the page's language, where it keeps one."""
+    return str(_title(snapshot))
+
+
+def _document_shown(document):
+    """ "Title (French)": the title in the document's language, the language's name in the
+    page's."""
+    title, code = document
+    label = Document.Language(code).label if code in Document.Language.values else code
+    if code == languages.active():
+        title_html = conditional_escape(title)
+    else:
+        title_html = format_html('<span lang="{}">{}</span>', code, title)
+    return Shown(f"{title} ({label})", html=format_html("{} ({})", title_html, label))
+
+
+def _documents(a, b):
+    """The documents of `a` and `b`, in the page's language where both keep their languages'
+    codes, else in English as they were kept."""
+    if "document_files" in a and "document_files" in b:
+        return [_document_shown(d) for d in a["document_files"]], [
+            _document_shown(d) for d in b["document_files"]
+        ]
+    return [_shown(d) for d in a["documents"]], [_shown(d) for d in b["documents"]]
+
+
+def _speaker_shown(speaker):
+    group, names, behalf = speaker
+    language = languages.active()
+
+    def named(names):
+        return _shown(
+            names.get(ENGLISH, ""), names.get(language, "") if language != ENGLISH else ""
+        )
+
+    delegation = named(names)
+    if behalf is None:
+        return group, delegation
+    plain, html = _formatted(
+        _("%(delegation)s on behalf of %(other)s"),
+        {"delegation": delegation, "other": named(behalf)},
+    )
+    return group, Shown(plain, html=html)
+
+
+def _speakers(a, b):
+    """[(group, delegation)] of `a` and `b`, in the page's language where both keep "speakers",
+    else in English as they were kept."""
+    if "speakers" in a and "speakers" in b:
+        return [_speaker_shown(x) for x in a["speakers"]], [
+            _speaker_shown(x) for x in b["speakers"]
+        ]
+    return [(g, _shown(text)) for g, text in a["statements"]], [
+        (g, _shown(text)) for g, text in b["statements"]
+    ]
+
+
+_MARK = "\x00"
+
+
+def _text_change(plain, shown, old, new, cut=False, **values):
+    """text_change() of the Shown texts `old` and `new`: where English stands in for a
+    translation (in them or in `values`), the parts shown are HTML, that English marked."""
+    change = text_change(plain, shown, old, new, cut, **values)
+    if not any(getattr(v, "english", False) for v in (old, new, *values.values())):
+        return change
+    html = {key: _html(value) for key, value in values.items()}
+    before, after = (conditional_escape(shown) % {**html, "change": _MARK}).split(_MARK)
+    english = {DELETE: old.english, INSERT: new.english, EQUAL: old.english and new.english}
+    parts = [(EQUAL, mark_safe(before))]  # the sentence and its values escaped
+    for op, text in word_diff(old, new, cut):
+        parts.append((op, _english_html(text) if english[op] else conditional_escape(text)))
+    parts.append((EQUAL, mark_safe(after)))
+    joined = []
+    for op, part in parts:
+        if joined and joined[-1][0] == op:
+            joined[-1] = (op, joined[-1][1] + part)
+        elif part:
+            joined.append((op, part))
+    return Change(change, joined)
 
 
 def _added_and_removed(old, new):
@@ -144,13 +363,15 @@ def _kind(value):
 
 def _programme_changes(before, after):
     said = []
-    if before.get("title") != after.get("title"):
+    language = _in(before, after, "title")
+    old, new = _text(before, "title", language), _text(after, "title", language)
+    if old != new:
         said.append(
-            text_change(
+            _text_change(
                 _("Programme retitled: “%(old)s” → “%(new)s”."),
                 _("Programme retitled: “%(change)s”."),
-                before.get("title") or "",
-                after.get("title") or "",
+                old,
+                new,
             )
         )
     texts = (
@@ -166,19 +387,21 @@ def _programme_changes(before, after):
         ),
     )
     for key, plain, shown in texts:
-        if _both(before, after, key) and before[key] != after[key]:
-            said.append(text_change(plain, shown, before[key], after[key], cut=True))
+        if not _both(before, after, key):
+            continue
+        language = _in(before, after, key)
+        old, new = _text(before, key, language), _text(after, key, language)
+        if old != new:
+            said.append(_text_change(plain, shown, old, new, cut=True))
     if _both(before, after, "documents"):
-        added, removed = _added_and_removed(before["documents"], after["documents"])
+        added, removed = _added_and_removed(*_documents(before, after))
         for document in removed:
             said.append(
-                Change(
-                    _("Document removed from the programme: %(document)s.") % {"document": document}
-                )
+                _said(_("Document removed from the programme: %(document)s."), document=document)
             )
         for document in added:
             said.append(
-                Change(_("Document added to the programme: %(document)s.") % {"document": document})
+                _said(_("Document added to the programme: %(document)s."), document=document)
             )
     return said
 
@@ -189,7 +412,7 @@ def _question_changes(name, a, b):
     added, removed = _added_and_removed(a, b)
     reworded, removed, added = _rewordings(removed, added)
     said = [
-        text_change(
+        _text_change(
             _("Question of “%(title)s” reworded: “%(old)s” → “%(new)s”."),
             _("Question of “%(title)s” reworded: “%(change)s”."),
             old,
@@ -200,27 +423,27 @@ def _question_changes(name, a, b):
     ]
     for question in removed:
         said.append(
-            Change(
-                _("Question removed from “%(title)s”: “%(question)s”.")
-                % {"title": name, "question": question}
+            _said(
+                _("Question removed from “%(title)s”: “%(question)s”."),
+                title=name,
+                question=question,
             )
         )
     for question in added:
         said.append(
-            Change(
-                _("Question added to “%(title)s”: “%(question)s”.")
-                % {"title": name, "question": question}
+            _said(
+                _("Question added to “%(title)s”: “%(question)s”."), title=name, question=question
             )
         )
     if not said:  # the same questions, in another order
-        said.append(Change(_("Questions of “%(title)s” put in a new order.") % {"title": name}))
+        said.append(_said(_("Questions of “%(title)s” put in a new order."), title=name))
     return said
 
 
 def _listed_changes(name, a, b, added_text, removed_text, key):
     added, removed = _added_and_removed(a, b)
-    return [Change(removed_text % {"title": name, key: item}) for item in removed] + [
-        Change(added_text % {"title": name, key: item}) for item in added
+    return [_said(removed_text, title=name, **{key: item}) for item in removed] + [
+        _said(added_text, title=name, **{key: item}) for item in added
     ]
 
 
@@ -238,23 +461,25 @@ def _statement_changes(name, a, b):
         if old == new:
             continue
         added, removed = _added_and_removed(old, new)
-        values = {"title": name, "group": _group(group)}
+        values = {"title": name, "group": str(_group(group))}
         for delegation in removed:
             said.append(
-                Change(
-                    _("“%(title)s”: %(delegation)s removed from %(group)s.")
-                    % {**values, "delegation": delegation}
+                _said(
+                    _("“%(title)s”: %(delegation)s removed from %(group)s."),
+                    **values,
+                    delegation=delegation,
                 )
             )
         for delegation in added:
             said.append(
-                Change(
-                    _("“%(title)s”: %(delegation)s added to %(group)s.")
-                    % {**values, "delegation": delegation}
+                _said(
+                    _("“%(title)s”: %(delegation)s added to %(group)s."),
+                    **values,
+                    delegation=delegation,
                 )
             )
         if not added and not removed:
-            said.append(Change(_("“%(title)s”: %(group)s put in a new order.") % values))
+            said.append(_said(_("“%(title)s”: %(group)s put in a new order."), **values))
     return said
 
 
@@ -269,72 +494,81 @@ def _panellist_changes(name, a, b):
         _("Panellist removed from “%(title)s”: %(panellist)s."),
         "panellist",
     )
-    return said or [Change(_("Panellists of “%(title)s” put in a new order.") % {"title": name})]
+    return said or [_said(_("Panellists of “%(title)s” put in a new order."), title=name)]
 
 
 def _session_changes(a, b):
     """What changed in one session, snapshot entry `a` to `b`."""
     said = []
-    name = b["title"]
+    name = _title(b)
     none = _("none")
-    if a["title"] != b["title"]:
+    language = _in(a, b, "title")
+    old, new = _text(a, "title", language), _text(b, "title", language)
+    if old != new:
         said.append(
-            text_change(
+            _text_change(
                 _("Session retitled: “%(old)s” → “%(new)s”."),
                 _("Session retitled: “%(change)s”."),
-                a["title"],
-                b["title"],
+                old,
+                new,
             )
         )
     if _both(a, b, "kind") and a["kind"] != b["kind"]:
         said.append(
-            Change(
-                _("Type of “%(title)s” changed: %(old)s → %(new)s.")
-                % {"title": name, "old": _kind(a["kind"]), "new": _kind(b["kind"])}
+            _said(
+                _("Type of “%(title)s” changed: %(old)s → %(new)s."),
+                title=name,
+                old=str(_kind(a["kind"])),
+                new=str(_kind(b["kind"])),
             )
         )
     moments = ("date", "start", "end")
     if [a.get(k) for k in moments] != [b.get(k) for k in moments]:
-        said.append(Change(_("“%(title)s” moved: %(move)s.") % {"title": name, "move": move(a, b)}))
+        said.append(_said(_("“%(title)s” moved: %(move)s."), title=name, move=move(a, b)))
     if a.get("room") != b.get("room"):
         said.append(
-            Change(
-                _("“%(title)s” changed room: %(old)s → %(new)s.")
-                % {"title": name, "old": a.get("room") or none, "new": b.get("room") or none}
-            )
-        )
-    if _both(a, b, "purpose") and (a["purpose"] or "") != (b["purpose"] or ""):
-        said.append(
-            text_change(
-                _("Purpose of “%(title)s” changed: “%(old)s” → “%(new)s”."),
-                _("Purpose of “%(title)s” changed: “%(change)s”."),
-                a["purpose"] or "",
-                b["purpose"] or "",
-                cut=True,
+            _said(
+                _("“%(title)s” changed room: %(old)s → %(new)s."),
                 title=name,
+                old=a.get("room") or none,
+                new=b.get("room") or none,
             )
         )
+    if _both(a, b, "purpose"):
+        language = _in(a, b, "purpose")
+        old, new = _text(a, "purpose", language), _text(b, "purpose", language)
+        if old != new:
+            said.append(
+                _text_change(
+                    _("Purpose of “%(title)s” changed: “%(old)s” → “%(new)s”."),
+                    _("Purpose of “%(title)s” changed: “%(change)s”."),
+                    old,
+                    new,
+                    cut=True,
+                    title=name,
+                )
+            )
     if a.get("presenters", []) != b.get("presenters", []):
         said.append(
-            Change(
-                _("Presenters of “%(title)s” changed: %(old)s → %(new)s.")
-                % {
-                    "title": name,
-                    "old": "; ".join(a.get("presenters", [])) or none,
-                    "new": "; ".join(b.get("presenters", [])) or none,
-                }
+            _said(
+                _("Presenters of “%(title)s” changed: %(old)s → %(new)s."),
+                title=name,
+                old="; ".join(a.get("presenters", [])) or none,
+                new="; ".join(b.get("presenters", [])) or none,
             )
         )
     if _both(a, b, "documents"):
         said += _listed_changes(
             name,
-            a["documents"],
-            b["documents"],
+            *_documents(a, b),
             _("Document added to “%(title)s”: %(document)s."),
             _("Document removed from “%(title)s”: %(document)s."),
             "document",
         )
-    said += _question_changes(name, a.get("questions", []), b.get("questions", []))
+    language = _in(a, b, "questions")
+    said += _question_changes(
+        name, _texts(a, "questions", language), _texts(b, "questions", language)
+    )
     if _both(a, b, "actions"):
         said += _listed_changes(
             name,
@@ -345,7 +579,7 @@ def _session_changes(a, b):
             "action",
         )
     if _both(a, b, "statements"):
-        said += _statement_changes(name, a["statements"], b["statements"])
+        said += _statement_changes(name, *_speakers(a, b))
     if _both(a, b, "panellists"):
         said += _panellist_changes(name, a["panellists"], b["panellists"])
     return said
@@ -354,20 +588,22 @@ def _session_changes(a, b):
 def changes(before, after, unchanged=None):
     """Sentences, in the active language, saying what changed from snapshot `before` to `after`:
     each a Change, equal to its plain text, whose `segments` mark the words removed and
-    inserted where a text changed. `unchanged` is what is said when nothing did."""
+    inserted where a text changed, and English standing in for a translation lang="en" (HTML,
+    then). `unchanged` is what is said when nothing did."""
     if not before:
         return [Change(_("First published."))]
     said = _programme_changes(before, after)
     old, new = before.get("sessions", {}), after.get("sessions", {})
     for key in sorted(new.keys() - old.keys(), key=lambda k: _order(new[k])):
         said.append(
-            Change(
-                _("Session added: “%(title)s” (%(when)s).")
-                % {"title": new[key]["title"], "when": when(new[key])}
+            _said(
+                _("Session added: “%(title)s” (%(when)s)."),
+                title=_title(new[key]),
+                when=when(new[key]),
             )
         )
     for key in sorted(old.keys() - new.keys(), key=lambda k: _order(old[k])):
-        said.append(Change(_("Session removed: “%(title)s”.") % {"title": old[key]["title"]}))
+        said.append(_said(_("Session removed: “%(title)s”."), title=_title(old[key])))
     for key in sorted(old.keys() & new.keys(), key=lambda k: _order(new[k])):
         said += _session_changes(old[key], new[key])
     if unchanged is None:

@@ -313,7 +313,7 @@ def test_the_stored_words_are_those_of_the_fields_each_model_names():
     for kind in search.KINDS:
         searched = kind.model.searched
         parts = [
-            SearchVector(*names, weight=weight, config="english")
+            SearchVector(*searched.with_translations(names), weight=weight, config="english")
             for names, weight in ((searched.title, "A"), (searched.body, "B"))
             if names
         ]
@@ -419,3 +419,64 @@ def test_a_questions_line_names_its_audience_in_a_sentence_keeping_its_capitals(
     response = client.get(prefix + "/search/", {"q": "Zanzibarian", "kind": "questions"})
     html = response.content.decode()
     assert f'<span class="meta">{line}, ' in html
+
+
+# -- results in the page's language ----------------------------------------------------------------
+
+
+def _result(html, url):
+    """The <li> of the result linking `url` on a search page."""
+    item = re.search(
+        rf'<li>\s*<a class="result-title" href="{re.escape(url)}">.*?</li>', html, re.S
+    )
+    assert item, url
+    return item.group()
+
+
+@pytest.mark.django_db
+def test_a_french_search_shows_titles_and_snippets_in_french_and_marks_the_english_left(
+    client, meeting
+):
+    meeting.title_fr = "Réunions intersessions de mai 2030"
+    meeting.save()
+    translated = a_session(
+        meeting,
+        "Zanzibarian session",
+        title_fr="Séance de Zanzibar",
+        purpose="*Zanzibarian* aim, [a link](https://example.org/).",
+        purpose_fr="Objectif *zanzibarien*, avec [un lien](https://example.org/).",
+    )
+    english = a_session(meeting, "Zanzibarian workshop", purpose="**Zanzibarian** aim.")
+    factories.show_published(translated.programme)
+    links, _status, html = results(client, q="zanzibarian")
+    french = client.get("/fr/search/", {"q": "zanzibarian"}).content.decode()
+
+    shown = _result(french, "/fr" + translated.get_absolute_url())
+    assert "Séance de Zanzibar" in shown and "Zanzibarian session" not in shown
+    assert "Objectif zanzibarien, avec un lien." in shown  # the Markdown read as text
+    assert "Réunions intersessions de mai 2030" in shown  # where it belongs, in French too
+    assert '<span lang="en" data-untranslated><mark>Zanzibarian</mark> workshop</span>' in (
+        _result(french, "/fr" + english.get_absolute_url())
+    )
+    assert '<p class="snippet"><span lang="en" data-untranslated><mark>Zanzibarian' in french
+    assert '<span lang="en" data-untranslated>Programme</span>' in french  # no French title
+    assert 'class="untranslated-note"' in french
+    assert "lang=" not in _result(html, english.get_absolute_url())  # English on English pages
+    assert "untranslated-note" not in html
+
+
+@pytest.mark.django_db
+def test_a_french_or_spanish_word_of_a_translation_finds_its_result(client, meeting):
+    """Titles, texts and a session's questions are found by their translations' words too
+    (stemmed as English words are: a word and its plural)."""
+    session = a_session(meeting, "Test session", title_fr="Séance sur la réadaptation")
+    factories.DiscussionQuestionFactory(session=session, text="Who?", text_es="¿Quién financia?")
+    untranslated = a_session(meeting, "Test session two")
+    factories.show_published(session.programme)
+    assert results(client, q="réadaptation")[0] == [session.get_absolute_url()]
+    found = results(client, q="financia")[0]
+    assert session.get_absolute_url() in found  # the session, and its question
+    assert any(link.startswith(session.get_absolute_url() + "#question-") for link in found)
+    DiscussionQuestion.objects.filter(session__title="Test session").update(text_es="¿Quién paga?")
+    assert results(client, q="financia")[0] == []  # the words follow an edit of a translation
+    assert untranslated.get_absolute_url() not in results(client, q="réadaptation")[0]

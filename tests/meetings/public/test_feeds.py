@@ -67,6 +67,23 @@ def test_the_revision_feed_says_when_the_programme_changed(make_session, client,
     assert parse(client, "/meetings/changes.atom").entries[0].title.endswith("revision 3")
 
 
+def test_the_french_revision_feed_says_the_changes_in_french(make_session, client, editor):
+    session = make_session(1, title="Group Work", title_fr="Travail de groupe")
+    programme = session.programme
+    programme.title_fr = "Programme parallèle"
+    programme.save()
+    publish(programme, "First.", editor)
+    make_session(2, title="Closing", title_fr="")
+    factories.DocumentFactory(title="List of Participants", programme=programme)
+    publish(programme, "Second.", editor)
+    entry = parse(client, "/fr/meetings/changes.atom").entries[0]
+    assert entry.title == "Programme parallèle : révision 2".replace(" :", "\u00a0:")
+    summary = entry.summary
+    assert '<span lang="en">Closing</span>' in summary  # (feedparser drops data- attributes)
+    assert "List of Participants</span> (anglais)" in summary
+    assert "English" not in summary
+
+
 def test_feeds_leave_drafts_out(db, client):
     factories.NewsPostFactory()
     factories.ProgrammeRevisionFactory()

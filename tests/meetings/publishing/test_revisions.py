@@ -17,7 +17,7 @@ from django.db import connections
 from django.test import Client
 from django.utils import translation
 from pypdf import PdfReader
-from seed_sources import source
+from seed_sources import kept_keys, source
 
 from meetings import queries
 from meetings.models import (
@@ -68,7 +68,18 @@ def test_revision_one_is_the_printed_programme_and_two_the_page_after(parallel):
     assert [p for s in sessions for p in s["presenters"]] == printed == ["ICBL", "ICRC"]
     assert "Group Work" not in {s["title"] for s in sessions}
     current = revisions.snapshot(queries.programme_page(parallel.meeting.slug, parallel.slug))
-    assert second.snapshot == current
+    assert kept_keys(second.snapshot, current) == second.snapshot
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_a_snapshot_kept_before_translations_were_says_no_change_against_one_taken_now(
+    parallel, language
+):
+    second = parallel.revisions.get(number=2)
+    current = revisions.snapshot(queries.programme_page(parallel.meeting.slug, parallel.slug))
+    assert "title_fr" not in second.snapshot and "title_fr" in current  # the old shape
+    with translation.override(language):
+        assert revisions.changes(second.snapshot, current, unchanged=[]) == []
 
 
 INCLUSIVE = "What can States Parties do to be more inclusive in implementation?"
@@ -737,3 +748,124 @@ def test_the_change_list_writes_days_and_times_in_words_never_iso(language, adde
     assert (said_added, said_moved) == (added, moved)
     if language == "fr":
         assert not ISO_OR_COLON.search(said_added + said_moved)
+
+
+# -- the Changes list in the page's language ----------------------------------------------------
+
+
+def _french(text):
+    """French `text` as the catalogue writes it: a no-break space inside « » and before : ?"""
+    return re.sub(r"« | »| :| \?", lambda m: m.group().replace(" ", "\u00a0"), text)
+
+
+def _html(said):
+    """A sentence as the Changes list shows it (templates/meetings/_changes.html, labels
+    shown): its segments, English standing in for a translation marked."""
+    return "".join(str(part) for _op, part in said.segments)
+
+
+@pytest.mark.django_db
+def test_a_snapshot_keeps_each_language_of_titles_questions_documents_and_delegations(
+    programme, make_session
+):
+    session = make_session(title="Group Work", title_fr="Travail de groupe", purpose="Aim.")
+    factories.DiscussionQuestionFactory(session=session, text="Why?", text_fr="Pourquoi venir")
+    document = factories.DocumentFactory(title="List", language="fr")
+    factories.PresentationFactory(session=session, document=document)
+    algeria = factories.StateFactory(iso_code="DZ")
+    factories.StatementFactory(session=session, state=algeria)
+    with translation.override("fr"):  # the language the editor happens to read in
+        entry = revisions.session_entry(
+            queries.programmes_in_full([programme.pk]).get().sessions.get()
+        )
+    assert (entry["title"], entry["title_fr"], entry["title_es"]) == (
+        "Group Work",
+        "Travail de groupe",
+        "",
+    )
+    assert (entry["questions"], entry["questions_fr"]) == (["Why?"], ["Pourquoi venir"])
+    assert entry["documents"] == ["List (French)"]  # in English, as snapshots always kept it
+    assert entry["document_files"] == [["List", "fr"]]
+    [(group, names, behalf)] = entry["speakers"]
+    assert (names["en"], names["fr"], behalf) == ("Algeria", "Algérie", None)
+    assert entry["statements"] == [[group, "Algeria"]]
+
+
+def _sessions(**fields):
+    """A programme snapshot of one session "Group Work", with `fields`."""
+    return _programme({"1": _session(**fields)})
+
+
+def test_a_french_page_says_a_change_with_the_french_titles_and_questions():
+    translated = {"title_fr": "Travail de groupe", "title_es": ""}
+    before = _sessions(
+        **translated, questions=["Who?"], questions_fr=["Qui vient"], questions_es=[""]
+    )
+    after = _sessions(
+        **translated,
+        questions=["Who?", "Why?"],
+        questions_fr=["Qui vient", "Pourquoi venir"],
+        questions_es=["", ""],
+    )
+    with translation.override("fr"):
+        [said] = revisions.changes(before, after)
+        assert said == _french("Question ajoutée à « Travail de groupe » : « Pourquoi venir ».")
+        assert "lang=" not in _html(said)
+    with translation.override("es"):  # no Spanish: the English, marked
+        [said] = revisions.changes(before, after)
+        assert "Group Work" in said and "Why?" in said
+        html = _html(said)
+        assert '<span lang="en" data-untranslated>Group Work</span>' in html
+        assert '<span lang="en" data-untranslated>Why?</span>' in html
+
+
+def test_a_snapshot_kept_in_english_only_shows_its_english_marked_on_a_french_page():
+    before = _sessions(purpose="Old aim.")
+    after = _sessions(purpose="New aim.")
+    with translation.override("fr"):
+        [said] = revisions.changes(before, after)
+    html = _html(said)
+    assert html.startswith(
+        _french('Objectif de « <span lang="en" data-untranslated>Group Work</span> »')
+    )
+    assert ("delete", '<span lang="en" data-untranslated>Old</span>') in [
+        (op, str(part)) for op, part in said.segments
+    ]
+    with translation.override("en"):
+        [said] = revisions.changes(before, after)
+    assert "lang=" not in _html(said)  # English on an English page is not marked
+
+
+def test_a_translation_added_later_is_not_a_change_against_an_english_only_snapshot():
+    old_shape = _sessions()
+    new_shape = _sessions(title_fr="Travail de groupe", title_es="", questions_fr=[])
+    for language in ("en", "fr", "es"):
+        with translation.override(language):
+            assert revisions.changes(old_shape, new_shape, unchanged=[]) == []
+
+
+def test_a_documents_language_is_named_in_the_pages_language():
+    before = _sessions(documents=[], document_files=[])
+    after = _sessions(documents=["List (English)"], document_files=[["List", "en"]])
+    with translation.override("fr"):
+        [said] = revisions.changes(before, after)
+    assert said == _french("Document ajouté à « Group Work » : List (anglais).")
+    marked = _french('Document ajouté à « <span lang="en" data-untranslated>Group Work</span> » : ')
+    assert marked in _html(said)
+    assert '<span lang="en">List</span> (anglais)' in _html(said)
+
+
+def test_a_delegation_is_named_and_on_behalf_of_said_in_the_pages_language():
+    unicef = {"en": "UNICEF", "fr": "", "es": ""}
+    algeria = {"en": "Algeria", "fr": "Algérie", "es": "Argelia"}
+    before = _sessions(statements=[], speakers=[])
+    after = _sessions(
+        statements=[[3, "Algeria on behalf of UNICEF"]], speakers=[[3, algeria, unicef]]
+    )
+    with translation.override("fr"):
+        [said] = revisions.changes(before, after)
+    assert "Algérie au nom de UNICEF" in said
+    with translation.override("es"):
+        [said] = revisions.changes(before, after)
+    assert "Argelia" in said and "Algeria" not in said
+    assert '<span lang="en" data-untranslated>UNICEF</span>' in _html(said)
