@@ -11,7 +11,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Case, Count, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -499,6 +499,20 @@ class PublishRevisionForm(forms.Form):
             "presenters of sessions one and two swapped”."
         ),
     )
+    note_fr = forms.CharField(
+        label=_("What changed, in French"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: the French page shows the English, marked, where it is empty."),
+    )
+    note_es = forms.CharField(
+        label=_("What changed, in Spanish"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: the Spanish page shows the English, marked, where it is empty."),
+    )
     # The revision this form was opened after: publishing after another editor published meanwhile
     # would publish what this editor has not seen.
     since = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
@@ -783,7 +797,7 @@ class ProgrammeAdmin(MarkdownContentAdmin):
                 # Only what staff edit is kept: the copies publishing makes are not content of
                 # the history (it would offer them for recovery, and reverting to this version
                 # would put them back as they were made, empty).
-                with reversion.create_revision(manage_manually=True):
+                with transaction.atomic(), reversion.create_revision(manage_manually=True):
                     revision = revisions.publish(
                         programme,
                         form.cleaned_data["note"],
@@ -791,6 +805,11 @@ class ProgrammeAdmin(MarkdownContentAdmin):
                         publish_meeting,
                         after=form.cleaned_data["since"],
                     )
+                    # The note's French and Spanish, with it before any PDF is rendered.
+                    translated_note = {
+                        name: form.cleaned_data[name] for name in translations.names("note")
+                    }
+                    ProgrammeRevision.objects.filter(pk=revision.pk).update(**translated_note)
                     comment = f"Published revision {revision.number}: {revision.note}"
                     history.describe(programme, request.user, comment)
                     if publish_meeting:
@@ -814,7 +833,10 @@ class ProgrammeAdmin(MarkdownContentAdmin):
                 form = PublishRevisionForm(
                     initial={
                         "since": latest.number if latest else 0,
-                        "note": form.cleaned_data["note"],
+                        **{
+                            name: form.cleaned_data[name]
+                            for name in ("note", *translations.names("note"))
+                        },
                     },
                     meeting=programme.meeting,
                     may_publish_meeting=request.user.has_perm("meetings.change_meeting"),
@@ -1022,7 +1044,15 @@ class PresentationInline(ConflictChecked, admin.StackedInline):
     model = Presentation
     extra = 0
     # A delegation's statement is a Statement, entered in "Who took the floor" above.
-    fields = ["position", "kind", "title", "presenters", "organisations", "document"]
+    fields = [
+        "position",
+        "kind",
+        "title",
+        *translations.names("title"),
+        "presenters",
+        "organisations",
+        "document",
+    ]
     autocomplete_fields = ["presenters", "organisations", "document"]
 
 
@@ -1178,7 +1208,7 @@ class DocumentAdmin(ContentAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(ContentAdmin):
-    list_display = ["name", "name_fr", "name_es", "position"]
+    list_display = ["name", "name_fr", "name_es", "feminine_name_fr", "position"]
     search_fields = ["name", "name_fr", "name_es"]
 
 
@@ -1203,7 +1233,7 @@ class MandateAdmin(ContentAdmin):
 class MilestoneInline(ConflictChecked, admin.TabularInline):
     model = Milestone
     extra = 1
-    fields = ["year", "quarter", "position", "text"]
+    fields = ["year", "quarter", "position", "text", *translations.names("text")]
 
 
 @admin.register(WorkPlan)

@@ -11,7 +11,7 @@ from .common import MONTH_CHOICES, PublicManager, Publishable, Searched, status_
 from .plans import Action
 from .programmes import Document, Meeting
 from .reference import Convention, Person, State
-from .translations import translated
+from .translations import in_language, translated
 
 
 def year_range_constraint(model_name):
@@ -22,7 +22,7 @@ def year_range_constraint(model_name):
     )
 
 
-@translated("name")
+@translated("name", "feminine_name")
 class Office(models.Model):
     """An office States hold, named as a meeting's page heads its holders: "Co-Chairs",
     "Rapporteur", "Co-Rapporteurs", "Coordinators on Victim Assistance", "President"; staff add
@@ -34,6 +34,16 @@ class Office(models.Model):
         unique=True,
         help_text=_("As a meeting's page heads its holders, e.g. “Co-Chairs” or “Rapporteur”."),
     )
+    feminine_name = models.CharField(
+        _("name for a woman holding it"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where a language writes the office differently for a woman, as a row naming one "
+            "holder shows it: “Coprésidente”, “Copresidenta”. Used for a person whose titles are "
+            "feminine; empty: the name above."
+        ),
+    )
     position = models.PositiveSmallIntegerField(
         _("position"), default=0, help_text=_("Order among the offices a meeting's page lists.")
     )
@@ -44,12 +54,13 @@ class Office(models.Model):
         verbose_name_plural = _("offices")
 
     def __str__(self):
-        return self.name
+        return in_language(self, "name")
 
     def get_absolute_url(self):
         return reverse("meetings:coordination")
 
 
+@translated("detail")
 class Mandate(models.Model):
     """A State's term in an office, with its real first and last days, and where it is one of
     a meeting's office holders, that meeting and its place in the order the meeting gives.
@@ -146,6 +157,16 @@ class Mandate(models.Model):
             return self.meeting.get_absolute_url()
         return reverse("meetings:coordination")
 
+    def title_field(self, language):
+        """The field of the office that names this holder in `language`: its feminine name
+        where the person's titles are in the feminine and the office has one there; else its
+        name."""
+        if self.person_id and self.person.feminine:
+            column = "feminine_name" if language == "en" else f"feminine_name_{language}"
+            if getattr(self.office, column, ""):
+                return "feminine_name"
+        return "name"
+
     def clean(self):
         super().clean()
         meeting = self.meeting  # also a meeting not saved yet, whose rows these are
@@ -186,6 +207,7 @@ class Mandate(models.Model):
 
 
 @translated(
+    "group",
     "title",
     "subtitle",
     "background",
@@ -262,6 +284,7 @@ class WorkPlan(Publishable, models.Model):
         return reverse("meetings:work_plan_detail", args=[self.slug])
 
 
+@translated("text")
 class Milestone(models.Model):
     class Quarter(models.IntegerChoices):
         Q1 = 1, _("First quarter")
@@ -296,6 +319,7 @@ class Milestone(models.Model):
         return self.work_plan.get_absolute_url() + f"#q{self.quarter}-{self.year}"
 
 
+@translated("text")
 class Activity(models.Model):
     """An entry of the coordinators' activity timeline; sources date them to the month."""
 

@@ -7,9 +7,10 @@ from markdownx.models import MarkdownxField
 
 from .common import PublicManager, Publishable, Searched, status_field
 from .programmes import Meeting
-from .translations import translated
+from .translations import in_language, translated
 
 
+@translated("name")
 class NewsCategory(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -20,7 +21,7 @@ class NewsCategory(models.Model):
         verbose_name_plural = _("news categories")
 
     def __str__(self):
-        return self.name
+        return in_language(self, "name")
 
     def get_absolute_url(self):
         return reverse("meetings:news_list") + f"?category={self.slug}"

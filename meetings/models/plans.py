@@ -9,12 +9,13 @@ from markdownx.models import MarkdownxField
 
 from .common import Searched, SearchedManager
 from .reference import Convention
-from .translations import translated
+from .translations import in_language, translated
 
 # How much of an action's text the admin shows where it has no title.
 LABEL_TEXT_CHARS = 80
 
 
+@translated("name", "short_name")
 class ActionPlan(models.Model):
     convention = models.ForeignKey(
         Convention, verbose_name=_("convention"), on_delete=models.PROTECT, related_name="plans"
@@ -50,14 +51,24 @@ class ActionPlan(models.Model):
         ]
 
     def __str__(self):
+        """In the active language: "Plan d'action de Carthagène 2010-2014"."""
+        name = in_language(self, "name")
         if self.start_year and self.end_year:
-            return f"{self.name} {self.start_year}-{self.end_year}"
+            return f"{name} {self.start_year}-{self.end_year}"
         if self.start_year:
-            return f"{self.name} {self.start_year}"
-        return self.name
+            return f"{name} {self.start_year}"
+        return name
 
     def get_absolute_url(self):
         return reverse("meetings:action_plan_detail", args=[self.slug])
+
+    def abbreviation_field(self, language):
+        """The field a page shows where it would abbreviate the plan (CAP, LAP) in `language`:
+        its short name, where that language has one; else its name written out ("Plan d'action
+        de Carthagène"), never the English abbreviation in a French or Spanish sentence."""
+        if language == "en" or getattr(self, f"short_name_{language}", ""):
+            return "short_name"
+        return "name"
 
 
 @translated("title", "text")

@@ -502,6 +502,7 @@ class Session(Publishable, models.Model):
             )
 
 
+@translated("title")
 class Presentation(Publishable, models.Model):
     class Kind(models.TextChoices):
         SCENE_SETTING = "scene_setting", _("Scene-setting presentation")

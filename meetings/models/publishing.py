@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .common import PublicQuerySet, Publishable
+from .translations import translated
 
 
 def programme_pdf_upload_to(instance, filename):
@@ -150,6 +151,7 @@ class ProgrammePDFRequest(models.Model):
         return _pdf_url(self.programme, self.language)
 
 
+@translated("note")
 class ProgrammeRevision(Publishable, models.Model):
     programme = models.ForeignKey(
         "meetings.Programme",

@@ -5,12 +5,12 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .translations import translated
+from .translations import in_language, translated
 
 
+@translated("full_name", "short_name")
 class Convention(models.Model):
     short_name = models.CharField(
         _("short name"),
@@ -32,7 +32,8 @@ class Convention(models.Model):
         verbose_name_plural = _("conventions")
 
     def __str__(self):
-        return self.short_name
+        """The acronym in the active language (CIMAP, CPMA): one set per language everywhere."""
+        return in_language(self, "short_name")
 
     def get_absolute_url(self):
         return reverse("meetings:meeting_list") + f"?convention={self.short_name}"
@@ -113,7 +114,7 @@ class State(models.Model):
     def __str__(self):
         """The name in the active language (the English where no translation is held), so that
         French and Spanish pages name States in their language wherever they show one."""
-        return getattr(self, f"name_{get_language()}", "") or self.name
+        return in_language(self, "name")
 
 
 class Party(models.Model):
@@ -151,7 +152,7 @@ class Party(models.Model):
         return self.convention.get_absolute_url()
 
 
-@translated("name")
+@translated("name", "acronym")
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(
@@ -165,13 +166,27 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
 
     def __str__(self):
-        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+        """In the active language: "Comité international de la Croix-Rouge (CICR)"."""
+        name, acronym = in_language(self, "name"), in_language(self, "acronym")
+        return f"{name} ({acronym})" if acronym else name
 
 
+@translated("honorific")
 class Person(models.Model):
     name = models.CharField(_("name"), max_length=200)
     honorific = models.CharField(
-        _("honorific"), max_length=30, blank=True, help_text=_("e.g. H.E., Dr., Ms.")
+        _("honorific"),
+        max_length=30,
+        blank=True,
+        help_text=_("e.g. H.E., Dr., Ms.; in French S. E. M., S. E. Mme; in Spanish Excmo. Sr."),
+    )
+    feminine = models.BooleanField(
+        _("titles in the feminine"),
+        default=False,
+        help_text=_(
+            "Ticked for a woman: French and Spanish pages give the office she holds its "
+            "feminine name where the office has one (“Coprésidente”, “Copresidenta”)."
+        ),
     )
     function = models.CharField(
         _("function"), max_length=200, blank=True, help_text=_("The person's post or role.")
@@ -200,9 +215,12 @@ class Person(models.Model):
         verbose_name_plural = _("people")
 
     def __str__(self):
-        return f"{self.honorific} {self.name}" if self.honorific else self.name
+        """With the honorific in the active language: "S. E. M. Prak Sokhonn"."""
+        honorific = in_language(self, "honorific")
+        return f"{honorific} {self.name}" if honorific else self.name
 
 
+@translated("name", "address", "city")
 class Venue(models.Model):
     name = models.CharField(_("name"), max_length=200, help_text=_("e.g. WMO Building."))
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -221,9 +239,12 @@ class Venue(models.Model):
         ]
 
     def __str__(self):
-        return ", ".join(part for part in (self.name, self.address, self.city) if part)
+        """In the active language: "bâtiment de l'OMM, 7 bis, avenue de la Paix, Genève"."""
+        parts = (in_language(self, name) for name in ("name", "address", "city"))
+        return ", ".join(part for part in parts if part)
 
 
+@translated("name", "floor")
 class Room(models.Model):
     venue = models.ForeignKey(
         Venue, verbose_name=_("venue"), on_delete=models.PROTECT, related_name="rooms"
@@ -246,5 +267,6 @@ class Room(models.Model):
         ]
 
     def __str__(self):
-        """The location line as a programme prints it."""
-        return ", ".join(part for part in (self.name, self.floor, str(self.venue)) if part)
+        """The location line as a programme prints it, in the active language."""
+        parts = (in_language(self, "name"), in_language(self, "floor"), str(self.venue))
+        return ", ".join(part for part in parts if part)

@@ -7,6 +7,7 @@ English stays in `title`, the source every page falls back to. meetings/language
 
 from django.conf import settings
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # The languages a text may be translated into: every one of the site's but the source, English.
@@ -24,6 +25,14 @@ def values(obj):
     return {
         column: getattr(obj, column) for name in obj.translated_fields for column in names(name)
     }
+
+
+def in_language(obj, name):
+    """Field `name` of `obj` in the active language, the English where it has no translation
+    there: what `__str__` of a translated name gives, so that French and Spanish pages, PDFs and
+    calendars name things in their language wherever they show one (the template tags `tr`,
+    `tr_text` also mark the English)."""
+    return getattr(obj, f"{name}_{get_language()}", "") or getattr(obj, name)
 
 
 def translated(*names):

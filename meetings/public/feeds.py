@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from meetings import languages
 from meetings.addresses import absolute
 from meetings.markdown import render_markdown
 from meetings.models import NewsPost, ProgrammeRevision
@@ -117,8 +118,9 @@ class RevisionFeed(SiteFeed):
         return revision.published_at
 
     def item_author_name(self, revision):
+        convention = revision.programme.meeting.convention
         return gettext("Implementation Support Unit, %(convention)s") % {
-            "convention": revision.programme.meeting.convention.full_name
+            "convention": languages.text(convention, "full_name")[0]
         }
 
     def item_categories(self, revision):

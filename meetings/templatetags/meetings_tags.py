@@ -158,14 +158,71 @@ def and_list(items):
 def presentation_credits(presentation):
     """Who gives a presentation, after its kind, as the printed programme lists them: its title,
     its presenters ("A and B"), organisations and delegation, only those it has ("Statement:
-    Afghanistan", never "Statement: , Afghanistan")."""
-    parts = [presentation.title, and_list(presentation.presenters.all())]
-    parts += [str(org) for org in presentation.organisations.all()]
+    Afghanistan", never "Statement: , Afghanistan"); titles and organisations in the page's
+    language, the English marked (safe HTML where it is)."""
+    parts = [
+        languages.html(presentation, "title") if presentation.title else "",
+        and_list(presentation.presenters.all()),
+    ]
+    parts += [organisation_html(org) for org in presentation.organisations.all()]
     parts += [
         str(presentation.delegation_state or ""),
-        str(presentation.delegation_organisation or ""),
+        organisation_html(presentation.delegation_organisation)
+        if presentation.delegation_organisation
+        else "",
     ]
     return [part for part in parts if part]
+
+
+@register.simple_tag
+def organisation_html(organisation):
+    """ "Comité international de la Croix-Rouge (CICR)": an organisation's name and acronym in
+    the page's language, each English one marked lang="en"."""
+    if not organisation.acronym:
+        return languages.html(organisation, "name")
+    return format_html(
+        "{} ({})", languages.html(organisation, "name"), languages.html(organisation, "acronym")
+    )
+
+
+@register.simple_tag
+def place_html(place):
+    """A room's or a venue's location line in the page's language, as Room.__str__ writes it
+    ("Salle B, rez-de-chaussée, bâtiment de l'OMM, 7 bis, avenue de la Paix, Genève"), each
+    English part marked lang="en"."""
+    if hasattr(place, "venue_id"):
+        parts = [(place, "name"), (place, "floor")]
+        venue = place.venue
+    else:
+        parts, venue = [], place
+    parts += [(venue, "name"), (venue, "address"), (venue, "city")]
+    return format_html_join(
+        ", ", "{}", ((languages.html(obj, name),) for obj, name in parts if getattr(obj, name))
+    )
+
+
+@register.simple_tag
+def plan_abbreviation(plan):
+    """Where a page abbreviates an action plan (CAP, LAP): its short name in the page's
+    language, or its name written out where that language has none ("Plan d'action de
+    Carthagène"), never the English abbreviation in a French sentence."""
+    return languages.html(plan, plan.abbreviation_field(languages.active()))
+
+
+@register.filter
+def plan_short_name(plan):
+    """An action plan's short name in the page's language; "" where that language has none
+    (a list already showing its name then shows no abbreviation)."""
+    if plan.abbreviation_field(languages.active()) != "short_name":
+        return ""
+    return languages.text(plan, "short_name")[0]
+
+
+@register.simple_tag
+def office_title(mandate):
+    """The office of one holder in the page's language, its feminine form for a person whose
+    titles are feminine ("Coprésidente"), the English marked lang="en"."""
+    return languages.html(mandate.office, mandate.title_field(languages.active()))
 
 
 @register.filter
@@ -265,7 +322,7 @@ def holder_names(holders):
             "{}{}{}",
             languages.html(m.state, "name"),
             format_html(" ({})", m.person) if m.person_id else "",
-            format_html(", {}", m.detail) if m.detail else "",
+            format_html(", {}", languages.html(m, "detail")) if m.detail else "",
         )
         for m in holders
     ]
