@@ -156,9 +156,12 @@ def zone_text(meeting, session=None):
     room = getattr(session, "room", None)
     for venue in (getattr(room, "venue", None), getattr(meeting, "venue", None)):
         if venue is not None and venue.city:
-            if "city" in getattr(venue, "translated_fields", ()):
-                return text(venue, "city")
-            # A proper name often the same in every language ("Zurich"): not marked English.
+            city, english = text(venue, "city")
+            if not english:
+                return city, False
+            # No translation held: the catalogue's name for it ("Genève"), else the English,
+            # marked only where the catalogue names it neither (a proper name often the same
+            # in every language, "Zurich", is not).
             return pgettext("city", venue.city), False
     if meeting.time_zone in ZONE_CITIES:
         return str(ZONE_CITIES[meeting.time_zone]), False
@@ -244,6 +247,14 @@ def _english(element, content):
         content,
         element,
     )
+
+
+def marked(content, english, element="span"):
+    """`content` (escaped unless safe) as a page in the active language shows it: marked as the
+    English standing in for a translation where `english` is true and the page is not English."""
+    if english and active() != settings.LANGUAGE_CODE:
+        return _english(element, content)
+    return conditional_escape(content)
 
 
 def html(obj, name):

@@ -86,7 +86,19 @@ def _tr(obj, name):
 
 
 def _meeting_line(meeting):
-    return f"{_tr(meeting, 'title')}, {meeting.convention.short_name}"
+    return f"{_tr(meeting, 'title')}, {meeting.convention}"
+
+
+def _action_name(action, plan):
+    """ "Plan d'action de Carthagène, action n° 24": an action named in the page's language."""
+    return gettext("%(plan)s, Action #%(number)s") % {"plan": plan, "number": action.number}
+
+
+def _action_line(action):
+    """An action's line: its plan, number and the plan's years ("…, action n° 24, 2010–2014")."""
+    plan = action.plan
+    years = "–".join(str(year) for year in (plan.start_year, plan.end_year) if year)
+    return ", ".join(filter(None, [_action_name(action, _tr(plan, "name")), years]))
 
 
 def _document_line(document):
@@ -118,7 +130,7 @@ KINDS = [
         rows=lambda user: Meeting.objects.visible(user).select_related("convention"),
         convention=_convention(),
         year=_meeting_year(),
-        context=lambda m: f"{m.get_kind_display()}, {m.convention.short_name}",
+        context=lambda m: f"{m.get_kind_display()}, {m.convention}",
     ),
     Kind(
         key="programmes",
@@ -165,7 +177,7 @@ KINDS = [
         rows=lambda user: Action.objects.select_related("plan__convention"),
         convention=_convention("plan__"),
         year=_years_cover("plan__"),
-        context=lambda a: f"{a.plan.short_name} #{a.number}, {a.plan}",
+        context=_action_line,
     ),
     Kind(
         key="work-plans",
@@ -175,7 +187,7 @@ KINDS = [
         rows=lambda user: WorkPlan.objects.visible(user).select_related("convention"),
         convention=_convention(),
         year=_years_cover(),
-        context=lambda w: ", ".join(filter(None, [_tr(w, "group"), w.convention.short_name])),
+        context=lambda w: ", ".join(filter(None, [_tr(w, "group"), str(w.convention)])),
     ),
     Kind(
         key="news",
@@ -403,7 +415,7 @@ def _snippet(kind, row):
 def _hit(kind, row, draft):
     title = _marked(row.marked_title)
     if kind.model is Action and not row.title:
-        title = escape(f"{row.plan.short_name} #{row.number}")
+        title = escape(_action_name(row, languages.text(row.plan, "name")[0]))
     elif _is_english_fallback(row, kind.shown_title):
         title = _english(title)
     elif kind.model is Document and row.language != languages.active():

@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 from icalendar import Calendar, Event
 
-from meetings import speakers
+from meetings import languages, speakers
 from meetings.models import Edition, Session
 
 from .time_zones import vtimezone
@@ -38,23 +39,43 @@ def session_end(session, following):
     return None
 
 
+def _text(obj, name):
+    """Field `name` of `obj` in the calendar's language (the request's), else the English."""
+    return languages.text(obj, name)[0]
+
+
+def _listed(label):
+    """'Questions to prepare:' in the calendar's language ("Questions à préparer :")."""
+    return label + pgettext("before a title, a quote or a list", ":")
+
+
 def _description(session, url):
-    lines = [session.get_kind_display()]
-    if session.purpose:
-        lines += ["", session.purpose]
+    """The event's text in the calendar's language: the session's kind, purpose, questions,
+    panellists and who took the floor, then its page."""
+    lines = [str(session.get_kind_display())]
+    purpose = _text(session, "purpose")
+    if purpose:
+        lines += ["", purpose]
     questions = list(session.questions.all())
     if questions:
-        lines += ["", session.questions_intro or "Questions to prepare:"]
-        lines += [f"- {q.text}" for q in questions]
+        lines += ["", _text(session, "questions_intro") or _listed(gettext("Questions to prepare"))]
+        lines += [f"- {_text(q, 'text')}" for q in questions]
     panellists = list(session.panellists.all())
     if panellists:
-        lines += ["", "Panellists:"]
-        lines += [f"- {speakers.panellist_text(p, 'en')}" for p in panellists]
-    sentences = speakers.group_sentence(session.statements.all(), "en")
+        lines += ["", _listed(gettext("Panellists"))]
+        lines += [f"- {speakers.panellist_text(p)}" for p in panellists]
+    sentences = speakers.group_sentence(session.statements.all())
     if sentences:
         lines += ["", *sentences]
     lines += ["", url]
     return "\n".join(lines)
+
+
+def _add_text(event, name, obj, field):
+    """Property `name` of `event`: field `field` of `obj` in the calendar's language, or the
+    English standing in for it, said to be English (RFC 5545's LANGUAGE parameter)."""
+    text, english = languages.text(obj, field)
+    event.add(name, text, parameters={"language": settings.LANGUAGE_CODE} if english else None)
 
 
 def _uid(session):
@@ -111,7 +132,7 @@ def _events(programme, absolute, stamp, only=None):
         event.add("dtstamp", stamp)
         event.add("sequence", session.sequence)
         event.add("status", "CONFIRMED")
-        event.add("summary", session.title)
+        _add_text(event, "summary", session, "title")
         event.add("dtstart", datetime.datetime.combine(session.date, session.start_time, zone))
         end = session_end(session, sessions[index + 1 :])
         if end:
@@ -156,15 +177,15 @@ def build_calendar(name, meeting, programmes, absolute, only=None):
 
 def programme_calendar(programme, absolute):
     meeting = programme.meeting
-    name = f"{programme.title}, {meeting.title}"
+    name = f"{_text(programme, 'title')}, {_text(meeting, 'title')}"
     return build_calendar(name, meeting, [programme], absolute)
 
 
 def session_calendar(session, absolute):
     programme = session.programme
-    name = f"{session.title}, {programme.title}"
+    name = f"{_text(session, 'title')}, {_text(programme, 'title')}"
     return build_calendar(name, programme.meeting, [programme], absolute, only=session)
 
 
 def meeting_calendar(meeting, programmes, absolute):
-    return build_calendar(meeting.title, meeting, programmes, absolute)
+    return build_calendar(_text(meeting, "title"), meeting, programmes, absolute)

@@ -27,9 +27,10 @@ def _title(obj):
     return languages.text(obj, "title")[0]
 
 
-def _crumb(obj):
-    """A breadcrumb's label: the title in the page's language, or the English marked as such."""
-    return languages.html(obj, "title")
+def _crumb(obj, field="title"):
+    """A breadcrumb's label: the title (or `field`) in the page's language, or the English
+    marked as such."""
+    return languages.html(obj, field)
 
 
 def _is_draft(*objects):
@@ -71,6 +72,11 @@ def _dates(meeting, first=None, last=None):
     if first_text is None:
         return last_text
     return _("%(first)s to %(last)s") % {"first": first_text, "last": last_text}
+
+
+def _city(meeting):
+    """ ", Genève": the meeting's city in the page's language, for a description."""
+    return f", {languages.text(meeting.venue, 'city')[0]}" if meeting.venue else ""
 
 
 def _meta(title, description, kind="website"):
@@ -134,9 +140,9 @@ def meeting_detail(request, meeting):
                 _("%(dates)s%(where)s. %(kind)s of the %(convention)s.")
                 % {
                     "dates": _dates(meeting),
-                    "where": f", {meeting.venue.city}" if meeting.venue else "",
+                    "where": _city(meeting),
                     "kind": meeting.get_kind_display(),
-                    "convention": meeting.convention.full_name,
+                    "convention": languages.text(meeting.convention, "full_name")[0],
                 },
             ),
         },
@@ -149,7 +155,7 @@ def programme_detail(request, meeting, programme):
     dated = [day.date for day in days if day.date]
     meeting = programme.meeting
     when = _dates(meeting, min(dated, default=None), max(dated, default=None))
-    where = f", {meeting.venue.city}" if meeting.venue else ""
+    where = _city(meeting)
     return render(
         request,
         "meetings/programme_detail.html",
@@ -486,7 +492,10 @@ def action_plan_list(request):
 
 def action_plan_detail(request, plan):
     plan = queries.action_plan_page(plan)
-    crumbs = [(_("Action plans"), reverse("meetings:action_plan_list")), (plan.name, None)]
+    crumbs = [
+        (_("Action plans"), reverse("meetings:action_plan_list")),
+        (_crumb(plan, "name"), None),
+    ]
     return render(request, "meetings/action_plan_detail.html", {"plan": plan, "crumbs": crumbs})
 
 
@@ -495,7 +504,7 @@ def action_detail(request, plan, number):
     plan = context["action"].plan
     context["crumbs"] = [
         (_("Action plans"), reverse("meetings:action_plan_list")),
-        (plan.name, plan.get_absolute_url()),
+        (_crumb(plan, "name"), plan.get_absolute_url()),
         (_("Action #%(number)s") % {"number": number}, None),
     ]
     return render(request, "meetings/action_detail.html", context)

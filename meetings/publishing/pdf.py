@@ -71,12 +71,13 @@ class RenderBusy(Exception):
 
 
 def _city(meeting, sessions):
-    """Where the programme takes place, for its date line: the meeting's venue's city, else
-    the one city of its sessions' rooms ("Geneva"); none where they name several or none."""
+    """Where the programme takes place, for its date line, in the PDF's language (the English
+    marked where it stands in): the meeting's venue's city, else the one city of its sessions'
+    rooms ("Geneva", "Genève"); none where they name several or none."""
     if meeting.venue:
-        return meeting.venue.city
-    cities = {s.room.venue.city for s in sessions if s.room and s.room.venue.city}
-    return cities.pop() if len(cities) == 1 else ""
+        return languages.html(meeting.venue, "city")
+    venues = {s.room.venue.city: s.room.venue for s in sessions if s.room and s.room.venue.city}
+    return languages.html(venues.popitem()[1], "city") if len(venues) == 1 else ""
 
 
 def programme_context(programme):

@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from meetings import addresses, languages, speakers
@@ -43,6 +44,21 @@ def tr_markdown(obj, name):
     """Markdown field `name` of `obj` in the page's language, rendered; the English in a block
     marked lang="en" where the translation is missing."""
     return languages.markdown_html(obj, name)
+
+
+@register.simple_tag
+def tr_words(obj, name, count):
+    """Field `name` of `obj` in the page's language cut to `count` words ("…"); the English,
+    marked lang="en", where the translation is missing."""
+    text, fallback = languages.text(obj, name)
+    return languages.marked(Truncator(text).words(count), fallback)
+
+
+@register.simple_tag
+def english_markdown(text):
+    """Markdown that exists only in English (a source quoted in its words), rendered; marked
+    lang="en" on a page in another language."""
+    return languages.marked(mark_safe(render_markdown(text)), True, "div")  # noqa: S308 - nh3
 
 
 @register.filter

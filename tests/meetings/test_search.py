@@ -287,7 +287,11 @@ def test_a_title_match_ranks_above_a_body_match(client, meeting):
 def test_actions_without_a_title_are_listed_by_number(client):
     action = factories.ActionFactory(title="", text="Test words of an action, quoted in full.")
     _, _, html = results(client, q=" ".join(action.text.split()[:6]), kind="actions")
-    assert f"{action.plan.short_name} #{action.number}" in html
+    assert f"{action.plan.name}, Action #{action.number}" in html
+    action.plan.name_fr = "Plan d’action d’essai"
+    action.plan.save()
+    french = client.get("/fr/search/", {"q": "Test words of an action", "kind": "actions"})
+    assert f"Plan d’action d’essai, action n° {action.number}" in french.content.decode()
 
 
 # -- PostgreSQL's indexes and the stored words ---------------------------------------------------

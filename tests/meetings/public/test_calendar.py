@@ -227,3 +227,22 @@ def test_geneva_times_are_the_same_instant_for_three_parsers(day, utc_hour, conv
     }
     assert "BYDAY=-1SU;BYMONTH=3" in response.content.decode()
     assert "RDATE" not in response.content.decode()
+
+
+def test_a_french_calendar_is_in_french_and_says_which_text_is_english(day, ics_url, client):
+    """/fr/…/programme.ics: titles and texts in French where they have a French version, the
+    English standing in for one marked LANGUAGE=en (RFC 5545), the calendar's own words French."""
+    one = day["one"]
+    one.title_fr = "Séance d'essai un"
+    one.save()
+    factories.show_published(one.programme)
+    response = client.get("/fr" + ics_url)
+    assert response.status_code == 200
+    calendar = Calendar.from_ical(response.content)
+    shown = {str(e["summary"]): e for e in calendar.walk("VEVENT")}
+    assert "Séance d'essai un" in shown and "Test session one" not in shown
+    assert "LANGUAGE" not in shown["Séance d'essai un"]["summary"].params
+    assert shown["Test session two"]["summary"].params["LANGUAGE"] == "en"
+    assert "Questions à préparer\u00a0:" in str(shown["Séance d'essai un"]["description"])
+    english = Calendar.from_ical(client.get(ics_url).content)
+    assert "Test session one" in {str(e["summary"]) for e in english.walk("VEVENT")}

@@ -182,7 +182,7 @@ def test_the_french_and_spanish_pdf_html_carry_the_treaty_and_the_names(seeds):
     assert text(soup.select_one(".letterhead .convention")) == APMBC_FR  # and the running header
     assert soup.find("meta", attrs={"name": "author"})["content"].endswith(APMBC_FR)
     assert "Comité international de la Croix-Rouge (CICR)" in text(soup)
-    assert "Lieu : Salle B, rez-de-chaussée, bâtiment de l'OMM, 7 bis, avenue" in text(soup)
+    assert "Salle : Salle B, rez-de-chaussée, bâtiment de l'OMM, 7 bis, avenue" in text(soup)
     with translation.override("es"):
         spanish = BeautifulSoup(pdf.programme_html(copy), "html.parser")
     assert text(spanish.select_one(".letterhead .convention")) == APMBC_ES
