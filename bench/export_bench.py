@@ -1,0 +1,149 @@
+"""The static copy (manage.py export_static): a full and an incremental export, timed, with their
+sizes, on the seed site and on the generated archive; ratios measured in one run.
+
+    ./dev bench export_bench
+
+1. Each site is made in a throw-away database (bench/common.py); the archive's with
+   `generate_archive` (default: 20 years, 200 meetings, 20,000 sessions; BENCH_ARCHIVE_YEARS
+   shrinks it for a quicker run).
+2. The seed site's programme PDFs are rendered first (`render_programme_pdfs`, timed apart): the
+   export takes PDFs as the site serves them, never rendering one itself. The archive's 1,000
+   programmes are not rendered (BENCH_ARCHIVE_PDFS=1 renders them: hours): its PDFs are then
+   counted among the addresses not exported.
+3. A full export into an empty folder; one edit (a news post's title, saved as the admin saves
+   it); an incremental export into the same folder; a zip of the same site.
+
+Printed: seconds, files, pages, bytes, what the incremental export wrote, kept and removed, and
+the ratios incremental/full (time, files written) and archive/seed (time per page).
+"""
+
+import os
+import re
+import subprocess
+import time
+
+from common import PYTHON, ROOT, django_script, log, manage, seed_site, throwaway_site
+
+ARCHIVE_YEARS = os.environ.get("BENCH_ARCHIVE_YEARS", "20")
+ARCHIVE_PDFS = os.environ.get("BENCH_ARCHIVE_PDFS") == "1"
+SUMMARY = re.compile(
+    r"Exported ([\d,]+) pages; ([\d,]+) files \((.+?)\) "
+    r"(?:in .+?: ([\d,]+) written, ([\d,]+) kept, ([\d,]+) removed|zipped into .+?); "
+    r"(\d+) address"
+)
+EDIT = """
+from meetings.models import NewsPost
+post = NewsPost.objects.public().order_by("-posted_on").first()
+post.title = post.title + " (corrected)"
+post.save()
+print(post.slug)
+"""
+
+
+def number(text):
+    return int(text.replace(",", "")) if text else 0
+
+
+def export(env, out, *extra):
+    """(seconds, summary fields) of one export_static run."""
+    started = time.monotonic()
+    result = subprocess.run(
+        [PYTHON, "manage.py", "export_static", str(out), "-v0", *extra],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.monotonic() - started
+    if result.returncode:
+        raise SystemExit(f"export_static failed:\n{result.stderr[-3000:]}")
+    found = SUMMARY.search(result.stdout)
+    pages, files, size, written, kept, removed, failed = found.groups()
+    return seconds, {
+        "pages": number(pages),
+        "files": number(files),
+        "size": size,
+        "written": number(written),
+        "kept": number(kept),
+        "removed": number(removed),
+        "not exported": int(failed),
+    }
+
+
+def folder_bytes(folder):
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measure(name, work, env):
+    out = work / "copy"
+    full_s, full = export(env, out)
+    size = folder_bytes(out)
+    django_script(env, EDIT)
+    again_s, again = export(env, out)
+    zip_s, zipped = export(env, work / "copy.zip", "--zip")
+    return {
+        "name": name,
+        "full_s": full_s,
+        "full": full,
+        "bytes": size,
+        "again_s": again_s,
+        "again": again,
+        "zip_s": zip_s,
+        "zip_bytes": (work / "copy.zip").stat().st_size,
+    }
+
+
+def main():
+    results = []
+    with throwaway_site() as (work, env):
+        env = {**env, "TASKS_BACKEND": "immediate"}
+        log(f"Seed site in {work} ...")
+        seed_site(env)
+        started = time.monotonic()
+        manage(env, "render_programme_pdfs", "-v0")
+        pdf_s = time.monotonic() - started
+        results.append(measure("seed", work, env))
+    with throwaway_site() as (work, env):
+        env = {**env, "TASKS_BACKEND": "immediate" if ARCHIVE_PDFS else "database"}
+        log(f"Archive site ({ARCHIVE_YEARS} years) in {work} ...")
+        seed_site(env)
+        manage(env, "generate_archive", "-v0", "--years", ARCHIVE_YEARS)
+        if ARCHIVE_PDFS:
+            manage(env, "render_programme_pdfs", "-v0")
+        results.append(measure(f"archive ({ARCHIVE_YEARS} years)", work, env))
+
+    log("")
+    log("Static copy benchmark (manage.py export_static, one process, this machine)")
+    log(f"  seed PDFs rendered first: {pdf_s:.0f} s (not counted below)")
+    for r in results:
+        full, again = r["full"], r["again"]
+        log(f"  {r['name']}:")
+        log(
+            f"    full export       : {r['full_s']:8.1f} s, {full['pages']:,} pages, "
+            f"{full['files']:,} files, {r['bytes'] / 1e6:.1f} MB on disk; "
+            f"{full['pages'] / r['full_s']:.0f} pages/s; {full['not exported']} address(es) "
+            "not exported"
+        )
+        log(
+            f"    after one edit    : {r['again_s']:8.1f} s, {again['written']:,} written, "
+            f"{again['kept']:,} kept, {again['removed']:,} removed"
+        )
+        log(f"    zip               : {r['zip_s']:8.1f} s, {r['zip_bytes'] / 1e6:.1f} MB")
+        log(
+            f"    ratios incremental/full: time {r['again_s'] / r['full_s']:.2f}, files written "
+            f"{again['written'] / max(full['written'], 1):.4f}; zip/folder bytes "
+            f"{r['zip_bytes'] / r['bytes']:.2f}"
+        )
+    seed, archive = results
+    per_page = (archive["full_s"] / archive["full"]["pages"]) / (
+        seed["full_s"] / seed["full"]["pages"]
+    )
+    pages = archive["full"]["pages"] / seed["full"]["pages"]
+    log(
+        f"  archive/seed: pages {pages:.0f}x, full time {archive['full_s'] / seed['full_s']:.1f}x,"
+        f" time per page {per_page:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""Write a static copy of the whole public site, in every language, with its search, into a
+folder (or one zip file), with a progress bar.
+
+    manage.py export_static OUT          the folder OUT, made or brought up to date
+    manage.py export_static OUT --zip    one zip file OUT
+
+Exporting again into the same folder rewrites only the files whose bytes changed and removes
+those no longer exported. How: meetings/publishing/static_export.py.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.template.defaultfilters import filesizeformat
+from tqdm import tqdm
+
+from meetings.publishing import static_export
+
+
+class Command(BaseCommand):
+    help = "Write a static copy of the public site (every language, with search) into a folder."
+
+    def add_arguments(self, parser):
+        parser.add_argument("out", help="the folder to write (empty, new, or an earlier export)")
+        parser.add_argument(
+            "--zip", action="store_true", help="write one zip file OUT instead of a folder"
+        )
+
+    def handle(self, *args, out, zip=False, **options):
+        started = time.monotonic()
+        with tqdm(
+            unit="file",
+            disable=options["verbosity"] == 0,
+            file=self.stderr._out,  # the raw stream: tqdm redraws its line with \r
+        ) as bar:
+
+            def progress(done, total):
+                bar.total = total
+                bar.update(done - bar.n)
+
+            try:
+                if zip:
+                    summary = static_export.export_zip(out, progress)
+                else:
+                    summary = static_export.export(out, progress)
+            except static_export.ExportError as error:
+                raise CommandError(str(error)) from None
+        for address, status in sorted(summary.failed.items()):
+            self.stderr.write(f"Not exported ({status}): {address}")
+        for address, pages in sorted(summary.unexported.items()):
+            self.stderr.write(
+                f"Linked to the live site (not in the copy): {address}, from {len(pages)} page(s)"
+            )
+        if zip:
+            what = f"{summary.files:,} files ({filesizeformat(summary.bytes)}) zipped into {out}"
+        else:
+            what = (
+                f"{summary.files:,} files ({filesizeformat(summary.bytes)}) in {out}: "
+                f"{summary.written:,} written, {summary.kept:,} kept, {summary.removed:,} removed"
+            )
+        self.stdout.write(
+            f"Exported {summary.pages:,} pages; {what}; {len(summary.failed)} address(es) not "
+            f"exported, in {time.monotonic() - started:.0f} s."
+        )

