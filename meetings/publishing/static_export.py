@@ -228,13 +228,15 @@ def seeds():
     from meetings.public.sitemaps import SITEMAPS
 
     addresses = []
+    for sitemap_class in SITEMAPS.values():
+        sitemap = sitemap_class()
+        rows = list(sitemap.items())
+        if rows:  # each address in every language
+            addresses += [
+                path for paths, _changed in sitemap.paths(rows) for path in paths.values()
+            ]
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            for sitemap_class in SITEMAPS.values():
-                sitemap = sitemap_class()
-                rows = list(sitemap.items())
-                if rows:
-                    addresses += [path for path, _changed in sitemap.paths(rows)]
             for name in ("news_feed", "revision_feed", "action_plans_json", "search"):
                 addresses.append(reverse(f"meetings:{name}"))
     return addresses
