@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from meetings.publishing import static_export
+from meetings.public import static_export
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -42,7 +42,8 @@ MAY_IMPORT = {
         "speakers",
     },
     "admin": {"models", "languages", "markdown", "queries", "copying", "publishing", "delegations"},
-    "management": {"models", "queries", "publishing", "content"},
+    # export_static writes the public site as a static copy (public.static_export).
+    "management": {"models", "queries", "publishing", "content", "public"},
 }
 
 

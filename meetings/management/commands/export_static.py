@@ -5,7 +5,7 @@ folder (or one zip file), with a progress bar.
     manage.py export_static OUT --zip    one zip file OUT
 
 Exporting again into the same folder rewrites only the files whose bytes changed and removes
-those no longer exported. How: meetings/publishing/static_export.py.
+those no longer exported. How: meetings/public/static_export.py.
 """
 
 import time
@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 from tqdm import tqdm
 
-from meetings.publishing import static_export
+from meetings.public import static_export
 
 
 class Command(BaseCommand):

