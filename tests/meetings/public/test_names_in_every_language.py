@@ -147,11 +147,11 @@ def test_coordination_names_offices_honorifics_and_plans_in_the_page_language(se
     main = text(page(client, "/fr/coordination/").main)
     assert "(S. E. M. Prak Sokhonn)" in main
     assert "H.E." not in main
-    assert "Plan d'action de Lausanne #31" in main  # the plan written out, not "LAP"
+    assert "Plan d'action de Lausanne, action n° 31" in main  # the plan written out, not "LAP"
     assert "LAP #" not in main
     spanish = text(page(client, "/es/coordination/").main)
     assert "(Excmo. Sr. Prak Sokhonn)" in spanish
-    assert "Plan de Acción de Lausana #31" in spanish
+    assert "Plan de Acción de Lausana, medida n.º 31" in spanish
 
 
 def test_the_seed_calendar_places_sessions_in_the_calendars_language(seeds, client):
