@@ -11,7 +11,8 @@ Each page is saved where a static host finds it and a browser opens it from a fo
 meetings/index.kind-msp.page-2.html (a slug holds no dot, so no page's folder can take that
 name). Links are rewritten relative to each page (../../x/y/index.html), so the copy works
 under any path prefix and over file://. Forms that need the server (the lists' filters) are
-replaced by a note; the search page searches with Pagefind, which indexes the copy per language.
+replaced by a note; the search page searches with Pagefind, which indexes the copy per language,
+and, opened from a folder where Pagefind cannot run, the copy's own index (static_search.js).
 
 Exporting again into the same folder writes only the files whose bytes changed and removes the
 files no longer exported. The folder must be empty or an earlier export (MARKER): a folder of
@@ -30,6 +31,7 @@ import tempfile
 import zipfile
 from collections import deque
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
 
@@ -54,24 +56,11 @@ SEARCH_FORM = re.compile(r'<form class="filters search"[^>]*>.*?</form>', re.S)
 MAIN = '<main id="content" tabindex="-1">'
 PAGEFIND_FOLDER = "pagefind"
 SEARCH_SCRIPT = "static-search.js"
-# Starts Pagefind's interface on the search page, unless the copy is opened from a folder,
-# where browsers refuse the requests Pagefind makes (fetch and modules over file://): there the
-# note saying so stays, as it does without JavaScript.
-SEARCH_JS = """\
-(function () {
-  var box = document.getElementById("static-search");
-  if (!box || location.protocol === "file:" || typeof PagefindUI === "undefined") return;
-  var root = new URL(box.getAttribute("data-root"), location.href).pathname;
-  document.getElementById("static-search-note").hidden = true;
-  new PagefindUI({
-    element: "#static-search",
-    baseUrl: root,
-    bundlePath: root + "pagefind/",
-    showSubResults: false,
-    showImages: false,
-  });
-})();
-"""
+# The copy's own index of each language's pages, a script the search page loads where Pagefind
+# cannot run (a copy opened from a folder): static_search.js searches it.
+FOLDER_INDEX = "search-index.{language}.js"
+# What the folder index keeps of a page's text: enough to find it by, and to show an excerpt.
+FOLDER_INDEX_TEXT_CHARS = 1500
 
 
 class ExportError(Exception):
@@ -281,6 +270,9 @@ class Exporter:
         self.queued = set()
         self.queue = deque()
         self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+        # The content pages of each language for the folder index: {language: [(file, title,
+        # text)]}, in the order exported.
+        self.indexed = {}
 
     def add(self, path, query, referrer=None):
         """Queue an address; False when the copy cannot hold it."""
@@ -377,7 +369,65 @@ class Exporter:
             "/changes/" not in path
         ):
             text = text.replace(MAIN, MAIN[:-1] + " data-pagefind-body>", 1)
+            language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+            self.indexed.setdefault(language, []).append((local, *PageText.of(text)))
         return text
+
+
+class PageText(HTMLParser):
+    """The title (the first heading) and the words of a page's main content, for the folder
+    index; scripts and styles left out."""
+
+    SKIPPED = frozenset({"script", "style", "template"})
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # inside <main> when positive
+        self.skipping = 0
+        self.in_title = False
+        self.title = []
+        self.words = []
+
+    @classmethod
+    def of(cls, page):
+        parser = cls()
+        parser.feed(page)
+        parser.close()
+        title = " ".join("".join(parser.title).split())
+        text = " ".join("".join(parser.words).split())
+        return title, text[:FOLDER_INDEX_TEXT_CHARS]
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "main":
+            self.depth += 1
+        elif tag in self.SKIPPED:
+            self.skipping += 1
+        elif tag == "h1" and self.depth and not self.title:
+            self.in_title = True
+        if self.depth:
+            self.words.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.depth -= 1
+        elif tag in self.SKIPPED:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag == "h1":
+            self.in_title = False
+        if self.depth:
+            self.words.append(" ")
+
+    def handle_data(self, data):
+        if self.depth > 0 and not self.skipping:
+            self.words.append(data)
+            if self.in_title:
+                self.title.append(data)
+
+
+def folder_index(pages):
+    """The script file that gives static_search.js a language's pages: [file, title, text]."""
+    rows = json.dumps([list(page) for page in pages], ensure_ascii=False, separators=(",", ":"))
+    return f"window.staticCopyPages = {rows};\n".encode()
 
 
 def filters_note():
@@ -391,8 +441,11 @@ def format_note(text, kind):
 
 
 def search_box(local):
-    """Pagefind's search box, with what to do where it cannot run."""
+    """The copy's search: Pagefind's box when served from a host; opened from a folder, a form
+    that static_search.js runs over the folder index; without JavaScript, a note linking to the
+    lists."""
     root = "../" * local.count("/")
+    index = FOLDER_INDEX.format(language=translation.get_language())
     lists = [
         ("meetings:meeting_list", _("Meetings")),
         ("meetings:action_plan_list", _("Action plans")),
@@ -402,14 +455,19 @@ def search_box(local):
     links = ", ".join(
         f'<a href="{html.escape(reverse(name))}">{label}</a>' for name, label in lists
     )
-    note = html.escape(
-        _(
-            "Searching this copy needs JavaScript and the copy on a web server: it cannot search "
-            "when opened from a folder. Every page is in the lists:"
-        )
-    )
+    note = html.escape(_("Searching this copy needs JavaScript. Every page is in the lists:"))
+    found = html.escape(_("Pages found: {count}"))
+    none = html.escape(_("No page of this copy holds all these words."))
     return (
-        f'<div id="static-search" data-root="{root}"></div>\n'
+        f'<div id="static-search" data-root="{root}" data-index="{index}"></div>\n'
+        '<form id="folder-search" class="filters search" role="search" hidden>\n'
+        f'<label for="folder-search-words">{html.escape(_("Words to find"))}</label>\n'
+        '<input type="search" id="folder-search-words" name="q">\n'
+        f'<button type="submit">{html.escape(_("Search"))}</button>\n'
+        "</form>\n"
+        f'<p id="folder-search-status" role="status" data-found="{found}" data-none="{none}">'
+        "</p>\n"
+        '<ol id="folder-search-results" class="folder-search-results"></ol>\n'
         f'<p id="static-search-note" class="note">{note} {links}.</p>'
     )
 
@@ -461,8 +519,12 @@ def export(out, progress=None):
     if not (root / MARKER).is_file():
         (root / MARKER).write_text("A static copy of the site: manage.py export_static.\n")
     with translation.override(settings.LANGUAGE_CODE):
-        Exporter(folder, progress).run()
-        folder.put(SEARCH_SCRIPT, SEARCH_JS.encode())
+        exporter = Exporter(folder, progress)
+        exporter.run()
+        folder.put(SEARCH_SCRIPT, (Path(__file__).parent / "static_search.js").read_bytes())
+        for code, _name in settings.LANGUAGES:
+            pages = exporter.indexed.get(code, [])
+            folder.put(FOLDER_INDEX.format(language=code), folder_index(pages))
     # Pagefind reads the pages from the folder: pages an earlier export left must go first.
     folder.prune(keep=f"{PAGEFIND_FOLDER}/")
     index(folder)

@@ -1,10 +1,10 @@
 """The static copy (manage.py export_static) in a real Chromium: opened from a folder, as a
-delegate opens it from a USB key, and served by a plain static web server, where it searches.
+delegate opens it from a USB key, and served by a plain static web server, searching in both.
 
 Pagefind cannot search a copy opened from a folder: its script loads the index with fetch() and
 a module import, which Chromium refuses for file:// pages (as Firefox does; Pagefind's issues
-#202 and #241). There the search page keeps its note saying so, with links to the lists; search
-is tested over a static HTTP server, as on any static host."""
+#202 and #241). There the search page loads the copy's own index of its language, a script file,
+which Chromium allows; served from a host, Pagefind searches."""
 
 import functools
 import http.server
@@ -93,12 +93,48 @@ def test_a_delegate_opens_the_folder_and_follows_links_to_a_session_and_the_pdf(
     assert "/fr/meetings/" in tab.url and tab.locator("html").get_attribute("lang") == "fr"
 
 
-def test_from_a_folder_the_search_page_says_it_cannot_search_and_links_to_the_lists(copy, tab):
+def test_from_a_folder_a_delegate_finds_a_session_by_search(copy, site_content, tab):
+    tab.goto((copy / "search" / "index.html").as_uri())
+    assert tab.locator("#static-search-note").is_hidden()
+    words = tab.get_by_label("Words to find")
+    # Case and accents aside: "COÖRDINATION" finds "coordination".
+    words.fill("COÖRDINATION")
+    words.press("Enter")
+    assert tab.get_by_role("status").inner_text().startswith("Pages found: ")
+    results = tab.locator("#folder-search-results a")
+    assert results.count() >= 1
+    results.filter(has_text=site_content.session.title).first.click()
+    assert tab.locator("h1").inner_text() == site_content.session.title
+    assert tab.url.startswith("file://")
+
+    words_found_nowhere = "zyxwvut qqqq"
+    tab.goto((copy / "search" / "index.html").as_uri())
+    tab.get_by_label("Words to find").fill(words_found_nowhere)
+    tab.get_by_role("button", name="Search").click()
+    assert tab.get_by_role("status").inner_text() == "No page of this copy holds all these words."
+    assert tab.locator("#folder-search-results li").count() == 0
+
+    # In French, the French pages.
+    tab.goto((copy / "fr" / "search" / "index.html").as_uri())
+    tab.get_by_label("Mots à chercher").fill("coordination")
+    tab.get_by_label("Mots à chercher").press("Enter")
+    assert tab.get_by_role("status").inner_text().startswith("Pages trouvées\u00a0: ")
+    found = tab.locator("#folder-search-results a").evaluate_all("links => links.map(a => a.href)")
+    assert all("/copy/fr/" in href for href in found)
+    assert any("/copy/fr/meetings/" in href and "/sessions/" in href for href in found)
+
+
+def test_without_javascript_the_search_page_of_the_copy_says_so_and_links_to_the_lists(
+    copy, browser
+):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
     tab.goto((copy / "search" / "index.html").as_uri())
     note = tab.locator("#static-search-note")
-    assert note.is_visible()
+    assert note.is_visible() and tab.locator("#folder-search").is_hidden()
     note.get_by_role("link", name="Meetings").click()
     assert tab.locator("h1").inner_text() == "Meetings"
+    context.close()
 
 
 def test_served_from_a_static_host_the_copy_finds_a_session_by_search(served, site_content, tab):

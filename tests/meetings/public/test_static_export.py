@@ -169,7 +169,7 @@ def test_exported_pages_are_valid_html_and_filters_say_they_need_the_site(site, 
     assert messages == [], report(messages)
 
 
-def test_the_search_page_uses_pagefind_indexed_per_language_and_says_what_to_do_without(
+def test_the_search_page_uses_pagefind_and_a_folder_index_per_language_and_says_what_to_do_without(
     site, tmp_path
 ):
     out = tmp_path / "copy"
@@ -186,6 +186,23 @@ def test_the_search_page_uses_pagefind_indexed_per_language_and_says_what_to_do_
     session = out / site.get_absolute_url().lstrip("/") / "sessions/coordination/index.html"
     assert "data-pagefind-body" in session.read_text()
     assert "data-pagefind-body" not in (out / "meetings/index.page-2.html").read_text()
+
+    # Opened from a folder, the page searches its language's own index, a script file.
+    assert search.find(id="static-search")["data-index"] == "search-index.fr.js"
+    assert search.find(id="folder-search").has_attr("hidden")  # shown by the script
+    script = (out / "search-index.fr.js").read_text()
+    prefix = "window.staticCopyPages = "
+    assert script.startswith(prefix)
+    pages = {row[0]: row[1:] for row in json.loads(script[len(prefix) :].rstrip().rstrip(";"))}
+    french = session.relative_to(out).as_posix().replace("meetings/", "fr/meetings/", 1)
+    title, text = pages[french]
+    assert title == "Coordination of national plans and budgets"  # no French title: the English
+    assert "How is it coordinated?" in text and "Scene-setting" in text
+    assert "<" not in text and "Skip to" not in text  # the main content's words only
+    assert all(file.startswith("fr/") for file in pages)
+    assert "fr/meetings/index.page-2.html" not in pages
+    english = json.loads((out / "search-index.en.js").read_text()[len(prefix) :].rstrip()[:-1])
+    assert session.relative_to(out).as_posix() in {row[0] for row in english}
 
 
 def test_exporting_again_rewrites_only_what_changed_and_removes_what_is_gone(site, tmp_path):
