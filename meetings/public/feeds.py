@@ -97,18 +97,25 @@ class RevisionFeed(SiteFeed):
         return revisions
 
     def item_title(self, revision):
-        return gettext("%(title)s: revision %(number)s") % {
+        """The programme and its meeting, so that two meetings' programmes of one name (each
+        meeting has its "Standing Committee …") are told apart."""
+        return gettext("%(programme)s, %(meeting)s: revision %(number)s") % {
             # As the revision published it: the working copy may be retitled since.
-            "title": revisions.title(revision.snapshot) or revision.programme.title,
+            "programme": revisions.title(revision.snapshot)
+            or languages.text(revision.programme, "title")[0],
+            "meeting": languages.text(revision.programme.meeting, "title")[0],
             "number": revision.number,
         }
 
     def item_description(self, revision):
         # The list the Changes page shows, its words removed and added labelled in brackets: a
         # feed reader shows no style sheet of ours to hide the labels a screen reader reads.
+        # The note in the feed's language; the English standing in for a missing translation is
+        # marked lang="en" on its paragraph (the summary's other words are in the feed's own).
+        note, english = languages.text(revision, "note")
         return format_html(
-            "<p>{}</p>{}",
-            revision.note,
+            "{}{}",
+            languages.marked(note, english, "p") if english else format_html("<p>{}</p>", note),
             render_to_string(
                 "meetings/_changes.html", {"changes": revision.changes, "labels_shown": True}
             ),
@@ -126,7 +133,7 @@ class RevisionFeed(SiteFeed):
     def item_categories(self, revision):
         """The convention and the meeting, so a reader can sort the changes by either."""
         meeting = revision.programme.meeting
-        return [str(meeting.convention), meeting.title]
+        return [str(meeting.convention), languages.text(meeting, "title")[0]]
 
     def item_updateddate(self, revision):
         return revision.published_at

@@ -1,6 +1,10 @@
 """Open data: a programme in the frab/pretalx `schedule.json` shape that conference apps read,
 with our own fields prefixed `x_`, and the action plans with their actions. The formats are
-written down in docs/schedule.schema.json and docs/action-plans.schema.json."""
+written down in docs/schedule.schema.json and docs/action-plans.schema.json.
+
+A programme's schedule.json is in the language of its address (/fr/.../schedule.json in French):
+names and titles in that language where the data holds them, else the English, as the pages
+give them (meetings/languages.py); an event's `language` says which its title is in."""
 
 import datetime
 import uuid
@@ -8,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from meetings import speakers
+from meetings import languages, speakers
 from meetings.models import State, Statement
 
 from .calendar import session_end
@@ -19,6 +23,15 @@ GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "programmes.va-isu.org")
 def _guid(kind, pk):
     """Stable across exports and revisions: derived from the row, never random."""
     return str(uuid.uuid5(GUID_NAMESPACE, f"{settings.CALENDAR_UID_DOMAIN}/{kind}/{pk}"))
+
+
+def _text(obj, name):
+    """Field `name` of `obj` in the active language, the English where it has no translation."""
+    return languages.text(obj, name)[0]
+
+
+def _room(session):
+    return _text(session.room, "name") if session.room else ""
 
 
 def _duration(session, end):
@@ -44,18 +57,21 @@ def _party(delegation):
         return None
     if isinstance(delegation, State):
         return {
-            "state": delegation.name,
+            "state": _text(delegation, "name"),
             "iso_code": delegation.iso_code,
             "iso3_code": delegation.iso3_code or None,
         }
-    return {"organisation": delegation.name, "acronym": delegation.acronym or None}
+    return {
+        "organisation": _text(delegation, "name"),
+        "acronym": _text(delegation, "acronym") or None,
+    }
 
 
 def _statements(session, absolute):
     return [
         {
             "group": Statement.Group(s.group).name.lower(),
-            "speaker": speakers.speaker_text(s, "en"),
+            "speaker": speakers.speaker_text(s),
             "delegation": _party(s.delegation),
             "on_behalf_of": _party(s.on_behalf_of),
             "files": [
@@ -64,7 +80,7 @@ def _statements(session, absolute):
                     "size_bytes": d.size_bytes,
                     "url": absolute(d.get_absolute_url()),
                 }
-                for d in speakers.ordered_documents([d for d in s.documents.all() if d.file], "en")
+                for d in speakers.ordered_documents([d for d in s.documents.all() if d.file])
             ],
         }
         for s in session.statements.all()
@@ -80,7 +96,7 @@ def _panellists(session):
             "post": p.post,
             "organisation": _party(p.organisation),
             "country": _party(p.state),
-            "text": speakers.panellist_text(p, "en"),
+            "text": speakers.panellist_text(p),
         }
         for p in session.panellists.all()
     ]
@@ -104,9 +120,13 @@ def _own_fields(session, absolute):
             )
     return {
         "x_kind": session.kind,
-        "x_purpose_markdown": session.purpose,
+        "x_purpose_markdown": _text(session, "purpose"),
         "x_actions": [
-            {"plan": a.plan.name, "number": a.number, "url": absolute(a.get_absolute_url())}
+            {
+                "plan": _text(a.plan, "name"),
+                "number": a.number,
+                "url": absolute(a.get_absolute_url()),
+            }
             for a in session.actions.all()
         ],
         "x_questions": questions,
@@ -114,7 +134,7 @@ def _own_fields(session, absolute):
         "x_presentations": [
             {
                 "kind": p.kind,
-                "title": p.title,
+                "title": _text(p, "title"),
                 "presenters": [str(person) for person in p.presenters.all()],
                 "organisations": [str(org) for org in p.organisations.all()],
             }
@@ -127,22 +147,24 @@ def _own_fields(session, absolute):
 
 def _event(session, end, zone, absolute):
     start = datetime.datetime.combine(session.date, session.start_time, zone)
+    title, english = languages.text(session, "title")
     return {
         "guid": str(session.uid),
         "id": session.pk,
         "date": start.isoformat(),
         "start": session.start_time.strftime("%H:%M"),
         "duration": _duration(session, end),
-        "room": session.room.name if session.room else "",
+        "room": _room(session),
         "slug": session.slug,
         "url": absolute(session.get_absolute_url()),
-        "title": session.title,
+        "title": title,
         "subtitle": "",
         "track": None,
         "type": session.get_kind_display(),
-        "language": "en",
+        # The language the title is given in: the English where it stands in for a translation.
+        "language": settings.LANGUAGE_CODE if english else languages.active(),
         "abstract": "",
-        "description": session.purpose,
+        "description": _text(session, "purpose"),
         "persons": _persons(session),
         "links": [],
         "attachments": [],
@@ -154,12 +176,12 @@ def _office_holders(meeting):
     """The meeting's office holders, office by office in the order given, with their terms."""
     return [
         {
-            "office": m.office.name,
+            "office": _text(m.office, "name"),
             "position": m.position,
-            "state": m.state.name,
+            "state": _text(m.state, "name"),
             "state_code": m.state.iso_code,
             "person": str(m.person) if m.person_id else None,
-            "detail": m.detail,
+            "detail": _text(m, "detail"),
             "term_start": m.start_date.isoformat(),
             "term_end": m.end_date.isoformat(),
         }
@@ -173,14 +195,15 @@ def schedule(programme, absolute, revision=None):
     meeting = programme.meeting
     zone = ZoneInfo(meeting.time_zone)
     sessions = list(programme.sessions.all())
-    rooms = sorted({s.room.name for s in sessions if s.room})
+    # Each room by its name in the language, its guid from the English name (the same in all).
+    rooms = sorted({(_room(s), s.room.name) for s in sessions if s.room})
     days, unscheduled = {}, []
     for index, session in enumerate(sessions):
         if session.date is None or session.start_time is None:
             unscheduled.append(
                 {
                     "id": session.pk,
-                    "title": session.title,
+                    "title": _text(session, "title"),
                     "date": session.date and session.date.isoformat(),
                     **_own_fields(session, absolute),
                 }
@@ -188,9 +211,7 @@ def schedule(programme, absolute, revision=None):
             continue
         end = session_end(session, sessions[index + 1 :])
         day = days.setdefault(session.date, {})
-        day.setdefault(session.room.name if session.room else "", []).append(
-            _event(session, end, zone, absolute)
-        )
+        day.setdefault(_room(session), []).append(_event(session, end, zone, absolute))
     dates = sorted(days)
     return {
         "schedule": {
@@ -198,14 +219,16 @@ def schedule(programme, absolute, revision=None):
             "base_url": absolute("/"),
             "conference": {
                 "acronym": programme.file_stem,
-                "title": f"{programme.title}, {meeting.title}",
+                "title": f"{_text(programme, 'title')}, {_text(meeting, 'title')}",
                 "start": meeting.start_date.isoformat(),
                 "end": meeting.end_date.isoformat(),
                 "daysCount": len(dates),
                 "timeslot_duration": "00:15",
                 "time_zone_name": meeting.time_zone,
                 "url": absolute(programme.get_absolute_url()),
-                "rooms": [{"name": name, "guid": _guid("room", name)} for name in rooms],
+                "rooms": [
+                    {"name": name, "guid": _guid("room", english)} for name, english in rooms
+                ],
                 "x_office_holders": _office_holders(meeting),
                 "days": [
                     {

@@ -54,7 +54,11 @@ def test_the_revision_feed_says_when_the_programme_changed(make_session, client,
     publish(programme, "Presenters.", editor)
     feed = parse(client, "/meetings/changes.atom")
     titles = [e.title for e in feed.entries]
-    assert titles == ["Parallel Programme: revision 2", "Parallel Programme: revision 1"]
+    meeting = "Intersessional Meetings May 2030"
+    assert titles == [
+        f"Parallel Programme, {meeting}: revision 2",
+        f"Parallel Programme, {meeting}: revision 1",
+    ]
     assert "TO1 → Test Presenter, TO2" in feed.entries[0].summary
     # Each entry links the programme as that revision published it, kept read only.
     link = feed.entries[0].link
@@ -77,11 +81,41 @@ def test_the_french_revision_feed_says_the_changes_in_french(make_session, clien
     factories.DocumentFactory(title="List of Participants", programme=programme)
     publish(programme, "Second.", editor)
     entry = parse(client, "/fr/meetings/changes.atom").entries[0]
-    assert entry.title == "Programme parallèle : révision 2".replace(" :", "\u00a0:")
+    assert entry.title == "Programme parallèle, Intersessional Meetings May 2030\u00a0: révision 2"
     summary = entry.summary
     assert '<span lang="en">Closing</span>' in summary  # (feedparser drops data- attributes)
     assert "List of Participants</span> (anglais)" in summary
     assert "English" not in summary
+
+
+def test_the_french_and_spanish_feeds_hold_the_notes_in_their_language(
+    make_session, client, editor
+):
+    session = make_session(1)
+    programme = session.programme
+    meeting = programme.meeting
+    meeting.title_fr, meeting.title_es = "Réunions intersessions", "Reuniones entre períodos"
+    meeting.save()
+    first = publish(programme, "First.", editor)
+    first.note_fr, first.note_es = "Première.", "Primera."
+    first.save()
+    make_session(2)
+    second = publish(programme, "Web addresses shortened.", editor)
+    second.note_fr = "Adresses web raccourcies."
+    second.save()
+    newest, oldest = parse(client, "/fr/meetings/changes.atom").entries
+    assert newest.title == "Parallel Programme, Réunions intersessions\u00a0: révision 2"
+    assert "<p>Adresses web raccourcies.</p>" in newest.summary
+    assert "shortened" not in newest.summary
+    assert "<p>Première.</p>" in oldest.summary
+    # No Spanish note for the second: the English stands in, marked as English.
+    newest, oldest = parse(client, "/es/meetings/changes.atom").entries
+    assert newest.title == "Parallel Programme, Reuniones entre períodos: revisión 2"
+    assert '<p lang="en">Web addresses shortened.</p>' in newest.summary
+    assert "<p>Primera.</p>" in oldest.summary
+    # In English the note is the English, unmarked.
+    newest, _oldest = parse(client, "/meetings/changes.atom").entries
+    assert "<p>Web addresses shortened.</p>" in newest.summary
 
 
 def test_feeds_leave_drafts_out(db, client):

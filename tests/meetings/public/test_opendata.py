@@ -113,3 +113,38 @@ def test_a_draft_schedule_is_404(make_session, programme, editor_client):
 def test_the_schema_rejects_what_is_not_a_schedule():
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"schedule": {"version": 2}}, schema("schedule.schema.json"))
+
+
+def test_the_french_schedule_is_in_french_where_the_data_is(make_session, programme, client):
+    opening = make_session(1, title="Opening", title_fr="Ouverture")
+    factories.PresentationFactory(
+        session=opening, title="Test presentation", title_fr="Exposé d'essai"
+    )
+    make_session(2, title="Closing", title_fr="")
+    office = factories.OfficeFactory(name="Co-Chairs")
+    office.name_fr = "Coprésidents"
+    office.save()
+    state = factories.StateFactory(iso_code="AT")  # "Autriche" in French (migration 0017)
+    factories.MandateFactory(
+        meeting=programme.meeting,
+        convention=programme.meeting.convention,
+        office=office,
+        state=state,
+    )
+    url = programme.get_absolute_url() + "schedule.json"
+    events = {e["slug"]: e for e in events_of(schedule_of(client, "/fr" + url))}
+    opening, closing = events["session-1"], events["session-2"]
+    assert (opening["title"], opening["language"]) == ("Ouverture", "fr")
+    assert opening["x_presentations"][0]["title"] == "Exposé d'essai"
+    # No French title: the English, and the event says so.
+    assert (closing["title"], closing["language"]) == ("Closing", "en")
+    (holder,) = schedule_of(client, "/fr" + url)["schedule"]["conference"]["x_office_holders"]
+    assert (holder["office"], holder["state"]) == ("Coprésidents", state.name_fr)
+    assert state.name_fr and state.name_fr != state.name
+    # The English schedule is unchanged: English titles, "en".
+    english = {e["slug"]: e for e in events_of(schedule_of(client, url))}
+    assert (english["session-1"]["title"], english["session-1"]["language"]) == ("Opening", "en")
+    assert (
+        schedule_of(client, url)["schedule"]["conference"]["x_office_holders"][0]["state"]
+        == state.name
+    )
