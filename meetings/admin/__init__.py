@@ -1208,7 +1208,15 @@ class DocumentAdmin(ContentAdmin):
 
 @admin.register(Office)
 class OfficeAdmin(ContentAdmin):
-    list_display = ["name", "name_fr", "name_es", "feminine_name_fr", "position"]
+    list_display = [
+        "name",
+        "name_fr",
+        "name_es",
+        "singular_name_fr",
+        "feminine_name_fr",
+        "feminine_plural_name_fr",
+        "position",
+    ]
     search_fields = ["name", "name_fr", "name_es"]
 
 

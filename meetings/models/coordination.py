@@ -22,17 +22,31 @@ def year_range_constraint(model_name):
     )
 
 
-@translated("name", "feminine_name")
+@translated("name", "singular_name", "feminine_name", "feminine_plural_name")
 class Office(models.Model):
     """An office States hold, named as a meeting's page heads its holders: "Co-Chairs",
     "Rapporteur", "Co-Rapporteurs", "Coordinators on Victim Assistance", "President"; staff add
-    any other."""
+    any other.
+
+    Its forms in each language: `name` heads several holders, `feminine_plural_name` several
+    women; a holder alone is named by `singular_name`, a woman alone by `feminine_name`
+    (`Mandate.title_field`, `heading_field`). An empty form falls back to the next one that
+    fits, never to a word nobody wrote."""
 
     name = models.CharField(
         _("name"),
         max_length=200,
         unique=True,
-        help_text=_("As a meeting's page heads its holders, e.g. “Co-Chairs” or “Rapporteur”."),
+        help_text=_("As a meeting's page heads several holders, e.g. “Co-Chairs” or “Rapporteur”."),
+    )
+    singular_name = models.CharField(
+        _("name for one holder"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "As a row naming one holder shows the office, e.g. “Co-Chair”, “Coprésident”, "
+            "“Copresidente”; empty: the name above."
+        ),
     )
     feminine_name = models.CharField(
         _("name for a woman holding it"),
@@ -41,7 +55,16 @@ class Office(models.Model):
         help_text=_(
             "Where a language writes the office differently for a woman, as a row naming one "
             "holder shows it: “Coprésidente”, “Copresidenta”. Used for a person whose titles are "
-            "feminine; empty: the name above."
+            "feminine; empty: the name for one holder."
+        ),
+    )
+    feminine_plural_name = models.CharField(
+        _("name for several women holding it"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Where a language writes the office differently for women, as a meeting's page heads "
+            "holders who are all women: “Corapporteuses”, “Correlatoras”; empty: the name above."
         ),
     )
     position = models.PositiveSmallIntegerField(
@@ -58,6 +81,16 @@ class Office(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:coordination")
+
+    def form_field(self, language, forms):
+        """The first of `forms` (fields, in order of preference) the office has in `language`;
+        else the first it has in English (a page then shows that English, marked as such); else
+        its name. A French "Coprésidents" is preferred to an English "Co-Chair"."""
+        for code in (language, "en"):
+            for form in forms:
+                if getattr(self, form if code == "en" else f"{form}_{code}", ""):
+                    return form
+        return "name"
 
 
 @translated("detail")
@@ -157,15 +190,31 @@ class Mandate(models.Model):
             return self.meeting.get_absolute_url()
         return reverse("meetings:coordination")
 
+    @property
+    def is_woman(self):
+        """Whether the holder is a person whose titles are feminine."""
+        return bool(self.person_id and self.person.feminine)
+
     def title_field(self, language):
-        """The field of the office that names this holder in `language`: its feminine name
-        where the person's titles are in the feminine and the office has one there; else its
-        name."""
-        if self.person_id and self.person.feminine:
-            column = "feminine_name" if language == "en" else f"feminine_name_{language}"
-            if getattr(self.office, column, ""):
-                return "feminine_name"
-        return "name"
+        """The field of the office that names this holder alone in `language`: for a woman its
+        feminine name, for anyone else its name for one holder; where the office has not that
+        form there, the next that it has (`Office.form_field`)."""
+        forms = ["singular_name", "name"]
+        if self.is_woman:
+            forms.insert(0, "feminine_name")
+        return self.office.form_field(language, forms)
+
+    @classmethod
+    def heading_field(cls, holders, language):
+        """The field of their office that heads `holders` (one office's, at one meeting) in
+        `language`: one holder's own title (`title_field`); for several, the plural, its
+        feminine plural where all are women and the office has one."""
+        if len(holders) == 1:
+            return holders[0].title_field(language)
+        forms = ["name"]
+        if all(m.is_woman for m in holders):
+            forms.insert(0, "feminine_plural_name")
+        return holders[0].office.form_field(language, forms)
 
     def clean(self):
         super().clean()

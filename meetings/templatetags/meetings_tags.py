@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from meetings import addresses, languages, speakers
 from meetings.markdown import render_markdown
-from meetings.models import Edition
+from meetings.models import Edition, Mandate
 
 register = template.Library()
 
@@ -239,6 +239,15 @@ def office_title(mandate):
     """The office of one holder in the page's language, its feminine form for a person whose
     titles are feminine ("Coprésidente"), the English marked lang="en"."""
     return languages.html(mandate.office, mandate.title_field(languages.active()))
+
+
+@register.simple_tag
+def office_heading(holders):
+    """The office heading its `holders` at a meeting in the page's language: the plural over
+    several ("Corapporteurs"), the feminine plural where all are women ("Corapporteuses"), one
+    holder's own title over one, the English marked lang="en"."""
+    holders = list(holders)
+    return languages.html(holders[0].office, Mandate.heading_field(holders, languages.active()))
 
 
 @register.filter

@@ -108,3 +108,68 @@ def test_a_holders_office_is_named_in_the_feminine_only_for_a_woman_where_held(
 def test_a_holder_without_a_person_is_named_by_the_office(db):
     office = factories.OfficeFactory(name="Test Co-Chairs", feminine_name_fr="Coprésidente")
     assert factories.MandateFactory(office=office).title_field("fr") == "name"
+
+
+def forms_office(**forms):
+    return factories.OfficeFactory(name="Test Co-Chairs", **forms)
+
+
+@pytest.mark.parametrize(
+    ("feminine", "forms", "language", "field"),
+    [
+        (False, {"singular_name_fr": "Coprésident"}, "fr", "singular_name"),
+        (True, {"singular_name_fr": "Coprésident"}, "fr", "singular_name"),  # same for a woman
+        (
+            True,
+            {"singular_name_fr": "Coprésident", "feminine_name_fr": "Coprésidente"},
+            "fr",
+            "feminine_name",
+        ),
+        (False, {"name_fr": "Coprésidents"}, "fr", "name"),  # no singular held: the plural
+        # A French plural rather than an English singular; the English singular where the
+        # office has no French at all.
+        (False, {"name_fr": "Coprésidents", "singular_name": "Co-Chair"}, "fr", "name"),
+        (False, {"singular_name": "Co-Chair"}, "fr", "singular_name"),
+        (True, {"singular_name": "Co-Chair"}, "en", "singular_name"),
+    ],
+)
+def test_a_holder_alone_is_named_by_the_singular_of_their_gender_where_held(
+    db, feminine, forms, language, field
+):
+    mandate = factories.MandateFactory(
+        office=forms_office(**forms), person=factories.PersonFactory(feminine=feminine)
+    )
+    assert mandate.title_field(language) == field
+
+
+PLURALS = {
+    "name_fr": "Corapporteurs",
+    "singular_name_fr": "Corapporteur",
+    "feminine_name_fr": "Corapporteuse",
+    "feminine_plural_name_fr": "Corapporteuses",
+}
+
+
+@pytest.mark.parametrize(
+    ("women", "forms", "field"),
+    [
+        ((True, True), PLURALS, "feminine_plural_name"),
+        ((True, False), PLURALS, "name"),
+        ((True, None), PLURALS, "name"),  # a holder named by the State alone
+        ((True, True), {"name_fr": "Corapporteurs"}, "name"),  # no feminine plural held
+        ((True,), PLURALS, "feminine_name"),  # one holder: her own title
+        ((False,), PLURALS, "singular_name"),
+    ],
+)
+def test_a_heading_over_several_holders_is_the_plural_feminine_where_all_are_women(
+    db, women, forms, field
+):
+    office = forms_office(**forms)
+    holders = [
+        factories.MandateFactory(
+            office=office,
+            person=None if feminine is None else factories.PersonFactory(feminine=feminine),
+        )
+        for feminine in women
+    ]
+    assert type(holders[0]).heading_field(holders, "fr") == field

@@ -323,22 +323,26 @@ def test_a_news_category_shows_in_the_page_language(db, client):
 
 
 @pytest.mark.parametrize(
-    ("feminine", "prefix", "expected"),
+    ("feminine", "prefix", "expected", "not_expected"),
     [
-        (True, "/fr", "Coprésidente d'essai"),
-        (True, "/es", "Copresidenta de prueba"),
-        (False, "/fr", "Coprésidents d'essai"),
-        (False, "/es", "Copresidentes de prueba"),
-        (True, "", "Test Co-Chairs"),
+        (True, "/fr", "Coprésidente d'essai", "Coprésidents d'essai"),
+        (True, "/es", "Copresidenta de prueba", "Copresidentes de prueba"),
+        (False, "/fr", "Coprésident d'essai", "Coprésidents d'essai"),
+        (False, "/es", "Copresidente de prueba", "Copresidentes de prueba"),
+        (True, "", "Test Co-Chair", "Test Co-Chairs"),
+        (False, "", "Test Co-Chair", "Test Co-Chairs"),
     ],
 )
-def test_a_woman_holding_an_office_is_given_its_feminine_name(
-    db, client, feminine, prefix, expected
+def test_a_holder_alone_is_given_the_offices_singular_of_their_gender(
+    db, client, feminine, prefix, expected, not_expected
 ):
     office = factories.OfficeFactory(
         name="Test Co-Chairs",
         name_fr="Coprésidents d'essai",
         name_es="Copresidentes de prueba",
+        singular_name="Test Co-Chair",
+        singular_name_fr="Coprésident d'essai",
+        singular_name_es="Copresidente de prueba",
         feminine_name_fr="Coprésidente d'essai",
         feminine_name_es="Copresidenta de prueba",
     )
@@ -351,11 +355,77 @@ def test_a_woman_holding_an_office_is_given_its_feminine_name(
         start_date=datetime.date.today(),
         end_date=datetime.date.today(),
     )
-    items = page(client, prefix + "/coordination/").select("main li")
-    row = next(text(li) for li in items if "Danijela Zunec" in text(li))
-    assert expected in row
+    soup = page(client, prefix + "/coordination/")
+    row = next(text(li) for li in soup.select("main li") if "Danijela Zunec" in text(li))
+    assert expected in row and not_expected not in row
     if prefix == "/fr":
         assert "(Mme Danijela Zunec)" in row
+    table_row = next(text(tr) for tr in soup.select("main tr") if "Danijela Zunec" in text(tr))
+    assert expected in table_row and not_expected not in table_row
+
+
+VA_OFFICE = {
+    "name": "Co-Chairs of the Standing Committee on Victim Assistance",
+    "name_fr": "Coprésidents du Comité permanent sur l'assistance aux victimes",
+    "singular_name_fr": "Coprésident du Comité permanent sur l'assistance aux victimes",
+}
+
+
+def test_a_programme_convened_by_one_man_names_him_coprésident(programme, client):
+    office = factories.OfficeFactory(**VA_OFFICE)
+    for position, (code, person) in enumerate([("AT", "Philip Kimpton"), ("CO", "Test Khelif")]):
+        mandate = factories.MandateFactory(
+            meeting=programme.meeting,
+            convention=programme.meeting.convention,
+            office=office,
+            position=position,
+            state=factories.StateFactory(iso_code=code),
+            person=factories.PersonFactory(name=person),
+        )
+        programme.convened_by.add(mandate)
+    factories.show_published(programme)
+    soup = page(client, "/fr" + programme.get_absolute_url())
+    convened = text(soup.find("strong", string="Organisé par").parent)
+    assert (
+        "Autriche (Philip Kimpton), "
+        "Coprésident du Comité permanent sur l'assistance aux victimes ;" in convened
+    )
+    assert "Coprésidents" not in convened
+    # Over both, the meeting's office holders are headed by the plural.
+    headings = [text(dt) for dt in soup.select("dl > div > dt")]
+    assert VA_OFFICE["name_fr"] in headings
+
+
+@pytest.mark.parametrize(
+    ("women", "prefix", "expected"),
+    [
+        ((True, True), "/fr", "Corapporteuses"),
+        ((True, True), "/es", "Correlatoras"),
+        ((True, False), "/fr", "Corapporteurs"),
+        ((True, False), "/es", "Correlatores"),
+        ((True, True), "", "Co-Rapporteurs"),
+    ],
+)
+def test_a_heading_over_women_only_is_the_feminine_plural(meeting, client, women, prefix, expected):
+    office = factories.OfficeFactory(
+        name="Co-Rapporteurs",
+        name_fr="Corapporteurs",
+        name_es="Correlatores",
+        feminine_plural_name_fr="Corapporteuses",
+        feminine_plural_name_es="Correlatoras",
+    )
+    for position, (code, feminine) in enumerate(zip(("NI", "NO"), women, strict=True)):
+        factories.MandateFactory(
+            meeting=meeting,
+            convention=meeting.convention,
+            office=office,
+            position=position,
+            state=factories.StateFactory(iso_code=code),
+            person=factories.PersonFactory(feminine=feminine),
+        )
+    soup = page(client, prefix + meeting.get_absolute_url())
+    headings = [text(dt) for dt in soup.select("dl > div > dt")]
+    assert expected in headings
 
 
 def test_an_editor_publishes_a_revision_with_its_note_in_french_and_spanish(
