@@ -418,6 +418,8 @@ def _hit(kind, row, draft):
         title = escape(_action_name(row, languages.text(row.plan, "name")[0]))
     elif _is_english_fallback(row, kind.shown_title):
         title = _english(title)
+    elif kind.model is Document and row.language == settings.LANGUAGE_CODE != languages.active():
+        title = _english(title)  # an English document's title: English on the page, as the library
     elif kind.model is Document and row.language != languages.active():
         title = format_html('<span lang="{}">{}</span>', row.language, title)  # as the library
     return Hit(

@@ -308,6 +308,30 @@ def test_no_english_word_outside_lang_en(site, language, client):
         pytest.fail(report(findings), pytrace=False)
 
 
+def english_shown(html):
+    """The texts of the content (the page's <main>, or the whole printable) marked lang="en":
+    the language menu's "English" is not content."""
+    soup = BeautifulSoup(html, "html.parser")
+    scope = soup.main or soup.body or soup
+    return [
+        e.get_text(" ", strip=True) for e in scope.select('[lang="en"]') if e.get_text(strip=True)
+    ]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_page_showing_english_says_so_in_its_note(site, language, client):
+    """English shown on a French or Spanish page, whatever it is (a missing translation, an
+    English document's title), comes with the note that parts of the page are in English."""
+    missing = [
+        f"{read.url} [{read.kind}]: {shown[:3]}"
+        for read in read_everything(client, site.pages, language)
+        if read.pdf is None
+        and (shown := english_shown(read.html))
+        and 'class="untranslated-note"' not in read.html
+    ]
+    assert not missing, "\n".join(missing)
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_no_iso_date_in_running_text(site, language, client):
     findings = []

@@ -445,3 +445,19 @@ def test_an_editor_publishes_a_revision_with_its_note_in_french_and_spanish(
     )
     changes = page(client, "/es" + programme.get_absolute_url() + "changes/")
     assert "Nota de prueba" in text(changes.main)
+
+
+def test_the_meeting_page_notes_it_shows_an_english_documents_title(meeting, client):
+    """An English document's title is English on a French page: the page says parts of it are
+    in English, as it does for a missing translation (issue 24 trial)."""
+    meeting.title_fr = "Réunions intersessions, mai 2030"
+    meeting.convention.full_name_fr = "Convention d'essai"
+    meeting.convention.short_name_fr = "CIMAP"
+    meeting.convention.save()
+    meeting.save()
+    assert not page(client, f"/fr{meeting.get_absolute_url()}").select(".untranslated-note")
+
+    factories.DocumentFactory(meeting=meeting, title="Final Report", language="en")
+    soup = page(client, f"/fr{meeting.get_absolute_url()}")
+    assert marked_english(soup) == ["Final Report"]
+    assert text(soup.select_one(".untranslated-note")).startswith("Certaines parties de cette page")

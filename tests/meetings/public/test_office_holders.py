@@ -188,3 +188,21 @@ def test_the_seed_meeting_names_its_co_chairs_and_the_president(seeds, client):
         "President",
         "Cambodia (H.E. Prak Sokhonn), Eleventh Meeting of the States Parties (11MSP)",
     ) in rows
+
+
+@pytest.mark.parametrize(
+    ("prefix", "line"),
+    [
+        ("", "Co-Chairs: Austria"),
+        # French puts a no-break space before the colon; Spanish does not.
+        ("/fr", "Coprésidents FR\u00a0: Autriche"),
+        ("/es", "Copresidentes ES: Austria"),
+    ],
+)
+def test_the_pdf_puts_the_colon_after_an_office_as_the_language_writes_it(
+    holders, programme, client, prefix, line
+):
+    response = client.get(f"{prefix}{programme.get_absolute_url()}programme.pdf")
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert line in re.sub(r"[ \n]+", " ", text)
