@@ -56,7 +56,7 @@ def name_the_right_coordinators(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0024_names_in_french_and_spanish"),
+        ("meetings", "0025_office_forms_singular_and_feminine_plural"),
     ]
 
     operations = [
