@@ -62,6 +62,7 @@ from meetings.models.common import may_view_drafts
 from meetings.publishing import bundles, pdf, revisions, tasks
 
 from . import floor, history
+from .text import InvisibleIsEmpty
 
 # History and edit conflicts (meetings/admin/history.py) ----------------------------------------
 
@@ -489,7 +490,7 @@ class SessionInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
     show_change_link = True  # presentations and questions are edited on the session's page
 
 
-class PublishRevisionForm(forms.Form):
+class PublishRevisionForm(InvisibleIsEmpty, forms.Form):
     note = forms.CharField(
         label=_("What changed"),
         max_length=300,

@@ -33,6 +33,8 @@ from reversion.models import Version
 from meetings import models
 from meetings.models.common import Searched
 
+from .text import InvisibleIsEmpty
+
 # What one admin page saves together: reverting or recovering the parent brings these back too.
 FOLLOW = {
     models.Meeting: ("office_holders",),
@@ -165,7 +167,7 @@ def _formatted(widget, value):
     return "" if shown is None else str(shown)
 
 
-class ConflictCheckedForm(forms.ModelForm):
+class ConflictCheckedForm(InvisibleIsEmpty, forms.ModelForm):
     """A model form that refuses to save over a change made by someone else since it loaded.
 
     A field only they changed keeps their value (the form shows it); a field both changed is a

@@ -228,7 +228,9 @@ class Mandate(models.Model):
             for name in ("start_date", "end_date")
             if getattr(self, name) is None
         }
-        if not self.convention_id:
+        # A meeting not saved yet may lack its convention: its own form says so, and the
+        # meeting's office-holder rows have no convention field to say it on.
+        if not self.convention_id and meeting is None:
             missing["convention"] = _("Give the convention, or a meeting whose convention it is.")
         if missing:
             raise ValidationError(missing, code="term_dates_missing")

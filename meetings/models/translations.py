@@ -5,6 +5,8 @@
 English stays in `title`, the source every page falls back to. meetings/languages.py reads them.
 """
 
+import unicodedata
+
 from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import get_language
@@ -13,6 +15,19 @@ from django.utils.translation import gettext_lazy as _
 # The languages a text may be translated into: every one of the site's but the source, English.
 TRANSLATIONS = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 LANGUAGE_NAMES = {"fr": _("French"), "es": _("Spanish")}
+
+
+# Characters that show nothing: spaces of every width, and format characters (category Cf, the
+# zero-width space U+200B, joiners U+200C-U+200D, word joiner U+2060, byte-order mark U+FEFF).
+INVISIBLE_CATEGORIES = {"Cf", "Zs", "Zl", "Zp"}
+
+
+def shows_nothing(text):
+    """Whether `text` is empty or made only of characters that show nothing: a translation of
+    only a zero-width space would blank a title where the English should stand in."""
+    return all(
+        char.isspace() or unicodedata.category(char) in INVISIBLE_CATEGORIES for char in text
+    )
 
 
 def names(field):

@@ -82,6 +82,39 @@ def test_a_new_meeting_is_saved_with_its_holders(editor_client, convention, co_c
     )
 
 
+def test_a_new_meeting_without_a_convention_is_a_form_error_keeping_its_rows(
+    editor_client, co_chairs
+):
+    url = reverse("admin:meetings_meeting_add")
+    data = form_data(editor_client.get(url))
+    data.update(
+        {
+            "convention": [""],
+            "kind": ["intersessional"],
+            "title": ["New meeting"],
+            "title_fr": ["Nouvelle réunion"],
+            "slug": ["new-meeting"],
+            "start_date": ["2031-06-02"],
+            "end_date": ["2031-06-04"],
+            "time_zone": ["Europe/Zurich"],
+            "status": ["draft"],
+        }
+    )
+    state = factories.StateFactory()
+    row(data, 0, office=co_chairs.pk, position=0, state=state.pk)
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["convention"] == ["This field is required."]
+    kept = form_data(response)
+    assert kept["title_fr"] == ["Nouvelle réunion"]
+    assert kept[f"{PREFIX}-0-office"] == [str(co_chairs.pk)]
+    assert kept[f"{PREFIX}-0-state"] == [str(state.pk)]
+    assert not Meeting.objects.exists()
+    assert not Mandate.objects.exists()
+
+
 BAD_ROWS = {
     "term ending before it starts": (
         [{"position": 0, "start_date": "2030-05-25", "end_date": "2030-05-21"}],
