@@ -5,6 +5,7 @@ discard unpublished changes (meetings/publishing/revisions.py)."""
 import datetime
 import uuid
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models as db_models
 from django.db import transaction
@@ -25,12 +26,12 @@ from .models import (
 
 def _fields(row, *, leave=()):
     """The values of `row`'s own columns, to make a new row of them: no primary key, no column
-    the database computes."""
+    the database computes or keeps (the stored words search reads, which its triggers write)."""
     return {
         field.attname: getattr(row, field.attname)
         for field in row._meta.concrete_fields
         if not field.primary_key
-        and not isinstance(field, db_models.GeneratedField)
+        and not isinstance(field, (db_models.GeneratedField, SearchVectorField))
         and field.attname not in leave
     }
 
@@ -74,7 +75,7 @@ def copy_sessions(
     existing = existing or {}
     new_sessions, created, rewritten = [], [], []
     for session in sessions:
-        values = {**_fields(session, leave=("question_words",)), "programme_id": target.pk}
+        values = {**_fields(session), "programme_id": target.pk}
         new = existing.get(session.uid) if same_sessions else None
         if new is None:
             new = Session(**values)

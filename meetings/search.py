@@ -3,10 +3,14 @@
 Each kind (meetings, programmes, sessions, questions, actions, work plans, news, documents) is
 searched in its own table through its model's `visible()` (the public rows; drafts too for
 staff allowed to view them, marked as drafts), on its `search_vector` (`Searched` in
-models/common.py: titles weighted above text, English stemming). A session is also found by the
-words of the actions it serves, counted in its rank as one match of weight C. Queries are read
-as a web search engine reads them (`websearch_to_tsquery`); control and bidi characters are
-removed first, a query is cut at MAX_QUERY_CHARS, and one without a letter or digit is not run.
+models/common.py: titles weighted above text, English stemming), with the words the database
+keeps there from other tables, weight C: an action's plan names and number ("Cartagena 31",
+"medida 31"), a session's questions, delegations, panellists, presentations, presenters and
+organisations presenting, a meeting's office holders and a programme's conveners (names and
+States). A session is also found by the words of the actions it serves, counted in its rank as
+one match of weight C. Queries are read as a web search engine reads them
+(`websearch_to_tsquery`); control and bidi characters are removed first, a query is cut at
+MAX_QUERY_CHARS, and one without a letter or digit is not run.
 """
 
 import re

@@ -81,8 +81,13 @@ class Meeting(Publishable, models.Model):
     summary = MarkdownxField(_("summary"), blank=True)
     status = status_field()
 
+    # The names and States of its office holders (weight C), kept by triggers of migration 0027
+    # on every write to its holders, their people and States: search finds a meeting by them.
+    holder_words = SearchVectorField(
+        _("words of its office holders"), default="", editable=False, serialize=False
+    )
     searched = Searched(title=("title",), body=("summary",), translated=True)
-    search_vector = searched.field()
+    search_vector = searched.field(F("holder_words"))
 
     objects = PublicManager()
 
@@ -180,8 +185,13 @@ class Programme(Publishable, models.Model):
         related_name="+",
     )
 
+    # The names and States of the office holders convening it (weight C), kept by triggers of
+    # migration 0027 as a meeting's are: search finds a programme by them.
+    holder_words = SearchVectorField(
+        _("words of its conveners"), default="", editable=False, serialize=False
+    )
     searched = Searched(title=("title",), body=("background", "focus"), translated=True)
-    search_vector = searched.field()
+    search_vector = searched.field(F("holder_words"))
 
     objects = PublicManager()
     status_paths = ("", "meeting__")
@@ -406,8 +416,10 @@ class Session(Publishable, models.Model):
         help_text=_("In a published copy: how many published revisions changed this session."),
     )
 
-    # The words of its discussion questions (weight C), kept by triggers of migration 0013 on
-    # every write to its questions: search finds a session by them too.
+    # The words of its discussion questions, of the delegations and panellists that took the
+    # floor in it (migration 0021) and of its presentations, their presenters and organisations
+    # (migration 0027), weight C, kept by triggers on every write to them: search finds a
+    # session by them too.
     question_words = SearchVectorField(
         _("words of its questions"), default="", editable=False, serialize=False
     )

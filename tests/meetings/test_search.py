@@ -13,7 +13,16 @@ from django.db.models.functions import Cast
 from django.test import Client
 
 from meetings import search
-from meetings.models import Action, DiscussionQuestion, Programme, Session, Status
+from meetings.models import (
+    Action,
+    DiscussionQuestion,
+    Meeting,
+    Person,
+    Programme,
+    Session,
+    State,
+    Status,
+)
 
 
 def results(client, **params):
@@ -309,11 +318,21 @@ def test_postgresql_uses_each_kinds_index():
         assert f"search_{kind.model._meta.model_name}" in plan, (kind.key, plan)
 
 
+# The column of words the database keeps from other tables, added to a model's stored vector.
+WORDS_KEPT = {
+    Session: "question_words",
+    Action: "plan_words",
+    Meeting: "holder_words",
+    Programme: "holder_words",
+}
+
+
 @pytest.mark.django_db
 @pytest.mark.usefixtures("one_of_each_kind")
 def test_the_stored_words_are_those_of_the_fields_each_model_names():
     """What PostgreSQL stores in `search_vector` is what `Searched` says the model is found by
-    (and, for a session, the words of its questions)."""
+    (and the words kept from other tables: a session's questions and speakers, an action's
+    plan and number, a meeting's or programme's office holders)."""
     for kind in search.KINDS:
         searched = kind.model.searched
         parts = [
@@ -322,10 +341,10 @@ def test_the_stored_words_are_those_of_the_fields_each_model_names():
             if names
         ]
         expected = parts[0] if len(parts) == 1 else parts[0] + parts[1]
-        if kind.model is Session:
+        if kind.model in WORDS_KEPT:
             expected = Func(
                 expected,
-                F("question_words"),
+                F(WORDS_KEPT[kind.model]),
                 arg_joiner=" || ",
                 template="(%(expressions)s)",
                 output_field=SearchVectorField(),
@@ -400,7 +419,9 @@ def test_pages_do_not_read_the_stored_words(meeting):
     a_session(meeting, "Test session", actions=[factories.ActionFactory()])
     session = Session.objects.first()
     assert {"search_vector", "question_words"} <= session.get_deferred_fields()
-    assert "search_vector" in Action.objects.first().get_deferred_fields()
+    assert {"search_vector", "plan_words"} <= Action.objects.first().get_deferred_fields()
+    for row in (Meeting.objects.first(), Programme.objects.first()):
+        assert {"search_vector", "holder_words"} <= row.get_deferred_fields()
 
 
 @pytest.mark.parametrize(
@@ -484,3 +505,259 @@ def test_a_french_or_spanish_word_of_a_translation_finds_its_result(client, meet
     DiscussionQuestion.objects.filter(session__title="Test session").update(text_es="¿Quién paga?")
     assert results(client, q="financia")[0] == []  # the words follow an edit of a translation
     assert untranslated.get_absolute_url() not in results(client, q="réadaptation")[0]
+
+
+# -- found by what their pages name: an action's plan, a session's presenters, office holders -----
+
+
+def links_in(client, prefix, query, **params):
+    """The result links of the search page in the language of `prefix` ("", "/fr", "/es")."""
+    response = client.get(f"{prefix}/search/", {"q": query, **params})
+    assert response.status_code == 200
+    return re.findall(r'<a class="result-title" href="([^"]+)">', response.content.decode())
+
+
+@pytest.fixture
+def cartagena():
+    """The Cartagena Action Plan with its French and Spanish names, its actions #30 and #31,
+    and another plan's action #31: {name: action}."""
+    plan = factories.ActionPlanFactory(
+        name="Cartagena Action Plan",
+        short_name="CAP",
+        slug="cartagena-action-plan",
+        name_fr="Plan d'action de Carthagène",
+        name_es="Plan de Acción de Cartagena",
+    )
+    other = factories.ActionPlanFactory(name="Lausanne Action Plan", short_name="LAP")
+    return {
+        "CAP #31": factories.ActionFactory(plan=plan, number=31, title=""),
+        "CAP #30": factories.ActionFactory(plan=plan, number=30),
+        "LAP #31": factories.ActionFactory(plan=other, number=31),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("prefix", "query"),
+    [
+        ("", "Cartagena 31"),
+        ("", "CAP 31"),
+        ("", "action 31 Cartagena"),
+        ("/fr", "Carthagène 31"),
+        ("/fr", "Plan d'action de Carthagène action 31"),
+        ("/es", "medida 31 Cartagena"),
+        ("/es", "Cartagena 31"),
+    ],
+)
+def test_an_action_is_found_by_its_plans_name_and_its_number_in_each_language(
+    client, cartagena, prefix, query
+):
+    links = links_in(client, prefix, query, kind="actions")
+    assert links == [prefix + cartagena["CAP #31"].get_absolute_url()]
+
+
+@pytest.mark.django_db
+def test_an_actions_plan_words_follow_its_plans_names_and_its_number(client, cartagena):
+    action = cartagena["CAP #31"]
+    plan = action.plan
+    plan.name_es = "Plan de Acción de Cartagena de Indias"
+    plan.save()
+    assert links_in(client, "/es", "Indias 31", kind="actions") == [
+        "/es" + action.get_absolute_url()
+    ]
+    Action.objects.filter(pk=action.pk).update(number=29)  # no save() signal
+    assert links_in(client, "", "Cartagena 31", kind="actions") == []
+    assert links_in(client, "", "Cartagena 29", kind="actions") == [
+        Action.objects.select_related("plan").get(pk=action.pk).get_absolute_url()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM meetings_action "
+            "WHERE plan_words::text <> meetings_action_words(plan_id, number)::text"
+        )
+        assert cursor.fetchone()[0] == 0
+
+
+@pytest.fixture
+def icrc():
+    return factories.OrganisationFactory(
+        name="International Committee of the Red Cross",
+        acronym="ICRC",
+        name_fr="Comité international de la Croix-Rouge",
+        acronym_fr="CICR",
+        name_es="Comité Internacional de la Cruz Roja",
+        acronym_es="CICR",
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("prefix", "query", "expected"),
+    [
+        ("", "Tardif", "presented"),
+        ("", "Bailey", "presented"),
+        ("", "ICRC", "presented"),
+        ("/fr", "CICR", "presented"),
+        ("/fr", "Croix-Rouge", "presented"),
+        ("/es", "CICR", "presented"),
+        ("/es", "Cruz Roja", "presented"),
+        ("", "Landmine Monitor", "by a person of"),  # a presenter's own organisation
+        ("", "Mozambique", "by a delegation"),  # a statement's delegation
+    ],
+)
+def test_a_session_is_found_by_its_presenters_and_the_organisations_presenting(
+    client, meeting, icrc, prefix, query, expected
+):
+    presented = a_session(meeting, "Test session one")
+    factories.PresentationFactory(
+        session=presented,
+        presenters=[
+            factories.PersonFactory(name="Claude Tardif", organisation=icrc),
+            factories.PersonFactory(name="Sheree Bailey"),
+        ],
+        organisations=[icrc],
+    )
+    monitor = factories.OrganisationFactory(name="Landmine Monitor", acronym="")
+    by_a_person_of = a_session(meeting, "Test session two")
+    factories.PresentationFactory(
+        session=by_a_person_of, presenters=[factories.PersonFactory(organisation=monitor)]
+    )
+    by_a_delegation = a_session(meeting, "Test session three")
+    factories.PresentationFactory(
+        session=by_a_delegation,
+        kind="statement",
+        delegation_state=factories.StateFactory(iso_code="MZ"),
+    )
+    sessions = {
+        "presented": presented,
+        "by a person of": by_a_person_of,
+        "by a delegation": by_a_delegation,
+    }
+    factories.show_published(presented.programme)
+    links = links_in(client, prefix, query, kind="sessions")
+    assert links == [prefix + sessions[expected].get_absolute_url()]
+
+
+@pytest.mark.django_db
+def test_a_sessions_speaker_words_are_those_of_its_presentations_after_every_kind_of_edit(
+    meeting, icrc
+):
+    session, other = a_session(meeting, "Test session"), a_session(meeting, "Test session 2")
+    person = factories.PersonFactory(name="Claude Tardif")
+    presentation = factories.PresentationFactory(
+        session=session, presenters=[person], organisations=[icrc]
+    )
+    factories.PresentationFactory(session=other, presenters=[factories.PersonFactory()])
+    factories.show_published(session.programme)
+
+    def words_right():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FILTER (WHERE question_words::text <> "
+                "meetings_question_words(id)::text) FROM meetings_session"
+            )
+            return cursor.fetchone()[0] == 0
+
+    def found(query):
+        return Session.objects.filter(search_vector=search.clean_query(query).tsquery())
+
+    assert found("Tardif").count() == 2  # in the working copy and the published copy
+    Person.objects.filter(pk=person.pk).update(name="Claude Tardif-Renamed")
+    assert found("Renamed").count() == 2 and words_right()
+    type(icrc).objects.filter(pk=icrc.pk).update(acronym_fr="XCICR")
+    assert found("XCICR").count() == 2 and words_right()
+    presentation.organisations.clear()
+    presentation.presenters.remove(person)
+    assert not found("XCICR").filter(pk=session.pk).exists()
+    assert not found("Renamed").filter(pk=session.pk).exists() and words_right()
+    presentation.presenters.add(person)
+    presentation.__class__.objects.filter(pk=presentation.pk).update(session=other)  # moved
+    assert list(found("Renamed").filter(programme=session.programme)) == [other]
+    presentation.delete()
+    Session.objects.filter(pk=other.pk).update(question_words="stale")  # a stale write
+    assert not found("Renamed").filter(programme=session.programme).exists() and words_right()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("prefix", "query"),
+    [("", "Kimpton"), ("/fr", "Kimpton"), ("", "Australia"), ("/fr", "Australie")],
+)
+def test_a_meeting_and_its_programme_are_found_by_their_office_holders(
+    client, meeting, prefix, query
+):
+    australia = factories.StateFactory(iso_code="AU")
+    holder = factories.MandateFactory(
+        convention=meeting.convention,
+        meeting=meeting,
+        state=australia,
+        person=factories.PersonFactory(name="Philip Kimpton"),
+    )
+    programme = a_session(meeting, "Test session").programme
+    programme.convened_by.add(holder)
+    factories.show_published(programme)
+    assert links_in(client, prefix, query, kind="meetings") == [prefix + meeting.get_absolute_url()]
+    assert links_in(client, prefix, query, kind="programmes") == [
+        prefix + programme.get_absolute_url()
+    ]
+
+
+@pytest.mark.django_db
+def test_the_holder_words_are_those_of_the_holders_after_every_kind_of_edit(meeting):
+    person = factories.PersonFactory(name="Philip Kimpton")
+    holder = factories.MandateFactory(convention=meeting.convention, meeting=meeting, person=person)
+    programme = a_session(meeting, "Test session").programme
+    programme.convened_by.add(holder)
+    factories.show_published(programme)
+
+    def words_right():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT count(*) FROM meetings_meeting WHERE holder_words::text <> "
+                "meetings_meeting_holder_words(id)::text) + (SELECT count(*) FROM "
+                "meetings_programme WHERE holder_words::text <> "
+                "meetings_programme_holder_words(id)::text)"
+            )
+            return cursor.fetchone()[0] == 0
+
+    def found(query):
+        tsquery = search.clean_query(query).tsquery()
+        return (
+            Meeting.objects.filter(search_vector=tsquery).count(),
+            Programme.objects.filter(search_vector=tsquery).count(),
+        )
+
+    assert found("Kimpton") == (1, 2) and words_right()  # the working and published copies
+    Person.objects.filter(pk=person.pk).update(name="Philip Renamed")
+    assert found("Renamed") == (1, 2) and words_right()
+    State.objects.filter(pk=holder.state_id).update(other_names="Zanzibaria")
+    assert found("Zanzibaria") == (1, 2) and words_right()
+    type(holder).objects.filter(pk=holder.pk).update(person=None)
+    assert found("Renamed") == (0, 0) and found("Zanzibaria") == (1, 2) and words_right()
+    programme.convened_by.clear()
+    assert found("Zanzibaria") == (1, 1) and words_right()  # the published copy's still
+    Meeting.objects.filter(pk=meeting.pk).update(holder_words="stale")  # a stale write
+    holder.delete()
+    assert found("Zanzibaria") == (0, 0) and words_right()
+
+
+@pytest.mark.django_db
+def test_a_draft_is_not_found_by_its_presenters_nor_its_office_holders(client, meeting):
+    hidden = factories.MeetingFactory(convention=meeting.convention, status=Status.DRAFT)
+    factories.MandateFactory(
+        convention=meeting.convention,
+        meeting=hidden,
+        person=factories.PersonFactory(name="Philip Kimpton"),
+    )
+    factories.PresentationFactory(
+        session=a_session(hidden, "Test session"),
+        presenters=[factories.PersonFactory(name="Claude Tardif")],
+    )
+    draft = factories.ProgrammeFactory(meeting=meeting, status=Status.DRAFT, slug="draft")
+    factories.PresentationFactory(
+        session=factories.SessionFactory(programme=draft),
+        presenters=[factories.PersonFactory(name="Sheree Bailey")],
+    )
+    for query in ("Kimpton", "Tardif", "Bailey"):
+        assert links_in(client, "", query) == [], query
+    assert Session.objects.filter(search_vector=search.clean_query("Bailey").tsquery()).exists()
