@@ -332,7 +332,7 @@ def _searched(*columns, weight):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("meetings", "0025_office_forms_singular_and_feminine_plural"),
+        ("meetings", "0026_seed_activity_coordinators"),
     ]
 
     operations = [
