@@ -223,3 +223,18 @@ def test_the_action_page_lists_sessions_work_plans_and_activities_newest_first(
     badges = re.findall(r'<span class="badge">(Session|Work plan|Activity)</span>', page)
     assert badges == ["Work plan", "Activity", "Session"]  # 2033, 2031, 2030
     assert "3 places, newest first." in page
+
+
+@pytest.mark.parametrize("prefix, english_name", [("/fr", "anglais"), ("/es", "inglés")])
+def test_the_language_filter_names_languages_in_the_page_language_untagged(
+    db, client, prefix, english_name
+):
+    page = client.get(f"{prefix}/documents/").content.decode()
+    select = page[
+        page.index('<select id="f-language"') : page.index(
+            "</select>", page.index('id="f-language"')
+        )
+    ]
+    assert re.search(rf'<option value="en">{english_name}</option>', select)
+    # The names are in the page's language: none is tagged as the language it names.
+    assert 'lang="' not in select
