@@ -173,12 +173,12 @@ def and_list(items):
 @register.filter
 def presentation_credits(presentation):
     """Who gives a presentation, after its kind, as the printed programme lists them: its title,
-    its presenters ("A and B"), organisations and delegation, only those it has ("Statement:
-    Afghanistan", never "Statement: , Afghanistan"); titles and organisations in the page's
-    language, the English marked (safe HTML where it is)."""
+    its presenters ("A (Uganda) and B"), organisations and delegation, only those it has
+    ("Statement: Afghanistan", never "Statement: , Afghanistan"); titles, States and
+    organisations in the page's language, the English marked (safe HTML where it is)."""
     parts = [
         languages.html(presentation, "title") if presentation.title else "",
-        and_list(presentation.presenters.all()),
+        speakers.presenters_html(presentation),
     ]
     parts += [organisation_html(org) for org in presentation.organisations.all()]
     parts += [
@@ -188,6 +188,13 @@ def presentation_credits(presentation):
         else "",
     ]
     return [part for part in parts if part]
+
+
+@register.simple_tag
+def presenters_html(presentation):
+    """A presentation's presenters, each with the State they represent in the page's language:
+    "Herbert Baryayebwa (Ouganda) et Amina Diallo" (meetings.speakers.presenters_html)."""
+    return speakers.presenters_html(presentation)
 
 
 @register.simple_tag

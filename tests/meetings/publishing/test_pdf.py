@@ -721,3 +721,21 @@ def test_an_arabic_paragraph_is_laid_out_right_to_left(programme, make_session, 
     arabic = next(x for key, x in starts.items() if "\u0600" <= key[0] <= "\u06ff")
     english = starts["Eng"]
     assert arabic > english + 150  # points: the short Arabic line ends at the right margin
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [("", "Herbert Baryayebwa (Uganda)"), ("/fr", "Herbert Baryayebwa (Ouganda)")],
+)
+def test_a_presenter_is_printed_with_the_state_they_represent(
+    programme, make_session, client, pdf_url, prefix, expected
+):
+    uganda = factories.StateFactory(iso_code="UG")
+    factories.PresentationFactory(
+        session=make_session(1),
+        title="National accessibility standards",
+        presenters=[factories.PersonFactory(name="Herbert Baryayebwa", state=uganda)],
+    )
+    factories.show_published(programme)
+    text = pdf_text(download(client, prefix + pdf_url).data)
+    assert f"National accessibility standards, {expected}" in text
