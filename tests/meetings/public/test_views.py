@@ -5,6 +5,7 @@ import re
 
 import factories
 import pytest
+from bs4 import BeautifulSoup
 
 from meetings.models import Meeting, NewsPost, Status
 
@@ -238,3 +239,31 @@ def test_the_language_filter_names_languages_in_the_page_language_untagged(
     assert re.search(rf'<option value="en">{english_name}</option>', select)
     # The names are in the page's language: none is tagged as the language it names.
     assert 'lang="' not in select
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected", "in_sentence"),
+    [
+        ("/fr", "Bâtiment de l'OMM, 1 Test Street", ", bâtiment de l'OMM, 1 Test Street"),
+        ("/es", "Edificio de la OMM, 1 Test Street", ", edificio de la OMM, 1 Test Street"),
+        ("", "Test Building, 1 Test Street", ", Test Building, 1 Test Street"),
+    ],
+)
+def test_a_venue_opening_a_field_starts_with_a_capital_and_keeps_its_case_in_a_sentence(
+    meeting, programme, make_session, client, prefix, expected, in_sentence
+):
+    meeting.venue = factories.VenueFactory(
+        name_fr="bâtiment de l'OMM", name_es="edificio de la OMM"
+    )
+    meeting.save()
+    make_session(1)
+
+    def soup(url):
+        return BeautifulSoup(client.get(prefix + url).content, "html.parser")
+
+    facts = soup(meeting.get_absolute_url()).select("dl.facts > div")
+    venue = [div.dd.get_text(" ", strip=True) for div in facts][1]
+    assert venue.startswith(expected)
+    # Inside the programme page's opening sentence the name keeps its lower case.
+    lede = soup(programme.get_absolute_url()).select_one("p.lede").get_text()
+    assert in_sentence in lede
