@@ -739,3 +739,21 @@ def test_a_presenter_is_printed_with_the_state_they_represent(
     factories.show_published(programme)
     text = pdf_text(download(client, prefix + pdf_url).data)
     assert f"National accessibility standards, {expected}" in text
+
+
+@pytest.mark.parametrize(
+    ("prefix", "zone", "untimed"),
+    [
+        ("", "Times: Geneva time", "Time not set"),
+        ("/fr", "Heures : heure de Genève", "Heure non fixée"),
+        ("/es", "Horas: hora de Ginebra", "Hora sin fijar"),
+    ],
+)
+def test_the_pdf_names_its_time_zone_once_and_says_which_sessions_have_no_time(
+    programme, make_session, client, pdf_url, prefix, zone, untimed
+):
+    make_session(1, title="Test timed session")
+    make_session(2, title="Test untimed session", start_time=None)
+    text = pdf_text(download(client, prefix + pdf_url).data)
+    assert text.count(zone) == 1
+    assert_in_order(text, [zone, "Test timed session", untimed, "Test untimed session"])
