@@ -142,3 +142,12 @@ def test_the_catalogues_keep_their_house_style():
             (ROOT / "locale" / code / "LC_MESSAGES" / "django.po").read_text().split("msgid")[0]
         )
         assert "#, fuzzy" not in header and "House style" in header
+
+
+def test_the_catalogues_quote_with_their_languages_marks():
+    """French quotes « … » with a non-breaking space inside each mark; Spanish «…», English
+    quotation marks “…” only inside them (a quote within a quote), as the header comments say."""
+    french, spanish = list(_msgstrs("fr")), list(_msgstrs("es"))
+    assert not [s for s in french if re.search(r"«(?!\u00a0)|(?<!\u00a0)»|[“”]", s)]
+    assert not [s for s in spanish if re.search(r"«\s|\s»", s)]
+    assert not [s for s in spanish if "“" in s and "«" not in s]

@@ -757,3 +757,21 @@ def test_the_pdf_names_its_time_zone_once_and_says_which_sessions_have_no_time(
     text = pdf_text(download(client, prefix + pdf_url).data)
     assert text.count(zone) == 1
     assert_in_order(text, [zone, "Test timed session", untimed, "Test untimed session"])
+
+
+@pytest.mark.parametrize(
+    ("prefix", "quoted"),
+    [
+        ("", "\u201cTest words of the action.\u201d"),
+        ("/fr", "\u00ab\u00a0Test words of the action.\u00a0\u00bb"),
+        ("/es", "\u00abTest words of the action.\u00bb"),
+    ],
+)
+def test_an_actions_words_are_quoted_with_the_pdf_languages_marks(
+    programme, make_session, client, pdf_url, prefix, quoted
+):
+    make_session(1).actions.set([factories.ActionFactory(text="Test words of the action.")])
+    factories.show_published(programme)
+    data = download(client, prefix + pdf_url).data
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert quoted in text
