@@ -9,11 +9,13 @@ import http.server
 import io
 import re
 import threading
+from html import unescape
 
 import factories
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 from pypdf import PdfReader
 from seed_sources import bullet_questions, printed_timetable, source
 
@@ -775,3 +777,18 @@ def test_an_actions_words_are_quoted_with_the_pdf_languages_marks(
     data = download(client, prefix + pdf_url).data
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert quoted in text
+
+
+def test_the_french_pdf_author_writes_one_apostrophe(programme, make_session):
+    """The catalogue's "Unité d'appui à l'application" and the treaty's French name as the data
+    holds it ("Convention sur l'interdiction…") make one line with one kind of apostrophe."""
+    convention = programme.meeting.convention
+    convention.full_name_fr = "Convention sur l'interdiction des mines d'essai"
+    convention.save()
+    make_session(1)
+    with translation.override("fr"):
+        html = pdf.programme_html(published_copy(programme))
+    author = re.search(r'<meta name="author"\s+content="([^"]*)"', html).group(1)
+    assert unescape(author) == (
+        "Unité d'appui à l'application de la Convention sur l'interdiction des mines d'essai"
+    )
