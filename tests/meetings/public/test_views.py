@@ -267,3 +267,32 @@ def test_a_venue_opening_a_field_starts_with_a_capital_and_keeps_its_case_in_a_s
     # Inside the programme page's opening sentence the name keeps its lower case.
     lede = soup(programme.get_absolute_url()).select_one("p.lede").get_text()
     assert in_sentence in lede
+
+
+@pytest.mark.parametrize(
+    ("prefix", "past", "upcoming"),
+    [
+        ("", ["No programme is published.", "No documents."], ["No documents yet."]),
+        ("/fr", ["Aucun programme n'est publié.", "Aucun document."], ["pour l'instant"]),
+        ("/es", ["No hay ningún programa publicado.", "No hay documentos."], ["Todavía no hay"]),
+    ],
+)
+def test_a_past_meeting_without_documents_says_none_not_none_yet(
+    meeting, client, prefix, past, upcoming
+):
+    ended = factories.MeetingFactory(
+        convention=meeting.convention,
+        slug="may-2004",
+        start_date=datetime.date(2004, 2, 9),
+        end_date=datetime.date(2004, 2, 13),
+    )
+
+    def paragraphs(url):
+        soup = BeautifulSoup(client.get(prefix + url).content, "html.parser")
+        return " ".join(p.get_text() for p in soup.main.find_all("p"))
+
+    shown = paragraphs(ended.get_absolute_url())
+    assert all(words in shown for words in past), shown
+    assert not any(words in shown for words in upcoming)
+    # A meeting still to come has none yet.
+    assert all(words in paragraphs(meeting.get_absolute_url()) for words in upcoming)
