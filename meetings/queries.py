@@ -30,6 +30,7 @@ from .models import (
     Meeting,
     NewsPost,
     Panellist,
+    Person,
     Presentation,
     Programme,
     ProgrammeRevision,
@@ -167,7 +168,10 @@ def session_prefetches(public=False):
             "presentations",
             queryset=Presentation.objects.select_related(
                 "document", "delegation_state", "delegation_organisation"
-            ).prefetch_related("presenters", "organisations"),
+            ).prefetch_related(
+                Prefetch("presenters", queryset=Person.objects.select_related("state")),
+                "organisations",
+            ),
         ),
         Prefetch("questions", queryset=DiscussionQuestion.objects.all()),
         statement_prefetch(public),

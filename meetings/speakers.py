@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +63,33 @@ def name_html(delegation):
             text,
         )
     return format_html("{}", text)
+
+
+def presenter_html(person, delegation_state=None):
+    """A presenter as a programme names them: "Herbert Baryayebwa (Ouganda)", the State they
+    represent in the page's language after their name (without "the": "(Sudan)"), the English
+    marked lang="en" where its translation is missing; their name alone where they represent
+    no State, or the one their presentation already names as its delegation (`delegation_state`)."""
+    state = person.state
+    if state is None or state == delegation_state:
+        return format_html("{}", person)
+    text, fallback = name_text(state)
+    return format_html("{} ({})", person, languages.marked(text.removeprefix("the "), fallback))
+
+
+def presenters_html(presentation):
+    """A presentation's presenters as a sentence lists them, each with their State
+    (presenter_html): "Herbert Baryayebwa (Ouganda) et Amina Diallo"."""
+    people = list(presentation.presenters.all())
+    separators_ = separators([str(person) for person in people])
+    return format_html_join(
+        "",
+        "{}{}",
+        (
+            (presenter_html(person, presentation.delegation_state), after)
+            for person, after in zip(people, separators_, strict=True)
+        ),
+    )
 
 
 def speaker_text(statement, language=None):

@@ -142,3 +142,19 @@ def test_the_catalogues_keep_their_house_style():
             (ROOT / "locale" / code / "LC_MESSAGES" / "django.po").read_text().split("msgid")[0]
         )
         assert "#, fuzzy" not in header and "House style" in header
+
+
+def test_the_catalogues_quote_with_their_languages_marks():
+    """French quotes « … » with a non-breaking space inside each mark; Spanish «…», English
+    quotation marks “…” only inside them (a quote within a quote), as the header comments say."""
+    french, spanish = list(_msgstrs("fr")), list(_msgstrs("es"))
+    assert not [s for s in french if re.search(r"«(?!\u00a0)|(?<!\u00a0)»|[“”]", s)]
+    assert not [s for s in spanish if re.search(r"«\s|\s»", s)]
+    assert not [s for s in spanish if "“" in s and "«" not in s]
+
+
+def test_the_french_catalogue_writes_the_straight_apostrophe_as_the_data_does():
+    """One apostrophe in a French line: the catalogue's "Plans d'action" beside the data's
+    "Plan d'action de Carthagène" (the header comment's choice)."""
+    assert not [s for s in _msgstrs("fr") if "\u2019" in s]
+    assert [s for s in _msgstrs("fr") if "Unité d'appui à l'application" in s]

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext
 from icalendar import Calendar, Event
 
@@ -138,9 +139,9 @@ def _events(programme, absolute, stamp, only=None):
         if end:
             event.add("dtend", datetime.datetime.combine(session.date, end, zone))
         if session.room:
-            event.add("location", str(session.room))
+            event.add("location", capfirst(str(session.room)))
         elif meeting.venue:
-            event.add("location", str(meeting.venue))
+            event.add("location", capfirst(str(meeting.venue)))
         url = absolute(session.get_absolute_url())
         event.add("url", url)
         event.add("description", _description(session, url))

@@ -6,6 +6,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
 from django.utils.http import content_disposition_header, http_date
@@ -134,6 +135,9 @@ def meeting_detail(request, meeting):
         {
             "meeting": meeting,
             "is_draft": _is_draft(meeting),
+            # A meeting over ("No documents.", not "No documents yet."); the page cache keeps
+            # a copy only for the day it was made (meetings.caching.pages).
+            "ended": meeting.end_date < timezone.localdate(),
             "crumbs": _meeting_crumbs(meeting, current=True),
             "meta": _meta(
                 _title(meeting),

@@ -80,6 +80,16 @@ def _city(meeting, sessions):
     return languages.html(venues.popitem()[1], "city") if len(venues) == 1 else ""
 
 
+def _zone(meeting, sessions):
+    """The time zone the programme's times are in, named once by its city ("Geneva time",
+    "heure de Genève": meetings.languages.local_time_html), where the sessions' rooms (else
+    the meeting's venue) are; None where no session has a time."""
+    timed = [s for s in sessions if s.start_time]
+    if not timed:
+        return None
+    return languages.local_time_html(meeting, next((s for s in timed if s.room), None))
+
+
 def programme_context(programme):
     sessions = list(programme.sessions.all())
     dated = [s.date for s in sessions if s.date]
@@ -89,6 +99,7 @@ def programme_context(programme):
         "meeting": meeting,
         "convention": meeting.convention,
         "city": _city(meeting, sessions),
+        "zone": _zone(meeting, sessions),
         # Every session once, in the programme page's order (Session.Meta.ordering).
         "days": queries.programme_days(sessions),
         "first_day": min(dated, default=meeting.start_date),

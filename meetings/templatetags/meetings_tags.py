@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 
 from meetings import addresses, languages, speakers
@@ -173,12 +173,12 @@ def and_list(items):
 @register.filter
 def presentation_credits(presentation):
     """Who gives a presentation, after its kind, as the printed programme lists them: its title,
-    its presenters ("A and B"), organisations and delegation, only those it has ("Statement:
-    Afghanistan", never "Statement: , Afghanistan"); titles and organisations in the page's
-    language, the English marked (safe HTML where it is)."""
+    its presenters ("A (Uganda) and B"), organisations and delegation, only those it has
+    ("Statement: Afghanistan", never "Statement: , Afghanistan"); titles, States and
+    organisations in the page's language, the English marked (safe HTML where it is)."""
     parts = [
         languages.html(presentation, "title") if presentation.title else "",
-        and_list(presentation.presenters.all()),
+        speakers.presenters_html(presentation),
     ]
     parts += [organisation_html(org) for org in presentation.organisations.all()]
     parts += [
@@ -188,6 +188,13 @@ def presentation_credits(presentation):
         else "",
     ]
     return [part for part in parts if part]
+
+
+@register.simple_tag
+def presenters_html(presentation):
+    """A presentation's presenters, each with the State they represent in the page's language:
+    "Herbert Baryayebwa (Ouganda) et Amina Diallo" (meetings.speakers.presenters_html)."""
+    return speakers.presenters_html(presentation)
 
 
 @register.simple_tag
@@ -202,19 +209,26 @@ def organisation_html(organisation):
 
 
 @register.simple_tag
-def place_html(place):
+def place_html(place, opening=False):
     """A room's or a venue's location line in the page's language, as Room.__str__ writes it
     ("Salle B, rez-de-chaussée, bâtiment de l'OMM, 7 bis, avenue de la Paix, Genève"), each
-    English part marked lang="en"."""
+    English part marked lang="en". `opening`: the line opens a field ("Lieu : Bâtiment de
+    l'OMM, …"), so its first letter is a capital; inside a sentence a venue's French or Spanish
+    name keeps its lower case ("…, 21 au 25 mai 2012, bâtiment de l'OMM")."""
     if hasattr(place, "venue_id"):
         parts = [(place, "name"), (place, "floor")]
         venue = place.venue
     else:
         parts, venue = [], place
     parts += [(venue, "name"), (venue, "address"), (venue, "city")]
-    return format_html_join(
-        ", ", "{}", ((languages.html(obj, name),) for obj, name in parts if getattr(obj, name))
-    )
+    shown = []
+    for obj, name in parts:
+        text, fallback = languages.text(obj, name)
+        if text:
+            shown.append(
+                languages.marked(capfirst(text) if opening and not shown else text, fallback)
+            )
+    return format_html_join(", ", "{}", ((part,) for part in shown))
 
 
 @register.simple_tag

@@ -93,7 +93,7 @@ def download(client, url):
         (
             "/fr",
             "fr",
-            "Aperçu de l’horaire",
+            "Aperçu de l'horaire",
             "mercredi 22 mai 2030",
             "Télécharger le programme (PDF)",
         ),
@@ -213,7 +213,7 @@ def test_the_changes_of_a_programme_are_told_in_the_page_language(content, clien
 def test_the_news_feed_is_in_the_page_language(content, client):
     response = client.get("/fr/news/feed.atom")
     assert response.status_code == 200
-    assert "Réunions sur l’assistance aux victimes\u00a0: actualités" in response.content.decode()
+    assert "Réunions sur l'assistance aux victimes\u00a0: actualités" in response.content.decode()
     assert b'xml:lang="fr"' in response.content
 
 

@@ -246,3 +246,18 @@ def test_a_french_calendar_is_in_french_and_says_which_text_is_english(day, ics_
     assert "Questions à préparer\u00a0:" in str(shown["Séance d'essai un"]["description"])
     english = Calendar.from_ical(client.get(ics_url).content)
     assert "Test session one" in {str(e["summary"]) for e in english.walk("VEVENT")}
+
+
+def test_a_venue_opening_the_location_starts_with_a_capital(programme, make_session, client):
+    """Where a session has no room, LOCATION is the meeting's venue: its French name, written
+    for the middle of a sentence ("bâtiment de l'OMM"), opens the field with a capital."""
+    venue = factories.VenueFactory(name="WMO Building", name_fr="bâtiment de l'OMM")
+    programme.meeting.venue = venue
+    programme.meeting.save()
+    make_session(1, title="Test session one")
+    factories.show_published(programme)
+    calendar = Calendar.from_ical(
+        client.get("/fr" + programme.get_absolute_url() + "programme.ics").content
+    )
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["location"]).startswith("Bâtiment de l'OMM, ")

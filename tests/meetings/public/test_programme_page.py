@@ -3,6 +3,7 @@ after the meeting), seed 001 (the printed programme) and seed 002 (questions by 
 
 import re
 
+import factories
 import pytest
 from bs4 import BeautifulSoup
 from seed_sources import bullet_questions, printed_timetable, source
@@ -162,3 +163,45 @@ def test_a_session_page_shows_the_session_in_full(seeds, client):
         "Parallel Programme for Victim Assistance Experts",
         "Session One: Coordination in the Implementation of National Plans",
     ]
+
+
+@pytest.fixture
+def presented(programme, make_session):
+    """A session with a presentation by a presenter representing Uganda, one by a presenter
+    representing no State, and a statement by Uganda's delegation given by the first."""
+    session = make_session(1)
+    uganda = factories.StateFactory(iso_code="UG")
+    baryayebwa = factories.PersonFactory(name="Herbert Baryayebwa", state=uganda)
+    factories.PresentationFactory(
+        session=session,
+        title="National accessibility standards",
+        presenters=[baryayebwa, factories.PersonFactory(name="Amina Diallo")],
+    )
+    factories.PresentationFactory(
+        session=session,
+        kind="statement",
+        title="",
+        presenters=[baryayebwa],
+        delegation_state=uganda,
+    )
+    factories.show_published(programme)
+    return session
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("", "Amina Diallo and Herbert Baryayebwa (Uganda)"),
+        ("/fr", "Amina Diallo et Herbert Baryayebwa (Ouganda)"),
+        ("/es", "Amina Diallo y Herbert Baryayebwa (Uganda)"),
+    ],
+)
+def test_a_presenter_is_named_with_the_state_they_represent_in_the_page_language(
+    presented, client, prefix, expected
+):
+    for url in (presented.programme.get_absolute_url(), presented.get_absolute_url()):
+        page = BeautifulSoup(client.get(prefix + url).content, "html.parser")
+        lines = [text(li) for li in page.select("ul.presentations > li")]
+        assert expected in lines[0], lines
+        # A statement by the presenter's own delegation names the State once, not twice.
+        assert lines[1].count("Uganda" if prefix != "/fr" else "Ouganda") == 1, lines

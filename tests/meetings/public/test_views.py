@@ -5,6 +5,7 @@ import re
 
 import factories
 import pytest
+from bs4 import BeautifulSoup
 
 from meetings.models import Meeting, NewsPost, Status
 
@@ -223,3 +224,75 @@ def test_the_action_page_lists_sessions_work_plans_and_activities_newest_first(
     badges = re.findall(r'<span class="badge">(Session|Work plan|Activity)</span>', page)
     assert badges == ["Work plan", "Activity", "Session"]  # 2033, 2031, 2030
     assert "3 places, newest first." in page
+
+
+@pytest.mark.parametrize("prefix, english_name", [("/fr", "anglais"), ("/es", "inglés")])
+def test_the_language_filter_names_languages_in_the_page_language_untagged(
+    db, client, prefix, english_name
+):
+    page = client.get(f"{prefix}/documents/").content.decode()
+    select = page[
+        page.index('<select id="f-language"') : page.index(
+            "</select>", page.index('id="f-language"')
+        )
+    ]
+    assert re.search(rf'<option value="en">{english_name}</option>', select)
+    # The names are in the page's language: none is tagged as the language it names.
+    assert 'lang="' not in select
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected", "in_sentence"),
+    [
+        ("/fr", "Bâtiment de l'OMM, 1 Test Street", ", bâtiment de l'OMM, 1 Test Street"),
+        ("/es", "Edificio de la OMM, 1 Test Street", ", edificio de la OMM, 1 Test Street"),
+        ("", "Test Building, 1 Test Street", ", Test Building, 1 Test Street"),
+    ],
+)
+def test_a_venue_opening_a_field_starts_with_a_capital_and_keeps_its_case_in_a_sentence(
+    meeting, programme, make_session, client, prefix, expected, in_sentence
+):
+    meeting.venue = factories.VenueFactory(
+        name_fr="bâtiment de l'OMM", name_es="edificio de la OMM"
+    )
+    meeting.save()
+    make_session(1)
+
+    def soup(url):
+        return BeautifulSoup(client.get(prefix + url).content, "html.parser")
+
+    facts = soup(meeting.get_absolute_url()).select("dl.facts > div")
+    venue = [div.dd.get_text(" ", strip=True) for div in facts][1]
+    assert venue.startswith(expected)
+    # Inside the programme page's opening sentence the name keeps its lower case.
+    lede = soup(programme.get_absolute_url()).select_one("p.lede").get_text()
+    assert in_sentence in lede
+
+
+@pytest.mark.parametrize(
+    ("prefix", "past", "upcoming"),
+    [
+        ("", ["No programme is published.", "No documents."], ["No documents yet."]),
+        ("/fr", ["Aucun programme n'est publié.", "Aucun document."], ["pour l'instant"]),
+        ("/es", ["No hay ningún programa publicado.", "No hay documentos."], ["Todavía no hay"]),
+    ],
+)
+def test_a_past_meeting_without_documents_says_none_not_none_yet(
+    meeting, client, prefix, past, upcoming
+):
+    ended = factories.MeetingFactory(
+        convention=meeting.convention,
+        slug="may-2004",
+        start_date=datetime.date(2004, 2, 9),
+        end_date=datetime.date(2004, 2, 13),
+    )
+
+    def paragraphs(url):
+        soup = BeautifulSoup(client.get(prefix + url).content, "html.parser")
+        return " ".join(p.get_text() for p in soup.main.find_all("p"))
+
+    shown = paragraphs(ended.get_absolute_url())
+    assert all(words in shown for words in past), shown
+    assert not any(words in shown for words in upcoming)
+    # A meeting still to come has none yet.
+    assert all(words in paragraphs(meeting.get_absolute_url()) for words in upcoming)

@@ -9,11 +9,13 @@ import http.server
 import io
 import re
 import threading
+from html import unescape
 
 import factories
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 from pypdf import PdfReader
 from seed_sources import bullet_questions, printed_timetable, source
 
@@ -721,3 +723,72 @@ def test_an_arabic_paragraph_is_laid_out_right_to_left(programme, make_session, 
     arabic = next(x for key, x in starts.items() if "\u0600" <= key[0] <= "\u06ff")
     english = starts["Eng"]
     assert arabic > english + 150  # points: the short Arabic line ends at the right margin
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [("", "Herbert Baryayebwa (Uganda)"), ("/fr", "Herbert Baryayebwa (Ouganda)")],
+)
+def test_a_presenter_is_printed_with_the_state_they_represent(
+    programme, make_session, client, pdf_url, prefix, expected
+):
+    uganda = factories.StateFactory(iso_code="UG")
+    factories.PresentationFactory(
+        session=make_session(1),
+        title="National accessibility standards",
+        presenters=[factories.PersonFactory(name="Herbert Baryayebwa", state=uganda)],
+    )
+    factories.show_published(programme)
+    text = pdf_text(download(client, prefix + pdf_url).data)
+    assert f"National accessibility standards, {expected}" in text
+
+
+@pytest.mark.parametrize(
+    ("prefix", "zone", "untimed"),
+    [
+        ("", "Times: Geneva time", "Time not set"),
+        ("/fr", "Heures : heure de Genève", "Heure non fixée"),
+        ("/es", "Horas: hora de Ginebra", "Hora sin fijar"),
+    ],
+)
+def test_the_pdf_names_its_time_zone_once_and_says_which_sessions_have_no_time(
+    programme, make_session, client, pdf_url, prefix, zone, untimed
+):
+    make_session(1, title="Test timed session")
+    make_session(2, title="Test untimed session", start_time=None)
+    text = pdf_text(download(client, prefix + pdf_url).data)
+    assert text.count(zone) == 1
+    assert_in_order(text, [zone, "Test timed session", untimed, "Test untimed session"])
+
+
+@pytest.mark.parametrize(
+    ("prefix", "quoted"),
+    [
+        ("", "\u201cTest words of the action.\u201d"),
+        ("/fr", "\u00ab\u00a0Test words of the action.\u00a0\u00bb"),
+        ("/es", "\u00abTest words of the action.\u00bb"),
+    ],
+)
+def test_an_actions_words_are_quoted_with_the_pdf_languages_marks(
+    programme, make_session, client, pdf_url, prefix, quoted
+):
+    make_session(1).actions.set([factories.ActionFactory(text="Test words of the action.")])
+    factories.show_published(programme)
+    data = download(client, prefix + pdf_url).data
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert quoted in text
+
+
+def test_the_french_pdf_author_writes_one_apostrophe(programme, make_session):
+    """The catalogue's "Unité d'appui à l'application" and the treaty's French name as the data
+    holds it ("Convention sur l'interdiction…") make one line with one kind of apostrophe."""
+    convention = programme.meeting.convention
+    convention.full_name_fr = "Convention sur l'interdiction des mines d'essai"
+    convention.save()
+    make_session(1)
+    with translation.override("fr"):
+        html = pdf.programme_html(published_copy(programme))
+    author = re.search(r'<meta name="author"\s+content="([^"]*)"', html).group(1)
+    assert unescape(author) == (
+        "Unité d'appui à l'application de la Convention sur l'interdiction des mines d'essai"
+    )

@@ -150,7 +150,7 @@ def test_the_public_site_previews_a_draft_for_staff_on_the_being_prepared_page(
     assert 'href="?manual"' in page
     manual = editor_client.get("/fr" + pdf_url + "?manual")
     assert manual.status_code == 503 and "Refresh" not in manual
-    assert "Vérifier s’il est prêt" in manual.content.decode()
+    assert "Vérifier s'il est prêt" in manual.content.decode()
     assert queued_previews() == 1
 
     assert worker() == ["rendered"]
@@ -192,7 +192,7 @@ def test_a_failed_preview_on_the_public_site_shows_its_error_in_the_pages_langua
 
     monkeypatch.setattr(pdf, "render_pdf", fail)
     page = editor_client.get("/fr" + pdf_url).content.decode()
-    assert re.search(r"Le PDF n’a pas pu être produit\W+the renderer stopped", page)
+    assert re.search(r"Le PDF n'a pas pu être produit\W+the renderer stopped", page)
     assert "Réessayer" in page
 
 
