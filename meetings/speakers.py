@@ -65,6 +65,15 @@ def name_html(delegation):
     return format_html("{}", text)
 
 
+def person_html(person):
+    """A person as pages name them, the honorific in the page's language: "S. E. M. Prak
+    Sokhonn"; the English honorific, where its translation is missing, marked lang="en"."""
+    honorific = languages.html(person, "honorific")
+    if not honorific:
+        return format_html("{}", person.name)
+    return format_html("{} {}", honorific, person.name)
+
+
 def presenter_html(person, delegation_state=None):
     """A presenter as a programme names them: "Herbert Baryayebwa (Ouganda)", the State they
     represent in the page's language after their name (without "the": "(Sudan)"), the English
@@ -72,9 +81,11 @@ def presenter_html(person, delegation_state=None):
     no State, or the one their presentation already names as its delegation (`delegation_state`)."""
     state = person.state
     if state is None or state == delegation_state:
-        return format_html("{}", person)
+        return person_html(person)
     text, fallback = name_text(state)
-    return format_html("{} ({})", person, languages.marked(text.removeprefix("the "), fallback))
+    return format_html(
+        "{} ({})", person_html(person), languages.marked(text.removeprefix("the "), fallback)
+    )
 
 
 def presenters_html(presentation):

@@ -352,6 +352,12 @@ def speaker_html(speaker, pdf=False):
     return format_html('<span id="statement-{}">{}</span>', speaker.statement.pk, name)
 
 
+@register.filter
+def person_html(person):
+    """A person with the honorific in the page's language, the English marked (speakers)."""
+    return speakers.person_html(person)
+
+
 @register.simple_tag
 def holder_names(holders):
     """The holders of one office, in the page's language and the order given: "Algeria and
@@ -360,7 +366,7 @@ def holder_names(holders):
         format_html(
             "{}{}{}",
             languages.html(m.state, "name"),
-            format_html(" ({})", m.person) if m.person_id else "",
+            format_html(" ({})", speakers.person_html(m.person)) if m.person_id else "",
             format_html(", {}", languages.html(m, "detail")) if m.detail else "",
         )
         for m in holders

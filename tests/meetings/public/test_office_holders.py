@@ -100,6 +100,23 @@ def test_french_and_spanish_pages_name_the_offices_in_their_language(
         assert ("Rapporteur FR", "Mozambique") in rows
 
 
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_an_english_honorific_on_a_french_or_spanish_page_is_marked_as_english(
+    holders, programme, client, language
+):
+    """Ms. Zunec's honorific has no French or Spanish form: it is the English, marked, on the
+    meeting, programme and coordination pages alike; one given in the language is not marked."""
+    from meetings.models import Person
+
+    Person.objects.filter(name="Khelif").update(honorific_fr="M.", honorific_es="Sr.")
+    for url in (holders.get_absolute_url(), programme.get_absolute_url(), "/coordination/"):
+        soup = BeautifulSoup(client.get(f"/{language}{url}").content, "html.parser")
+        marked = [flat(span.get_text()) for span in soup.select('span[lang="en"]')]
+        assert "Ms." in marked, url
+        assert "Mr." not in marked and "Mr. Khelif" not in flat(soup.get_text()), url
+        assert ("M. Khelif" if language == "fr" else "Sr. Khelif") in flat(soup.get_text()), url
+
+
 def test_the_pdf_names_the_office_holders(holders, programme, client):
     response = client.get(programme.get_absolute_url() + "programme.pdf")
     data = b"".join(response.streaming_content) if response.streaming else response.content
