@@ -37,7 +37,7 @@ from meetings.models.common import Searched
 FOLLOW = {
     models.Meeting: ("office_holders",),
     models.Programme: ("sessions", "revisions"),
-    models.Session: ("presentations", "questions", "statements", "panellists"),
+    models.Session: ("presentations", "questions", "statements", "panellists", "recordings"),
     models.WorkPlan: ("milestones",),
 }
 

@@ -61,6 +61,7 @@ def one_of_each(db):
     factories.DiscussionQuestionFactory(session=session)
     factories.StatementFactory(session=session, state=state, documents=[document])
     factories.PanellistFactory(session=session, organisation=organisation, state=state)
+    factories.RecordingFactory(session=session, url="https://webtv.un.org/en/asset/test")
     work_plan = factories.WorkPlanFactory(convention=convention, document=document)
     work_plan.coordinators.add(state)
     work_plan.actions.add(action)
