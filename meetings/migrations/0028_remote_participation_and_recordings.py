@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "url",
-                    models.URLField(
+                    meetings.models.remote.HttpsURLField(
                         help_text="e.g. https://webtv.un.org/en/asset/… or https://conf.unog.ch/digitalrecordings/…",
                         max_length=500,
                         validators=[
@@ -161,7 +161,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="programme",
             name="remote_url",
-            field=models.URLField(
+            field=meetings.models.remote.HttpsURLField(
                 blank=True,
                 help_text="An https:// address where delegates follow it online (UN Web TV, a webinar).",
                 max_length=500,
@@ -199,7 +199,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="session",
             name="remote_url",
-            field=models.URLField(
+            field=meetings.models.remote.HttpsURLField(
                 blank=True,
                 help_text="An https:// address where delegates follow it online (UN Web TV, a webinar).",
                 max_length=500,

@@ -35,8 +35,15 @@ validate_https = URLValidator(
 )
 
 
+class HttpsURLField(models.URLField):
+    """A web address; one typed without its scheme is taken as https:// in the form."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 def remote_url_field():
-    return models.URLField(
+    return HttpsURLField(
         _("link to follow remotely"),
         max_length=500,
         blank=True,
@@ -140,7 +147,7 @@ class Recording(Publishable, models.Model):
         default=FLOOR,
         help_text=_("The floor, or the language of the interpretation recorded."),
     )
-    url = models.URLField(
+    url = HttpsURLField(
         _("address"),
         max_length=500,
         validators=[validate_https],

@@ -546,7 +546,7 @@ def test_a_session_form_saves_how_to_follow_it_and_its_recordings(editor_client,
     page = editor_client.get(url)
     assert page.content.count(b'type="checkbox" name="interpretation"') == 6
     data = form_data(page)
-    data["remote_url"] = ["https://webtv.un.org/en/asset/k1test"]
+    data["remote_url"] = ["webtv.un.org/en/asset/k1test"]  # typed without its scheme: https
     data["hybrid"] = ["true"]
     data["interpretation"] = ["fr", "ar"]
     data.update(
