@@ -18,6 +18,7 @@ from .models import (
     Panellist,
     Presentation,
     Programme,
+    Recording,
     Session,
     Statement,
     Status,
@@ -46,7 +47,7 @@ def programme_content(programme):
 
 def content_rows(programme):
     """Its sessions, whole, with their room, actions, presentations, questions, statements
-    (with their files) and panellists: 10 queries."""
+    (with their files), panellists and recordings: 11 queries."""
     from .queries import session_prefetches
 
     return list(
@@ -150,6 +151,13 @@ def copy_sessions(
         for old, new in pairs
         for panellist in old.panellists.all()
     )
+    if same_sessions:
+        # Recordings are of the sessions held: another meeting's copy has none yet.
+        Recording.objects.bulk_create(
+            Recording(**{**_fields(recording), "session_id": new.pk})
+            for old, new in pairs
+            for recording in old.recordings.all()
+        )
     return new_sessions
 
 

@@ -161,7 +161,7 @@ def statement_prefetch(public=False):
 
 def session_prefetches(public=False):
     """What a session shows: its actions, presentations, questions, statements (their public
-    files only for `public`) and panellists."""
+    files only for `public`), panellists and recordings."""
     return [
         "actions__plan",
         Prefetch(
@@ -176,12 +176,13 @@ def session_prefetches(public=False):
         Prefetch("questions", queryset=DiscussionQuestion.objects.all()),
         statement_prefetch(public),
         Prefetch("panellists", queryset=Panellist.objects.select_related("organisation", "state")),
+        "recordings",
     ]
 
 
 def _with_everything(programmes, working=None):
     """`programmes` with everything their page, PDF, calendar or export shows (the meeting's
-    office holders too): 14 queries for published copies (`working=False`), 15 for working
+    office holders too): 15 queries for published copies (`working=False`), 16 for working
     copies (`True`: their revisions too, which say what their changes are since), 16 for either
     (`None`)."""
     sessions = Session.objects.select_related("room__venue").prefetch_related(
@@ -209,7 +210,7 @@ def _reads_working_copies(user):
 
 
 def programme_page(meeting_slug, programme_slug, user=None):
-    """The programme with everything its page (or PDF) shows: 14 queries, whatever its size
+    """The programme with everything its page (or PDF) shows: 15 queries, whatever its size
     (15 for staff, who read its working copy)."""
     return get_object_or_404(
         _with_everything(
@@ -231,7 +232,7 @@ def programme_download(meeting_slug, programme_slug, user=None):
 
 
 def meeting_calendar(slug, user=None):
-    """A meeting and its programmes with their sessions, for its calendar: 15 queries."""
+    """A meeting and its programmes with their sessions, for its calendar: 16 queries."""
     meeting = get_object_or_404(_meetings(user), slug=slug)
     programmes = _programmes(Programme.objects.visible(user)).filter(meeting=meeting)
     return meeting, list(_with_everything(programmes, working=_reads_working_copies(user)))
@@ -271,7 +272,7 @@ def _revision(meeting_slug, programme_slug, number):
 
 def programme_revision(meeting_slug, programme_slug, number):
     """A published programme's revision `number` as it published it, with everything its page
-    shows, and the current published copy: 16 queries."""
+    shows, and the current published copy: 17 queries."""
     revision, current = _revision(meeting_slug, programme_slug, number)
     shown = _with_everything(
         _programmes(Programme.objects.filter(pk=revision.copy_id)), working=False
@@ -305,7 +306,7 @@ def programme_days(sessions):
 
 
 def session_page(meeting_slug, programme_slug, session_slug, user=None):
-    """One session in full: 11 queries."""
+    """One session in full: 12 queries."""
     # A session is a draft when its programme or meeting is one: seeing it takes the right to
     # view sessions as well as theirs.
     drafts = may_view_drafts(user, Session)

@@ -302,6 +302,25 @@ class PanellistFactory(factory.django.DjangoModelFactory):
             show_published(self.session.programme)
 
 
+class RecordingFactory(factory.django.DjangoModelFactory):
+    """A session's video on UN Web TV; `kind="audio"` and a `language` for the Digital
+    Recordings Portal's floor or interpretation."""
+
+    class Meta:
+        model = models.Recording
+        skip_postgeneration_save = True
+
+    session = factory.SubFactory(SessionFactory)
+    kind = models.Recording.Kind.VIDEO
+    language = models.Recording.FLOOR
+    url = factory.Sequence(lambda n: f"https://webtv.un.org/en/asset/k1{n:x}/test")
+
+    @factory.post_generation
+    def published_copy(self, create, _value):
+        if create:
+            show_published(self.session.programme)
+
+
 class DocumentFactory(factory.django.DjangoModelFactory):
     """A document with a held PDF file; `file=None` for one whose file we do not hold."""
 

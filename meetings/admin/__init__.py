@@ -49,6 +49,7 @@ from meetings.models import (
     Programme,
     ProgrammePDF,
     ProgrammeRevision,
+    Recording,
     Room,
     Session,
     State,
@@ -1078,6 +1079,15 @@ class PanellistInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
         return 0
 
 
+class RecordingInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
+    """Its recordings, once held: UN Web TV's video, the Digital Recordings Portal's audio of
+    the floor and of each interpretation."""
+
+    model = Recording
+    extra = 0
+    fields = ["kind", "language", "url"]
+
+
 @admin.register(Session)
 class SessionAdmin(FitsTheScreen, MarkdownContentAdmin):
     formfield_overrides = {**MarkdownContentAdmin.formfield_overrides, **TIME_AS_HH_MM}
@@ -1093,12 +1103,19 @@ class SessionAdmin(FitsTheScreen, MarkdownContentAdmin):
     search_fields = ["title", "purpose", "programme__title", "questions__text"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["programme", "room", "actions"]
-    inlines = [PresentationInline, PanellistInline, DiscussionQuestionInline]
+    inlines = [PresentationInline, PanellistInline, DiscussionQuestionInline, RecordingInline]
     form = floor.FloorForm
     fieldsets = [
         (None, {"fields": ["programme", "title", "slug", "kind"]}),
         (_("When and where"), {"fields": ["date", "start_time", "end_time", "position", "room"]}),
         (_("Content"), {"fields": ["purpose", "actions", "questions_intro"]}),
+        (
+            _("Following it remotely"),
+            {
+                "fields": ["remote_url", "hybrid", "interpretation"],
+                "description": _("Empty: as its programme."),
+            },
+        ),
         (
             _("Who took the floor"),
             {
@@ -1150,6 +1167,18 @@ class PanellistAdmin(ContentAdmin):
     list_select_related = ["session", "state", "organisation"]
     search_fields = ["name", "post", "organisation__name"]
     autocomplete_fields = ["session", "organisation", "state"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(session__programme__edition=Edition.WORKING)
+
+
+@admin.register(Recording)
+class RecordingAdmin(ContentAdmin):
+    list_display = ["__str__", "session", "url"]
+    list_filter = ["kind", "language", "session__programme__meeting"]
+    list_select_related = ["session"]
+    search_fields = ["url", "session__title"]
+    autocomplete_fields = ["session"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(session__programme__edition=Edition.WORKING)

@@ -39,7 +39,7 @@ from .text import InvisibleIsEmpty
 FOLLOW = {
     models.Meeting: ("office_holders",),
     models.Programme: ("sessions", "revisions"),
-    models.Session: ("presentations", "questions", "statements", "panellists"),
+    models.Session: ("presentations", "questions", "statements", "panellists", "recordings"),
     models.WorkPlan: ("milestones",),
 }
 

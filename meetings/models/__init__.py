@@ -15,6 +15,7 @@ from .programmes import (
 )
 from .publishing import ProgrammePDF, ProgrammePDFRequest, ProgrammeRevision
 from .reference import Convention, Organisation, Party, Person, Room, State, Venue
+from .remote import Recording, UNLanguage
 from .speakers import Panellist, Statement
 
 # Rows the site keeps about its own caches, not content: no history, no backup, no page shows
@@ -46,6 +47,7 @@ __all__ = [
     "ProgrammePDF",
     "ProgrammePDFRequest",
     "ProgrammeRevision",
+    "Recording",
     "PublicQuerySet",
     "Publishable",
     "Room",
@@ -54,6 +56,7 @@ __all__ = [
     "State",
     "Statement",
     "Status",
+    "UNLanguage",
     "Edition",
     "Venue",
     "WorkPlan",

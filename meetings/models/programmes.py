@@ -33,6 +33,13 @@ from .common import (
 )
 from .plans import Action
 from .reference import Convention, Organisation, Person, Room, State, Venue
+from .remote import (
+    https_only,
+    interpretation_field,
+    language_names,
+    remote_url_field,
+    un_languages_only,
+)
 from .translations import translated
 
 
@@ -154,6 +161,11 @@ class Programme(Publishable, models.Model):
         related_name="programmes",
         help_text=_("The office holders who convene it, e.g. the Co-Chairs."),
     )
+    remote_url = remote_url_field()
+    hybrid = models.BooleanField(
+        _("hybrid"), default=False, help_text=_("Delegates take part in the room and online.")
+    )
+    interpretation = interpretation_field(_("The languages delegates can listen in."))
     status = status_field()
     # Staff edit the working copy; publishing a revision copies it whole (sessions,
     # presentations, questions, the documents listed) into a row of its own that delegates
@@ -227,6 +239,8 @@ class Programme(Publishable, models.Model):
                 | (~Q(edition=Edition.WORKING) & Q(working__isnull=False)),
                 name="programme_copy_has_working_copy",
             ),
+            https_only("programme_remote_url_https"),
+            un_languages_only("programme_interpretation_un_languages"),
         ]
 
     def __str__(self):
@@ -266,6 +280,19 @@ class Programme(Publishable, models.Model):
     @property
     def is_working_copy(self):
         return self.edition == Edition.WORKING
+
+    @property
+    def follow_url(self):
+        return self.remote_url
+
+    @property
+    def is_hybrid(self):
+        return self.hybrid
+
+    @property
+    def interpretation_names(self):
+        """['Arabic', 'Chinese', ...]: its interpretation languages named in the active one."""
+        return language_names(self.interpretation)
 
     @property
     def is_published_revision(self):
@@ -406,6 +433,14 @@ class Session(Publishable, models.Model):
         related_name="sessions",
         help_text=_("The action-plan actions this session helps carry out."),
     )
+    remote_url = remote_url_field()
+    hybrid = models.BooleanField(
+        _("hybrid"),
+        null=True,
+        blank=True,
+        help_text=_("Delegates take part in the room and online. Unknown: as its programme."),
+    )
+    interpretation = interpretation_field(_("None ticked: as its programme."))
     # The same session in every copy of its programme: its calendar event's UID, and what the
     # changes between two revisions are matched by.
     uid = models.UUIDField(_("identifier"), default=uuid.uuid4, editable=False)
@@ -472,6 +507,8 @@ class Session(Publishable, models.Model):
                 name="session_ends_after_start",
                 violation_error_message=_("A session must end after it starts."),
             ),
+            https_only("session_remote_url_https"),
+            un_languages_only("session_interpretation_un_languages"),
         ]
         # A further invariant, "the day lies within the meeting's dates", spans two tables and
         # is enforced in the database by triggers (migration 0013) and in clean().
@@ -489,6 +526,23 @@ class Session(Publishable, models.Model):
     @property
     def is_break(self):
         return self.kind == self.Kind.BREAK
+
+    # What a delegate following it from afar needs: its own, else its programme's.
+    @property
+    def follow_url(self):
+        return self.remote_url or self.programme.remote_url
+
+    @property
+    def is_hybrid(self):
+        return self.programme.hybrid if self.hybrid is None else self.hybrid
+
+    @property
+    def interpretation_languages(self):
+        return self.interpretation or self.programme.interpretation
+
+    @property
+    def interpretation_names(self):
+        return language_names(self.interpretation_languages)
 
     def clean(self):
         super().clean()

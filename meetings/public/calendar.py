@@ -68,8 +68,43 @@ def _description(session, url):
     sentences = speakers.group_sentence(session.statements.all())
     if sentences:
         lines += ["", *sentences]
+    lines += _remote_lines(session)
     lines += ["", url]
     return "\n".join(lines)
+
+
+def _remote_lines(session):
+    """How to follow it from afar, for the many calendar programs that show no CONFERENCE: its
+    link (or its programme's), whether it is hybrid, its interpretation, its recordings."""
+    lines = []
+    if session.follow_url:
+        lines.append(f"{_listed(gettext('Follow this session remotely'))} {session.follow_url}")
+    if session.is_hybrid:
+        lines.append(gettext("Hybrid: in the room and online"))
+    names = session.interpretation_names
+    if names:
+        after = speakers.separators(names)
+        listed = "".join(name + sep for name, sep in zip(names, after, strict=True))
+        lines.append(f"{_listed(gettext('Interpretation'))} {listed}")
+    recordings = list(session.recordings.all())
+    if recordings:
+        lines += ["", _listed(gettext("Recordings"))]
+        lines += [f"- {recording.label}: {recording.url}" for recording in recordings]
+    return ["", *lines] if lines else []
+
+
+def _add_conference(event, session):
+    """RFC 7986's CONFERENCE: the link to follow the session remotely, in sound and picture."""
+    if session.follow_url:
+        event.add(
+            "conference",
+            session.follow_url,
+            parameters={
+                "value": "URI",
+                "feature": ["AUDIO", "VIDEO"],
+                "label": gettext("Follow this session remotely"),
+            },
+        )
 
 
 def _add_text(event, name, obj, field):
@@ -144,6 +179,7 @@ def _events(programme, absolute, stamp, only=None):
             event.add("location", capfirst(str(meeting.venue)))
         url = absolute(session.get_absolute_url())
         event.add("url", url)
+        _add_conference(event, session)
         event.add("description", _description(session, url))
         event.add("categories", [session.get_kind_display()])
         if session.is_break:

@@ -11,6 +11,7 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from meetings import languages, speakers
 from meetings.models import State, Statement
@@ -142,7 +143,18 @@ def _own_fields(session, absolute):
         ],
         "x_statements": _statements(session, absolute),
         "x_panellists": _panellists(session),
+        "x_hybrid": session.is_hybrid,
+        "x_interpretation": list(session.interpretation_languages),
     }
+
+
+def _links(session):
+    """c3voc's event links: the link to follow it remotely, then its recordings."""
+    links = []
+    if session.follow_url:
+        links.append({"url": session.follow_url, "title": gettext("Follow this session remotely")})
+    links += [{"url": r.url, "title": r.label} for r in session.recordings.all()]
+    return links
 
 
 def _event(session, end, zone, absolute):
@@ -166,7 +178,7 @@ def _event(session, end, zone, absolute):
         "abstract": "",
         "description": _text(session, "purpose"),
         "persons": _persons(session),
-        "links": [],
+        "links": _links(session),
         "attachments": [],
         **_own_fields(session, absolute),
     }

@@ -5,8 +5,9 @@ Staff edit a programme's working copy. Publishing copies it whole into a publish
 is what delegates read (models.common.PublicQuerySet); the copy of the revision before stays,
 read only, as an earlier revision. A revision also keeps a snapshot of what a delegate reads
 (the programme's texts and documents; its sessions keyed by their uid, with their day, times,
-room, purpose, presenters, documents, questions, actions, statements by delegation and
-panellists), so the "Changes" page says what
+room, purpose, presenters, documents, questions, actions, statements by delegation,
+panellists and recordings; the programme's and each session's link to follow it remotely,
+whether it is hybrid and its interpretation), so the "Changes" page says what
 changed by reading one row per revision: changes() compares two snapshots, and a snapshot
 taken before a key was kept says nothing of it (nothing is said to have changed there).
 Texts that changed are shown word by word (wording.py).
@@ -40,10 +41,12 @@ from meetings.models import (
     Presentation,
     Programme,
     ProgrammeRevision,
+    Recording,
     Session,
     Statement,
     Status,
 )
+from meetings.models.remote import language_names
 from meetings.models.translations import TRANSLATIONS
 from meetings.publishing.wording import (
     DELETE,
@@ -138,6 +141,18 @@ def session_entry(s):
         "statements": [_statement(statement) for statement in s.statements.all()],
         "speakers": [_speaker(statement) for statement in s.statements.all()],
         "panellists": [str(panellist) for panellist in s.panellists.all()],
+        **_remote(s),
+        "recordings": [[r.kind, r.language, r.url] for r in s.recordings.all()],
+    }
+
+
+def _remote(row):
+    """A programme's or session's own link to follow it remotely, whether it is hybrid (a
+    session's None: as its programme) and its interpretation languages' codes."""
+    return {
+        "remote_url": row.remote_url,
+        "hybrid": row.hybrid,
+        "interpretation": list(row.interpretation),
     }
 
 
@@ -151,6 +166,7 @@ def snapshot(programme):
         **_translations(programme, "title", "background", "focus"),
         "documents": [_document(d) for d in programme.listed_documents],
         "document_files": [_document_file(d) for d in programme.listed_documents],
+        **_remote(programme),
         "sessions": {str(s.uid): session_entry(s) for s in programme.sessions.all()},
     }
 
@@ -403,7 +419,55 @@ def _programme_changes(before, after):
             said.append(
                 _said(_("Document added to the programme: %(document)s."), document=document)
             )
+    said += _remote_changes(
+        before,
+        after,
+        (
+            _("Link to follow the programme remotely changed: %(old)s → %(new)s."),
+            _("Hybrid participation in the programme changed: %(old)s → %(new)s."),
+            _("Interpretation of the programme changed: %(old)s → %(new)s."),
+        ),
+        _("none"),
+    )
     return said
+
+
+def _hybrid(value):
+    if value is None:
+        return _("as its programme")
+    return _("yes") if value else _("no")
+
+
+def _interpretation(codes, empty):
+    return ", ".join(language_names(codes)) or empty
+
+
+def _remote_changes(a, b, texts, empty, **values):
+    """Sentences for a changed remote link, hybrid participation or interpretation of `a` to
+    `b` (a programme's or a session's): `texts` says each; `empty` names no interpretation
+    (a session's: as its programme)."""
+    said = []
+    none = _("none")
+    link_text, hybrid_text, interpretation_text = texts
+    if _both(a, b, "remote_url") and a["remote_url"] != b["remote_url"]:
+        said.append(
+            _said(link_text, old=a["remote_url"] or none, new=b["remote_url"] or none, **values)
+        )
+    if _both(a, b, "hybrid") and a["hybrid"] != b["hybrid"]:
+        old, new = _hybrid(a["hybrid"]), _hybrid(b["hybrid"])
+        said.append(_said(hybrid_text, old=old, new=new, **values))
+    if _both(a, b, "interpretation") and a["interpretation"] != b["interpretation"]:
+        old = _interpretation(a["interpretation"], empty)
+        new = _interpretation(b["interpretation"], empty)
+        said.append(_said(interpretation_text, old=old, new=new, **values))
+    return said
+
+
+def _recording(recording):
+    kind, language, url = recording
+    kind = Recording.Kind(kind).label if kind in Recording.Kind.values else kind
+    label = dict(Recording.LANGUAGES).get(language, language)
+    return f"{kind}, {label} ({url})"
 
 
 def _question_changes(name, a, b):
@@ -582,6 +646,26 @@ def _session_changes(a, b):
         said += _statement_changes(name, *_speakers(a, b))
     if _both(a, b, "panellists"):
         said += _panellist_changes(name, a["panellists"], b["panellists"])
+    said += _remote_changes(
+        a,
+        b,
+        (
+            _("Link to follow “%(title)s” remotely changed: %(old)s → %(new)s."),
+            _("Hybrid participation in “%(title)s” changed: %(old)s → %(new)s."),
+            _("Interpretation of “%(title)s” changed: %(old)s → %(new)s."),
+        ),
+        _("as its programme"),
+        title=name,
+    )
+    if _both(a, b, "recordings"):
+        said += _listed_changes(
+            name,
+            [_recording(r) for r in a["recordings"]],
+            [_recording(r) for r in b["recordings"]],
+            _("Recording added to “%(title)s”: %(recording)s."),
+            _("Recording removed from “%(title)s”: %(recording)s."),
+            "recording",
+        )
     return said
 
 
@@ -752,6 +836,7 @@ def replace_content(source, target, before_deleting=None):
     Session.actions.through.objects.filter(session_id__in=kept_ids).delete()
     Statement.objects.filter(session_id__in=kept_ids).delete()
     Panellist.objects.filter(session_id__in=kept_ids).delete()
+    Recording.objects.filter(session_id__in=kept_ids).delete()
     copying.copy_sessions(incoming, target, existing=kept)
     listed = list(source.listed_documents.values_list("pk", flat=True))
     if not target.is_working_copy:

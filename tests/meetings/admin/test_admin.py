@@ -61,6 +61,7 @@ def one_of_each(db):
     factories.DiscussionQuestionFactory(session=session)
     factories.StatementFactory(session=session, state=state, documents=[document])
     factories.PanellistFactory(session=session, organisation=organisation, state=state)
+    factories.RecordingFactory(session=session, url="https://webtv.un.org/en/asset/test")
     work_plan = factories.WorkPlanFactory(convention=convention, document=document)
     work_plan.coordinators.add(state)
     work_plan.actions.add(action)
@@ -536,3 +537,69 @@ def test_an_editor_sees_who_published_a_revision_by_name_without_a_forbidden_lin
     assert user_admin not in page
     assert not editor.is_superuser
     assert editor_client.get(user_admin).status_code == 403  # what the link used to lead to
+
+
+def test_a_session_form_saves_how_to_follow_it_and_its_recordings(editor_client, make_session):
+    """Interpretation is one checkbox per UN language; recordings are rows of the session."""
+    session = make_session()
+    url = admin_url(Session, "change", session.pk)
+    page = editor_client.get(url)
+    assert page.content.count(b'type="checkbox" name="interpretation"') == 6
+    data = form_data(page)
+    data["remote_url"] = ["webtv.un.org/en/asset/k1test"]  # typed without its scheme: https
+    data["hybrid"] = ["true"]
+    data["interpretation"] = ["fr", "ar"]
+    data.update(
+        {
+            "recordings-TOTAL_FORMS": ["2"],
+            "recordings-0-kind": ["video"],
+            "recordings-0-language": ["floor"],
+            "recordings-0-url": ["https://webtv.un.org/en/asset/k1test"],
+            "recordings-1-kind": ["audio"],
+            "recordings-1-language": ["fr"],
+            "recordings-1-url": ["https://conf.unog.ch/digitalrecordings/fr"],
+        }
+    )
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    session.refresh_from_db()
+    assert session.remote_url == "https://webtv.un.org/en/asset/k1test"
+    assert session.hybrid is True
+    assert session.interpretation == ["ar", "fr"]
+    assert [(r.kind, r.language) for r in session.recordings.all()] == [
+        ("video", "floor"),
+        ("audio", "fr"),
+    ]
+
+
+def test_a_recording_link_that_is_not_https_is_a_form_error_and_saves_nothing(
+    editor_client, make_session
+):
+    session = make_session()
+    url = admin_url(Session, "change", session.pk)
+    data = form_data(editor_client.get(url))
+    data["title"] = ["A new title, not saved either"]
+    data["remote_url"] = ["http://webtv.un.org/en/asset/k1test"]
+    data.update(
+        {
+            "recordings-TOTAL_FORMS": ["1"],
+            "recordings-0-kind": ["video"],
+            "recordings-0-language": ["floor"],
+            "recordings-0-url": ["http://webtv.un.org/en/asset/k1test"],
+        }
+    )
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    message = "Enter a full web address starting with https://"
+    assert message in str(response.context["adminform"].form.errors["remote_url"])
+    (recordings,) = [
+        f for f in response.context["inline_admin_formsets"] if "recordings" in f.formset.prefix
+    ]
+    assert message in str(recordings.formset.errors)
+    session.refresh_from_db()
+    assert session.title != "A new title, not saved either"
+    assert session.remote_url == "" and not session.recordings.exists()

@@ -26,6 +26,7 @@ from meetings.models import (
     Programme,
     ProgrammePDF,
     ProgrammeRevision,
+    Recording,
     Room,
     SharedGeneration,
     Statement,
@@ -251,6 +252,10 @@ WRITES_INSIDE_A_MEETING = {
     ),
     "meetings_panellist": lambda: Panellist.objects.filter(session=_session()).update(
         name="Ms. New"
+    ),
+    # Issue 20's recordings.
+    "meetings_recording": lambda: Recording.objects.create(
+        session=_session(), kind="video", url="https://webtv.un.org/en/asset/new"
     ),
 }
 

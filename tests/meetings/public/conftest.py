@@ -7,7 +7,7 @@ from typing import NamedTuple
 import factories
 import pytest
 
-from meetings.models import Programme
+from meetings.models import Programme, Recording
 from meetings.publishing.revisions import publish
 
 MARKDOWN = "Test text with *emphasis* and [a link](https://example.org/).\n\n- one\n- two"
@@ -49,7 +49,13 @@ def full_site(convention, editor):
     elsewhere = factories.ActionFactory(plan=factories.ActionPlanFactory(convention=ccm))
 
     programme = factories.ProgrammeFactory(
-        meeting=meeting, slug="timed", background=MARKDOWN, focus=MARKDOWN
+        meeting=meeting,
+        slug="timed",
+        background=MARKDOWN,
+        focus=MARKDOWN,
+        remote_url="https://webtv.un.org/en/schedule",
+        hybrid=True,
+        interpretation=["en", "fr", "es"],
     )
     programme.convened_by.set(mandates)
 
@@ -110,6 +116,18 @@ def full_site(convention, editor):
     discussion.start_time = datetime.time(10, 30)
     discussion.save()
     discussion.presentations.first().presenters.set(people[1:])
+    # Followed from afar in its own way, and recorded: the second revision says so.
+    discussion.remote_url = "https://webtv.un.org/en/asset/k1test"
+    discussion.hybrid = False
+    discussion.interpretation = ["ar", "zh", "ru"]
+    discussion.save()
+    for kind, language in (("video", "floor"), ("audio", "floor"), ("audio", "fr")):
+        Recording.objects.create(
+            session=discussion,
+            kind=kind,
+            language=language,
+            url=f"https://conf.unog.ch/{kind}/{language}",
+        )
     removed.delete()
     publish(programme, "Second.", editor)
 

@@ -261,3 +261,51 @@ def test_a_venue_opening_the_location_starts_with_a_capital(programme, make_sess
     )
     (event,) = calendar.walk("VEVENT")
     assert str(event["location"]).startswith("Bâtiment de l'OMM, ")
+
+
+def test_an_event_carries_the_link_to_follow_it_remotely_as_rfc_7986_conference(
+    day, programme, ics_url, client
+):
+    """CONFERENCE (RFC 7986), read by icalendar and vobject: the session's own link, else its
+    programme's, with what it offers and a label in the calendar's language; URL still names
+    the session's page, and the description says it all for programs that show no CONFERENCE."""
+    programme.remote_url = "https://webtv.un.org/en/schedule/2030-05-22"
+    programme.hybrid = True
+    programme.interpretation = ["en", "fr"]
+    programme.save()
+    one = day["one"]
+    one.remote_url = "https://webtv.un.org/en/asset/k1one"
+    one.save()
+    factories.RecordingFactory(
+        session=one, kind="audio", language="fr", url="https://conf.unog.ch/dr/fr"
+    )
+    revisions.publish(programme, "Followed remotely.")
+    response = client.get("/fr" + ics_url)
+    assert b"CONFERENCE;" in response.content
+    shown = {str(e["summary"]): e for e in Calendar.from_ical(response.content).walk("VEVENT")}
+    conference = shown["Test session one"]["conference"]
+    assert str(conference) == "https://webtv.un.org/en/asset/k1one"
+    assert conference.params["VALUE"] == "URI"
+    assert sorted(conference.params["FEATURE"]) == ["AUDIO", "VIDEO"]
+    assert conference.params["LABEL"] == "Suivre cette séance à distance"
+    assert str(shown["Test session one"]["url"]).endswith("/sessions/one/")
+    # A session without a link of its own: its programme's.
+    assert str(shown["Test session two"]["conference"]) == programme.remote_url
+    description = str(shown["Test session one"]["description"])
+    assert (
+        "Suivre cette séance à distance\u00a0: https://webtv.un.org/en/asset/k1one" in description
+    )
+    assert "Format hybride\u00a0: dans la salle et en ligne" in description
+    assert "Interprétation\u00a0: anglais et français" in description
+    assert "https://conf.unog.ch/dr/fr" in description
+    by_vobject = {
+        event.summary.value: event
+        for event in vobject.readOne(response.content.decode()).vevent_list
+    }
+    assert by_vobject["Test session one"].conference.value == "https://webtv.un.org/en/asset/k1one"
+
+
+def test_an_event_without_a_remote_link_has_no_conference(day, programme, ics_url, client):
+    revisions.publish(programme, "First published.")
+    response = client.get(ics_url)
+    assert b"CONFERENCE" not in response.content

@@ -11,7 +11,8 @@ import pytest
 from django.test import Client
 from seed_sources import bullet_questions, printed_timetable, source
 
-from meetings.models import Programme, Session
+from meetings.models import Programme, Recording, Session
+from meetings.publishing import revisions
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
@@ -148,3 +149,48 @@ def test_the_french_schedule_is_in_french_where_the_data_is(make_session, progra
         schedule_of(client, url)["schedule"]["conference"]["x_office_holders"][0]["state"]
         == state.name
     )
+
+
+def test_an_event_links_to_follow_it_remotely_and_to_its_published_recordings(
+    make_session, programme, client, editor
+):
+    """c3voc's event "links": the session's link to follow it (its programme's where it has
+    none), then its recordings, titled in the file's language; hybrid and interpretation beside
+    them. A recording added to the working copy stays out until it is published."""
+    programme.remote_url = "https://webtv.un.org/en/schedule/2030-05-22"
+    programme.hybrid = True
+    programme.interpretation = ["fr", "en"]
+    programme.save()
+    one, two = make_session(1), make_session(2)
+    for kind, language in (("video", "floor"), ("audio", "es")):
+        Recording.objects.create(
+            session=one, kind=kind, language=language, url=f"https://conf.unog.ch/{language}"
+        )
+    revisions.publish(programme, "Followed remotely.", editor)
+    Recording.objects.create(session=two, kind="video", url="https://webtv.un.org/en/asset/new")
+    url = "/es" + programme.get_absolute_url() + "schedule.json"
+    events = {e["slug"]: e for e in events_of(schedule_of(client, url))}
+    assert events[one.slug]["links"] == [
+        {"url": programme.remote_url, "title": "Seguir esta sesión a distancia"},
+        {"url": "https://conf.unog.ch/floor", "title": "Vídeo (UN Web TV)"},
+        {
+            "url": "https://conf.unog.ch/es",
+            "title": "Audio de la interpretación al español (portal de grabaciones digitales "
+            "de las Naciones Unidas en Ginebra)",
+        },
+    ]
+    assert events[two.slug]["links"] == [
+        {"url": programme.remote_url, "title": "Seguir esta sesión a distancia"}
+    ]
+    assert events[one.slug]["x_hybrid"] is True
+    assert events[one.slug]["x_interpretation"] == ["en", "fr"]
+
+
+def test_the_schema_refuses_a_link_that_is_not_https(make_session, programme, client):
+    make_session(1)
+    data = schedule_of(client, programme.get_absolute_url() + "schedule.json")
+    event = events_of(data)[0]
+    assert event["links"] == [] and event["x_hybrid"] is False and event["x_interpretation"] == []
+    event["links"] = [{"url": "http://webtv.un.org/", "title": "Follow"}]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema("schedule.schema.json"))

@@ -42,12 +42,12 @@ PAGES = {
     "meetings": ("/meetings/", 3, 5),
     "meetings filtered": ("/meetings/?convention=APMBC&kind=intersessional", 3, 5),
     "meeting": ("/meetings/m1/", 4, 9),
-    # An editor's: 5, the working copy with its revisions (15), its published copy (1), and that
-    # copy in full, to say what publishing the working copy would change (16).
-    "programme": ("/meetings/m1/p1/", 14, 37),
+    # An editor's: 5, the working copy with its revisions (16), its published copy (1), and that
+    # copy in full, to say what publishing the working copy would change (17).
+    "programme": ("/meetings/m1/p1/", 15, 39),
     "changes": ("/meetings/m1/p1/changes/", 2, 4),
-    "revision": ("/meetings/m1/p1/changes/1/", 16, 18),
-    "session": ("/meetings/m1/p1/sessions/s1/", 11, 17),
+    "revision": ("/meetings/m1/p1/changes/1/", 17, 19),
+    "session": ("/meetings/m1/p1/sessions/s1/", 12, 18),
     "action plans": ("/action-plans/", 1, 3),
     "action plan": ("/action-plans/plan-1/", 2, 4),
     "action": ("/action-plans/plan-1/1/", 7, 9),
@@ -139,6 +139,7 @@ def add_everything(k):
         )
         target.actions.add(action)
         add_speakers(target, 1, state, organisation, document)
+        factories.RecordingFactory(session=target, language=("floor", "ar", "zh")[k % 3])
     factories.show_published(p1)
     # Published as revision k; then a change staff have not published yet.
     revisions.publish(p1, f"Revision {k}.")

@@ -27,6 +27,7 @@ from meetings.models import (
     Meeting,
     Programme,
     ProgrammeRevision,
+    Recording,
     Session,
 )
 from meetings.publishing import revisions, wording
@@ -869,3 +870,76 @@ def test_a_delegation_is_named_and_on_behalf_of_said_in_the_pages_language():
         [said] = revisions.changes(before, after)
     assert "Argelia" in said and "Algeria" not in said
     assert '<span lang="en" data-untranslated>UNICEF</span>' in _html(said)
+
+
+REMOTE = {"remote_url": "", "hybrid": None, "interpretation": [], "recordings": []}
+
+
+def test_a_changed_remote_link_interpretation_and_recordings_are_each_said():
+    before = _session(**REMOTE)
+    after = _session(
+        remote_url="https://webtv.un.org/en/asset/k1",
+        hybrid=False,
+        interpretation=["ar", "fr"],
+        recordings=[["audio", "fr", "https://conf.unog.ch/fr"]],
+    )
+    assert _said(before, after) == [
+        "Link to follow “Group Work” remotely changed: none → https://webtv.un.org/en/asset/k1.",
+        "Hybrid participation in “Group Work” changed: as its programme → no.",
+        "Interpretation of “Group Work” changed: as its programme → Arabic, French.",
+        "Recording added to “Group Work”: Audio (UN Geneva Digital Recordings Portal), French "
+        "(https://conf.unog.ch/fr).",
+    ]
+    programme = {"remote_url": "", "hybrid": False, "interpretation": []}
+    hybrid = {**programme, "hybrid": True, "interpretation": ["en"]}
+    assert revisions.changes(_programme(**programme), _programme(**hybrid)) == [
+        "Hybrid participation in the programme changed: no → yes.",
+        "Interpretation of the programme changed: none → English.",
+    ]
+
+
+def test_a_snapshot_from_before_remote_participation_was_kept_says_nothing_of_it():
+    new = _session(
+        remote_url="https://webtv.un.org/en/asset/k1",
+        hybrid=True,
+        interpretation=["fr"],
+        recordings=[["video", "floor", "https://webtv.un.org/en/asset/k1"]],
+    )
+    assert _said(_session(), new) == ["No change to the sessions (the note says what changed)."]
+
+
+def test_recordings_are_published_with_the_revision_and_discarding_puts_them_back(programme):
+    session = factories.SessionFactory(programme=programme, title="Recorded")
+    Recording.objects.create(session=session, kind="video", url="https://webtv.un.org/en/a")
+    session.remote_url = "https://webtv.un.org/en/live"
+    session.save()
+    revisions.publish(programme, "Recorded.")
+    public = Session.objects.public().get(uid=session.uid)
+    assert public.remote_url == "https://webtv.un.org/en/live"
+    assert [r.url for r in public.recordings.all()] == ["https://webtv.un.org/en/a"]
+    sequence = public.sequence
+    Recording.objects.create(session=session, kind="audio", url="https://conf.unog.ch/floor")
+    assert Recording.objects.public().filter(session__uid=session.uid).count() == 1
+    revisions.discard(programme)
+    assert [r.url for r in session.recordings.all()] == ["https://webtv.un.org/en/a"]
+    # A recording published later changes the session's calendar event: SEQUENCE rises.
+    Recording.objects.create(session=session, kind="audio", url="https://conf.unog.ch/floor")
+    revision = revisions.publish(programme, "Floor audio.")
+    public = Session.objects.public().get(uid=session.uid)
+    assert public.sequence == sequence + 1
+    assert revision.snapshot["sessions"][str(session.uid)]["recordings"] == [
+        ["video", "floor", "https://webtv.un.org/en/a"],
+        ["audio", "floor", "https://conf.unog.ch/floor"],
+    ]
+
+
+def test_a_programme_copied_into_another_meeting_leaves_its_recordings_behind(
+    programme, other_meeting
+):
+    from meetings import copying
+
+    session = factories.SessionFactory(programme=programme)
+    Recording.objects.create(session=session, kind="video", url="https://webtv.un.org/en/a")
+    copy = copying.copy_programme(programme, other_meeting)
+    assert copy.sessions.count() == 1
+    assert not Recording.objects.filter(session__programme=copy).exists()
