@@ -116,10 +116,6 @@ class State(models.Model):
         French and Spanish pages name States in their language wherever they show one."""
         return in_language(self, "name")
 
-    def natural_key(self):
-        """Its ISO code, as fixtures name it (StateManager.get_by_natural_key)."""
-        return (self.iso_code,)
-
 
 class Party(models.Model):
     """A State party to a convention: data staff keep (no source here gives the full lists)."""

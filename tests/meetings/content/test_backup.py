@@ -93,6 +93,7 @@ def full_site(editor):
         session=session, state=state, on_behalf_of_organisation=organisation, documents=[document]
     )
     factories.PanellistFactory(session=session, organisation=organisation, state=state)
+    factories.RecordingFactory(session=session)
     work_plan = factories.WorkPlanFactory(convention=convention, document=document)
     work_plan.coordinators.set([state])
     work_plan.actions.set([action])
