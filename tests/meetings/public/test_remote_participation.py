@@ -72,9 +72,9 @@ def test_a_session_page_in_french_shows_how_to_follow_it_and_its_recordings(clie
     links = heading.find_next("ul", class_="recordings").find_all("a")
     assert [text(a) for a in links] == [
         "Vidéo (UN Web TV)",
-        "Audio en langue originale (portail des enregistrements numériques de l’ONU à Genève)",
-        "Audio de l’interprétation en français (portail des enregistrements numériques de "
-        "l’ONU à Genève)",
+        "Audio en langue originale (portail des enregistrements numériques de l'ONU à Genève)",
+        "Audio de l'interprétation en français (portail des enregistrements numériques de "
+        "l'ONU à Genève)",
     ]
     assert [a.get("hreflang") for a in links] == [None, None, "fr"]
     assert links[0]["href"] == "https://conf.unog.ch/digitalrecordings/video-floor"
@@ -132,7 +132,7 @@ def test_the_changes_page_says_a_recording_was_added_in_french(client, followed,
     said = [li.get_text().strip() for li in soup.select("ul.changes li")]
     assert (
         f"Enregistrement ajouté à «{NBSP}Session one{NBSP}»{NBSP}: Audio (portail des "
-        "enregistrements numériques de l’ONU à Genève), arabe (https://conf.unog.ch/ar)."
+        "enregistrements numériques de l'ONU à Genève), arabe (https://conf.unog.ch/ar)."
     ) in said
 
 
