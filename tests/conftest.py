@@ -33,12 +33,12 @@ def immediate_tasks(settings):
 @pytest.fixture(autouse=True)
 def fresh_generations(settings):
     """Each test reads the content's generation from the database on every request."""
-    from django.core.cache import caches
+    from meetings.caching import generations
 
     settings.CONTENT_FRESHNESS_SECONDS = 0
-    caches["generations"].clear()
+    generations.forget()
     yield
-    caches["generations"].clear()
+    generations.forget()
 
 
 TEST_STORAGES = {

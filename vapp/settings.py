@@ -216,11 +216,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves STATIC_ROOT (after collectstatic) from the app server itself, with compression
     # and long caching for hashed names; under DEBUG it finds files in static/ directly.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public responses for visitors not signed in, ETags and 304s: a stored copy is answered
     # from here, with the headers the layers below gave it (the CSP among them), before any
     # other layer runs (it opens the session itself to tell staff from visitors).
     "meetings.caching.pages.PublicCacheMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's, keeping the session the page cache opened (one read, not two).
     "meetings.caching.pages.SessionMiddleware",
     # The Content Security Policy below on every page (django-csp).
@@ -264,16 +264,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("DATABASE_URL")}
 
-CACHES = {
-    "default": env_cache("CACHE_URL"),
-    # Per process, the content's generations (meetings/caching/generations.py), each kept for
-    # CONTENT_FRESHNESS_SECONDS only: no process serves a copy older than that after an edit.
-    "generations": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "generations",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-}
+CACHES = {"default": env_cache("CACHE_URL")}
 # The public responses (meetings/caching/pages.py): how long one stays in the cache (it is
 # stored under the generation of what it shows, so an edit never serves a stale one), and how
 # long a CDN may serve a page without asking again.

@@ -4,13 +4,13 @@ shows (meetings/models/caching.py counts the changes).
 An address inside a meeting (/meetings/<meeting>/..., in any language) is keyed by that
 meeting's count and the counts outside any meeting, so an edit in one meeting leaves every
 other meeting's copies in place; any other address by the sum of every count. Each is one
-query, remembered in this process's "generations" cache for CONTENT_FRESHNESS_SECONDS.
+query, remembered in this process for CONTENT_FRESHNESS_SECONDS.
 """
 
 import re
+import time
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db.models import F, Func, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -51,13 +51,29 @@ def _read_meeting(slug):
     return None if row is None else "m{}.{}.{}".format(*row)
 
 
+# What this process read, by key: (read again after, value). A plain dict rather than a LocMem
+# cache, which costs 30 times as much a read on every public request (bench/pdf_bench.py). No
+# process can serve stale content because of it: each trusts its own read for
+# CONTENT_FRESHNESS_SECONDS only, and a newer count keys fresh copies in the shared cache.
+_remembered_here = {}
+MOST_REMEMBERED = 2000  # made-up meeting addresses cannot grow it past this
+
+
 def _remembered(key, read):
-    remembered = caches["generations"]
-    value = remembered.get(key)
-    if value is None:
-        value = read()
-        remembered.set(key, value, settings.CONTENT_FRESHNESS_SECONDS)
+    now = time.monotonic()
+    found = _remembered_here.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    value = read()
+    if len(_remembered_here) >= MOST_REMEMBERED:
+        _remembered_here.clear()
+    _remembered_here[key] = (now + settings.CONTENT_FRESHNESS_SECONDS, value)
     return value
+
+
+def forget():
+    """Read every count again on the next request (tests; as after the freshness time)."""
+    _remembered_here.clear()
 
 
 def everything():
