@@ -66,11 +66,11 @@ def plain_static_names():
 @pytest.fixture(autouse=True)
 def empty_page_cache():
     """Each test's database starts at the same generations: no page may outlive its test."""
-    from django.core.cache import cache
+    from meetings.caching import pages
 
-    cache.clear()
+    pages.forget()
     yield
-    cache.clear()
+    pages.forget()
 
 
 @pytest.fixture

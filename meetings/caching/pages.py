@@ -3,7 +3,8 @@ not logged in, on Django's cache framework.
 
 A GET from anyone not signed in is answered from the "default" cache when a copy of that address
 was stored under the current generation of what it shows (generations.py), that day; otherwise
-the view's 200 is stored, unless it sets a cookie, is private, or streams a file. Every public
+the view's 200 is stored, unless it sets a cookie, is private, or streams a file; a process
+answers a repeat from its own copy of it (below) while it has one. Every public
 response carries an ETag and, unless the view set its own, `public, max-age=0, must-revalidate,
 s-maxage=PAGE_CDN_MAX_AGE`; a matching If-None-Match gets a 304. A signed-in session (staff
 previewing drafts) is never served from the cache nor stored, and is answered `private,
@@ -19,6 +20,7 @@ from django.contrib import auth
 from django.contrib.sessions import middleware as django_sessions
 from django.core.cache import caches
 from django.http import HttpResponseRedirect
+from django.http.cookie import SimpleCookie
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import parse_http_date_safe, urlencode
 
@@ -117,6 +119,55 @@ def _conditional(request, response):
     return not_modified
 
 
+# This process's own copies of the responses it last read from the shared cache or stored there:
+# a hit answered from here is not read and unpickled again (bench/pdf_bench.py measures the
+# downloads this serves). No process can serve stale content because of it: a copy is found only
+# under the day and the generation it was stored under, which each process reads afresh every
+# CONTENT_FRESHNESS_SECONDS, and is dropped after KEPT_SECONDS.
+KEPT_SECONDS = 300
+KEPT_MOST = 64  # copies, each at most KEPT_LARGEST bytes: a bound on this process's memory
+KEPT_LARGEST = 1024 * 1024
+_kept = {}
+
+
+def _keep(key, version, response):
+    if len(response.content) > KEPT_LARGEST:
+        return
+    if len(_kept) >= KEPT_MOST:
+        _kept.clear()
+    _kept[key, version] = (time.monotonic() + KEPT_SECONDS, response)
+
+
+def _kept_copy(key, version):
+    found = _kept.get((key, version))
+    if found is None or found[0] < time.monotonic():
+        return None
+    return _own(found[1])
+
+
+def _own(response):
+    """A copy of a stored response for one answer: the layers above add headers to it and the
+    server closes it, which must leave the kept one as it was. A shallow copy with its own headers
+    and closers (HttpResponse has no public copy; the pickling the shared cache does is what this
+    spares; a stored response has no cookies, see _storable)."""
+    copied = object.__new__(type(response))
+    copied.__dict__.update(response.__dict__)
+    copied.headers = object.__new__(type(response.headers))
+    copied.headers._store = dict(response.headers._store)
+    copied._container = list(response._container)
+    copied.cookies = SimpleCookie()
+    copied._resource_closers = []
+    return copied
+
+
+def forget(shared=True):
+    """Drops this process's copies (as a fresh process starts) and, with `shared`, every copy in
+    the shared cache too (tests)."""
+    _kept.clear()
+    if shared:
+        caches[settings.PAGE_CACHE_ALIAS].clear()
+
+
 class SessionMiddleware(django_sessions.SessionMiddleware):
     """Django's, keeping the session PublicCacheMiddleware opened to tell staff from visitors
     rather than reading it a second time."""
@@ -154,7 +205,12 @@ class PublicCacheMiddleware:
         if settings.PAGE_CACHE_SECONDS:
             # Read before the view runs: an edit made meanwhile keys a fresh copy.
             key, version = _key(request), generations.for_path(request.path_info)
-            stored = cache.get(key, version=version)
+            stored = _kept_copy(key, version)
+            if stored is None:
+                stored = cache.get(key, version=version)
+                if stored is not None:
+                    _keep(key, version, stored)
+                    stored = _own(stored)
             if stored is not None:
                 response = _conditional(request, stored)
                 if hasattr(request, "session"):  # a cookie that signs nobody in: removed
@@ -174,6 +230,7 @@ class PublicCacheMiddleware:
             # The response itself, as Django's cache middleware stores it: a hit is a copy.
             response["Content-Length"] = str(len(response.content))
             cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=version)
+            _keep(key, version, _own(response))
         return _with_cookie(_conditional(request, response), removal)
 
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings.caching import generations
+from meetings.caching import generations, pages
 from meetings.models import Meeting, NewsPost, Room, Session, Status
 from meetings.publishing import revisions
 
@@ -92,6 +92,74 @@ def test_a_cached_page_is_served_whole_without_rendering(client, content):
     assert second["Content-Type"] == first["Content-Type"]
     assert second["X-Frame-Options"] == "DENY"
     assert int(second["Content-Length"]) == len(first.content)
+
+
+# -- this process's own copies ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_process_answers_a_repeat_from_its_own_copy_without_reading_the_shared_cache(
+    client, content
+):
+    first, rendered = get(client, PROGRAMME)
+    cache.clear()  # the shared copy gone: only this process's copy can answer
+    second, queries = get(client, PROGRAMME)
+    assert rendered > 5 and queries == 1  # the generation, read as on every request
+    assert second.content == first.content and second["ETag"] == first["ETag"]
+
+
+@pytest.mark.django_db
+def test_a_process_copy_read_from_the_shared_cache_answers_the_next_repeat(client, content):
+    first, _ = get(client, PROGRAMME)
+    pages.forget(shared=False)  # a process that did not render it
+    get(client, PROGRAMME)  # from the shared cache, and kept
+    cache.clear()
+    third, queries = get(client, PROGRAMME)
+    assert queries == 1 and third.content == first.content
+
+
+@pytest.mark.django_db
+def test_an_answer_changed_on_its_way_out_leaves_the_process_copy_as_it_was(client, content):
+    get(client, PROGRAMME)
+    answer = client.get(PROGRAMME)
+    answer["X-Added-Above"] = "1"
+    answer.content = b"changed"
+    again = client.get(PROGRAMME)
+    assert "X-Added-Above" not in again and b"Test session on coordination" in again.content
+    assert again.headers["X-Frame-Options"] == "DENY" and not again.cookies
+
+
+@pytest.mark.django_db
+def test_an_edit_is_never_answered_from_a_process_copy(client, content):
+    get(client, PROGRAMME)
+    Session.objects.filter(pk=content.pk).update(title="Retitled once")
+    revisions.publish(content.programme, "Session retitled.")
+    assert b"Retitled once" in client.get(PROGRAMME).content
+
+
+@pytest.mark.django_db
+def test_a_process_copy_is_dropped_after_its_time(client, content, monkeypatch):
+    get(client, PROGRAMME)
+    monkeypatch.setattr(pages, "KEPT_SECONDS", -1)  # as if its time were up
+    pages.forget()
+    _, rendered = get(client, PROGRAMME)  # kept again, already out of time
+    cache.clear()
+    _, queries = get(client, PROGRAMME)
+    assert queries == rendered > 5  # rendered again: the copy was not used
+
+
+@pytest.mark.django_db
+def test_a_process_keeps_a_bounded_number_of_copies_and_no_large_one(client, content, monkeypatch):
+    monkeypatch.setattr(pages, "KEPT_MOST", 2)
+    for url in ["/", "/meetings/", "/news/", PROGRAMME]:
+        get(client, url)
+    assert len(pages._kept) <= 2
+    monkeypatch.setattr(pages, "KEPT_LARGEST", 100)
+    pages.forget()
+    _, rendered = get(client, PROGRAMME)
+    cache.clear()
+    _, queries = get(client, PROGRAMME)
+    assert not pages._kept and queries == rendered
 
 
 @pytest.mark.django_db
@@ -292,6 +360,7 @@ def test_with_redis_one_process_serves_what_another_rendered(client, content, re
     first, rendered = get(client, PROGRAMME)
     assert any(b":public:" in key for key in redis_cache.scan_iter())
     generations.forget()  # as a fresh process would start
+    pages.forget(shared=False)
     second, queries = get(client, PROGRAMME)
     assert rendered > 5 and queries == 1
     assert second.content == first.content and second["ETag"] == first["ETag"]

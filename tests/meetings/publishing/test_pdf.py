@@ -248,8 +248,7 @@ def test_every_pdf_answer_carries_the_pages_security_headers(
     """First download or cached, whole or streamed, current or last good, being prepared, a
     staff preview being prepared, a 304: the same policy against framing and sniffing as every
     page."""
-    from django.core.cache import cache
-
+    from meetings.caching import pages
     from meetings.public import views
 
     public = Client()  # a visitor: answered from the page cache where it can be
@@ -258,12 +257,12 @@ def test_every_pdf_answer_carries_the_pages_security_headers(
     answers["from the page cache"] = public.get(pdf_url)
     etag = answers["first download"]["ETag"]
     answers["304 from the page cache"] = public.get(pdf_url, HTTP_IF_NONE_MATCH=etag)
-    cache.clear()
+    pages.forget()
     answers["stored, from the view"] = public.get(pdf_url)
-    cache.clear()
+    pages.forget()
     answers["304 from the view"] = public.get(pdf_url, HTTP_IF_NONE_MATCH=etag)
     monkeypatch.setattr(views, "PDF_WHOLE_MAX_BYTES", 1000)
-    cache.clear()
+    pages.forget()
     answers["streamed"] = public.get(pdf_url)
     monkeypatch.undo()
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
