@@ -24,6 +24,7 @@ from markdownx.models import MarkdownxField
 from reversion.admin import VersionAdmin
 
 from meetings import markdown, queries
+from meetings.admin.autocomplete import AutocompletesNamedAtOnce
 from meetings.copying import copy_programme
 from meetings.languages import size_text
 from meetings.models import (
@@ -220,7 +221,12 @@ class RankedSearch:
 
 
 class ContentAdmin(
-    ConflictChecked, MarkdownLimited, TranslationsBesideEachOther, ActionsLabelled, VersionAdmin
+    AutocompletesNamedAtOnce,
+    ConflictChecked,
+    MarkdownLimited,
+    TranslationsBesideEachOther,
+    ActionsLabelled,
+    VersionAdmin,
 ):
     """Every content model's admin: each save is kept as a version (History, with Revert;
     Recover deleted on the list), and a save over someone else's change is refused."""
@@ -259,6 +265,18 @@ class MarkdownContentAdmin(ContentAdmin, MarkdownxModelAdmin):
     """A content admin whose text fields are edited with the markdown editor and preview."""
 
 
+class NamedWithConvention(admin.RelatedFieldListFilter):
+    """A filter by a related row whose name starts with its convention (a work plan), the
+    conventions read with the rows rather than one query each."""
+
+    def field_choices(self, field, request, model_admin):
+        rows = field.related_model._default_manager.select_related("convention")
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            rows = rows.order_by(*ordering)
+        return [(row.pk, str(row)) for row in rows]
+
+
 def year_filter(field_path):
     """A list filter offering the years present in `field_path` (a date field)."""
 
@@ -287,7 +305,7 @@ URL_AS_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 TIME_AS_HH_MM = {models.TimeField: {"widget": widgets.AdminTimeWidget(format="%H:%M")}}
 
 
-class PartyInline(ConflictChecked, admin.TabularInline):
+class PartyInline(AutocompletesNamedAtOnce, ConflictChecked, admin.TabularInline):
     model = Party
     extra = 1
     autocomplete_fields = ["state"]
@@ -353,7 +371,7 @@ class PersonAdmin(ContentAdmin):
     autocomplete_fields = ["organisation", "state"]
 
 
-class RoomInline(ConflictChecked, admin.TabularInline):
+class RoomInline(AutocompletesNamedAtOnce, ConflictChecked, admin.TabularInline):
     model = Room
     extra = 1
 
@@ -378,7 +396,7 @@ class RoomAdmin(ContentAdmin):
 # Action plans ------------------------------------------------------------------------------
 
 
-class ActionInline(ConflictChecked, admin.TabularInline):
+class ActionInline(AutocompletesNamedAtOnce, ConflictChecked, admin.TabularInline):
     model = Action
     extra = 1
     fields = ["number", "title", "text", "source"]
@@ -421,7 +439,7 @@ class OfficeHolderFormSet(history.ConflictCheckedFormSet):
         return form
 
 
-class OfficeHolderInline(ConflictChecked, admin.TabularInline):
+class OfficeHolderInline(AutocompletesNamedAtOnce, ConflictChecked, admin.TabularInline):
     """A meeting's office holders, one compact row each, in the order the meeting gives."""
 
     model = Mandate
@@ -481,7 +499,7 @@ class FitsTheScreen:
         css = {"all": ["css/admin.css"]}
 
 
-class SessionInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
+class SessionInline(AutocompletesNamedAtOnce, FitsTheScreen, ConflictChecked, admin.TabularInline):
     model = Session
     formfield_overrides = TIME_AS_HH_MM
     extra = 1
@@ -1042,7 +1060,7 @@ class ProgrammePDFAdmin(admin.ModelAdmin):
         )
 
 
-class PresentationInline(ConflictChecked, admin.StackedInline):
+class PresentationInline(AutocompletesNamedAtOnce, ConflictChecked, admin.StackedInline):
     model = Presentation
     extra = 0
     # A delegation's statement is a Statement, entered in "Who took the floor" above.
@@ -1057,14 +1075,21 @@ class PresentationInline(ConflictChecked, admin.StackedInline):
     ]
     autocomplete_fields = ["presenters", "organisations", "document"]
 
+    def get_queryset(self, request):  # each row's chosen people and organisations, at once
+        return super().get_queryset(request).prefetch_related("presenters", "organisations")
 
-class DiscussionQuestionInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
+
+class DiscussionQuestionInline(
+    AutocompletesNamedAtOnce, FitsTheScreen, ConflictChecked, admin.TabularInline
+):
     model = DiscussionQuestion
     extra = 1
     fields = ["position", "audience", "text", *translations.names("text")]
 
 
-class PanellistInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
+class PanellistInline(
+    AutocompletesNamedAtOnce, FitsTheScreen, ConflictChecked, admin.TabularInline
+):
     """A panellist on one row, as the source gives them: "Ms. | Kerryn Clarke | Programme
     Manager | COPE | Lao PDR"."""
 
@@ -1079,7 +1104,9 @@ class PanellistInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
         return 0
 
 
-class RecordingInline(FitsTheScreen, ConflictChecked, admin.TabularInline):
+class RecordingInline(
+    AutocompletesNamedAtOnce, FitsTheScreen, ConflictChecked, admin.TabularInline
+):
     """Its recordings, once held: UN Web TV's video, the Digital Recordings Portal's audio of
     the floor and of each interpretation."""
 
@@ -1145,7 +1172,13 @@ class StatementAdmin(ContentAdmin):
 
     list_display = ["__str__", "session", "group"]
     list_filter = ["group", "session__programme__meeting"]
-    list_select_related = ["session", "state", "organisation"]
+    list_select_related = [
+        "session",
+        "state",
+        "organisation",
+        "on_behalf_of_state",
+        "on_behalf_of_organisation",
+    ]
     search_fields = ["state__name", "organisation__name", "organisation__acronym"]
     autocomplete_fields = [
         "session",
@@ -1268,7 +1301,7 @@ class MandateAdmin(ContentAdmin):
     autocomplete_fields = ["meeting", "office", "state", "person"]
 
 
-class MilestoneInline(ConflictChecked, admin.TabularInline):
+class MilestoneInline(AutocompletesNamedAtOnce, ConflictChecked, admin.TabularInline):
     model = Milestone
     extra = 1
     fields = ["year", "quarter", "position", "text", *translations.names("text")]
@@ -1288,7 +1321,7 @@ class WorkPlanAdmin(MarkdownContentAdmin):
 @admin.register(Milestone)
 class MilestoneAdmin(ContentAdmin):
     list_display = ["__str__", "work_plan", "year", "quarter"]
-    list_filter = ["work_plan", "year", "quarter"]
+    list_filter = [("work_plan", NamedWithConvention), "year", "quarter"]
     list_select_related = ["work_plan__convention"]
     search_fields = ["text", "work_plan__title"]
     autocomplete_fields = ["work_plan"]

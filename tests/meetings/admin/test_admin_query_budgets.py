@@ -1,0 +1,138 @@
+"""The back office makes a fixed number of SQL queries per page, whatever the amount of data: each
+list (with and without a search), the change forms editors use most (a programme with its
+sessions inline, a session with its presentations and questions, a meeting, an action, a work
+plan) and the autocompletes (States, actions, people), measured with one of everything, then
+three, for an editor of the ISU editor group."""
+
+import factories
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from site_content import add_everything
+
+from meetings.models import (
+    Action,
+    Document,
+    Edition,
+    Meeting,
+    NewsPost,
+    Person,
+    Programme,
+    Session,
+    WorkPlan,
+)
+
+LISTS = [
+    "meeting",
+    "programme",
+    "session",
+    "presentation",
+    "discussionquestion",
+    "statement",
+    "panellist",
+    "recording",
+    "action",
+    "actionplan",
+    "document",
+    "workplan",
+    "milestone",
+    "activity",
+    "mandate",
+    "office",
+    "person",
+    "organisation",
+    "state",
+    "party",
+    "venue",
+    "room",
+    "newspost",
+    "newscategory",
+    "programmepdf",
+]
+SEARCHES = {
+    "session": "Session",
+    "action": "1",
+    "document": "Document",
+    "person": "Person",
+    "presentation": "Talk",
+}
+AUTOCOMPLETES = {
+    "states": ("person", "state", "a"),
+    "actions": ("session", "actions", "1"),
+    "people": ("presentation", "presenters", "Person"),
+}
+
+
+# What two more inline rows still add to a change page: a query or more per row that the
+# autocompletes' batch (meetings/admin/autocomplete.py) and the inlines' prefetches do not cover
+# yet. Left for the speed issue; this fails when one of them grows more, or is fixed.
+STILL_GROWING = {"programme form": 6, "session form": 4, "meeting form": 2}
+# No admin page, with one of everything, makes more queries than this.
+MOST_QUERIES = 45
+
+
+def change_forms():
+    """The change form of each object measured, by name: those add_everything wires to its
+    fixed addresses, so they gain rows (sessions, questions, presentations) with every round."""
+    objects = {
+        "programme": Programme.objects.get(slug="p1", edition=Edition.WORKING),
+        "session": Session.objects.get(slug="s1", programme__edition=Edition.WORKING),
+        "meeting": Meeting.objects.get(slug="m1"),
+        "action": Action.objects.get(plan__slug="plan-1", number=1),
+        "work plan": WorkPlan.objects.get(slug="w1"),
+        "news post": NewsPost.objects.get(slug="n1"),
+        "document": Document.objects.filter(title="Document 1").first(),
+        "person": Person.objects.get(name="Person 1"),
+    }
+    return {
+        name: reverse(f"admin:meetings_{type(obj)._meta.model_name}_change", args=[obj.pk])
+        for name, obj in objects.items()
+    }
+
+
+def pages():
+    urls = {"index": reverse("admin:index")}
+    urls.update({f"{model} list": reverse(f"admin:meetings_{model}_changelist") for model in LISTS})
+    for model, term in SEARCHES.items():
+        urls[f"{model} list, search"] = reverse(f"admin:meetings_{model}_changelist") + f"?q={term}"
+    urls.update({f"{name} form": url for name, url in change_forms().items()})
+    for name, (model, field, term) in AUTOCOMPLETES.items():
+        urls[f"{name} autocomplete"] = (
+            reverse("admin:autocomplete")
+            + f"?app_label=meetings&model_name={model}&field_name={field}&term={term}"
+        )
+    return urls
+
+
+def measure(client):
+    counts = {}
+    for name, url in pages().items():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[name] = len(captured)
+    return counts
+
+
+@pytest.fixture
+def editor_client():
+    client = Client()
+    client.force_login(factories.EditorFactory())
+    return client
+
+
+@pytest.mark.django_db
+def test_no_admin_page_grows_its_queries_with_its_data(editor_client):
+    add_everything(1)
+    measure(editor_client)  # what a first request reads once per process (content types)
+    with_one = measure(editor_client)
+    add_everything(2)
+    add_everything(3)
+    working = Session.objects.filter(programme__slug="p1", programme__edition=Edition.WORKING)
+    assert working.count() == 3
+    with_three = measure(editor_client)
+    grown = {name: with_three[name] - with_one[name] for name in with_one}
+    assert {name: more for name, more in grown.items() if more} == STILL_GROWING
+    assert max(with_one.values()) <= MOST_QUERIES, with_one
