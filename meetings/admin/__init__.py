@@ -475,7 +475,7 @@ class OfficeHolderInline(AutocompletesNamedAtOnce, ConflictChecked, admin.Tabula
         return (
             super()
             .get_queryset(request)
-            .select_related("office", "state", "person")
+            .select_related("office", "state", "person", "convention")
             .order_by("office__position", "office__name", "position")
         )
 
@@ -579,6 +579,9 @@ class ProgrammeRevisionInline(admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+
+    def get_queryset(self, request):  # what each row names, read with the rows
+        return super().get_queryset(request).select_related("programme__meeting", "published_by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -1102,6 +1105,9 @@ class PanellistInline(
         if obj is not None and obj.kind == Session.Kind.PANEL and not obj.panellists.exists():
             return 4
         return 0
+
+    def get_queryset(self, request):  # what each row's name says, read with the rows
+        return super().get_queryset(request).select_related("organisation", "state")
 
 
 class RecordingInline(

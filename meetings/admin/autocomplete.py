@@ -83,6 +83,11 @@ def name_chosen_values(context):
         known = {}
         if chosen:
             matches = field.queryset.using(widget.db).filter(**{f"{to_field}__in": chosen})
+            # Read with what its name needs: what its own admin list reads with each row.
+            related_admin = widget.admin_site._registry.get(target.model)
+            relations = getattr(related_admin, "list_select_related", None)
+            if isinstance(relations, list | tuple):
+                matches = matches.select_related(*relations)
             known = {str(getattr(obj, to_field)): field.label_from_instance(obj) for obj in matches}
         for row_widget, _ in rows:
             row_widget.known = known

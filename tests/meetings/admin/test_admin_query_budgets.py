@@ -65,10 +65,6 @@ AUTOCOMPLETES = {
 }
 
 
-# What two more inline rows still add to a change page: a query or more per row that the
-# autocompletes' batch (meetings/admin/autocomplete.py) and the inlines' prefetches do not cover
-# yet. Left for the speed issue; this fails when one of them grows more, or is fixed.
-STILL_GROWING = {"programme form": 6, "session form": 4, "meeting form": 2}
 # No admin page, with one of everything, makes more queries than this.
 MOST_QUERIES = 45
 
@@ -134,5 +130,5 @@ def test_no_admin_page_grows_its_queries_with_its_data(editor_client):
     assert working.count() == 3
     with_three = measure(editor_client)
     grown = {name: with_three[name] - with_one[name] for name in with_one}
-    assert {name: more for name, more in grown.items() if more} == STILL_GROWING
+    assert {name: more for name, more in grown.items() if more} == {}
     assert max(with_one.values()) <= MOST_QUERIES, with_one

@@ -128,3 +128,26 @@ def test_the_states_list_search_finds_a_state_by_its_other_names(editor_client):
     response = editor_client.get(reverse("admin:meetings_state_changelist"), {"q": "Turkey"})
     assert response.status_code == 200
     assert [str(s) for s in response.context["cl"].result_list] == ["Türkiye"]
+
+
+def test_every_inline_rows_chosen_values_show_by_name_on_the_change_page(editor_client):
+    """The names of the values chosen in every row are read at once for the page
+    (meetings/admin/autocomplete.py): each row still shows its own, selected, and no other."""
+    session = factories.SessionFactory(room=factories.RoomFactory(name="Salle XX"))
+    people = [factories.PersonFactory(name=f"Speaker {n}") for n in range(3)]
+    for n, person in enumerate(people):
+        factories.PresentationFactory(session=session, title=f"Talk {n}", presenters=[person])
+    unchosen = factories.PersonFactory(name="Nobody chose me")
+    page = editor_client.get(reverse("admin:meetings_session_change", args=[session.pk]))
+    html = page.content.decode()
+    for n, person in enumerate(people):
+        field = f'name="presentations-{n}-presenters"'
+        start = html.index(field)
+        options = html[start : html.index("</select>", start)]
+        assert f'value="{person.pk}" selected>{person}</option>' in options
+        assert options.count("<option") == 1
+    assert unchosen.name not in html
+    programme_page = editor_client.get(
+        reverse("admin:meetings_programme_change", args=[session.programme.pk])
+    )
+    assert "Salle XX" in programme_page.content.decode()
