@@ -88,7 +88,7 @@ class NoticeMail(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
-        WITHDRAWN = "withdrawn", _("Not sent: no longer public")
+        WITHDRAWN = "withdrawn", _("Not sent")
 
     subscription = models.ForeignKey(
         NoticeSubscription,
