@@ -168,10 +168,12 @@ SERVER_PAGES = frozenset({"programme_notices", "notices_confirm", "notices_unsub
 
 
 def _needs_the_server(path):
-    try:
-        return resolve(path).url_name in SERVER_PAGES
-    except Resolver404:
-        return False
+    # The language's prefix is matched only while that language is active.
+    with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
+        try:
+            return resolve(path).url_name in SERVER_PAGES
+        except Resolver404:
+            return False
 
 
 @functools.cache

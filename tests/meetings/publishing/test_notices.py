@@ -3,7 +3,7 @@ address is confirmed; each published revision's note and changes in the subscrib
 worded as the Changes page words them, with one-click unsubscribe headers; bounded tries, a
 refused address given up at once, and none of it holding up another address's mail or the
 publishing. End to end, a real `db_worker` and a real SMTP server on 127.0.0.1 (aiosmtpd). The
-pages: tests/meetings/public/test_notices.py."""
+pages: tests/meetings/public/test_notice_pages.py."""
 
 import time
 from datetime import timedelta
