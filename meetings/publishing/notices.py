@@ -184,6 +184,13 @@ def counts(programme_id):
     )
 
 
+def forget(email):
+    """Delete every subscription of `email`, whatever its case, and their mails: how many."""
+    found = list(_subscriptions_of(normalized(email)).values_list("pk", flat=True))
+    NoticeSubscription.objects.filter(pk__in=found).delete()
+    return len(found)
+
+
 def published_copy(programme_id):
     """The published copy of the working copy `programme_id`, with its meeting, or None."""
     return (

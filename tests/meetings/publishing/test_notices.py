@@ -5,6 +5,7 @@ refused address given up at once, and none of it holding up another address's ma
 publishing. End to end, a real `db_worker` and a real SMTP server on 127.0.0.1 (aiosmtpd). The
 pages: tests/meetings/public/test_notice_pages.py."""
 
+import io
 import time
 from datetime import timedelta
 
@@ -411,3 +412,29 @@ def test_publishing_waits_for_no_mail_server_and_the_notice_goes_once_it_is_back
     mail = NoticeMail.objects.get()
     assert mail.state == "sent" and 2 <= mail.tries <= 4 and mail.error == ""
     assert len(server.inbox.messages) == 1
+
+
+# -- forgetting an address -----------------------------------------------------------------------
+
+
+def test_forget_address_deletes_every_subscription_of_the_address_whatever_its_case(
+    edited, meeting
+):
+    import factories
+    from django.core.management import call_command
+
+    other = factories.ProgrammeFactory(meeting=meeting, slug="other")
+    subscriber(edited, "Delegate@Ministry.test")
+    subscriber(other, "delegate@ministry.test", confirmed=False)
+    kept = subscriber(edited, "colleague@ministry.test")
+    out = io.StringIO()
+    call_command("forget_address", " DELEGATE@ministry.TEST ", stdout=out)
+    assert out.getvalue() == "2 subscription(s) of that address deleted, with their mails.\n"
+    assert list(NoticeSubscription.objects.all()) == [kept]
+
+
+def test_forget_address_refuses_what_is_not_an_address():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="is not an e-mail address; nothing was deleted"):
+        call_command("forget_address", "nobody")
