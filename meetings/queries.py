@@ -253,6 +253,14 @@ def programme_changes(meeting_slug, programme_slug):
     return programme, list(ProgrammeRevision.objects.filter(programme_id=programme.working_id))
 
 
+def notices_programme(meeting_slug, programme_slug):
+    """A published programme whose changes a delegate may subscribe to by e-mail (drafts and
+    staff's working copies never): 1 query."""
+    return get_object_or_404(
+        _programmes(Programme.objects.public()), meeting__slug=meeting_slug, slug=programme_slug
+    )
+
+
 def _revision(meeting_slug, programme_slug, number):
     """A published programme's revision `number` that kept its copy, and the current published
     copy: 2 queries."""

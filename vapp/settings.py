@@ -160,6 +160,47 @@ def env_tasks(name):
     return {"default": {"BACKEND": backends[raw], "QUEUES": ["default"]}}
 
 
+def env_email(debug, site_url):
+    """Where the site's e-mail goes (the programmes' notices, meetings/publishing/notices.py):
+    the SMTP server EMAIL_HOST:EMAIL_PORT, with EMAIL_HOST_USER and EMAIL_HOST_PASSWORD if it
+    asks for them, and EMAIL_SECURITY `starttls` (upgraded on the same port, usually 587),
+    `tls` (TLS from the start, usually 465) or `none`. Without EMAIL_HOST under DEBUG, each mail
+    is printed by the process that sends it (the task-queue worker) rather than sent; without it
+    in production, the machine's own mail server on localhost:25 is used, as Django does."""
+    host = os.environ.get("EMAIL_HOST", "").strip()
+    security = os.environ.get("EMAIL_SECURITY", "").strip().lower() or "none"
+    if security not in {"none", "starttls", "tls"}:
+        raise ImproperlyConfigured(
+            f"EMAIL_SECURITY must be none, starttls or tls; got {security!r}."
+        )
+    default_port = {"none": 25, "starttls": 587, "tls": 465}[security]
+    sender = os.environ.get("DEFAULT_FROM_EMAIL", "").strip()
+    if not sender:
+        sender = f"notices@{urlsplit(site_url).hostname}"
+    if "\n" in sender or "\r" in sender or "@" not in sender:
+        raise ImproperlyConfigured(
+            f"DEFAULT_FROM_EMAIL must be an address such as notices@va.example.org; got {sender!r}."
+        )
+    return {
+        "EMAIL_BACKEND": (
+            "django.core.mail.backends.console.EmailBackend"
+            if debug and not host
+            else "django.core.mail.backends.smtp.EmailBackend"
+        ),
+        "EMAIL_HOST": host or "localhost",
+        "EMAIL_PORT": env_int("EMAIL_PORT", default_port, minimum=1),
+        "EMAIL_HOST_USER": os.environ.get("EMAIL_HOST_USER", ""),
+        "EMAIL_HOST_PASSWORD": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "EMAIL_USE_TLS": security == "starttls",
+        "EMAIL_USE_SSL": security == "tls",
+        # Seconds one step of a conversation with the server may take: a server that stops
+        # answering holds a worker this long, then the mail is tried again later.
+        "EMAIL_TIMEOUT": env_int("EMAIL_TIMEOUT", 20, minimum=1),
+        "DEFAULT_FROM_EMAIL": sender,
+        "SERVER_EMAIL": sender,
+    }
+
+
 def env_time_zone(name, default):
     value = os.environ.get(name, "").strip() or default
     try:
@@ -320,6 +361,28 @@ PDF_FETCH_MAX_BYTES = env_int("PDF_FETCH_MAX_BYTES", 20 * 1024 * 1024, minimum=1
 # then four times as long, and so on, PDF_RENDER_TRIES times in all.
 PDF_RENDER_TRIES = env_int("PDF_RENDER_TRIES", 3, minimum=1)
 PDF_RENDER_RETRY_SECONDS = env_int("PDF_RENDER_RETRY_SECONDS", 30, minimum=1)
+# E-mail: the server (env_email above), and the programmes' notices by e-mail
+# (meetings/publishing/notices.py). A notice that could not be sent is tried again after
+# NOTICE_MAIL_RETRY_SECONDS, then four times as long, and so on, NOTICE_MAIL_TRIES times in all;
+# a recipient the server refuses for good (a 5xx answer) is not tried again. One address is sent
+# at most one confirmation mail per programme in NOTICE_CONFIRMATION_INTERVAL_MINUTES, and a
+# confirmation link lasts NOTICE_CONFIRMATION_DAYS (a subscription not confirmed by then is
+# deleted, its address with it).
+_EMAIL = env_email(DEBUG, SITE_URL)
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL["EMAIL_HOST"]
+EMAIL_PORT = _EMAIL["EMAIL_PORT"]
+EMAIL_HOST_USER = _EMAIL["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _EMAIL["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _EMAIL["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _EMAIL["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _EMAIL["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = _EMAIL["DEFAULT_FROM_EMAIL"]
+SERVER_EMAIL = _EMAIL["SERVER_EMAIL"]
+NOTICE_MAIL_TRIES = env_int("NOTICE_MAIL_TRIES", 4, minimum=1)
+NOTICE_MAIL_RETRY_SECONDS = env_int("NOTICE_MAIL_RETRY_SECONDS", 60, minimum=1)
+NOTICE_CONFIRMATION_INTERVAL_MINUTES = env_int("NOTICE_CONFIRMATION_INTERVAL_MINUTES", 15)
+NOTICE_CONFIRMATION_DAYS = env_int("NOTICE_CONFIRMATION_DAYS", 7, minimum=1)
 # The domain part of calendar event UIDs: never change it, or calendars duplicate every event.
 CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "programmes.va-isu.org")
 # How long a process trusts the content generation it last read before serving a stored

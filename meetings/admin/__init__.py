@@ -61,7 +61,7 @@ from meetings.models import (
     translations,
 )
 from meetings.models.common import may_view_drafts
-from meetings.publishing import bundles, pdf, revisions, tasks
+from meetings.publishing import bundles, notices, pdf, revisions, tasks
 
 from . import floor, history
 from .text import InvisibleIsEmpty
@@ -676,6 +676,7 @@ class ProgrammeAdmin(MarkdownContentAdmin):
             extra_context.update(
                 unpublished=revisions.unpublished_changes(programme),
                 latest_revision=programme.revisions.first(),
+                notice_counts=notices.counts(programme.pk),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -57,6 +57,8 @@ LEFT_OUT = (
     "the counts of changes (counted again)",
     "sign-in sessions and lockouts",
     "the admin's log",
+    "subscriptions to the notices by e-mail, and their mails (an address is kept only until its "
+    "owner unsubscribes: a restore would bring back those who did)",
 )
 
 # What a restore accepts, read from the zip's directory before anything is extracted.

@@ -4,6 +4,7 @@ from .caching import MeetingGeneration, SharedGeneration
 from .common import Edition, PublicQuerySet, Publishable, Status
 from .coordination import Activity, Mandate, Milestone, Obligation, Office, WorkPlan
 from .news import NewsCategory, NewsPost
+from .notices import NoticeMail, NoticeSubscription
 from .plans import Action, ActionPlan
 from .programmes import (
     DiscussionQuestion,
@@ -18,9 +19,19 @@ from .reference import Convention, Organisation, Party, Person, Room, State, Ven
 from .remote import Recording, UNLanguage
 from .speakers import Panellist, Statement
 
-# Rows the site keeps about its own caches, not content: no history, no backup, no page shows
-# them, and writing them changes no generation.
-BOOKKEEPING = (MeetingGeneration, SharedGeneration, ProgrammePDF, ProgrammePDFRequest)
+# Rows the site keeps about its own work, not content: no history, no backup, no page shows
+# them, and writing them changes no generation. The notices' subscriptions are among them: an
+# address was given to this site to be sent notices, kept until its owner unsubscribes; a
+# history or a backup would keep it after that (and a restore of an older backup would send
+# to it again).
+BOOKKEEPING = (
+    MeetingGeneration,
+    SharedGeneration,
+    ProgrammePDF,
+    ProgrammePDFRequest,
+    NoticeSubscription,
+    NoticeMail,
+)
 
 __all__ = [
     "BOOKKEEPING",
@@ -36,6 +47,8 @@ __all__ = [
     "Milestone",
     "NewsCategory",
     "NewsPost",
+    "NoticeMail",
+    "NoticeSubscription",
     "Obligation",
     "Office",
     "Organisation",

@@ -38,7 +38,7 @@ from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -153,13 +153,27 @@ def check_folder(root):
 def file_for(path, query):
     """Where the copy holds the address `path` (percent-decoded) with `query` (pairs), or None
     when it cannot hold it."""
-    if path.startswith(NOT_EXPORTED) or ".." in path.split("/"):
+    if path.startswith(NOT_EXPORTED) or ".." in path.split("/") or _needs_the_server(path):
         return None
     if path.endswith("/"):
         if query and path in search_paths():
             return None
         return path[1:] + "index" + "".join(f".{name}-{value}" for name, value in query) + ".html"
     return None if query else path[1:]
+
+
+# Pages that answer a form posted to the server: subscribing to a programme's notices by
+# e-mail. The copy links to them on the live site.
+SERVER_PAGES = frozenset({"programme_notices", "notices_confirm", "notices_unsubscribe"})
+
+
+def _needs_the_server(path):
+    # The language's prefix is matched only while that language is active.
+    with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
+        try:
+            return resolve(path).url_name in SERVER_PAGES
+        except Resolver404:
+            return False
 
 
 @functools.cache

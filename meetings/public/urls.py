@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, views
+from . import feeds, notices, views
 
 app_name = "meetings"
 
@@ -33,6 +33,17 @@ urlpatterns = [
         "meetings/<slug:meeting>/<slug:programme>/changes/<int:number>/programme.pdf",
         views.programme_revision_pdf,
         name="programme_revision_pdf",
+    ),
+    path(
+        "meetings/<slug:meeting>/<slug:programme>/notices/",
+        notices.programme_notices,
+        name="programme_notices",
+    ),
+    path("notices/<slug:token>/confirm/", notices.notices_confirm, name="notices_confirm"),
+    path(
+        "notices/<slug:token>/unsubscribe/",
+        notices.notices_unsubscribe,
+        name="notices_unsubscribe",
     ),
     path(
         "meetings/<slug:meeting>/<slug:programme>/schedule.json",

