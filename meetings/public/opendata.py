@@ -160,10 +160,12 @@ def _slug(session):
 class _Rooms:
     """The rooms of a schedule, each with a stable guid. A session without a room is placed
     under the meeting's venue (it takes place there, say a break in the hall), or where the
-    meeting has none under "Room not given": never under a nameless room."""
+    meeting names none, under the one venue of the programme's rooms; else under "Room not
+    given": never under a nameless room, which apps drop."""
 
-    def __init__(self, meeting):
-        self.venue = meeting.venue
+    def __init__(self, meeting, sessions):
+        venues = {s.room.venue for s in sessions if s.room is not None}
+        self.venue = meeting.venue or (venues.pop() if len(venues) == 1 else None)
         self.used = {}
 
     def of(self, session):
@@ -237,7 +239,7 @@ def schedule(programme, absolute, revision=None):
     meeting = programme.meeting
     zone = ZoneInfo(meeting.time_zone)
     sessions = list(programme.sessions.all())
-    rooms = _Rooms(meeting)
+    rooms = _Rooms(meeting, sessions)
     days, kinds = {}, set()
     for index, session in enumerate(sessions):
         if session.date is None or session.start_time is None:
@@ -264,7 +266,7 @@ def schedule(programme, absolute, revision=None):
                 "time_zone_name": meeting.time_zone,
                 "url": absolute(programme.get_absolute_url()),
                 "tracks": [
-                    {"name": label, "slug": value, "color": KIND_COLOURS[value]}
+                    {"name": str(label), "slug": value, "color": KIND_COLOURS[value]}
                     for value, label in Session.Kind.choices
                     if value in kinds
                 ],

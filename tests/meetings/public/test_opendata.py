@@ -168,25 +168,32 @@ def odd(programme, make_session):
 
 
 @pytest.mark.parametrize("prefix", ["", "/fr", "/es"])
-@pytest.mark.parametrize("venue", [True, False], ids=["venue", "no venue"])
+@pytest.mark.parametrize("venue", ["meeting's", "rooms'", "none"])
 def test_a_programme_with_odd_data_is_a_valid_c3voc_schedule(odd, client, prefix, venue):
-    if venue:
+    """A session without a room is under the meeting's venue; where the meeting names none,
+    under the one venue its rooms are in; else under "Room not given"."""
+    if venue == "meeting's":
         odd.meeting.venue = factories.VenueFactory(name="Palais des Nations")
         odd.meeting.save()
+    elsewhere = {"": "Room not given", "/fr": "Salle non indiquée", "/es": "Sala no indicada"}
+    expected = {"meeting's": "Palais des Nations", "rooms'": "Test Building"}.get(
+        venue, elsewhere[prefix]
+    )
+    other = factories.RoomFactory(name="Room 2", venue=factories.VenueFactory(name="Other"))
+    if venue == "none":  # rooms in two venues
+        Session.objects.filter(programme=odd, slug="session-4").update(room=other)
+        factories.show_published(odd)
     url = prefix + odd.get_absolute_url() + "schedule.json"
     data = schedule_of(client, url)
     conference = data["schedule"]["conference"]
     events = {e["title"]: e for e in events_of(data)}
     assert conference["daysCount"] == 2 and len(conference["days"]) == 2
     assert "Not timed yet" not in events  # programme.json has it
-    # A session without a room is under the meeting's venue, else under "Room not given".
-    elsewhere = {"": "Room not given", "/fr": "Salle non indiquée", "/es": "Sala no indicada"}
-    expected = "Palais des Nations" if venue else elsewhere[prefix]
     assert events["Coffee break"]["room"] == expected
     assert [r["name"] for r in conference["rooms"]] == [
         "Sala XIX" if prefix == "/es" else "Salle XIX",
         expected,
-    ]
+    ] + (["Room 2"] if venue == "none" else [])
     opening = events["Ouverture" if prefix == "/fr" else "Opening"]
     assert opening["language"] == ("fr" if prefix == "/fr" else "en")
     assert [p["name"] for p in opening["persons"]] == ["Ana Example"]  # once, for two talks
@@ -212,6 +219,8 @@ def test_guids_are_the_same_in_every_language_and_export(odd, client):
 
     english = guids("")
     Session.objects.filter(programme=odd).update(title="Renamed")
+    factories.show_published(odd)  # a new published copy of every session
+    assert {e["title"] for e in events_of(schedule_of(client, url))} == {"Renamed"}
     assert guids("") == english == guids("/fr") == guids("/es")
 
 
