@@ -51,6 +51,11 @@ urlpatterns = [
         name="programme_schedule_json",
     ),
     path(
+        "meetings/<slug:meeting>/<slug:programme>/programme.json",
+        views.programme_json,
+        name="programme_json",
+    ),
+    path(
         "meetings/<slug:meeting>/<slug:programme>/programme.ics",
         views.programme_ics,
         name="programme_ics",

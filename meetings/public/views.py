@@ -293,9 +293,19 @@ def _json_response(data, name, draft=False):
 
 
 def programme_schedule_json(request, meeting, programme):
-    """The programme in the frab/pretalx schedule.json shape (docs/schedule.schema.json)."""
+    """The programme in the c3voc schedule.json shape pretalx exports
+    (docs/schedule.schema.json)."""
     programme = queries.programme_page(meeting, programme, user=request.user)
     data = opendata.schedule(programme, absolute, programme.revision)
+    name = programme.file_stem
+    return _json_response(data, name, _is_draft(programme))
+
+
+def programme_json(request, meeting, programme):
+    """Everything the site holds about the programme, in its own shape
+    (docs/programme.schema.json)."""
+    programme = queries.programme_page(meeting, programme, user=request.user)
+    data = opendata.programme_data(programme, absolute, programme.revision)
     name = programme.file_stem
     return _json_response(data, name, _is_draft(programme))
 

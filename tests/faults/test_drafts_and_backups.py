@@ -65,6 +65,7 @@ ADDRESSES = {
     "programme page": lambda d: PROGRAMME,
     "programme PDF preview": lambda d: f"{PROGRAMME}programme.pdf",
     "schedule.json": lambda d: f"{PROGRAMME}schedule.json",
+    "programme.json": lambda d: f"{PROGRAMME}programme.json",
     "programme calendar": lambda d: f"{PROGRAMME}programme.ics",
     "session page": lambda d: f"{PROGRAMME}sessions/secret-session/",
     "session calendar": lambda d: f"{PROGRAMME}sessions/secret-session/session.ics",

@@ -12,8 +12,9 @@ import pytest
 from meetings.publishing.revisions import publish
 
 SITE = "https://va.example.org"
-# Namespaces that XML, calendars and feeds name by address: not links to anywhere.
-NAMESPACES = {"www.w3.org", "www.sitemaps.org"}
+# Namespaces that XML, calendars and feeds name by address, and the format schedule.json names
+# as its $schema: not links to anywhere.
+NAMESPACES = {"www.w3.org", "www.sitemaps.org", "c3voc.de"}
 POISONED = {
     "an unknown host": {"HTTP_HOST": "evil.example"},
     "an allowed host on another port": {"HTTP_HOST": "127.0.0.1:6666"},
@@ -53,6 +54,7 @@ def public_urls(session):
         session.get_absolute_url() + "session.ics",
         session.programme.meeting.get_absolute_url() + "meeting.ics",
         programme + "schedule.json",
+        programme + "programme.json",
         "/action-plans.json",
         "/news/feed.atom",
         "/meetings/changes.atom",

@@ -287,14 +287,9 @@ def test_an_item_entered_in_the_admin_reaches_every_reader_once_published(
     positions = [printed.find(name) for name in shown]
     assert -1 not in positions, [n for n, p in zip(shown, positions, strict=True) if p == -1]
 
-    schedule = json.loads(client.get(programme + "schedule.json").content)
-    events = [
-        event
-        for day in schedule["schedule"]["conference"]["days"]
-        for room in day["rooms"].values()
-        for event in room
-    ]
-    statements = next(e for e in events if e["title"] == item.title)["x_statements"]
+    data = json.loads(client.get(programme + "programme.json").content)
+    events = data["programme"]["sessions"]
+    statements = next(e for e in events if e["title"] == item.title)["statements"]
     codes = [s["delegation"].get("iso_code") for s in statements if s["group"] == "updates"]
     assert codes == [code for name in IN_ORDER for n, code, _ in STATES if n == name]
 

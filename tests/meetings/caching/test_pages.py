@@ -22,6 +22,7 @@ PUBLIC_URLS = [
     PROGRAMME + "sessions/coordination/",
     PROGRAMME + "programme.ics",
     PROGRAMME + "schedule.json",
+    PROGRAMME + "programme.json",
     "/action-plans/",
     "/coordination/",
     "/news/",

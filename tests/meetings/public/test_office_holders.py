@@ -125,11 +125,11 @@ def test_the_pdf_names_the_office_holders(holders, programme, client):
     assert "Rapporteur: Mozambique" in text
 
 
-def test_schedule_json_gives_the_office_holders_in_order(holders, programme, client):
-    data = client.get(programme.get_absolute_url() + "schedule.json").json()
-    schema = json.loads((settings.BASE_DIR / "docs" / "schedule.schema.json").read_text())
+def test_programme_json_gives_the_office_holders_in_order(holders, programme, client):
+    data = client.get(programme.get_absolute_url() + "programme.json").json()
+    schema = json.loads((settings.BASE_DIR / "docs" / "programme.schema.json").read_text())
     jsonschema.validate(data, schema, format_checker=jsonschema.FormatChecker())
-    listed = data["schedule"]["conference"]["x_office_holders"]
+    listed = data["programme"]["meeting"]["office_holders"]
     assert [(h["office"], h["state_code"], h["person"]) for h in listed] == [
         ("Co-Chairs", "AT", "Ms. Zunec"),
         ("Co-Chairs", "CO", "Mr. Khelif"),

@@ -38,6 +38,9 @@ PAGES = {
     # An editor's: 5, the working copy with its revisions (16), its published copy (1), and that
     # copy in full, to say what publishing the working copy would change (17).
     "programme": ("/meetings/m1/p1/", 15, 39),
+    # The programme's page data alone (an editor's: 5, the working copy with its revisions, 16).
+    "schedule.json": ("/meetings/m1/p1/schedule.json", 15, 21),
+    "programme.json": ("/meetings/m1/p1/programme.json", 15, 21),
     "changes": ("/meetings/m1/p1/changes/", 2, 4),
     "revision": ("/meetings/m1/p1/changes/1/", 17, 19),
     "session": ("/meetings/m1/p1/sessions/s1/", 12, 18),

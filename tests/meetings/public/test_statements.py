@@ -204,16 +204,10 @@ def test_each_delegation_is_in_the_pdf(client, item):
     assert "Afghanistan, French" not in printed  # what only a screen reader hears stays off paper
 
 
-def test_schedule_json_gives_each_state_with_its_iso_code_and_each_organisation(client, item):
-    response = client.get(item.programme.get_absolute_url() + "schedule.json")
-    data = json.loads(response.content)
-    events = [
-        event
-        for day in data["schedule"]["conference"]["days"]
-        for room in day["rooms"].values()
-        for event in room
-    ]
-    statements = next(e for e in events if e["id"] == item.pk)["x_statements"]
+def test_programme_json_gives_each_state_with_its_iso_code_and_each_organisation(client, item):
+    response = client.get(item.programme.get_absolute_url() + "programme.json")
+    events = json.loads(response.content)["programme"]["sessions"]
+    statements = next(e for e in events if e["id"] == item.pk)["statements"]
     states = [(s["group"], s["delegation"].get("iso_code")) for s in statements]
     assert states == [("updates", code) for code, *_ in UPDATING] + [
         ("comments", None),
@@ -225,7 +219,7 @@ def test_schedule_json_gives_each_state_with_its_iso_code_and_each_organisation(
         "acronym": "ICBL",
     }
     assert [f["language"] for f in statements[0]["files"]] == ["en", "fr"]
-    panellists = next(e for e in events if e["title"] == "Test panel")["x_panellists"]
+    panellists = next(e for e in events if e["title"] == "Test panel")["panellists"]
     assert panellists[0]["country"]["iso_code"] == "LA"
     assert panellists[0]["text"] == "Ms. Kerryn Clarke, Programme Manager, COPE, Lao PDR"
 

@@ -124,7 +124,7 @@ def test_the_copy_holds_every_public_page_in_three_languages_linked_relatively(s
             "search/index.html",
         ):
             assert (out / prefix / page).is_file(), prefix / page
-        for file in ("programme.pdf", "programme.ics", "schedule.json"):
+        for file in ("programme.pdf", "programme.ics", "schedule.json", "programme.json"):
             assert (out / prefix / programme_folder / file).read_bytes(), prefix / file
     assert (out / programme_folder / "programme.pdf").read_bytes().startswith(b"%PDF")
     assert list(out.glob("documents/*/*.pdf")), "the held document"

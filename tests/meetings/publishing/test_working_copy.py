@@ -87,6 +87,7 @@ SURFACES = {
         True,
     ),
     "schedule.json": (lambda p, s: p.get_absolute_url() + "schedule.json", page_text, True),
+    "programme.json": (lambda p, s: p.get_absolute_url() + "programme.json", page_text, True),
     "search": (lambda p, s: "/search/?q=zanzibar", found_text, True),
     "action page": (
         lambda p, s: s.actions.get().get_absolute_url(),
