@@ -278,7 +278,16 @@ def _revision(meeting_slug, programme_slug, number):
 
 def programme_revision(meeting_slug, programme_slug, number):
     """A published programme's revision `number` as it published it, with everything its page
-    shows, and the current published copy: 17 queries."""
+    shows, and the current published copy: 17 queries; none while an export remembers it."""
+    if _programme_memory is not None:
+        key = ("revision", meeting_slug, programme_slug, number)
+        return _remember(
+            meeting_slug, key, lambda: _programme_revision(meeting_slug, programme_slug, number)
+        )
+    return _programme_revision(meeting_slug, programme_slug, number)
+
+
+def _programme_revision(meeting_slug, programme_slug, number):
     revision, current = _revision(meeting_slug, programme_slug, number)
     shown = _with_everything(
         _programmes(Programme.objects.filter(pk=revision.copy_id)), working=False
@@ -370,13 +379,14 @@ def session_calendar(meeting_slug, programme_slug, session_slug, user=None):
 
 # While the static copy renders (meetings/public/static_export.py), a public programme with
 # everything its pages show is read once for all the pages about it (its page, calendar and
-# schedule, each session's page and calendar, in every language) rather than once a page. A
+# schedule, each session's page and calendar, in every language) rather than once a page; so is
+# each of its earlier revisions (its page in every language). A
 # copy is used only under the generation of its meeting it was read under
 # (meetings/caching/generations.py, which every edit of the meeting or of shared rows changes,
 # as the page cache relies on): an edit meanwhile is read again. Only a visitor's (no drafts):
 # staff read the working copy. Off elsewhere: the site reads each page's rows.
 _programme_memory = None
-REMEMBERED_PROGRAMMES = 16
+REMEMBERED_PROGRAMMES = 64
 
 
 def remember_programmes(on=True):
@@ -395,29 +405,37 @@ def remembering_programmes():
         remember_programmes(False)
 
 
+def _remember(meeting_slug, key, read):
+    """What `read()` gives, read once for each generation of the meeting `meeting_slug`."""
+    from .caching import generations
+
+    version = generations.for_path(f"/meetings/{meeting_slug}/")
+    found = _programme_memory.get(key)
+    if found is not None and found[0] == version:
+        _programme_memory.move_to_end(key)
+        return found[1]
+    value = read()
+    _programme_memory[key] = (version, value)
+    _programme_memory.move_to_end(key)
+    while len(_programme_memory) > REMEMBERED_PROGRAMMES:
+        _programme_memory.popitem(last=False)
+    return value
+
+
 def _remembered_programme(meeting_slug, programme_slug, user):
     """The public programme with everything (programme_page's), read once for each generation
     of its meeting, when remembering; None otherwise."""
     if _programme_memory is None or may_view_drafts(user, Programme):
         return None
-    from .caching import generations
-
-    version = generations.for_path(f"/meetings/{meeting_slug}/")
-    key = (meeting_slug, programme_slug)
-    found = _programme_memory.get(key)
-    if found is not None and found[0] == version:
-        _programme_memory.move_to_end(key)
-        return found[1]
-    programme = get_object_or_404(
-        _with_everything(_programmes(Programme.objects.public()), working=False),
-        meeting__slug=meeting_slug,
-        slug=programme_slug,
+    return _remember(
+        meeting_slug,
+        ("programme", meeting_slug, programme_slug),
+        lambda: get_object_or_404(
+            _with_everything(_programmes(Programme.objects.public()), working=False),
+            meeting__slug=meeting_slug,
+            slug=programme_slug,
+        ),
     )
-    _programme_memory[key] = (version, programme)
-    _programme_memory.move_to_end(key)
-    while len(_programme_memory) > REMEMBERED_PROGRAMMES:
-        _programme_memory.popitem(last=False)
-    return programme
 
 
 def _remembered_session(meeting_slug, programme_slug, session_slug, user):
