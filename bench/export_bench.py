@@ -11,7 +11,8 @@ sizes, on the seed site and on the generated archive; ratios measured in one run
    programmes are not rendered (BENCH_ARCHIVE_PDFS=1 renders them: hours): its PDFs are then
    counted among the addresses not exported.
 3. A full export into an empty folder; one edit (a news post's title, saved as the admin saves
-   it); an incremental export into the same folder; a zip of the same site.
+   it); an incremental export into the same folder; a zip of the same site. Each export renders
+   in as many processes as the machine has cores (export_static's --jobs default).
 
 Printed: seconds, files, pages, bytes, what the incremental export wrote, kept and removed, and
 the ratios incremental/full (time, files written) and archive/seed (time per page).
@@ -26,6 +27,7 @@ from common import PYTHON, ROOT, django_script, log, manage, seed_site, throwawa
 
 ARCHIVE_YEARS = os.environ.get("BENCH_ARCHIVE_YEARS", "20")
 ARCHIVE_PDFS = os.environ.get("BENCH_ARCHIVE_PDFS") == "1"
+JOBS = os.cpu_count() or 1
 SUMMARY = re.compile(
     r"Exported ([\d,]+) pages; ([\d,]+) files \((.+?)\) "
     r"(?:in .+?: ([\d,]+) written, ([\d,]+) kept, ([\d,]+) removed|zipped into .+?); "
@@ -75,12 +77,16 @@ def folder_bytes(folder):
 
 
 def measure(name, work, env):
+    """Each export's time is printed as it ends: a long run that is stopped still tells some."""
     out = work / "copy"
     full_s, full = export(env, out)
     size = folder_bytes(out)
+    log(f"  {name}: full export {full_s:.1f} s, {full['pages']:,} pages, {full['files']:,} files")
     django_script(env, EDIT)
     again_s, again = export(env, out)
+    log(f"  {name}: after one edit {again_s:.1f} s, {again['written']:,} written")
     zip_s, zipped = export(env, work / "copy.zip", "--zip")
+    log(f"  {name}: zip {zip_s:.1f} s")
     return {
         "name": name,
         "full_s": full_s,
@@ -113,7 +119,10 @@ def main():
         results.append(measure(f"archive ({ARCHIVE_YEARS} years)", work, env))
 
     log("")
-    log("Static copy benchmark (manage.py export_static, one process, this machine)")
+    log(
+        f"Static copy benchmark (manage.py export_static, rendered in {JOBS} processes: "
+        "--jobs's default, one per core; this machine)"
+    )
     log(f"  seed PDFs rendered first: {pdf_s:.0f} s (not counted below)")
     for r in results:
         full, again = r["full"], r["again"]

@@ -8,11 +8,14 @@ holds them to it, with one item and with several.
 """
 
 import datetime
+from collections import OrderedDict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -211,7 +214,10 @@ def _reads_working_copies(user):
 
 def programme_page(meeting_slug, programme_slug, user=None):
     """The programme with everything its page (or PDF) shows: 15 queries, whatever its size
-    (15 for staff, who read its working copy)."""
+    (15 for staff, who read its working copy); none while an export remembers it."""
+    remembered = _remembered_programme(meeting_slug, programme_slug, user)
+    if remembered is not None:
+        return remembered
     return get_object_or_404(
         _with_everything(
             _programmes(Programme.objects.visible(user)), working=_reads_working_copies(user)
@@ -280,7 +286,16 @@ def _revision(meeting_slug, programme_slug, number):
 
 def programme_revision(meeting_slug, programme_slug, number):
     """A published programme's revision `number` as it published it, with everything its page
-    shows, and the current published copy: 17 queries."""
+    shows, and the current published copy: 17 queries; none while an export remembers it."""
+    if _programme_memory is not None:
+        key = ("revision", meeting_slug, programme_slug, number)
+        return _remember(
+            meeting_slug, key, lambda: _programme_revision(meeting_slug, programme_slug, number)
+        )
+    return _programme_revision(meeting_slug, programme_slug, number)
+
+
+def _programme_revision(meeting_slug, programme_slug, number):
     revision, current = _revision(meeting_slug, programme_slug, number)
     shown = _with_everything(
         _programmes(Programme.objects.filter(pk=revision.copy_id)), working=False
@@ -314,7 +329,10 @@ def programme_days(sessions):
 
 
 def session_page(meeting_slug, programme_slug, session_slug, user=None):
-    """One session in full: 12 queries."""
+    """One session in full: 12 queries; none while an export remembers its programme."""
+    remembered = _remembered_session(meeting_slug, programme_slug, session_slug, user)
+    if remembered is not None:
+        return remembered
     # A session is a draft when its programme or meeting is one: seeing it takes the right to
     # view sessions as well as theirs.
     drafts = may_view_drafts(user, Session)
@@ -331,6 +349,113 @@ def session_page(meeting_slug, programme_slug, session_slug, user=None):
     )
     session.programme = programme  # already loaded with its meeting: saves two queries
     return session
+
+
+def session_calendar(meeting_slug, programme_slug, session_slug, user=None):
+    """One session with what its calendar shows, and its programme's sessions (which tell where
+    an open-ended session ends): 6 queries; none while an export remembers its programme. The
+    calendar shows less than the page, so the page's prefetches (presentations, actions,
+    statements' files) are left out."""
+    remembered = _remembered_session(meeting_slug, programme_slug, session_slug, user)
+    if remembered is not None:
+        return remembered
+    drafts = may_view_drafts(user, Session)
+    programmes = Programme.objects.visible(user) if drafts else Programme.objects.public()
+    programme = get_object_or_404(
+        _programmes(programmes), meeting__slug=meeting_slug, slug=programme_slug
+    )
+    prefetch_related_objects(
+        [programme], Prefetch("sessions", queryset=Session.objects.select_related("room__venue"))
+    )
+    session = next((s for s in programme.sessions.all() if s.slug == session_slug), None)
+    if session is None:
+        raise Http404("No session matches the given query.")
+    prefetch_related_objects(
+        [session],
+        Prefetch("questions", queryset=DiscussionQuestion.objects.all()),
+        Prefetch("panellists", queryset=Panellist.objects.select_related("organisation", "state")),
+        Prefetch(
+            "statements",
+            queryset=Statement.objects.select_related(
+                "state", "organisation", "on_behalf_of_state", "on_behalf_of_organisation"
+            ),
+        ),
+        "recordings",
+    )
+    return session
+
+
+# While the static copy renders (meetings/public/static_export.py), a public programme with
+# everything its pages show is read once for all the pages about it (its page, calendar and
+# schedule, each session's page and calendar, in every language) rather than once a page; so is
+# each of its earlier revisions (its page in every language). A
+# copy is used only under the generation of its meeting it was read under
+# (meetings/caching/generations.py, which every edit of the meeting or of shared rows changes,
+# as the page cache relies on): an edit meanwhile is read again. Only a visitor's (no drafts):
+# staff read the working copy. Off elsewhere: the site reads each page's rows.
+_programme_memory = None
+REMEMBERED_PROGRAMMES = 64
+
+
+def remember_programmes(on=True):
+    """Remember public programmes read for one page for the next pages (`on`), or no longer."""
+    global _programme_memory
+    _programme_memory = OrderedDict() if on else None
+
+
+@contextmanager
+def remembering_programmes():
+    """Remember public programmes read for one page for the next pages, within the block."""
+    remember_programmes()
+    try:
+        yield
+    finally:
+        remember_programmes(False)
+
+
+def _remember(meeting_slug, key, read):
+    """What `read()` gives, read once for each generation of the meeting `meeting_slug`."""
+    from .caching import generations
+
+    version = generations.for_path(f"/meetings/{meeting_slug}/")
+    found = _programme_memory.get(key)
+    if found is not None and found[0] == version:
+        _programme_memory.move_to_end(key)
+        return found[1]
+    value = read()
+    _programme_memory[key] = (version, value)
+    _programme_memory.move_to_end(key)
+    while len(_programme_memory) > REMEMBERED_PROGRAMMES:
+        _programme_memory.popitem(last=False)
+    return value
+
+
+def _remembered_programme(meeting_slug, programme_slug, user):
+    """The public programme with everything (programme_page's), read once for each generation
+    of its meeting, when remembering; None otherwise."""
+    if _programme_memory is None or may_view_drafts(user, Programme):
+        return None
+    return _remember(
+        meeting_slug,
+        ("programme", meeting_slug, programme_slug),
+        lambda: get_object_or_404(
+            _with_everything(_programmes(Programme.objects.public()), working=False),
+            meeting__slug=meeting_slug,
+            slug=programme_slug,
+        ),
+    )
+
+
+def _remembered_session(meeting_slug, programme_slug, session_slug, user):
+    """A session of a remembered programme, with everything its page and calendar show; None
+    when not remembering, for staff, or when the programme has no such session (the caller's
+    own queries then answer, a removed session's page included)."""
+    if _programme_memory is None or may_view_drafts(user, Session):
+        return None
+    programme = _remembered_programme(meeting_slug, programme_slug, user)
+    if programme is None:
+        return None
+    return next((s for s in programme.sessions.all() if s.slug == session_slug), None)
 
 
 def statement_bundle_session(meeting_slug, programme_slug, session_slug):

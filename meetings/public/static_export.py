@@ -1,8 +1,10 @@
 """A static copy of the whole public site, for a static host or a folder opened from a disk.
 
-Every public address, in English, French and Spanish, is rendered in this process through the
-site's own stack (Django's test client: the middleware, the page cache, the views), as an
-anonymous visitor, so a draft is never in the copy: it answers 404 to the public. The addresses
+Every public address, in English, French and Spanish, is rendered through the site's own stack
+(Django's test client: the middleware, the page cache, the views), as an anonymous visitor, so a
+draft is never in the copy: it answers 404 to the public; in this process or in `jobs` worker
+processes (Exporter), the same copy either way. Each public programme is read once for all the
+pages about it (queries.remembering_programmes). The addresses
 come from the sitemaps (every public page), the feeds and JSON files, and the links of the pages
 themselves, followed as a crawler does (calendars, PDFs, documents, revisions, pages of lists).
 
@@ -22,6 +24,7 @@ other files is refused rather than pruned.
 import functools
 import html
 import json
+import multiprocessing
 import os
 import posixpath
 import re
@@ -30,6 +33,7 @@ import subprocess
 import tempfile
 import zipfile
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,10 +41,13 @@ from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db import connection, connections
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from meetings import queries
 
 MARKER = ".static-export"
 # Query parameters of the lists whose pages the copy holds (meetings/public/views.py), each a
@@ -275,68 +282,60 @@ def relative_link(here, target, fragment=""):
     return link + (f"#{fragment}" if fragment else "")
 
 
-class Exporter:
-    def __init__(self, folder, progress=None):
+@dataclass
+class Rendered:
+    """What one address gave: its bytes (None when it failed: `status`), and what the page
+    found, in the order it found it: the addresses to queue [(path, query)], the links the copy
+    cannot hold [(target, address)] and its entry in the folder index (language, row)."""
+
+    address: str
+    local: str
+    data: bytes | None = None
+    status: int = 200
+    page: bool = False
+    found: list = field(default_factory=list)
+    unexported: list = field(default_factory=list)
+    indexed: tuple | None = None
+
+
+class Renderer:
+    """Renders addresses one at a time, each on its own: what one gives depends on that address
+    and the database alone, so any process can render any of them."""
+
+    def __init__(self):
         self.site = Site()
-        self.folder = folder
-        self.summary = folder.summary
-        self.progress = progress or (lambda done, total: None)
-        self.queued = set()
-        self.queue = deque()
         self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
-        # The content pages of each language for the folder index: {language: [(file, title,
-        # text)]}, in the order exported.
-        self.indexed = {}
 
-    def add(self, path, query, referrer=None):
-        """Queue an address; False when the copy cannot hold it."""
-        local = file_for(path, query)
-        if local is None:
-            return False
-        key = (path, query)
-        if key not in self.queued:
-            self.queued.add(key)
-            self.queue.append((key, local, referrer))
-        return True
-
-    def run(self):
-        for address in seeds() + static_seeds():
-            self.add(unquote(address), ())
-        done = 0
-        while self.queue:
-            (path, query), local, referrer = self.queue.popleft()
-            self.export_one(path, query, local, referrer)
-            done += 1
-            self.progress(done, done + len(self.queue))
-
-    def export_one(self, path, query, local, referrer):
+    def render(self, path, query, local):
         address = quote(path) + ("?" + "&".join(f"{n}={v}" for n, v in query) if query else "")
+        result = Rendered(address, local)
         if path.startswith(self.static_prefix):
             data = static_file(path)
             if data is None:
-                self.summary.failed[address] = 404
-                return
+                result.status = 404
+                return result
             content_type = "text/css" if path.endswith(".css") else ""
         else:
             status, content_type, data = self.site.get(address)
             if status != 200:
-                self.summary.failed[address] = status
-                return
+                result.status = status
+                return result
         if content_type.startswith("text/html"):
-            data = self.page(path, address, local, data.decode()).encode()
-            self.summary.pages += 1
+            data = self.page(path, address, local, data.decode(), result).encode()
+            result.page = True
         elif content_type.startswith("text/css"):
-            self.follow_css(path, data.decode())
-        self.folder.put(local, data)
+            self.follow_css(path, data.decode(), result)
+        result.data = data
+        return result
 
-    def follow_css(self, path, css):
+    def follow_css(self, path, css, result):
         """Queue the files a stylesheet names (fonts, images), at their places beside it."""
         for link in CSS_URL.findall(css):
             found = self.site.internal(link, path)
-            if found and not found[1]:
-                self.add(found[0], ())
+            if found and not found[1] and file_for(found[0], ()) is not None:
+                result.found.append((found[0], ()))
 
-    def page(self, path, address, local, text):
+    def page(self, path, address, local, text, result):
         """The page with its links made relative, its server-bound forms replaced, and marked
         for the search index where it is content (not a list's other page, nor the search)."""
 
@@ -347,13 +346,15 @@ class Exporter:
                 return match.group(0)
             target_path, query_string, fragment = found
             query = list_query(query_string)
-            if query is not None and self.add(target_path, query, address):
-                new = relative_link(local, file_for(target_path, query), fragment)
+            target = None if query is None else file_for(target_path, query)
+            if target is not None:
+                result.found.append((target_path, query))
+                new = relative_link(local, target, fragment)
             else:
                 # The live site's page: the copy cannot hold it (the back office, a search).
-                self.summary.unexported.setdefault(
-                    target_path + (f"?{query_string}" if query_string else ""), []
-                ).append(address)
+                result.unexported.append(
+                    (target_path + (f"?{query_string}" if query_string else ""), address)
+                )
                 new = (
                     self.site.origin
                     + quote(target_path)
@@ -384,8 +385,110 @@ class Exporter:
         ):
             text = text.replace(MAIN, MAIN[:-1] + " data-pagefind-body>", 1)
             language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
-            self.indexed.setdefault(language, []).append((local, *PageText.of(text)))
+            result.indexed = (language, (local, *PageText.of(text)))
         return text
+
+
+# The renderer of a worker process (--jobs), made once the process has started.
+_worker_renderer = None
+
+
+def _start_worker():
+    global _worker_renderer
+    _worker_renderer = Renderer()
+    queries.remember_programmes()  # for this process's life: it renders for the export only
+
+
+def _render_in_worker(path, query, local):
+    with translation.override(settings.LANGUAGE_CODE):
+        return _worker_renderer.render(path, query, local)
+
+
+def default_jobs():
+    """The processes an export renders in by default: one per core."""
+    return os.cpu_count() or 1
+
+
+class Exporter:
+    """Crawls the site from its seeds, rendering in this process or, for `jobs` above 1, in as
+    many worker processes, each with its own database connection. Addresses are queued in the
+    order the pages name them and their results taken in that order whichever process rendered
+    them, so the copy, its indexes and the summary are the same for any number of jobs."""
+
+    def __init__(self, folder, progress=None, jobs=1):
+        self.folder = folder
+        self.summary = folder.summary
+        self.progress = progress or (lambda done, total: None)
+        self.jobs = jobs
+        self.pool = None
+        self.renderer = None
+        self.queued = set()
+        self.queue = deque()
+        # The content pages of each language for the folder index: {language: [(file, title,
+        # text)]}, in the order exported.
+        self.indexed = {}
+
+    def add(self, path, query):
+        """Queue an address (its rendering starts at once in a worker)."""
+        key = (path, query)
+        if key in self.queued:
+            return
+        local = file_for(path, query)
+        if local is None:
+            return
+        self.queued.add(key)
+        if self.pool is not None:
+            self.queue.append(self.pool.submit(_render_in_worker, path, query, local))
+        else:
+            self.queue.append((path, query, local))
+
+    def run(self):
+        addresses = seeds() + static_seeds()
+        if self.jobs > 1 and not connection.in_atomic_block:
+            # Each worker opens its own connection; none may share this one's socket. Inside
+            # a transaction (a test's), workers could not see its rows: one process renders.
+            connections.close_all()
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(self.jobs, context, initializer=_start_worker) as pool:
+                self.pool = pool
+                try:
+                    self.crawl(addresses)
+                except BaseException:
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
+                finally:
+                    self.pool = None
+        else:
+            self.renderer = Renderer()
+            with queries.remembering_programmes():
+                self.crawl(addresses)
+
+    def crawl(self, addresses):
+        for address in addresses:
+            self.add(unquote(address), ())
+        done = 0
+        while self.queue:
+            head = self.queue.popleft()
+            result = head.result() if self.pool is not None else self.renderer.render(*head)
+            self.take(result)
+            done += 1
+            self.progress(done, done + len(self.queue))
+
+    def take(self, result):
+        """Put a rendered address into the folder and queue what it links to."""
+        for path, query in result.found:
+            self.add(path, query)
+        for target, address in result.unexported:
+            self.summary.unexported.setdefault(target, []).append(address)
+        if result.data is None:
+            self.summary.failed[result.address] = result.status
+            return
+        if result.indexed is not None:
+            language, row = result.indexed
+            self.indexed.setdefault(language, []).append(row)
+        if result.page:
+            self.summary.pages += 1
+        self.folder.put(result.local, result.data)
 
 
 class PageText(HTMLParser):
@@ -522,8 +625,9 @@ def index(folder):
                 folder.put(relative, path.read_bytes())
 
 
-def export(out, progress=None):
-    """Export the site into the folder `out` (made, or brought up to date). Returns a Summary."""
+def export(out, progress=None, jobs=1):
+    """Export the site into the folder `out` (made, or brought up to date), rendering in `jobs`
+    processes. Returns a Summary."""
     check_folder(out)
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
@@ -533,7 +637,7 @@ def export(out, progress=None):
     if not (root / MARKER).is_file():
         (root / MARKER).write_text("A static copy of the site: manage.py export_static.\n")
     with translation.override(settings.LANGUAGE_CODE):
-        exporter = Exporter(folder, progress)
+        exporter = Exporter(folder, progress, jobs)
         exporter.run()
         folder.put(SEARCH_SCRIPT, (Path(__file__).parent / "static_search.js").read_bytes())
         for code, _name in settings.LANGUAGES:
@@ -546,7 +650,7 @@ def export(out, progress=None):
     return summary
 
 
-def export_zip(path, progress=None):
+def export_zip(path, progress=None, jobs=1):
     """Export the site into one zip file at `path` (replaced when it exists)."""
     path = Path(path)
     if path.is_dir():
@@ -554,7 +658,7 @@ def export_zip(path, progress=None):
     if not path.parent.is_dir():
         raise ExportError(f"No folder {path.parent} to write {path.name} into.")
     with tempfile.TemporaryDirectory(prefix="static-export-", dir=path.parent) as work:
-        summary = export(Path(work) / "site", progress)
+        summary = export(Path(work) / "site", progress, jobs)
         partial = Path(work) / "site.zip"
         site = Path(work) / "site"
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:

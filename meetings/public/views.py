@@ -333,7 +333,7 @@ def programme_ics(request, meeting, programme):
 
 
 def session_ics(request, meeting, programme, session):
-    session = queries.session_page(meeting, programme, session, user=request.user)
+    session = queries.session_calendar(meeting, programme, session, user=request.user)
     data = calendar.session_calendar(session, absolute)
     name = f"{session.programme.file_stem}-{session.slug}"
     draft = _is_draft(session.programme)

@@ -1,11 +1,19 @@
 """The helpers that shape query results for the pages."""
 
 import datetime
+import re
 from types import SimpleNamespace
 
 import factories
+import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from meetings import queries
+from meetings.models import Edition, Session
+from meetings.publishing.revisions import publish
 from meetings.queries import document_sets, programme_days, quarter_columns
 
 
@@ -62,3 +70,85 @@ def test_the_work_plan_chart_puts_each_milestone_in_its_quarter(client, db):
         "Q3 2031": ["Test milestone d"],
     }
     assert list(shown) == ["Q4 2030", "Q1 2031", "Q2 2031", "Q3 2031"]
+
+
+@pytest.fixture
+def published_session(meeting, programme, make_session, editor):
+    """A published programme of two sessions, one with a question, a panellist, a statement and
+    a recording (what a session's page and calendar show)."""
+    session = make_session(1, title="Coordination", slug="coordination")
+    make_session(2, title="Monitoring", slug="monitoring")
+    factories.DiscussionQuestionFactory(session=session, text="How is it coordinated?")
+    factories.PanellistFactory(session=session)
+    factories.StatementFactory(session=session)
+    factories.RecordingFactory(session=session)
+    publish(programme, "First.", editor)
+    return Session.objects.get(slug="coordination", programme__edition=Edition.PUBLISHED)
+
+
+def addresses_of(session):
+    programme = session.programme
+    stem = session.get_absolute_url()
+    return [
+        f"{prefix}{address}"
+        for prefix in ("", "/fr", "/es")
+        for address in (
+            programme.get_absolute_url(),
+            programme.get_absolute_url() + "programme.ics",
+            programme.get_absolute_url() + "schedule.json",
+            programme.get_absolute_url() + "changes/1/",
+            stem,
+            stem + "session.ics",
+            stem.replace("coordination", "monitoring"),
+        )
+    ]
+
+
+DTSTAMP = re.compile(rb"^DTSTAMP:.*$", re.M)
+
+
+def test_remembered_programmes_give_the_same_pages_with_fewer_queries(published_session, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client = Client()
+    alone = {}
+    for address in addresses_of(published_session):
+        response = client.get(address)
+        assert response.status_code == 200, address
+        alone[address] = DTSTAMP.sub(b"", response.content)
+    with queries.remembering_programmes():
+        counts = {}
+        for address in addresses_of(published_session):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(address)
+            counts[address] = len(captured)
+            assert DTSTAMP.sub(b"", response.content) == alone[address], address
+    # The programme and its revision read once, for the first page (in English) that shows
+    # them: each other page asks only its meeting's generation (and the programme's calendar
+    # the sessions that earlier revisions had).
+    programme = published_session.programme.get_absolute_url()
+    assert counts[programme] > 10 and counts[programme + "changes/1/"] > 10, counts
+    translated = [count for address, count in counts.items() if address.startswith(("/fr", "/es"))]
+    assert max(translated) <= 2, counts
+    assert queries._programme_memory is None  # remembering ends with the block
+
+
+def test_a_remembered_programme_is_read_again_after_an_edit(published_session, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client = Client()
+    address = published_session.get_absolute_url()
+    with queries.remembering_programmes():
+        assert "Coordination" in client.get(address).content.decode()
+        published_session.title = "Coordination, retitled"
+        published_session.save()  # counted in its meeting's generation
+        assert "Coordination, retitled" in client.get(address).content.decode()
+
+
+def test_staff_are_never_answered_from_remembered_programmes(published_session, editor):
+    programme = published_session.programme
+    slugs = (programme.meeting.slug, programme.slug)
+    with queries.remembering_programmes():
+        # An editor reads the working copy, never the public copy remembered for visitors.
+        assert queries._remembered_programme(*slugs, editor) is None
+        assert queries._remembered_session(*slugs, "coordination", editor) is None
+        assert queries._programme_memory == {}
+        assert queries._remembered_session(*slugs, "coordination", None) == published_session

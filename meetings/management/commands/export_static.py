@@ -3,6 +3,7 @@ folder (or one zip file), with a progress bar.
 
     manage.py export_static OUT          the folder OUT, made or brought up to date
     manage.py export_static OUT --zip    one zip file OUT
+    manage.py export_static OUT --jobs 4 rendered in 4 processes (default: one per core)
 
 Exporting again into the same folder rewrites only the files whose bytes changed and removes
 those no longer exported. How: meetings/public/static_export.py.
@@ -16,6 +17,23 @@ from tqdm import tqdm
 
 from meetings.public import static_export
 
+MOST_JOBS = 64
+
+
+def parse_jobs(value):
+    """--jobs as a number of processes; a clear error for anything but 1 to MOST_JOBS."""
+    if value is None:
+        return min(static_export.default_jobs(), MOST_JOBS)
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = None
+    if jobs is None or not 1 <= jobs <= MOST_JOBS:
+        raise CommandError(
+            f"--jobs must be a whole number from 1 to {MOST_JOBS} (processes), not {value!r}."
+        )
+    return jobs
+
 
 class Command(BaseCommand):
     help = "Write a static copy of the public site (every language, with search) into a folder."
@@ -25,9 +43,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--zip", action="store_true", help="write one zip file OUT instead of a folder"
         )
+        parser.add_argument(
+            "--jobs",
+            type=str,
+            default=None,
+            help="processes rendering the pages at once (default: one per core); any number "
+            "gives the same copy",
+        )
 
-    def handle(self, *args, out, zip=False, **options):
+    def handle(self, *args, out, zip=False, jobs=None, **options):
         started = time.monotonic()
+        jobs = parse_jobs(jobs)
         with tqdm(
             unit="file",
             disable=options["verbosity"] == 0,
@@ -40,9 +66,9 @@ class Command(BaseCommand):
 
             try:
                 if zip:
-                    summary = static_export.export_zip(out, progress)
+                    summary = static_export.export_zip(out, progress, jobs)
                 else:
-                    summary = static_export.export(out, progress)
+                    summary = static_export.export(out, progress, jobs)
             except static_export.ExportError as error:
                 raise CommandError(str(error)) from None
         for address, status in sorted(summary.failed.items()):

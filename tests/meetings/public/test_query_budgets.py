@@ -44,6 +44,7 @@ PAGES = {
     "changes": ("/meetings/m1/p1/changes/", 2, 4),
     "revision": ("/meetings/m1/p1/changes/1/", 17, 19),
     "session": ("/meetings/m1/p1/sessions/s1/", 12, 18),
+    "session calendar": ("/meetings/m1/p1/sessions/s1/session.ics", 6, 11),
     "action plans": ("/action-plans/", 1, 3),
     "action plan": ("/action-plans/plan-1/", 2, 4),
     "action": ("/action-plans/plan-1/1/", 7, 9),

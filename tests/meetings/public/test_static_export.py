@@ -264,3 +264,57 @@ def test_the_command_summarises_and_zip_writes_one_file(site, tmp_path, capsys):
         if p.is_file() and p.name != static_export.MARKER
     }
     assert names == expected
+
+
+def files_of(root):
+    """{file: bytes} of an exported folder."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_jobs_give_the_same_copy_and_summary_as_one(site, tmp_path, monkeypatch):
+    pools = []
+    real_pool = static_export.ProcessPoolExecutor
+
+    def counted_pool(*args, **kwargs):
+        pools.append(args)
+        return real_pool(*args, **kwargs)
+
+    monkeypatch.setattr(static_export, "ProcessPoolExecutor", counted_pool)
+    one = static_export.export(tmp_path / "one", jobs=1)
+    assert pools == []
+    two = static_export.export(tmp_path / "two", jobs=2)
+    assert len(pools) == 1, "rendered in worker processes"
+    first, second = files_of(tmp_path / "one"), files_of(tmp_path / "two")
+    assert sorted(first) == sorted(second)
+    # The same bytes, but for what no two exports share: when each calendar event was written
+    # out (DTSTAMP), and the order Pagefind lists its languages in.
+    differ = [
+        name
+        for name in first
+        if not static_export.equivalent(name, first[name], second[name])
+        or (first[name] != second[name] and not name.endswith((".ics", "pagefind-entry.json")))
+    ]
+    assert differ == []
+    assert (one.pages, one.files, one.written, one.bytes) == (
+        two.pages,
+        two.files,
+        two.written,
+        two.bytes,
+    )
+    assert one.unexported == two.unexported and one.failed == two.failed == {}
+
+
+def test_inside_a_transaction_one_process_renders_whatever_jobs_asks(site, tmp_path, monkeypatch):
+    """Worker processes could not see a transaction's rows (a test's): the export then renders
+    in its own process."""
+    monkeypatch.setattr(static_export, "ProcessPoolExecutor", None)  # would fail if used
+    summary = static_export.export(tmp_path / "copy", jobs=2)
+    assert summary.failed == {} and summary.pages > 0
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "65", "many", "1.5"])
+def test_a_bad_jobs_value_is_a_clear_error_and_writes_nothing(db, tmp_path, jobs):
+    with pytest.raises(CommandError, match=r"--jobs must be a whole number from 1 to 64"):
+        call_command("export_static", str(tmp_path / "copy"), "--jobs", jobs, verbosity=0)
+    assert not (tmp_path / "copy").exists()
