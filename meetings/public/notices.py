@@ -37,10 +37,13 @@ class SubscribeForm(forms.Form):
 
 
 def _names(programme):
+    """The programme, and its title in the page's language: as plain text (the page's <title>),
+    and as HTML, the English standing in for a translation marked lang="en" (the sentences)."""
     return {
         "programme": programme,
         "meeting": programme.meeting,
         "programme_title": languages.text(programme, "title")[0],
+        "programme_html": languages.html(programme, "title"),
     }
 
 

@@ -294,3 +294,10 @@ def test_no_page_shows_the_address(confirmed, client, programme, editor_client):
     text = re.sub(r"\s+", " ", page(change).get_text(" "))
     assert "Notices by e-mail: 1 subscriber(s)" in text
     assert str(confirmed) == f"Notice subscription {confirmed.pk} to {programme}"
+
+
+def test_an_untranslated_title_in_a_french_sentence_is_marked_english(client, notices_url):
+    html = page(client.get("/fr" + notices_url))
+    title = html.find("h1").find("span", attrs={"lang": "en"})
+    assert title.get_text() == "Parallel Programme"
+    assert html.find(class_="untranslated-note")
