@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models import CharField, F, Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Cast, Left
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -521,6 +522,86 @@ def removed_session(meeting_slug, programme_slug, session_slug):
     )
     session.current = current
     return session
+
+
+@dataclass
+class Agenda:
+    """A personal agenda (meetings/public/agenda.py): the chosen sessions of a programme."""
+
+    programme: Programme
+    sessions: list  # those in the programme, with everything their page shows, in its order
+    removed: list  # those a revision removed since, each as the last revision that had it
+    unknown: bool  # whether a name chosen matches no session the programme ever published
+    timeline: list | None = None  # every session of the programme (day and times only)
+
+
+def _named(sessions, prefixes):
+    """`sessions` whose uid begins with one of `prefixes` (agenda.uid_prefix)."""
+    text = Left(Cast("uid", output_field=CharField()), len(prefixes[0]))
+    return sessions.annotate(agenda_prefix=text).filter(agenda_prefix__in=prefixes)
+
+
+def agenda(meeting_slug, programme_slug, prefixes, user=None, timeline=False):
+    """The sessions of a programme whose uids begin with `prefixes`, as the programme shows them
+    now (its published copy; its working copy for staff), and those of them a revision removed
+    since: 14 queries, whatever the number chosen (4 where none of them is still in it: nothing
+    to prefetch); with `timeline` (the calendar, whose events end where the next session
+    starts), one more."""
+    programme = get_object_or_404(
+        _programmes(Programme.objects.visible(user)).select_related("published_as"),
+        meeting__slug=meeting_slug,
+        slug=programme_slug,
+    )
+    sessions = list(
+        _named(Session.objects.filter(programme=programme), prefixes)
+        .select_related("room__venue")
+        .prefetch_related(*session_prefetches(public=not programme.is_working_copy))
+    )
+    working_id = programme.working_id or programme.pk
+    removed = list(
+        _named(
+            Session.objects.filter(
+                programme__working_id=working_id, programme__published_as__isnull=False
+            ),
+            prefixes,
+        )
+        .exclude(uid__in=[s.uid for s in sessions])
+        .select_related("programme__published_as", "room__venue")
+        .order_by("uid", "-programme__published_as__number")  # DISTINCT ON keeps the latest
+        .distinct("uid")
+    )
+    published = list(
+        ProgrammeRevision.objects.defer("snapshot")
+        .filter(programme_id=working_id)
+        .order_by("number")
+    )
+    for session in sessions:
+        session.programme = programme  # loaded with its meeting: no query for its address
+    for session in removed:
+        session.last_revision = session.programme.revision
+        session.removed_by = next(
+            (r for r in published if r.number > session.last_revision.number), None
+        )
+    removed.sort(key=_day_order)
+    found = {s.agenda_prefix for s in [*sessions, *removed]}
+    everything = None
+    if timeline:
+        everything = list(
+            Session.objects.filter(programme=programme).only(
+                "pk", "programme_id", "date", "start_time", "end_time"
+            )
+        )
+    return Agenda(programme, sessions, removed, found != set(prefixes), everything)
+
+
+def _day_order(session):
+    """Undated last, untimed first in their day, as a programme orders them roughly."""
+    return (
+        session.date is None,
+        session.date or datetime.date.min,
+        session.start_time or datetime.time.min,
+        session.position,
+    )
 
 
 # -- action plans -------------------------------------------------------------------------------

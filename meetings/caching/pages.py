@@ -24,6 +24,8 @@ from django.http.cookie import SimpleCookie
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import parse_http_date_safe, urlencode
 
+from meetings.public import zones
+
 from . import generations
 
 # Answered below: the admin, markdownx previews and static files (WhiteNoise).
@@ -31,7 +33,7 @@ EXCLUDED = ("/admin/", "/markdownx/", settings.STATIC_URL)
 # The query parameters public views read (meetings/public/views.py, sitemaps.py). Any other would
 # give each made-up value a copy of its own, rendered and stored: a way around the cache.
 QUERY_PARAMETERS = frozenset(
-    {"p", "page", "q", "convention", "year", "kind", "meeting", "language"}
+    {"p", "page", "q", "convention", "year", "kind", "meeting", "language", "session", "tz"}
 )
 
 
@@ -61,6 +63,17 @@ def _without_unknown_parameters(request):
     if len(known) == len(pairs):
         return None
     return request.path + (f"?{urlencode(known)}" if known else "")
+
+
+def _stored_at_all(request):
+    """Whether a copy of this address may be kept. Not with `session` (the sessions ticked for
+    a personal agenda: each choice is one delegate's, and there are more choices than pages),
+    nor with a `tz` that is not one zone the site offers (meetings/public/zones.py), so that
+    neither can fill the cache with copies of made-up values; those are rendered each time."""
+    if "session" in request.GET:
+        return False
+    zone = request.GET.getlist("tz")
+    return not zone or (len(zone) == 1 and zones.is_known(zone[0]))
 
 
 def _key(request):
@@ -202,7 +215,7 @@ class PublicCacheMiddleware:
             return HttpResponseRedirect(known_only)
 
         cache, key, version = caches[settings.PAGE_CACHE_ALIAS], None, None
-        if settings.PAGE_CACHE_SECONDS:
+        if settings.PAGE_CACHE_SECONDS and _stored_at_all(request):
             # Read before the view runs: an edit made meanwhile keys a fresh copy.
             key, version = _key(request), generations.for_path(request.path_info)
             stored = _kept_copy(key, version)

@@ -153,16 +153,23 @@ def _cancelled(session, stamp, zone):
     return event
 
 
-def _events(programme, absolute, stamp, only=None):
-    """The events of `programme`'s timed sessions (or of the one session `only`)."""
+def _events(programme, absolute, stamp, only=None, sessions=None, timeline=None):
+    """The events of `programme`'s timed sessions (or of the one session `only`, or of
+    `sessions`, some of them, each ending where the next session of `timeline`, all of them,
+    starts when it has no end of its own)."""
     meeting = programme.meeting
     zone = ZoneInfo(meeting.time_zone)
-    sessions = list(programme.sessions.all())
-    for index, session in enumerate(sessions):
+    if sessions is None:
+        sessions = list(programme.sessions.all())
+    if timeline is None:
+        timeline = sessions
+    places = {session.pk: index for index, session in enumerate(timeline)}
+    for session in sessions:
         if session.date is None or session.start_time is None:
             continue  # a day or time not yet set: nothing a calendar can place
         if only is not None and session.pk != only.pk:
             continue
+        index = places[session.pk]
         event = Event()
         event.add("uid", _uid(session))
         event.add("dtstamp", stamp)
@@ -170,7 +177,7 @@ def _events(programme, absolute, stamp, only=None):
         event.add("status", "CONFIRMED")
         _add_text(event, "summary", session, "title")
         event.add("dtstart", datetime.datetime.combine(session.date, session.start_time, zone))
-        end = session_end(session, sessions[index + 1 :])
+        end = session_end(session, timeline[index + 1 :])
         if end:
             event.add("dtend", datetime.datetime.combine(session.date, end, zone))
         if session.room:
@@ -190,7 +197,22 @@ def _events(programme, absolute, stamp, only=None):
 def build_calendar(name, meeting, programmes, absolute, only=None):
     """The .ics bytes of the timed sessions of `programmes` of `meeting` (loaded by queries with
     their sessions); `absolute(path)` makes a full URL of a site path."""
-    stamp = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    stamp = _stamp()
+    events = [
+        event for programme in programmes for event in _events(programme, absolute, stamp, only)
+    ]
+    if only is None:
+        zone = ZoneInfo(meeting.time_zone)
+        events += [_cancelled(session, stamp, zone) for session in removed_sessions(programmes)]
+    return _calendar(name, meeting, events)
+
+
+def _stamp():
+    return timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+
+
+def _calendar(name, meeting, events):
+    """The .ics bytes of `events`, with the VTIMEZONE of `meeting`'s zone for their days."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -198,12 +220,6 @@ def build_calendar(name, meeting, programmes, absolute, only=None):
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", meeting.time_zone)
-    events = [
-        event for programme in programmes for event in _events(programme, absolute, stamp, only)
-    ]
-    if only is None:
-        zone = ZoneInfo(meeting.time_zone)
-        events += [_cancelled(session, stamp, zone) for session in removed_sessions(programmes)]
     if events:
         days = [event.decoded("dtstart").date() for event in events]
         calendar.add_component(vtimezone(meeting.time_zone, min(days), max(days)))
@@ -226,3 +242,26 @@ def session_calendar(session, absolute):
 
 def meeting_calendar(meeting, programmes, absolute):
     return build_calendar(_text(meeting, "title"), meeting, programmes, absolute)
+
+
+def agenda_calendar(agenda, absolute):
+    """A personal agenda (queries.agenda, with its timeline) as a calendar: the events of its
+    sessions, the same as the programme's calendar sends (UID, SEQUENCE, times, texts), so a
+    program subscribed to both shows each once; and those a revision removed since, cancelled."""
+    programme = agenda.programme
+    meeting = programme.meeting
+    stamp = _stamp()
+    events = list(
+        _events(programme, absolute, stamp, sessions=agenda.sessions, timeline=agenda.timeline)
+    )
+    zone = ZoneInfo(meeting.time_zone)
+    events += [
+        _cancelled(session, stamp, zone)
+        for session in agenda.removed
+        if session.date is not None and session.start_time is not None
+    ]
+    name = gettext("My agenda: %(programme)s, %(meeting)s") % {
+        "programme": _text(programme, "title"),
+        "meeting": _text(meeting, "title"),
+    }
+    return _calendar(name, meeting, events)

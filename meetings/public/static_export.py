@@ -12,9 +12,10 @@ Each page is saved where a static host finds it and a browser opens it from a fo
 /x/y/ -> x/y/index.html; a list's page or filter (/meetings/?kind=msp&page=2) ->
 meetings/index.kind-msp.page-2.html (a slug holds no dot, so no page's folder can take that
 name). Links are rewritten relative to each page (../../x/y/index.html), so the copy works
-under any path prefix and over file://. Forms that need the server (the lists' filters) are
-replaced by a note; the search page searches with Pagefind, which indexes the copy per language,
-and, opened from a folder where Pagefind cannot run, the copy's own index (static_search.js).
+under any path prefix and over file://. Forms that need the server (the lists' filters, a
+programme's "Make my agenda") are replaced by a note; the search page searches with Pagefind,
+which indexes the copy per language, and, opened from a folder where Pagefind cannot run, the
+copy's own index (static_search.js).
 
 Exporting again into the same folder writes only the files whose bytes changed and removes the
 files no longer exported. The folder must be empty or an earlier export (MARKER): a folder of
@@ -60,6 +61,8 @@ LINK = re.compile(r'(\s(?:href|src|action)=")([^"]*)(")')
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)["']?\s*\)""")
 FILTER_FORM = re.compile(r'<form class="filters"[^>]*>.*?</form>', re.S)
 SEARCH_FORM = re.compile(r'<form class="filters search"[^>]*>.*?</form>', re.S)
+# A programme page's "Make my agenda" form: an agenda is made by the site, per delegate.
+AGENDA_PICKER = re.compile(r'<details class="agenda-picker"[^>]*>.*?</details>', re.S)
 MAIN = '<main id="content" tabindex="-1">'
 PAGEFIND_FOLDER = "pagefind"
 SEARCH_SCRIPT = "static-search.js"
@@ -368,6 +371,7 @@ class Renderer:
                 text = SEARCH_FORM.sub(lambda _m: search_box(local), text, count=1)
             else:
                 text = FILTER_FORM.sub(lambda _m: filters_note(), text)
+                text = AGENDA_PICKER.sub(lambda _m: agenda_note(), text)
         text = LINK.sub(rewrite, text)
         if search:
             root = "../" * local.count("/")
@@ -550,6 +554,12 @@ def folder_index(pages):
 def filters_note():
     return format_note(
         _("This copy of the site cannot filter: it lists everything, page by page."), "filters"
+    )
+
+
+def agenda_note():
+    return format_note(
+        _("This copy of the site cannot make agendas: the site itself makes them."), "agenda"
     )
 
 

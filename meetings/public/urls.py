@@ -60,6 +60,22 @@ urlpatterns = [
         views.programme_ics,
         name="programme_ics",
     ),
+    # A personal agenda: the form's redirect, the agenda's page and its calendar.
+    path(
+        "meetings/<slug:meeting>/<slug:programme>/agenda/",
+        views.agenda_form,
+        name="agenda_form",
+    ),
+    path(
+        "meetings/<slug:meeting>/<slug:programme>/agenda/<str:code>/",
+        views.agenda_page,
+        name="agenda",
+    ),
+    path(
+        "meetings/<slug:meeting>/<slug:programme>/agenda/<str:code>/agenda.ics",
+        views.agenda_ics,
+        name="agenda_ics",
+    ),
     path(
         "meetings/<slug:meeting>/<slug:programme>/sessions/<slug:session>/",
         views.session_detail,

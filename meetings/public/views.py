@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.formats import date_format
-from django.utils.http import content_disposition_header, http_date
+from django.utils.http import content_disposition_header, http_date, urlencode
 from django.utils.translation import gettext as _
 
 from meetings import languages, queries, search
@@ -20,7 +20,7 @@ from meetings.models.common import may_view_drafts
 from meetings.publishing import bundles, pdf, revisions
 from meetings.publishing.revisions import with_changes
 
-from . import calendar, opendata
+from . import agenda, calendar, opendata, zones
 
 
 def _title(obj):
@@ -156,6 +156,9 @@ def meeting_detail(request, meeting):
 def programme_detail(request, meeting, programme):
     programme = queries.programme_page(meeting, programme, user=request.user)
     days = queries.programme_days(programme.sessions.all())
+    # The boxes of the agenda form a personal agenda's "change" link ticks (the page cache
+    # keeps no copy of the page with them: meetings/caching/pages.py).
+    ticked = set(request.GET.getlist("session"))
     dated = [day.date for day in days if day.date]
     meeting = programme.meeting
     when = _dates(meeting, min(dated, default=None), max(dated, default=None))
@@ -178,8 +181,146 @@ def programme_detail(request, meeting, programme):
             "is_draft": _is_draft(programme, meeting),
             **_working_copy(programme, changes=True),
             "crumbs": [*_meeting_crumbs(meeting), (_crumb(programme), None)],
+            "ticked": ticked,
         },
     )
+
+
+def _agenda_problem(request, programme, message, status):
+    """A page saying why no agenda is shown, with the way back to the programme's form."""
+    meeting = programme.meeting
+    return render(
+        request,
+        "meetings/agenda_problem.html",
+        {
+            "programme": programme,
+            "meeting": meeting,
+            "message": message,
+            "crumbs": [
+                *_meeting_crumbs(meeting),
+                (_crumb(programme), programme.get_absolute_url()),
+                (_("My agenda"), None),
+            ],
+        },
+        status=status,
+    )
+
+
+def agenda_form(request, meeting, programme):
+    """The programme page's "Make my agenda" form: a redirect to the agenda's one address, or
+    a page saying what is wrong with the choice (nothing ticked, a value that names no session).
+    Nothing is stored: the address is the agenda."""
+    found = queries.programme_download(meeting, programme, user=request.user)
+    chosen = request.GET.getlist("session")
+    code = agenda.code_of(chosen)
+    if code is None:
+        if chosen:
+            message = _(
+                "This choice names sessions this programme does not have: the form may have "
+                "been changed. Tick the sessions again on the programme's page."
+            )
+        else:
+            message = _("No session was ticked. Tick at least one on the programme's page.")
+        return _agenda_problem(request, found, message, status=400)
+    url = agenda.address(found, code)
+    zone = request.GET.get("tz", "")
+    if zones.is_known(zone):
+        url += "?" + urlencode({"tz": zone})
+    return redirect(url)
+
+
+def _agenda(request, meeting, programme, code, timeline=False):
+    """(queries.Agenda, None), or (None, the response to give instead): a redirect to the one
+    address of a choice written otherwise (unsorted, repeated), or a 404 page saying the code
+    names nothing."""
+    names = agenda.names(code)
+    canonical = agenda.code_of(names) if names is not None else None
+    if canonical is not None and canonical != code:
+        url = reverse(request.resolver_match.view_name, args=[meeting, programme, canonical])
+        query = request.META.get("QUERY_STRING")
+        return None, redirect(url + (f"?{query}" if query else ""), permanent=True)
+    if canonical is None:
+        found = queries.programme_download(meeting, programme, user=request.user)
+        return None, _agenda_unknown(request, found)
+    prefixes = [agenda.uid_prefix(name) for name in names]
+    chosen = queries.agenda(meeting, programme, prefixes, user=request.user, timeline=timeline)
+    if chosen.unknown:
+        return None, _agenda_unknown(request, chosen.programme)
+    return chosen, None
+
+
+def _agenda_unknown(request, programme):
+    message = _(
+        "This agenda's address is incomplete, or names sessions this programme never had. "
+        "Make your agenda again on the programme's page."
+    )
+    return _agenda_problem(request, programme, message, status=404)
+
+
+def agenda_page(request, meeting, programme, code):
+    """A personal agenda: the chosen sessions as the programme shows them now, those a
+    revision removed said to be removed, its calendar, and their times also in a second time
+    zone of the visitor's choosing (`tz`, one of zones.KNOWN: any other is a 400 with a
+    message, of which the page cache keeps no copy)."""
+    chosen, response = _agenda(request, meeting, programme, code)
+    if response is not None:
+        return response
+    programme, meeting = chosen.programme, chosen.programme.meeting
+    zone = request.GET.get("tz", "")
+    unknown_zone = bool(zone) and not zones.is_known(zone)
+    if unknown_zone:
+        zone = ""
+    for session in chosen.sessions:
+        session.second_zone = zones.zoned(session, meeting.time_zone, zone) if zone else None
+    language = request.LANGUAGE_CODE
+    kept = [("session", agenda.session_name(s.uid)) for s in chosen.sessions]
+    change_url = programme.get_absolute_url() + (f"?{urlencode(kept)}" if kept else "")
+    return render(
+        request,
+        "meetings/agenda.html",
+        {
+            "programme": programme,
+            "meeting": meeting,
+            "agenda": chosen,
+            "days": queries.programme_days(chosen.sessions),
+            "ics_url": agenda.calendar_address(programme, code),
+            "change_url": change_url + "#agenda",
+            "zone": zone,
+            "unknown_zone": unknown_zone,
+            "zone_label": zones.label(zone, language) if zone else "",
+            "zone_offset": zones.offset_text(zones.offset_on(zone, meeting.start_date))
+            if zone
+            else "",
+            "meeting_offset": zones.offset_text(
+                zones.offset_on(meeting.time_zone, meeting.start_date)
+            ),
+            "zone_choices": zones.choices(meeting.start_date, language),
+            "is_draft": _is_draft(programme, meeting),
+            **_working_copy(programme),
+            "meta": _meta(
+                _("My agenda: %(programme)s") % {"programme": _title(programme)},
+                _("The sessions a delegate chose of %(programme)s, %(meeting)s.")
+                % {"programme": _title(programme), "meeting": _title(meeting)},
+            ),
+            "crumbs": [
+                *_meeting_crumbs(meeting),
+                (_crumb(programme), programme.get_absolute_url()),
+                (_("My agenda"), None),
+            ],
+        },
+        status=400 if unknown_zone else 200,
+    )
+
+
+def agenda_ics(request, meeting, programme, code):
+    """A personal agenda as a calendar to subscribe to: it follows each published revision."""
+    chosen, response = _agenda(request, meeting, programme, code, timeline=True)
+    if response is not None:
+        return response
+    programme = chosen.programme
+    data = calendar.agenda_calendar(chosen, absolute)
+    name = f"{programme.file_stem}-agenda"
+    return _calendar_response(request, data, name, _is_draft(programme, programme.meeting))
 
 
 def programme_changes(request, meeting, programme):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from meetings import addresses, languages, speakers
 from meetings.markdown import render_markdown
 from meetings.models import Edition, Mandate
+from meetings.public import agenda
 
 register = template.Library()
 
@@ -30,6 +31,12 @@ def absolute(path):
 def webcal(path):
     """A calendar's subscription address (webcal://) at the site's address."""
     return addresses.webcal(path)
+
+
+@register.filter
+def agenda_name(session):
+    """A session's name in a personal agenda's address and form (meetings/public/agenda.py)."""
+    return agenda.session_name(session.uid)
 
 
 @register.simple_tag

@@ -8,6 +8,7 @@ import factories
 import pytest
 
 from meetings.models import Programme, Recording
+from meetings.public import agenda
 from meetings.publishing.revisions import publish
 
 MARKDOWN = "Test text with *emphasis* and [a link](https://example.org/).\n\n- one\n- two"
@@ -159,6 +160,9 @@ def full_site(convention, editor):
         factories.DocumentFactory(title=title, kind="guidance", symbol="TEST/1", language=language)
 
     programme_url = programme.get_absolute_url()
+    # A personal agenda of the discussion (retitled by the second revision) and the session
+    # that revision removed.
+    chosen = agenda.code_of(agenda.session_name(s.uid) for s in (discussion, removed))
     pages = {
         "home": "/",
         "meetings": "/meetings/",
@@ -172,6 +176,9 @@ def full_site(convention, editor):
         "session": discussion.get_absolute_url(),
         "session, undated": undated.get_absolute_url(),
         "session removed (410)": removed.get_absolute_url(),
+        "agenda": f"{programme_url}agenda/{chosen}/",
+        "agenda, second time zone": f"{programme_url}agenda/{chosen}/?tz=Asia/Bangkok",
+        "agenda, address naming nothing (404)": f"{programme_url}agenda/AAAAAAAA/",
         "action plans": "/action-plans/",
         "action plan": plan.get_absolute_url(),
         "action": quoted.get_absolute_url(),

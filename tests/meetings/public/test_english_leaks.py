@@ -36,6 +36,7 @@ from meetings.models import (
     Session,
     WorkPlan,
 )
+from meetings.public import agenda
 from meetings.publishing import pdf
 
 LANGUAGES = ["fr", "es"]
@@ -205,6 +206,10 @@ def seed_pages():
     for programme in Programme.objects.public():
         url = programme.get_absolute_url()
         pages += [("programme", url), ("changes", url + "changes/")]
+        # A personal agenda of its first two sessions, their times also in Bangkok's.
+        chosen = agenda.code_of(agenda.session_name(s.uid) for s in programme.sessions.all()[:2])
+        if chosen:
+            pages.append(("agenda", f"{url}agenda/{chosen}/?tz=Asia/Bangkok"))
         numbers = ProgrammeRevision.objects.filter(programme=programme.working_id)
         pages += [("revision", f"{url}changes/{r.number}/") for r in numbers]
     pages += [("session", s.get_absolute_url()) for s in Session.objects.public()]
@@ -254,7 +259,11 @@ def read_everything(client, pages, language):
     for kind, url in pages:
         address = f"/{language}{url}"
         response = client.get(address)
-        expected = {"not found (404)": 404, "session removed (410)": 410}.get(kind, 200)
+        expected = {
+            "not found (404)": 404,
+            "session removed (410)": 410,
+            "agenda, address naming nothing (404)": 404,
+        }.get(kind, 200)
         assert response.status_code == expected, address
         read.append(Read(kind, address, response.content.decode()))
     for programme in Programme.objects.public():
