@@ -26,7 +26,17 @@ MAY_IMPORT = {
     "caching": {"models"},
     # The generated archive publishes its programmes, as staff do: delegates read the copies.
     "content": {"models", "publishing", "delegations"},
-    "publishing": {"models", "languages", "queries", "caching", "markdown", "copying", "speakers"},
+    # The notices by e-mail write absolute addresses, from SITE_URL (publishing.notices).
+    "publishing": {
+        "models",
+        "languages",
+        "queries",
+        "caching",
+        "markdown",
+        "copying",
+        "speakers",
+        "addresses",
+    },
     # An agenda item's statements zip: its size and whether there is one (publishing.bundles).
     "templatetags": {"models", "languages", "markdown", "addresses", "speakers", "publishing"},
     "public": {
