@@ -2,6 +2,7 @@
 request's Host header: a visitor chooses that header, and the page cache would hand what one
 request named to everyone."""
 
+import base64
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -43,3 +44,13 @@ def check_site_url(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# A personal agenda's address names each chosen session by these first bytes of its uid
+# (meetings/public/agenda.py), so that templates can write the name too.
+AGENDA_NAME_BYTES = 6
+
+
+def agenda_session_name(uid):
+    """A session's name in a personal agenda's code: "kq3Xw8Zp"."""
+    return base64.urlsafe_b64encode(uid.bytes[:AGENDA_NAME_BYTES]).decode("ascii")

@@ -24,8 +24,6 @@ from django.http.cookie import SimpleCookie
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
 from django.utils.http import parse_http_date_safe, urlencode
 
-from meetings.public import zones
-
 from . import generations
 
 # Answered below: the admin, markdownx previews and static files (WhiteNoise).
@@ -68,12 +66,15 @@ def _without_unknown_parameters(request):
 def _stored_at_all(request):
     """Whether a copy of this address may be kept. Not with `session` (the sessions ticked for
     a personal agenda: each choice is one delegate's, and there are more choices than pages),
-    nor with a `tz` that is not one zone the site offers (meetings/public/zones.py), so that
-    neither can fill the cache with copies of made-up values; those are rendered each time."""
-    if "session" in request.GET:
-        return False
-    zone = request.GET.getlist("tz")
-    return not zone or (len(zone) == 1 and zones.is_known(zone[0]))
+    nor with more than one `tz`."""
+    return "session" not in request.GET and len(request.GET.getlist("tz")) <= 1
+
+
+def _may_store(request, response):
+    """A copy of an address with a `tz` is stored only when its view read that zone and says
+    so (`response.zone_checked`: a personal agenda's, which answers a zone the site does not
+    offer with a 400): on any other page, each made-up zone would get a copy of its own."""
+    return "tz" not in request.GET or getattr(response, "zone_checked", False)
 
 
 def _key(request):
@@ -239,7 +240,7 @@ class PublicCacheMiddleware:
         response = with_public_caching(response)
         if not response.has_header("ETag"):
             set_response_etag(response)
-        if key is not None:
+        if key is not None and _may_store(request, response):
             # The response itself, as Django's cache middleware stores it: a hit is a copy.
             response["Content-Length"] = str(len(response.content))
             cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=version)

@@ -15,17 +15,15 @@ import re
 
 from django.urls import reverse
 
+from meetings import addresses
+
 NAME_CHARACTERS = 8  # a session's name in a code: 6 bytes of its uid, base64
-NAME_BYTES = 6
+# A session's name in an agenda's code: "kq3Xw8Zp".
+session_name = addresses.agenda_session_name
 NAME = re.compile(r"[A-Za-z0-9_-]{8}")
 # An agenda holds at most this many sessions: its address stays under 3,300 characters.
 MOST_SESSIONS = 400
 CODE = re.compile(rf"(?:[A-Za-z0-9_-]{{8}}){{1,{MOST_SESSIONS}}}")
-
-
-def session_name(uid):
-    """A session's name in an agenda's code: "kq3Xw8Zp"."""
-    return base64.urlsafe_b64encode(uid.bytes[:NAME_BYTES]).decode("ascii")
 
 
 def _bits(name):

@@ -275,7 +275,7 @@ def agenda_page(request, meeting, programme, code):
     language = request.LANGUAGE_CODE
     kept = [("session", agenda.session_name(s.uid)) for s in chosen.sessions]
     change_url = programme.get_absolute_url() + (f"?{urlencode(kept)}" if kept else "")
-    return render(
+    response = render(
         request,
         "meetings/agenda.html",
         {
@@ -310,6 +310,8 @@ def agenda_page(request, meeting, programme, code):
         },
         status=400 if unknown_zone else 200,
     )
+    response.zone_checked = True  # the page cache may keep a copy per zone offered
+    return response
 
 
 def agenda_ics(request, meeting, programme, code):

@@ -10,7 +10,6 @@ from django.utils.translation import gettext
 from meetings import addresses, languages, speakers
 from meetings.markdown import render_markdown
 from meetings.models import Edition, Mandate
-from meetings.public import agenda
 
 register = template.Library()
 
@@ -36,7 +35,7 @@ def webcal(path):
 @register.filter
 def agenda_name(session):
     """A session's name in a personal agenda's address and form (meetings/public/agenda.py)."""
-    return agenda.session_name(session.uid)
+    return addresses.agenda_session_name(session.uid)
 
 
 @register.simple_tag

@@ -15,7 +15,8 @@ MAY_IMPORT = {
     "markdown": set(),
     "addresses": set(),
     "languages": {"markdown", "addresses"},
-    "queries": {"models", "languages"},
+    # The static copy remembers programmes under their meeting's generation (caching).
+    "queries": {"models", "languages", "caching"},
     # Copies a session with what queries.session_prefetches says it holds.
     "copying": {"models", "queries"},
     "search": {"models", "languages"},
@@ -39,7 +40,11 @@ MAY_IMPORT = {
     },
     # An agenda item's statements zip: its size and whether there is one (publishing.bundles).
     "templatetags": {"models", "languages", "markdown", "addresses", "speakers", "publishing"},
+    # The second time zone names the zone's country as the site names States (content.states,
+    # sorted by delegations.key).
     "public": {
+        "content",
+        "delegations",
         "models",
         "languages",
         "markdown",
