@@ -8,8 +8,9 @@ names and titles in that language where the data holds them, else the English, a
 give them (meetings/languages.py); an event's `language` says which its title is in."""
 
 import datetime
-import importlib.metadata
+import functools
 import re
+import tomllib
 import uuid
 from zoneinfo import ZoneInfo
 
@@ -58,13 +59,17 @@ def _text(obj, name):
     return languages.text(obj, name)[0]
 
 
+@functools.cache
+def _version():
+    """The version pyproject.toml gives: the project runs from its folder, not installed as a
+    package, so there is no package metadata to ask."""
+    with open(settings.BASE_DIR / "pyproject.toml", "rb") as handle:
+        return tomllib.load(handle)["project"]["version"]
+
+
 def generator():
     """What wrote the file: this site's software, its version, and the site."""
-    return {
-        "name": "vapp",
-        "version": importlib.metadata.version("vapp"),
-        "url": settings.SITE_URL + "/",
-    }
+    return {"name": "vapp", "version": _version(), "url": settings.SITE_URL + "/"}
 
 
 def _duration(session, end):

@@ -26,9 +26,12 @@ DRAFT_WORDS = ("Zanzibar draft meeting", "Quokka draft programme", "Ocelot unpub
 
 
 @pytest.fixture
-def site(convention, meeting, programme, make_session, editor, monkeypatch):
+def site(convention, meeting, programme, make_session, monkeypatch):
     """A published programme (two revisions, a held document) beside drafts of every kind whose
-    words must never reach the copy, and lists long enough to have a second page."""
+    words must never reach the copy, and lists long enough to have a second page. Published by
+    a staff user, not an ISU editor: a test that flushes the database (a live server's, or the
+    two-jobs test below) leaves no "ISU editor" group for later ones."""
+    editor = factories.UserFactory(username="publisher", is_staff=True)
     monkeypatch.setattr(queries, "PER_PAGE", 2)
     coordination = make_session(1, title="Coordination of national plans", slug="coordination")
     make_session(2, title="Monitoring of plans", slug="monitoring")
