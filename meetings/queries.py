@@ -329,18 +329,22 @@ def programme_days(sessions):
     return days
 
 
+def _session_programme(meeting_slug, programme_slug, user):
+    """The programme a session page or calendar is in. A session is a draft when its programme
+    or meeting is one: seeing it takes the right to view sessions as well as theirs."""
+    drafts = may_view_drafts(user, Session)
+    programmes = Programme.objects.visible(user) if drafts else Programme.objects.public()
+    return get_object_or_404(
+        _programmes(programmes), meeting__slug=meeting_slug, slug=programme_slug
+    )
+
+
 def session_page(meeting_slug, programme_slug, session_slug, user=None):
     """One session in full: 12 queries; none while an export remembers its programme."""
     remembered = _remembered_session(meeting_slug, programme_slug, session_slug, user)
     if remembered is not None:
         return remembered
-    # A session is a draft when its programme or meeting is one: seeing it takes the right to
-    # view sessions as well as theirs.
-    drafts = may_view_drafts(user, Session)
-    programmes = Programme.objects.visible(user) if drafts else Programme.objects.public()
-    programme = get_object_or_404(
-        _programmes(programmes), meeting__slug=meeting_slug, slug=programme_slug
-    )
+    programme = _session_programme(meeting_slug, programme_slug, user)
     session = get_object_or_404(
         Session.objects.select_related("room__venue").prefetch_related(
             *session_prefetches(public=not programme.is_working_copy)
@@ -360,11 +364,7 @@ def session_calendar(meeting_slug, programme_slug, session_slug, user=None):
     remembered = _remembered_session(meeting_slug, programme_slug, session_slug, user)
     if remembered is not None:
         return remembered
-    drafts = may_view_drafts(user, Session)
-    programmes = Programme.objects.visible(user) if drafts else Programme.objects.public()
-    programme = get_object_or_404(
-        _programmes(programmes), meeting__slug=meeting_slug, slug=programme_slug
-    )
+    programme = _session_programme(meeting_slug, programme_slug, user)
     prefetch_related_objects(
         [programme], Prefetch("sessions", queryset=Session.objects.select_related("room__venue"))
     )
