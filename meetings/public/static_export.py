@@ -84,6 +84,8 @@ class Summary:
     removed: int = 0
     pages: int = 0
     bytes: int = 0
+    # The processes that rendered the pages: 1, or the worker processes of --jobs.
+    processes: int = 1
     # Internal addresses linked from the copy that it does not hold: {address: [linked from]}.
     unexported: dict = field(default_factory=dict)
     # Addresses that answered something other than 200 (a PDF not rendered yet): {address: status}
@@ -455,6 +457,7 @@ class Exporter:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(self.jobs, context, initializer=_start_worker) as pool:
                 self.pool = pool
+                self.summary.processes = self.jobs
                 try:
                     self.crawl(addresses)
                 except BaseException:

@@ -86,5 +86,6 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Exported {summary.pages:,} pages; {what}; {len(summary.failed)} address(es) not "
-            f"exported, in {time.monotonic() - started:.0f} s."
+            f"exported, in {time.monotonic() - started:.0f} s by {summary.processes} "
+            f"process{'es' if summary.processes > 1 else ''}."
         )
