@@ -179,7 +179,9 @@ def file_for(path, query):
 SERVER_PAGES = frozenset({"programme_notices", "notices_confirm", "notices_unsubscribe"})
 
 
+@functools.lru_cache(maxsize=65_536)
 def _needs_the_server(path):
+    # Asked for each link of each page, most of them the same few (the menus): remembered.
     # The language's prefix is matched only while that language is active.
     with translation.override(translation.get_language_from_path(path) or settings.LANGUAGE_CODE):
         try:
