@@ -14,6 +14,7 @@ their source only when it is one of the site's own media files (an editor's uplo
 or PDF loads an image from another host, which could follow who reads it.
 """
 
+import functools
 import re
 
 import nh3
@@ -149,6 +150,17 @@ def render_markdown(text):
     """Return sanitised HTML for `text` (markdown); safe to mark as safe in a template."""
     if not text:
         return ""
+    return _rendered(str(text), settings.MARKDOWN_MAX_CHARS, settings.MEDIA_URL)
+
+
+# The same texts are shown again and again (every page of a programme, in each language) and
+# change only when an editor saves: each process keeps the HTML of the texts it rendered last,
+# by text and the settings the HTML depends on.
+RENDERED_KEPT = 1024
+
+
+@functools.lru_cache(maxsize=RENDERED_KEPT)
+def _rendered(text, _limit, _media_url):
     try:
         check_limits(text)
     except ValidationError:

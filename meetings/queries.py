@@ -8,6 +8,7 @@ holds them to it, with one item and with several.
 """
 
 import datetime
+import functools
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -151,10 +152,18 @@ def meeting_page(slug, user=None):
     )
 
 
+@functools.cache
+def _public_documents():
+    """Document.objects.public(), built once per process and handed out as clones (`.all()`),
+    never evaluated itself: building its conditions (EXISTS over five tables, each with its
+    own public() conditions) took longer than all the queries of a programme page."""
+    return Document.objects.public()
+
+
 def statement_prefetch(public=False):
     """A session's statements with their delegations and files (only public files for
     `public`): 2 queries, whatever their number."""
-    documents = Document.objects.public() if public else Document.objects.all()
+    documents = _public_documents().all() if public else Document.objects.all()
     return Prefetch(
         "statements",
         queryset=Statement.objects.select_related(

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from meetings import addresses, languages, speakers
 from meetings.markdown import render_markdown
@@ -116,6 +116,35 @@ def time_text(value):
 def time_dash():
     """The dash between two times: "–", " – " in French (meetings.languages.time_dash)."""
     return languages.time_dash()
+
+
+@register.simple_tag
+def session_time(session):
+    """When `session` runs: its start and end in <time> elements (ISO values, the times as the
+    page's language writes them), or "Time not set". Shown once or twice for every session of
+    a programme: written here rather than as an included template, which took ten times as
+    long."""
+    if not session.start_time:
+        return format_html('<span class="untimed">{}</span>', gettext("Time not set"))
+    day = session.date.isoformat() if session.date else ""
+    start = format_html(
+        '<time datetime="{}T{}">{}</time>',
+        day,
+        session.start_time.strftime("%H:%M"),
+        languages.time_text(session.start_time),
+    )
+    if not session.end_time:
+        return start
+    return format_html(
+        '{}<span aria-hidden="true">{}</span><span class="visually-hidden"> {} </span>'
+        '<time datetime="{}T{}">{}</time>',
+        start,
+        languages.time_dash(),
+        pgettext("from one time to another", "to"),
+        day,
+        session.end_time.strftime("%H:%M"),
+        languages.time_text(session.end_time),
+    )
 
 
 @register.filter(expects_localtime=True)

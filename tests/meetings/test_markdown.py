@@ -203,6 +203,14 @@ def test_text_past_a_limit_is_refused_with_a_message_naming_the_limit(text, mess
     assert message in refused.value.messages[0]
 
 
+def test_a_text_rendered_again_after_the_limit_changed_follows_the_new_limit(settings):
+    text = "*eleven chr*"
+    assert render_markdown(text) == '<p dir="auto"><em>eleven chr</em></p>\n'
+    assert render_markdown(text) == render_markdown(text)  # the kept HTML, the same
+    settings.MARKDOWN_MAX_CHARS = 10
+    assert render_markdown(text) == '<p dir="auto">*eleven chr*</p>'
+
+
 def test_the_length_limit_comes_from_the_settings(settings):
     settings.MARKDOWN_MAX_CHARS = 10
     with pytest.raises(ValidationError, match="the limit is 10 characters"):

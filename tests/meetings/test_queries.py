@@ -12,7 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from meetings import queries
-from meetings.models import Edition, Session
+from meetings.models import Edition, Session, Status
 from meetings.publishing.revisions import publish
 from meetings.queries import document_sets, programme_days, quarter_columns
 
@@ -152,3 +152,18 @@ def test_staff_are_never_answered_from_remembered_programmes(published_session, 
         assert queries._remembered_session(*slugs, "coordination", editor) is None
         assert queries._programme_memory == {}
         assert queries._remembered_session(*slugs, "coordination", None) == published_session
+
+
+def test_statement_files_are_filtered_on_every_page_though_their_filter_is_built_once(
+    published_session, settings, client
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    document = factories.DocumentFactory(title="Full text of the statement", meeting=None)
+    published_session.statements.get().documents.add(document)
+    page = published_session.get_absolute_url()
+    assert document.get_absolute_url() in client.get(page).content.decode()
+    document.meeting = factories.MeetingFactory(status=Status.DRAFT, venue=None)
+    document.save()
+    assert document.get_absolute_url() not in client.get(page).content.decode()
+    # The filter kept for the process is copied for each page, never run (and kept) itself.
+    assert queries._public_documents()._result_cache is None

@@ -1,6 +1,7 @@
 """The template filters and tags the pages use."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.template import Context, Template
@@ -8,7 +9,13 @@ from django.test import RequestFactory
 from django.utils import translation
 
 from meetings.models import Mandate
-from meetings.templatetags.meetings_tags import and_list, date_range, document_size, term
+from meetings.templatetags.meetings_tags import (
+    and_list,
+    date_range,
+    document_size,
+    session_time,
+    term,
+)
 
 
 @pytest.mark.parametrize(
@@ -118,3 +125,34 @@ D = datetime.date
 def test_a_term_reads_as_years_where_it_is_whole_years_else_as_days(language, start, end, expected):
     with translation.override(language):
         assert term(Mandate(start_date=start, end_date=end)) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "start", "end", "expected"),
+    [
+        (
+            "en",
+            datetime.time(10, 15),
+            datetime.time(11, 0),
+            '<time datetime="2012-05-22T10:15">10:15</time><span aria-hidden="true">–</span>'
+            '<span class="visually-hidden"> to </span>'
+            '<time datetime="2012-05-22T11:00">11:00</time>',
+        ),
+        (
+            "fr",
+            datetime.time(10, 15),
+            datetime.time(11, 0),
+            '<time datetime="2012-05-22T10:15">10\u00a0h\u00a015</time>'
+            '<span aria-hidden="true">\u00a0– </span><span class="visually-hidden"> à </span>'
+            '<time datetime="2012-05-22T11:00">11\u00a0h</time>',
+        ),
+        ("en", datetime.time(9, 5), None, '<time datetime="2012-05-22T09:05">09:05</time>'),
+        ("es", None, None, '<span class="untimed">Hora sin fijar</span>'),
+    ],
+)
+def test_a_sessions_time_is_machine_readable_and_written_as_its_language_writes_it(
+    language, start, end, expected
+):
+    session = SimpleNamespace(date=datetime.date(2012, 5, 22), start_time=start, end_time=end)
+    with translation.override(language):
+        assert session_time(session) == expected
