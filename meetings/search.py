@@ -21,7 +21,18 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
-from django.db.models import Case, F, FloatField, Q, TextField, Value, When
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop
@@ -44,6 +55,10 @@ from .models.common import SEARCH_CONFIG, may_view_drafts
 MAX_QUERY_CHARS = 200
 PER_KIND = 3  # results shown for each kind when all kinds are listed
 PER_PAGE = 20  # results on a page of one kind
+# Each kind counts and ranks at most its RANKED newest matches (and one more, which tells that
+# there are more): a word found in thousands of an archive's sessions is then searched in about
+# the time it takes on a small site, instead of reading and ranking every session it is in.
+RANKED = 500
 START, STOP = "\x02", "\x03"  # ts_headline's marks; never in cleaned text
 EN_START, EN_STOP = "\x0e", "\x0f"  # around English standing in for a translation; likewise
 # What serving an action whose words match adds to a session's rank: ts_rank of one match of
@@ -80,6 +95,7 @@ class Kind:
     convention: Callable  # short name -> Q
     year: Callable  # year -> Q
     context: Callable  # row -> a line saying where the result belongs
+    newest: tuple = ("-pk",)  # the order of "newest first", which RANKED keeps the first of
 
 
 def _tr(obj, name):
@@ -135,6 +151,7 @@ KINDS = [
         convention=_convention(),
         year=_meeting_year(),
         context=lambda m: f"{m.get_kind_display()}, {m.convention}",
+        newest=("-start_date", "-pk"),
     ),
     Kind(
         key="programmes",
@@ -145,6 +162,7 @@ KINDS = [
         convention=_convention("meeting__"),
         year=_meeting_year("meeting__"),
         context=lambda p: _meeting_line(p.meeting),
+        newest=("-meeting__start_date", "-pk"),
     ),
     Kind(
         key="sessions",
@@ -157,6 +175,7 @@ KINDS = [
         convention=_convention("programme__meeting__"),
         year=_meeting_year("programme__meeting__"),
         context=lambda s: f"{_tr(s.programme, 'title')}, {_meeting_line(s.programme.meeting)}",
+        newest=("-date", "-start_time", "-pk"),
     ),
     Kind(
         key="questions",
@@ -192,6 +211,7 @@ KINDS = [
         convention=_convention(),
         year=_years_cover(),
         context=lambda w: ", ".join(filter(None, [_tr(w, "group"), str(w.convention)])),
+        newest=("-start_year", "-pk"),
     ),
     Kind(
         key="news",
@@ -202,6 +222,7 @@ KINDS = [
         convention=_convention("meeting__"),
         year=lambda year: Q(posted_on__year=year),
         context=lambda n: languages.day_format(n.posted_on, gettext("j F Y")),
+        newest=("-posted_on", "-pk"),
     ),
     Kind(
         key="documents",
@@ -323,18 +344,9 @@ class Hit:
 
 def _served_by_matching_actions(query):
     """The ids of the sessions serving an action whose words match `query`, as a subquery."""
-    actions = Action.objects.filter(search_vector=query.tsquery()).values("pk")
-    return Session.actions.through.objects.filter(action__in=actions).values("session_id")
-
-
-def _condition(kind, query):
-    """Which rows of `kind` match `query`: by their stored words; a session also by the words
-    of the actions it serves (one set of ids, so that its own words are found by their
-    index)."""
-    if kind.model is not Session:
-        return Q(search_vector=query.tsquery())
-    by_words = Session.objects.filter(search_vector=query.tsquery()).values("pk")
-    return Q(pk__in=by_words.union(_served_by_matching_actions(query)))
+    actions = Action.objects.filter(search_vector=query.tsquery()).order_by().values("pk")
+    served = Session.actions.through.objects.filter(action__in=actions)
+    return served.order_by().values("session_id")
 
 
 def _rank(kind, query):
@@ -350,10 +362,28 @@ def _rank(kind, query):
     return rank + by_actions
 
 
-def _matches(kind, query, user):
-    """The rows of `kind` that `user` may see matching `query`, best first."""
-    rows = kind.rows(user).filter(_condition(kind, query))
-    return rows.alias(rank=_rank(kind, query)).order_by("-rank", "pk")
+def _visible(kind, user, convention, year):
+    """The rows of `kind` that `user` may see, filtered by convention and year."""
+    return _filtered(kind, kind.rows(user), convention, year)
+
+
+def _newest(kind, rows):
+    """The ids of the newest RANKED + 1 of `rows`: the database walks them newest first and
+    stops there when most rows match (a common word), or finds them by the words' index and
+    sorts the few it found (a rare one)."""
+    return rows.order_by(*kind.newest).values("pk")[: RANKED + 1]
+
+
+def _ranked(kind, query, rows):
+    """The newest RANKED + 1 of `rows` (those of `kind` a visitor may see) matching `query`,
+    best first. Matched by their stored words; a session also by the words of the actions it
+    serves: the newest of each set, then the newest of both."""
+    matching = _newest(kind, rows.filter(search_vector=query.tsquery()))
+    if kind.model is Session:
+        serving = _newest(kind, rows.filter(pk__in=_served_by_matching_actions(query)))
+        matching = _newest(kind, kind.model.objects.filter(Q(pk__in=matching) | Q(pk__in=serving)))
+    candidates = kind.model.objects.filter(pk__in=matching)
+    return candidates.alias(rank=_rank(kind, query)).order_by("-rank", "pk")
 
 
 def _marked_rows(kind, query, rows):
@@ -383,11 +413,16 @@ def _marked_rows(kind, query, rows):
     )
 
 
-def _best(kind, query, rows, how_many, user):
+def _best(kind, query, rows, how_many, user, counted=False):
     """The best `how_many` of `rows`, marked, in one query: the ranking reads bare ids, the
-    outer query reads the few rows shown, whole, and marks them."""
+    outer query reads the few rows shown, whole, and marks them; `counted`: each row also
+    says how many rows there are in all (`total`), so that one query, run whether or not
+    anything is found, answers both."""
     best = rows.values("pk")[:how_many]
     shown = kind.rows(user).filter(pk__in=best).annotate(rank=_rank(kind, query))
+    if counted:
+        every = rows.order_by().annotate(total=Func(F("pk"), function="COUNT")).values("total")
+        shown = shown.annotate(total=Subquery(every, output_field=IntegerField()))
     return _marked_rows(kind, query, shown.order_by("-rank", "pk"))
 
 
@@ -438,9 +473,25 @@ def _hit(kind, row, draft):
 @dataclass
 class Group:
     kind: Kind
-    count: int
+    count: int  # at most RANKED + 1: `more` then
     hits: list
     page: object = None  # a Paginator page when one kind is listed
+
+    @property
+    def more(self):
+        """Whether more than RANKED were found: only the RANKED newest were ranked."""
+        return self.count > RANKED
+
+    @property
+    def shown_count(self):
+        return min(self.count, RANKED)
+
+    @property
+    def count_text(self):
+        """How many were found: "12", or "more than 500"."""
+        if self.more:
+            return gettext("more than %(count)s") % {"count": RANKED}
+        return str(self.count)
 
 
 def _filtered(kind, rows, convention, year):
@@ -455,8 +506,9 @@ def search_page(raw_query="", convention="", year="", kind="", page=None, user=N
     """Search results grouped by kind, with the conventions and years to filter by; drafts
     only for a `user` allowed to view them (may_view_drafts).
 
-    Queries: 2 for the filters, then with all kinds 2 per kind (count and best PER_KIND, the
-    second none when nothing is found), with one kind 2 (count and the page). Unknown filter
+    Queries: 2 for the filters, then with all kinds 1 per kind (its best PER_KIND with the
+    count of all it found, found or not), with one kind 2 (count and the page). Each kind
+    counts and ranks its RANKED newest matches only (Group.more: there were more). Unknown filter
     values are ignored; a hostile page number gives the first or last page.
     """
     conventions = list(Convention.objects.all())
@@ -468,7 +520,7 @@ def search_page(raw_query="", convention="", year="", kind="", page=None, user=N
     groups = []
     if query:
         for each in [chosen] if chosen else KINDS:
-            rows = _filtered(each, _matches(each, query, user), convention, year)
+            rows = _ranked(each, query, _visible(each, user, convention, year))
             drafts = each.model is not Action and may_view_drafts(user, each.model)
             if chosen:
                 found = Paginator(rows, PER_PAGE).get_page(page)
@@ -478,17 +530,18 @@ def search_page(raw_query="", convention="", year="", kind="", page=None, user=N
                 found.object_list = shown  # the page's rows are the rows shown
             else:
                 found = None
-                count = rows.count()
-                shown = _best(each, query, rows, PER_KIND, user) if count else []
+                shown = list(_best(each, query, rows, PER_KIND, user, counted=True))
+                count = shown[0].total if shown else 0
             if count:
-                shown = list(shown)
                 marked = _drafts_among(each, shown) if drafts else set()
                 hits = [_hit(each, row, row.pk in marked) for row in shown]
                 groups.append(Group(kind=each, count=count, hits=hits, page=found))
     return {
         "query": query,
         "groups": groups,
-        "total": sum(group.count for group in groups),
+        "total": sum(group.shown_count for group in groups),
+        "more": any(group.more for group in groups),
+        "ranked": RANKED,
         "kind": chosen,
         "kinds": KINDS,
         "conventions": conventions,
