@@ -5,14 +5,16 @@ generator in another process."""
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -55,11 +57,12 @@ def django_script(env, code):
 @contextmanager
 def throwaway_database():
     """The URL of an empty PostgreSQL database of its own on the server DATABASE_URL names
-    (`./dev bench` starts the embedded one when it is not set); dropped afterwards."""
+    (`./dev bench` starts the embedded one when it is not set), named after the database that
+    URL names (vapp_bench_... under ./dev); dropped afterwards."""
     import psycopg
 
     server = urlsplit(os.environ["DATABASE_URL"])
-    name = f"vapp_bench_{uuid.uuid4().hex[:12]}"
+    name = f"{server.path.strip('/') or 'vapp'}_bench_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server._replace(path="/postgres").geturl(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
@@ -104,24 +107,42 @@ SERVERS = {
 
 
 @contextmanager
+def started(command, env=None, probe=None, **popen):
+    """`command` running in a process group of its own, waited for until the URL `probe` answers
+    (any HTTP status); at the end, on an error or Ctrl-C too, the group is stopped: TERM, then
+    KILL for whatever is left after 15 s, so nothing it started outlives the benchmark."""
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, **popen)
+    try:
+        for _ in range(300 if probe else 0):
+            try:
+                urllib.request.urlopen(probe, timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if process.poll() is not None:
+                    sys.exit(f"{command[0]} stopped (exit {process.returncode}) before answering.")
+                time.sleep(0.1)
+        yield process
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=15)
+        with suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextmanager
 def server(env, kind="granian", workers=2, probe="/robots.txt", port=None):
     """The site served by `kind` (granian, the production server, or gunicorn) on `port`
     (default: a free one); yields its base URL."""
     port = port or free_port()
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": str(workers)}
-    process = subprocess.Popen(SERVERS[kind](port, workers), cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urllib.request.urlopen(base + probe, timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with started(SERVERS[kind](port, workers), env, probe=base + probe):
         yield base
-    finally:
-        process.terminate()
-        process.wait()
 
 
 def wrk_output(url, connections=16, seconds=None, latency=False, script=None):
@@ -157,13 +178,5 @@ def ms(output, percentile):
 @contextmanager
 def task_worker(env):
     """The task queue's worker (programme PDF renders), as ./dev production runs it."""
-    process = subprocess.Popen([PYTHON, "manage.py", "db_worker"], cwd=ROOT, env=env)
-    try:
+    with started([PYTHON, "manage.py", "db_worker"], env) as process:
         yield process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()

@@ -150,10 +150,11 @@ def addresses_of_editor_forms(env):
     return django_script(
         env,
         "from django.contrib.auth import get_user_model\n"
-        "from meetings.models import Session\n"
+        "from meetings.models import Edition, Session\n"
         "get_user_model().objects.create_superuser('soak', 'soak@example.org', 'soak-pass-1')\n"
         "s = Session.objects.get(slug='coordination-national-plans',"
-        " programme__slug='parallel-programme-victim-assistance')\n"
+        " programme__slug='parallel-programme-victim-assistance',"
+        " programme__edition=Edition.WORKING)\n"
         "print(f'/admin/meetings/session/{s.pk}/change/')\n"
         "print(f'/admin/meetings/programme/{s.programme_id}/publish/')\n",
     ).split()
