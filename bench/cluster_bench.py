@@ -10,7 +10,7 @@ production with its own processes and their own in-process caches; one task work
 (manage.py db_worker); and Debian's nginx in front of A and B, keeping each page for as long as
 its `s-maxage` says (proxy_cache reads Cache-Control; nothing overrides it). Then:
 
-1. An editor signed in to the admin of A over HTTP (bench/soak_bench.py's Editor) renames a
+1. An editor signed in to the admin of A over HTTP (bench/common.py's Editor) renames a
    session and publishes its programme. Printed: when B, and the proxy, answered the new title,
    in seconds after the publish, against the site's own freshness: no old title from B once
    CONTENT_FRESHNESS_SECONDS have passed, nor from the proxy once the page's s-maxage has too.
@@ -40,9 +40,12 @@ from urllib.parse import urlsplit
 import boto3
 import redis
 from common import (
+    EDITED_SESSION,
     PARALLEL,
     PYTHON,
+    Editor,
     django_script,
+    editor_forms,
     free_port,
     log,
     seed_site,
@@ -52,12 +55,12 @@ from common import (
     throwaway_site,
     wrk,
 )
-from soak_bench import SESSION, Editor, addresses_of_editor_forms
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 BUCKET = "vapp-bench-media"
 PDF = PARALLEL + "programme.pdf"
-NEW = "(soak 1)"  # what the editor's first save adds to the session's title (soak_bench.py)
+SESSION = PARALLEL + f"sessions/{EDITED_SESSION}/"
+NEW = "(edit 1)"  # what the editor's save adds to the session's title (common.Editor.save)
 SETTING = "from django.conf import settings; print(settings.%s)"
 PDF_SECONDS = int(os.environ.get("BENCH_PDF_SECONDS", "180"))  # at most, for the render
 NGINX_CONF = """\
@@ -214,7 +217,7 @@ def main():
             s3 = running.enter_context(s3_server(work, env))
             log(f"Setting up in {work} (media in {s3}/{BUCKET}, cache {REDIS_URL}) ...")
             seed_site(env)
-            session_url, publish_url = addresses_of_editor_forms(env)
+            session_url, publish_url = editor_forms(env, "editor", "editor-pass-1")
             running.enter_context(task_worker(env))
             a = running.enter_context(server(env))
             b = running.enter_context(server(env))
@@ -249,8 +252,8 @@ def measure(work, env, a, b, proxy, session_url, publish_url):
 
     # 1. An edit saved and published through A, while B and the proxy are asked for the page.
     editor = Editor(a)
-    editor.sign_in("soak", "soak-pass-1")
-    editor.save(session_url, 1)
+    editor.sign_in("editor", "editor-pass-1")
+    editor.save(session_url, "edit 1")
     limit = s_maxage + freshness
     with ExitStack() as polling:
         pool = polling.enter_context(ThreadPoolExecutor())
@@ -258,7 +261,7 @@ def measure(work, env, a, b, proxy, session_url, publish_url):
         until = time.monotonic() + limit + 30
         on_b = pool.submit(poll, b + SESSION, with_title, until)
         on_proxy = pool.submit(poll, proxy + SESSION, with_title, until)
-        editor.publish(publish_url, 1)
+        editor.publish(publish_url, "Edit 1.")
         published = time.monotonic()
         # Asked for only now: before, B would have asked the worker for the old revision's.
         pdf_on_b = pool.submit(poll, b + PDF, pdf_with_title, published + PDF_SECONDS, 0.5)

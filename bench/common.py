@@ -2,6 +2,7 @@
 app server (granian as in production, or gunicorn to compare) on 127.0.0.1, and wrk as the load
 generator in another process."""
 
+import http.cookiejar
 import os
 import re
 import shutil
@@ -12,16 +13,21 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "10"))
-PARALLEL = "/meetings/intersessional-meetings-may-2012/parallel-programme-victim-assistance/"
+MEETING = "/meetings/intersessional-meetings-may-2012/"
+PARALLEL = MEETING + "parallel-programme-victim-assistance/"
+# The seed session the editors of soak_bench and meeting_day_bench retitle.
+EDITED_SESSION = "coordination-national-plans"
 
 
 def log(message):
@@ -57,12 +63,14 @@ def django_script(env, code):
 @contextmanager
 def throwaway_database():
     """The URL of an empty PostgreSQL database of its own on the server DATABASE_URL names
-    (`./dev bench` starts the embedded one when it is not set), named after the database that
-    URL names (vapp_bench_... under ./dev); dropped afterwards."""
+    (`./dev bench` starts the embedded one when it is not set), named BENCH_DATABASE_PREFIX, or
+    after the database that URL names (vapp_bench_... under ./dev), and a random suffix;
+    dropped afterwards."""
     import psycopg
 
     server = urlsplit(os.environ["DATABASE_URL"])
-    name = f"{server.path.strip('/') or 'vapp'}_bench_{uuid.uuid4().hex[:12]}"
+    prefix = os.environ.get("BENCH_DATABASE_PREFIX") or f"{server.path.strip('/') or 'vapp'}_bench_"
+    name = f"{prefix}{uuid.uuid4().hex[:12]}"
     with psycopg.connect(server._replace(path="/postgres").geturl(), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
@@ -145,13 +153,17 @@ def server(env, kind="granian", workers=2, probe="/robots.txt", port=None):
         yield base
 
 
-def wrk_output(url, connections=16, seconds=None, latency=False, script=None):
-    """What wrk printed after loading `url` (with a Lua `script`, the addresses it makes)."""
+def wrk_output(url, connections=16, seconds=None, latency=False, script=None, timeout=None):
+    """What wrk printed after loading `url` (with a Lua `script`, the addresses it makes). wrk
+    counts an answer slower than `timeout` (2 s unless given) as a timeout error, and leaves it
+    out of its latency figures."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds or WRK_SECONDS}s"]
     if latency:
         command.append("--latency")
+    if timeout:
+        command.append(f"--timeout={timeout}s")
     if script:
         command += ["-s", script]
     return subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
@@ -173,6 +185,176 @@ def ms(output, percentile):
     """The `percentile` latency of wrk --latency output, in ms."""
     value, unit = re.search(rf"^\s+{percentile}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+ROTATE = """
+paths = {%s}
+i = 0
+request = function()
+  i = i %% #paths + 1
+  return wrk.format("GET", paths[i])
+end
+"""
+# With count_renders: each answer's Cache-Status read, and the answers that were rendered and
+# stored (meetings/caching/pages.py) counted over every wrk thread.
+COUNT_RENDERS = """
+threads = {}
+setup = function(thread) table.insert(threads, thread) end
+init = function(args) rendered = 0 end
+response = function(status, headers, body)
+  local said = headers["cache-status"] or headers["Cache-Status"]
+  if said and string.find(said, "stored", 1, true) then rendered = rendered + 1 end
+end
+done = function(summary, latency, requests)
+  local total = 0
+  for _, thread in ipairs(threads) do total = total + thread:get("rendered") end
+  io.write(string.format("Rendered and stored: %%d\\n", total))
+end
+"""
+
+
+def rotating_script(folder, addresses, count_renders=False):
+    """A wrk Lua script asking for `addresses` in turn, on each connection (and counting the
+    answers rendered rather than served from the cache); its path."""
+    script = Path(folder) / "rotate.lua"
+    text = ROTATE % ", ".join(f'"{a}"' for a in addresses)
+    script.write_text(text + (COUNT_RENDERS % () if count_renders else ""))
+    return str(script)
+
+
+def load_figures(output):
+    """What wrk --latency printed, as numbers: requests, rps, p50 and p99 (ms), the non-2xx/3xx
+    answers, and the socket errors (connect, read, write, timeout), with wrk's own line."""
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    rendered = re.search(r"Rendered and stored: (\d+)", output)
+    return SimpleNamespace(
+        requests=int(re.search(r"(\d+) requests in", output).group(1)),
+        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        p50=ms(output, "50%"),
+        p99=ms(output, "99%"),
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        socket_errors=sum(int(n) for n in socket.groups()) if socket else 0,
+        socket_line=socket.group(0) if socket else "",
+        rendered=int(rendered.group(1)) if rendered else None,
+    )
+
+
+def raise_open_files(needed):
+    """Lifts this process's soft limit on open files (which wrk and the server inherit) to
+    `needed` when it is lower and the hard limit allows: each connection is a file in both."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        ceiling = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
+        if ceiling < needed:
+            sys.exit(f"{needed} open files are needed; the hard limit is {hard} (ulimit -Hn).")
+
+
+def beside_goal(label, figure, goal=None, passed=True):
+    """One line of a benchmark's summary: the figure, its goal, and whether it was met (a
+    figure without a goal is only printed); gives `passed`."""
+    if goal is None:
+        log(f"  {label:<36} {figure:<24} (printed, no goal)")
+    else:
+        log(f"  {label:<36} {figure:<24} goal {goal!s:<10} {'PASS' if passed else 'FAIL'}")
+    return passed
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Editor:
+    """An ISU editor in the admin, over HTTP with cookies and the CSRF token, as a browser."""
+
+    def __init__(self, base):
+        self.base = base
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirects
+        )
+        self.saves, self.publishes, self.errors = [], [], []
+        self.titles = {}  # each form's title as first read
+
+    def get(self, path):
+        with self.opener.open(self.base + path, timeout=60) as response:
+            return response.read()
+
+    def post(self, path, data):
+        """The status of a POST: 302 is a save that went through."""
+        body = urllib.parse.urlencode(data, doseq=True).encode()
+        request = urllib.request.Request(
+            self.base + path, body, headers={"Referer": self.base + path}
+        )
+        try:
+            with self.opener.open(request, timeout=60) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as answer:
+            return answer.code, answer.read()
+
+    def sign_in(self, username, password):
+        page = self.get("/admin/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        status, _ = self.post(
+            "/admin/login/?next=/admin/",
+            {"csrfmiddlewaretoken": token.decode(), "username": username, "password": password},
+        )
+        if status != 302:
+            sys.exit(f"The editor could not sign in (status {status}).")
+
+    def save(self, url, mark):
+        """Saves the session's form with `mark` after its first title; the title saved, or
+        None when the save failed. Its time goes to `saves`."""
+        sys.path.insert(0, str(ROOT / "tests"))
+        from admin_forms import form_data  # the tests' reader of admin forms
+
+        data = form_data(SimpleNamespace(content=self.get(url)))
+        title = f"{self.titles.setdefault(url, data['title'][0])} ({mark})"
+        data["title"] = [title]
+        started = time.perf_counter()
+        status, body = self.post(url, data)
+        self.saves.append(time.perf_counter() - started)
+        if status != 302:
+            self.errors.append(f"save {mark}: status {status} {body[:200]!r}")
+            return None
+        return title
+
+    def publish(self, url, note):
+        """Publishes the programme as a new revision; whether it went through. Its time goes
+        to `publishes`."""
+        page = self.get(url)
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = {"csrfmiddlewaretoken": token.decode(), "note": note}
+        started = time.perf_counter()
+        status, body = self.post(url, data)
+        self.publishes.append(time.perf_counter() - started)
+        if status != 302:
+            self.errors.append(f"publish ({note}): status {status} {body[:200]!r}")
+            return False
+        return True
+
+
+def editor_forms(env, username, password):
+    """A superuser `username` on the throw-away site; the admin addresses of the edited
+    session's form and of its programme's publish form."""
+    return django_script(
+        env,
+        "from django.contrib.auth import get_user_model\n"
+        "from meetings.models import Session\n"
+        f"get_user_model().objects.create_superuser({username!r}, 'editor@example.org',"
+        f" {password!r})\n"
+        f"s = Session.objects.get(slug={EDITED_SESSION!r},"
+        " programme__slug='parallel-programme-victim-assistance',"
+        " programme__working=None)\n"  # the working copy, not a published one
+        "print(f'/admin/meetings/session/{s.pk}/change/')\n"
+        "print(f'/admin/meetings/programme/{s.programme_id}/publish/')\n",
+    ).split()
 
 
 @contextmanager

@@ -8,7 +8,9 @@ answers a repeat from its own copy of it (below) while it has one. Every public
 response carries an ETag and, unless the view set its own, `public, max-age=0, must-revalidate,
 s-maxage=PAGE_CDN_MAX_AGE`; a matching If-None-Match gets a 304. A signed-in session (staff
 previewing drafts) is never served from the cache nor stored, and is answered `private,
-no-store`; a made-up, expired or signed-out session cookie is any visitor's.
+no-store`; a made-up, expired or signed-out session cookie is any visitor's. An answer from a
+stored copy says so, `Cache-Status: vapp; hit` (RFC 9211), and the one that stored it
+`vapp; fwd=miss; stored`.
 """
 
 import hashlib
@@ -133,6 +135,12 @@ def _conditional(request, response):
     return not_modified
 
 
+# Whether a public answer came from a stored copy, as RFC 9211 says it (a cache in front adds
+# its own entry after this one): what bench/meeting_day_bench.py waits for after a publish.
+HIT = "vapp; hit"
+STORED = "vapp; fwd=miss; stored"
+
+
 # This process's own copies of the responses it last read from the shared cache or stored there:
 # a hit answered from here is not read and unpickled again (bench/pdf_bench.py measures the
 # downloads this serves). No process can serve stale content because of it: a copy is found only
@@ -227,6 +235,7 @@ class PublicCacheMiddleware:
                     stored = _own(stored)
             if stored is not None:
                 response = _conditional(request, stored)
+                response["Cache-Status"] = HIT
                 if hasattr(request, "session"):  # a cookie that signs nobody in: removed
                     response = self.sessions.process_response(request, response)
                 return response
@@ -245,6 +254,9 @@ class PublicCacheMiddleware:
             response["Content-Length"] = str(len(response.content))
             cache.set(key, response, settings.PAGE_CACHE_SECONDS, version=version)
             _keep(key, version, _own(response))
+            response = _conditional(request, response)
+            response["Cache-Status"] = STORED
+            return _with_cookie(response, removal)
         return _with_cookie(_conditional(request, response), removal)
 
 

@@ -95,6 +95,28 @@ def test_a_cached_page_is_served_whole_without_rendering(client, content):
     assert int(second["Content-Length"]) == len(first.content)
 
 
+@pytest.mark.django_db
+def test_an_answer_says_whether_it_came_from_a_stored_copy(client, content, editor):
+    """Cache-Status (RFC 9211): what bench/meeting_day_bench.py reads to time how soon a
+    published edit is served from the cache again."""
+    first = client.get(PROGRAMME)
+    assert first["Cache-Status"] == "vapp; fwd=miss; stored"
+    assert client.get(PROGRAMME)["Cache-Status"] == "vapp; hit"
+    assert client.get(PROGRAMME, headers={"if-none-match": first["ETag"]}).status_code == 304
+    assert client.get(PROGRAMME, headers={"if-none-match": first["ETag"]})["Cache-Status"] == (
+        "vapp; hit"
+    )
+    Session.objects.filter(pk=content.pk).update(title="Retitled for the day")
+    revisions.publish(content.programme, "Session retitled.")
+    edited = client.get(PROGRAMME)
+    assert b"Retitled for the day" in edited.content
+    assert edited["Cache-Status"] == "vapp; fwd=miss; stored"
+    assert client.get(PROGRAMME)["Cache-Status"] == "vapp; hit"
+    staff = type(client)()
+    staff.force_login(editor)
+    assert "Cache-Status" not in staff.get(PROGRAMME)  # never stored, never from a copy
+
+
 # -- this process's own copies ------------------------------------------------------------------
 
 
