@@ -25,14 +25,13 @@ from django.db.models import (
     Case,
     F,
     FloatField,
-    Func,
     IntegerField,
     Q,
-    Subquery,
     TextField,
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop
@@ -91,11 +90,21 @@ class Kind:
     label: str
     model: type  # with `searched` (its fields) and `search_vector` (their stored words)
     shown_title: str  # the field shown (and marked) as the result's title
-    rows: Callable  # user -> the rows `user` may see, with what `context` needs
+    related: tuple  # what `context` reads of a row (select_related)
     convention: Callable  # short name -> Q
     year: Callable  # year -> Q
     context: Callable  # row -> a line saying where the result belongs
     newest: tuple = ("-pk",)  # the order of "newest first", which RANKED keeps the first of
+    may_be_draft: bool = True  # actions never are
+
+    def rows(self, user):
+        """The rows `user` may see, with what `context` needs."""
+        rows = self.shown()
+        return rows.visible(user) if self.may_be_draft else rows
+
+    def shown(self):
+        """Rows with what `context` needs, whoever reads them: for rows already chosen."""
+        return self.model.objects.select_related(*self.related)
 
 
 def _tr(obj, name):
@@ -147,7 +156,7 @@ KINDS = [
         label=_("Meetings"),
         model=Meeting,
         shown_title="title",
-        rows=lambda user: Meeting.objects.visible(user).select_related("convention"),
+        related=("convention",),
         convention=_convention(),
         year=_meeting_year(),
         context=lambda m: f"{m.get_kind_display()}, {m.convention}",
@@ -158,7 +167,7 @@ KINDS = [
         label=_("Programmes"),
         model=Programme,
         shown_title="title",
-        rows=lambda user: Programme.objects.visible(user).select_related("meeting__convention"),
+        related=("meeting__convention",),
         convention=_convention("meeting__"),
         year=_meeting_year("meeting__"),
         context=lambda p: _meeting_line(p.meeting),
@@ -169,9 +178,7 @@ KINDS = [
         label=_("Sessions"),
         model=Session,
         shown_title="title",
-        rows=lambda user: Session.objects.visible(user).select_related(
-            "programme__meeting__convention"
-        ),
+        related=("programme__meeting__convention",),
         convention=_convention("programme__meeting__"),
         year=_meeting_year("programme__meeting__"),
         context=lambda s: f"{_tr(s.programme, 'title')}, {_meeting_line(s.programme.meeting)}",
@@ -182,9 +189,7 @@ KINDS = [
         label=_("Discussion questions"),
         model=DiscussionQuestion,
         shown_title="session__title",
-        rows=lambda user: DiscussionQuestion.objects.visible(user).select_related(
-            "session__programme__meeting__convention"
-        ),
+        related=("session__programme__meeting__convention",),
         convention=_convention("session__programme__meeting__"),
         year=_meeting_year("session__programme__meeting__"),
         context=lambda q: (
@@ -197,7 +202,8 @@ KINDS = [
         label=_("Actions"),
         model=Action,
         shown_title="title",
-        rows=lambda user: Action.objects.select_related("plan__convention"),
+        related=("plan__convention",),
+        may_be_draft=False,
         convention=_convention("plan__"),
         year=_years_cover("plan__"),
         context=_action_line,
@@ -207,7 +213,7 @@ KINDS = [
         label=_("Work plans"),
         model=WorkPlan,
         shown_title="title",
-        rows=lambda user: WorkPlan.objects.visible(user).select_related("convention"),
+        related=("convention",),
         convention=_convention(),
         year=_years_cover(),
         context=lambda w: ", ".join(filter(None, [_tr(w, "group"), str(w.convention)])),
@@ -218,7 +224,7 @@ KINDS = [
         label=_("News"),
         model=NewsPost,
         shown_title="title",
-        rows=lambda user: NewsPost.objects.visible(user),
+        related=(),
         convention=_convention("meeting__"),
         year=lambda year: Q(posted_on__year=year),
         context=lambda n: languages.day_format(n.posted_on, gettext("j F Y")),
@@ -229,9 +235,7 @@ KINDS = [
         label=_("Documents"),
         model=Document,
         shown_title="title",
-        rows=lambda user: Document.objects.visible(user).select_related(
-            "meeting", "programme__meeting"
-        ),
+        related=("meeting", "programme__meeting"),
         convention=lambda name: (
             _convention("meeting__")(name) | _convention("programme__meeting__")(name)
         ),
@@ -376,14 +380,18 @@ def _newest(kind, rows):
 
 def _ranked(kind, query, rows):
     """The newest RANKED + 1 of `rows` (those of `kind` a visitor may see) matching `query`,
-    best first. Matched by their stored words; a session also by the words of the actions it
-    serves: the newest of each set, then the newest of both."""
+    best first, and an expression counting them. Matched by their stored words; a session also
+    by the words of the actions it serves: the newest of each set, then the newest of both.
+    The candidates' SQL is written once and used twice, as the ranking's set and the count's:
+    building it (for documents, the conditions of a public one) costs more than running it."""
     matching = _newest(kind, rows.filter(search_vector=query.tsquery()))
     if kind.model is Session:
         serving = _newest(kind, rows.filter(pk__in=_served_by_matching_actions(query)))
         matching = _newest(kind, kind.model.objects.filter(Q(pk__in=matching) | Q(pk__in=serving)))
-    candidates = kind.model.objects.filter(pk__in=matching)
-    return candidates.alias(rank=_rank(kind, query)).order_by("-rank", "pk")
+    sql, params = matching.query.sql_with_params()
+    candidates = kind.model.objects.filter(pk__in=RawSQL(sql, params))
+    count = RawSQL(f"SELECT COUNT(*) FROM ({sql}) candidates", params, IntegerField())
+    return candidates.alias(rank=_rank(kind, query)).order_by("-rank", "pk"), count
 
 
 def _marked_rows(kind, query, rows):
@@ -413,16 +421,15 @@ def _marked_rows(kind, query, rows):
     )
 
 
-def _best(kind, query, rows, how_many, user, counted=False):
+def _best(kind, query, rows, how_many, count=None):
     """The best `how_many` of `rows`, marked, in one query: the ranking reads bare ids, the
-    outer query reads the few rows shown, whole, and marks them; `counted`: each row also
-    says how many rows there are in all (`total`), so that one query, run whether or not
-    anything is found, answers both."""
+    outer query reads the few rows shown, whole, and marks them; with `count`, each row also
+    says how many were found (`total`), so that one query, run whether or not anything is
+    found, answers both."""
     best = rows.values("pk")[:how_many]
-    shown = kind.rows(user).filter(pk__in=best).annotate(rank=_rank(kind, query))
-    if counted:
-        every = rows.order_by().annotate(total=Func(F("pk"), function="COUNT")).values("total")
-        shown = shown.annotate(total=Subquery(every, output_field=IntegerField()))
+    shown = kind.shown().filter(pk__in=best).annotate(rank=_rank(kind, query))
+    if count is not None:
+        shown = shown.annotate(total=count)
     return _marked_rows(kind, query, shown.order_by("-rank", "pk"))
 
 
@@ -520,17 +527,17 @@ def search_page(raw_query="", convention="", year="", kind="", page=None, user=N
     groups = []
     if query:
         for each in [chosen] if chosen else KINDS:
-            rows = _ranked(each, query, _visible(each, user, convention, year))
-            drafts = each.model is not Action and may_view_drafts(user, each.model)
+            rows, counted = _ranked(each, query, _visible(each, user, convention, year))
+            drafts = each.may_be_draft and may_view_drafts(user, each.model)
             if chosen:
                 found = Paginator(rows, PER_PAGE).get_page(page)
                 count = found.paginator.count
                 start = found.start_index() - 1  # -1 when nothing is found
-                shown = list(_best(each, query, rows[start:], PER_PAGE, user)) if count else []
+                shown = list(_best(each, query, rows[start:], PER_PAGE)) if count else []
                 found.object_list = shown  # the page's rows are the rows shown
             else:
                 found = None
-                shown = list(_best(each, query, rows, PER_KIND, user, counted=True))
+                shown = list(_best(each, query, rows, PER_KIND, counted))
                 count = shown[0].total if shown else 0
             if count:
                 marked = _drafts_among(each, shown) if drafts else set()

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import F, Func, TextField
 from django.db.models.functions import Cast
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from meetings import search
 from meetings.models import (
@@ -127,6 +128,44 @@ def test_results_are_grouped_by_kind_with_counts(client, survivors):
     assert kinds == [k.key for k in search.KINDS if k.key in kinds]  # the kinds' order
     total = sum(int(count) for _, _, count in headings)
     assert status.startswith(f"{total} results")
+
+
+@pytest.mark.django_db
+def test_a_word_found_more_often_than_ranked_ranks_the_newest_and_says_there_are_more(
+    client, meeting, monkeypatch
+):
+    monkeypatch.setattr(search, "RANKED", 2)
+    sessions = [
+        a_session(
+            meeting, f"Test day {n} for survivors", date=meeting.start_date + datetime.timedelta(n)
+        )
+        for n in range(4)
+    ]
+    links, status, html = results(client, q="survivors", kind="sessions")
+    assert status.startswith("More than 2 results for")
+    assert "only the 2 newest are counted" in " ".join(html.split())
+    # The newest two, and the one more that tells there are more; never the oldest.
+    assert links[:3] and set(links) == {s.get_absolute_url() for s in sessions[1:]}
+    _, status, html = results(client, q="survivors")
+    assert 'Sessions <span class="count">(more than 2)</span>' in html
+    assert "The 2 newest sessions found" in html
+    monkeypatch.setattr(search, "RANKED", 4)
+    links, status, html = results(client, q="survivors", kind="sessions", page=1)
+    assert status.startswith("4 results for") and "newest are counted" not in html
+
+
+@pytest.mark.django_db
+def test_search_asks_the_same_queries_whether_or_not_a_kind_finds_anything(
+    client, survivors, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the page rendered, not read from the cache
+
+    def queries_of(words):
+        with CaptureQueriesContext(connection) as captured:
+            client.get("/search/", {"q": words})
+        return len(captured)
+
+    assert queries_of("survivors") == queries_of("Zanzibarian") == 2 + len(search.KINDS)
 
 
 # -- hostile and odd queries ----------------------------------------------------------------------
@@ -531,7 +570,8 @@ def cartagena():
     other = factories.ActionPlanFactory(name="Lausanne Action Plan", short_name="LAP")
     return {
         "CAP #31": factories.ActionFactory(plan=plan, number=31, title=""),
-        "CAP #30": factories.ActionFactory(plan=plan, number=30),
+        # A title without a number: the factory's ("Test action title 31") could match "31".
+        "CAP #30": factories.ActionFactory(plan=plan, number=30, title="Test action title"),
         "LAP #31": factories.ActionFactory(plan=other, number=31),
     }
 
