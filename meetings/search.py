@@ -22,9 +22,11 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Paginator
 from django.db.models import (
+    BooleanField,
     Case,
     F,
     FloatField,
+    Func,
     IntegerField,
     Q,
     TextField,
@@ -378,6 +380,19 @@ def _newest(kind, rows):
     return rows.order_by(*kind.newest).values("pk")[: RANKED + 1]
 
 
+class _among(Func):
+    """A row's id among those a subquery gives, `id = ANY(ARRAY(subquery))`: the subquery is
+    run once, first, and the rows found by their key; as `IN (subquery)`, the planner may
+    rank every row of the table to meet the few candidates in rank order."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, subquery):
+        super().__init__(F("pk"), subquery)
+
+
 def _ranked(kind, query, rows):
     """The newest RANKED + 1 of `rows` (those of `kind` a visitor may see) matching `query`,
     best first, and an expression counting them. Matched by their stored words; a session also
@@ -389,7 +404,7 @@ def _ranked(kind, query, rows):
         serving = _newest(kind, rows.filter(pk__in=_served_by_matching_actions(query)))
         matching = _newest(kind, kind.model.objects.filter(Q(pk__in=matching) | Q(pk__in=serving)))
     sql, params = matching.query.sql_with_params()
-    candidates = kind.model.objects.filter(pk__in=RawSQL(sql, params))
+    candidates = kind.model.objects.filter(_among(RawSQL(sql, params)))
     count = RawSQL(f"SELECT COUNT(*) FROM ({sql}) candidates", params, IntegerField())
     return candidates.alias(rank=_rank(kind, query)).order_by("-rank", "pk"), count
 
