@@ -1195,7 +1195,8 @@ class SessionAdmin(FitsTheScreen, MarkdownContentAdmin):
         their keys, rather than every session of the archive joined with its questions, made
         distinct, and tried."""
         words = [
-            unescape_string_literal(w) if w[0] in "\"'" else w for w in smart_split(search_term)
+            unescape_string_literal(w) if w.startswith(('"', "'")) and w[0] == w[-1] else w
+            for w in smart_split(search_term)
         ]
         for word in words:
             sessions, questions = Session.objects.order_by(), DiscussionQuestion.objects.order_by()

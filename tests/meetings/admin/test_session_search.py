@@ -49,6 +49,7 @@ def test_the_session_search_wants_every_word_and_takes_a_quoted_phrase(editor_cl
     assert listed(editor_client, {"q": "mapping needs"}) == ["Group work"]
     assert listed(editor_client, {"q": '"the mapping of"'}) == ["Group work"]
     assert listed(editor_client, {"q": "nowhere"}) == []
+    assert listed(editor_client, {"q": '"provinces'}) == []  # an unclosed quote is a character
 
 
 def test_the_session_search_lists_working_copies_only(editor_client, sessions, programme):
