@@ -153,10 +153,12 @@ def server(env, kind="granian", workers=2, probe="/robots.txt", port=None):
         yield base
 
 
-def wrk_output(url, connections=16, seconds=None, latency=False, script=None, timeout=None):
-    """What wrk printed after loading `url` (with a Lua `script`, the addresses it makes). wrk
-    counts an answer slower than `timeout` (2 s unless given) as a timeout error, and leaves it
-    out of its latency figures."""
+def wrk_output(
+    url, connections=16, seconds=None, latency=False, script=None, headers=(), timeout=None
+):
+    """What wrk printed after loading `url` (with a Lua `script`, the addresses it makes; each of
+    `headers`, "Name: value", sent with every request; a request unanswered after `timeout`
+    seconds, default 2, counted as a timeout)."""
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk")
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds or WRK_SECONDS}s"]
@@ -166,15 +168,19 @@ def wrk_output(url, connections=16, seconds=None, latency=False, script=None, ti
         command.append(f"--timeout={timeout}s")
     if script:
         command += ["-s", script]
+    for header in headers:
+        command += ["-H", header]
     return subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
 
 
-def wrk(url, connections=16, seconds=None, latency=False):
+def wrk(url, connections=16, seconds=None, latency=False, headers=(), timeout=None):
     """Requests per second (and, with latency=True, the p50 and p99 in ms) of `url` under load."""
-    output = wrk_output(url, connections, seconds, latency)
+    output = wrk_output(url, connections, seconds, latency, headers=headers, timeout=timeout)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     if errors:
         sys.exit(f"{url} answered errors under load:\n{output}")
+    if re.search(r"Socket errors: .*timeout [1-9]", output):
+        sys.exit(f"{url} timed out under load:\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     if not latency:
         return rps

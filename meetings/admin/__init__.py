@@ -12,12 +12,13 @@ from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Case, Count, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 from markdownx.models import MarkdownxField
@@ -245,6 +246,12 @@ class ContentAdmin(
             history.keep_baseline(obj, request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def save_model(self, request, obj, form, change):
+        # Its save adds it to the revision with all its version follows (a programme's sessions
+        # and theirs): read at once, not row by row.
+        with history.followed_at_once(obj):
+            super().save_model(request, obj, form, change)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         if getattr(request, "deleted_meanwhile", False):
@@ -277,15 +284,18 @@ class NamedWithConvention(admin.RelatedFieldListFilter):
         return [(row.pk, str(row)) for row in rows]
 
 
-def year_filter(field_path):
-    """A list filter offering the years present in `field_path` (a date field)."""
+def year_filter(field_path, years=None):
+    """A list filter offering the years present in `field_path` (a date field), or those
+    `years(request, model_admin)` gives (newest first)."""
 
     class YearFilter(admin.SimpleListFilter):
         parameter_name = "year"
 
         def lookups(self, request, model_admin):
-            years = model_admin.get_queryset(request).dates(field_path, "year", order="DESC")
-            return [(str(d.year), str(d.year)) for d in years]
+            if years is not None:
+                return [(str(year), str(year)) for year in years(request, model_admin)]
+            found = model_admin.get_queryset(request).dates(field_path, "year", order="DESC")
+            return [(str(d.year), str(d.year)) for d in found]
 
         def queryset(self, request, queryset):
             if self.value() and self.value().isdigit():
@@ -294,6 +304,20 @@ def year_filter(field_path):
 
     YearFilter.title = _("year")
     return YearFilter
+
+
+def session_years(request, model_admin):
+    """The years of the meetings whose working programmes have dated sessions, newest first:
+    a session falls within its meeting's dates, and a meeting is found by its programmes' few
+    sessions (an index), where the sessions' own years took reading every one."""
+    dated = Session.objects.filter(
+        programme__meeting=OuterRef("pk"),
+        programme__edition=Edition.WORKING,
+        date__isnull=False,
+    )
+    spans = Meeting.objects.filter(Exists(dated)).values_list("start_date", "end_date")
+    found = {year for start, end in spans for year in range(start.year, end.year + 1)}
+    return sorted(found, reverse=True)
 
 
 # Reference data ---------------------------------------------------------------------------
@@ -1127,14 +1151,17 @@ class SessionAdmin(FitsTheScreen, MarkdownContentAdmin):
     formfield_overrides = {**MarkdownContentAdmin.formfield_overrides, **TIME_AS_HH_MM}
     list_display = ["title", "programme", "date", "start_time", "kind"]
     list_filter = [
-        ("programme__meeting__convention", admin.RelatedOnlyFieldListFilter),
+        # Every convention (two), not only those with sessions: that asked every session.
+        "programme__meeting__convention",
         "programme__meeting",
-        year_filter("date"),
+        year_filter("date", years=session_years),
         "kind",
         "programme__status",
     ]
     list_select_related = ["programme__meeting"]
     search_fields = ["title", "purpose", "programme__title", "questions__text"]
+    # "N results (Show all)": not a count of every session of the archive on each page.
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["programme", "room", "actions"]
     inlines = [PresentationInline, PanellistInline, DiscussionQuestionInline, RecordingInline]
@@ -1161,6 +1188,29 @@ class SessionAdmin(FitsTheScreen, MarkdownContentAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(programme__edition=Edition.WORKING)
+
+    def get_search_results(self, request, queryset, search_term):
+        """As the admin's search (each word in one of search_fields), each field's matches
+        read on their own, by its trigram index (migration 0031), and the sessions found by
+        their keys, rather than every session of the archive joined with its questions, made
+        distinct, and tried."""
+        words = [
+            unescape_string_literal(w) if w.startswith(('"', "'")) and w[0] == w[-1] else w
+            for w in smart_split(search_term)
+        ]
+        for word in words:
+            sessions, questions = Session.objects.order_by(), DiscussionQuestion.objects.order_by()
+            found = (
+                sessions.filter(title__icontains=word)
+                .values("pk")
+                .union(
+                    sessions.filter(purpose__icontains=word).values("pk"),
+                    sessions.filter(programme__title__icontains=word).values("pk"),
+                    questions.filter(text__icontains=word).values("session_id"),
+                )
+            )
+            queryset = queryset.filter(pk__in=found)
+        return queryset, False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -434,6 +434,49 @@ def test_saving_a_programme_rewrites_none_of_the_sessions_left_as_they_were(
     assert Session.objects.filter(pk__in=[s.pk for s in sessions]).count() == 5
 
 
+def test_a_session_left_as_it_was_is_still_refused_outside_its_new_meetings_dates(
+    editor_client, programme, make_session
+):
+    """A row left as it was skips the database's own checks (its values are the stored ones),
+    not its model's clean(): a programme moved to another meeting still says which of its
+    sessions fall outside that meeting's dates."""
+    make_session(1, date=datetime.date(2030, 5, 22))
+    later = factories.MeetingFactory(
+        start_date=datetime.date(2031, 5, 20), end_date=datetime.date(2031, 5, 23)
+    )
+    url = admin_url(Programme, "change", programme.pk)
+    data = form_data(editor_client.get(url))
+    data["meeting"] = [str(later.pk)]
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "is outside the dates of" in response.content.decode()
+    programme.refresh_from_db()
+    assert programme.meeting_id != later.pk
+
+
+def test_a_programmes_save_keeps_each_session_and_what_it_holds_in_its_history(
+    editor_client, programme, make_session
+):
+    """The version of a programme's save holds its sessions and theirs (read at once), as they
+    stand after the save."""
+    from reversion.models import Version
+
+    first, second = make_session(1), make_session(2)
+    factories.DiscussionQuestionFactory(session=first, text="Who pays?")
+    first.actions.add(factories.ActionFactory())
+    url = admin_url(Programme, "change", programme.pk)
+    data = form_data(editor_client.get(url))
+    data["title"] = ["Retitled programme"]
+    data["sessions-1-title"] = ["Retitled session"]
+    assert editor_client.post(url, data).status_code == 302
+    revision = Version.objects.get_for_object(programme).first().revision
+    held = {v.object_repr: v.field_dict for v in revision.version_set.all()}
+    assert held["Retitled programme"]["title"] == "Retitled programme"
+    assert held["Retitled session"]["id"] == second.pk
+    assert held["Session 1"]["actions"] == [first.actions.get().pk]
+    assert "Who pays?" in held
+
+
 def test_every_markdown_field_of_every_admin_form_checks_the_renderers_limits(rf, editor):
     from django.contrib import admin
     from markdownx.models import MarkdownxField

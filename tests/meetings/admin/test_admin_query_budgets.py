@@ -2,10 +2,12 @@
 list (with and without a search), the change forms editors use most (a programme with its
 sessions inline, a session with its presentations and questions, a meeting, an action, a work
 plan) and the autocompletes (States, actions, people), measured with one of everything, then
-three, for an editor of the ISU editor group."""
+three, for an editor of the ISU editor group. So are the saves of the change forms: a programme
+saved with its sessions inline, a session with its presentations, questions and the rest."""
 
 import factories
 import pytest
+from admin_forms import form_data
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -132,3 +134,35 @@ def test_no_admin_page_grows_its_queries_with_its_data(editor_client):
     grown = {name: with_three[name] - with_one[name] for name in with_one}
     assert {name: more for name, more in grown.items() if more} == {}
     assert max(with_one.values()) <= MOST_QUERIES, with_one
+
+
+# The forms whose saves are measured, each read then posted back with a new title: every inline
+# row (a programme's sessions, a session's presentations and questions) posted as it was loaded.
+SAVED = ["programme form", "session form", "meeting form", "action form", "work plan form"]
+
+
+def measure_saves(client, round_):
+    counts = {}
+    urls = change_forms()
+    for name in SAVED:
+        url = urls[name.removesuffix(" form")]
+        data = form_data(client.get(url))
+        data["title"] = [f"{data['title'][0].split(' (saved')[0]} (saved {round_})"]
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, data)
+        assert response.status_code == 302, (url, response.content[:2000])
+        counts[name] = len(captured)
+    return counts
+
+
+@pytest.mark.django_db
+def test_no_admin_save_grows_its_queries_with_its_rows(editor_client):
+    add_everything(1)
+    measure_saves(editor_client, 0)  # first saves record each object's history baseline
+    with_one = measure_saves(editor_client, 1)
+    add_everything(2)
+    add_everything(3)
+    measure_saves(editor_client, 2)  # the new rows' own baselines, if any
+    with_three = measure_saves(editor_client, 3)
+    grown = {name: with_three[name] - with_one[name] for name in with_one}
+    assert {name: more for name, more in grown.items() if more} == {}, (with_one, with_three)
