@@ -40,9 +40,9 @@ from urllib.parse import urlsplit
 import boto3
 import redis
 from common import (
-    EDITED_SESSION,
     PARALLEL,
     PYTHON,
+    SESSION,
     Editor,
     django_script,
     editor_forms,
@@ -59,7 +59,6 @@ from common import (
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 BUCKET = "vapp-bench-media"
 PDF = PARALLEL + "programme.pdf"
-SESSION = PARALLEL + f"sessions/{EDITED_SESSION}/"
 NEW = "(edit 1)"  # what the editor's save adds to the session's title (common.Editor.save)
 SETTING = "from django.conf import settings; print(settings.%s)"
 PDF_SECONDS = int(os.environ.get("BENCH_PDF_SECONDS", "180"))  # at most, for the render

@@ -28,6 +28,7 @@ MEETING = "/meetings/intersessional-meetings-may-2012/"
 PARALLEL = MEETING + "parallel-programme-victim-assistance/"
 # The seed session the editors of soak_bench and meeting_day_bench retitle.
 EDITED_SESSION = "coordination-national-plans"
+SESSION = PARALLEL + f"sessions/{EDITED_SESSION}/"  # the edited session's public page
 
 
 def log(message):
@@ -304,12 +305,19 @@ class Editor:
         except urllib.error.HTTPError as answer:
             return answer.code, answer.read()
 
+    def token(self, path):
+        """The CSRF token of the form at `path`, as a browser sends it back."""
+        page = self.get(path)
+        return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+
     def sign_in(self, username, password):
-        page = self.get("/admin/login/")
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         status, _ = self.post(
             "/admin/login/?next=/admin/",
-            {"csrfmiddlewaretoken": token.decode(), "username": username, "password": password},
+            {
+                "csrfmiddlewaretoken": self.token("/admin/login/"),
+                "username": username,
+                "password": password,
+            },
         )
         if status != 302:
             sys.exit(f"The editor could not sign in (status {status}).")
@@ -334,9 +342,7 @@ class Editor:
     def publish(self, url, note):
         """Publishes the programme as a new revision; whether it went through. Its time goes
         to `publishes`."""
-        page = self.get(url)
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        data = {"csrfmiddlewaretoken": token.decode(), "note": note}
+        data = {"csrfmiddlewaretoken": self.token(url), "note": note}
         started = time.perf_counter()
         status, body = self.post(url, data)
         self.publishes.append(time.perf_counter() - started)

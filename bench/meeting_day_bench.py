@@ -35,6 +35,7 @@ from common import (
     EDITED_SESSION,
     MEETING,
     PARALLEL,
+    SESSION,
     Editor,
     beside_goal,
     editor_forms,
@@ -57,7 +58,6 @@ CACHED_AGAIN_GOAL = 1.0  # seconds after each publish
 WATCH_SECONDS = 3.0  # after a publish: the goal's three times over, then it counts as missed
 IN_A_ROW = 3  # answers, each on a new connection: any worker may take one
 HIT = "vapp; hit"
-SESSION = PARALLEL + f"sessions/{EDITED_SESSION}/"
 SESSIONS = ["opening", EDITED_SESSION, "monitoring-national-plans", "participatory-exercise"]
 ADDRESSES = [
     "/",

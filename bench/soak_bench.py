@@ -20,8 +20,8 @@ import threading
 import urllib.request
 
 from common import (
-    EDITED_SESSION,
     PARALLEL,
+    SESSION,
     Editor,
     editor_forms,
     load_figures,
@@ -38,7 +38,6 @@ from common import (
 SECONDS = int(os.environ.get("BENCH_SOAK_SECONDS", "60"))
 CONNECTIONS = int(os.environ.get("BENCH_SOAK_CONNECTIONS", "64"))
 EDIT_EVERY = float(os.environ.get("BENCH_SOAK_EDIT_EVERY", "3"))
-SESSION = PARALLEL + f"sessions/{EDITED_SESSION}/"
 ADDRESSES = [
     "/",
     "/meetings/",
