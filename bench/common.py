@@ -81,10 +81,17 @@ def throwaway_database():
 
 
 @contextmanager
-def throwaway_site():
-    """A folder, a database and an environment for a site of its own. Yields (folder, env)."""
+def _given_database(url):
+    yield url
+
+
+@contextmanager
+def throwaway_site(database_url=None):
+    """A folder, a database and an environment for a site of its own. Yields (folder, env).
+    `database_url`: a database made before, used as it is and kept (the folder is new)."""
     work = Path(tempfile.mkdtemp(prefix="vapp-bench-"))
-    with throwaway_database() as database_url:
+    database = _given_database(database_url) if database_url else throwaway_database()
+    with database as database_url:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "vapp.settings",
@@ -103,6 +110,26 @@ def throwaway_site():
             yield work, env
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+
+@contextmanager
+def archive_site(years):
+    """(folder, env) of a site holding the generated archive (manage.py generate_archive, `years`
+    of it). BENCH_ARCHIVE_DATABASE_URL names a database where one was generated before (after
+    `migrate` and `loaddata seeds`): it is migrated, used and kept, so that generating the
+    archive (a quarter of an hour on a quiet machine, an hour on a busy one) is not part of
+    every run; a benchmark that edits the site edits it there. Otherwise the archive is
+    generated now in a throw-away database."""
+    given = os.environ.get("BENCH_ARCHIVE_DATABASE_URL")
+    with throwaway_site(database_url=given) as (work, env):
+        if given:
+            manage(env, "migrate", "-v0")
+            manage(env, "collectstatic", "--no-input", "-v0")
+            log(f"  the archive made before, in {urlsplit(given).path.strip('/')}")
+        else:
+            seed_site(env)
+            manage(env, "generate_archive", "-v0", "--years", str(years))
+        yield work, env
 
 
 SERVERS = {

@@ -5,14 +5,16 @@ sizes, on the seed site and on the generated archive; ratios measured in one run
 
 1. Each site is made in a throw-away database (bench/common.py); the archive's with
    `generate_archive` (default: 20 years, 200 meetings, 20,000 sessions; BENCH_ARCHIVE_YEARS
-   shrinks it for a quicker run).
+   shrinks it for a quicker run), or taken from BENCH_ARCHIVE_DATABASE_URL, a database where
+   it was generated before (bench/common.py's archive_site).
 2. The seed site's programme PDFs are rendered first (`render_programme_pdfs`, timed apart): the
    export takes PDFs as the site serves them, never rendering one itself. The archive's 1,000
    programmes are not rendered (BENCH_ARCHIVE_PDFS=1 renders them: hours): its PDFs are then
    counted among the addresses not exported.
 3. A full export into an empty folder; one edit (a news post's title, saved as the admin saves
-   it); an incremental export into the same folder; a zip of the same site. Each export renders
-   in as many processes as the machine has cores (export_static's --jobs default).
+   it); an incremental export into the same folder; a zip of the same site (the archive's only
+   with BENCH_ARCHIVE_ZIP=1: another full render, as long as the first). Each export renders in
+   as many processes as the machine has cores (export_static's --jobs default).
 
 Printed: seconds, files, pages, bytes, what the incremental export wrote, kept and removed, and
 the ratios incremental/full (time, files written) and archive/seed (time per page).
@@ -23,10 +25,20 @@ import re
 import subprocess
 import time
 
-from common import PYTHON, ROOT, django_script, log, manage, seed_site, throwaway_site
+from common import (
+    PYTHON,
+    ROOT,
+    archive_site,
+    django_script,
+    log,
+    manage,
+    seed_site,
+    throwaway_site,
+)
 
 ARCHIVE_YEARS = os.environ.get("BENCH_ARCHIVE_YEARS", "20")
 ARCHIVE_PDFS = os.environ.get("BENCH_ARCHIVE_PDFS") == "1"
+ARCHIVE_ZIP = os.environ.get("BENCH_ARCHIVE_ZIP") == "1"
 JOBS = os.cpu_count() or 1
 SUMMARY = re.compile(
     r"Exported ([\d,]+) pages; ([\d,]+) files \((.+?)\) "
@@ -76,7 +88,7 @@ def folder_bytes(folder):
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
 
 
-def measure(name, work, env):
+def measure(name, work, env, zipped=True):
     """Each export's time is printed as it ends: a long run that is stopped still tells some."""
     out = work / "copy"
     full_s, full = export(env, out)
@@ -85,8 +97,10 @@ def measure(name, work, env):
     django_script(env, EDIT)
     again_s, again = export(env, out)
     log(f"  {name}: after one edit {again_s:.1f} s, {again['written']:,} written")
-    zip_s, zipped = export(env, work / "copy.zip", "--zip")
-    log(f"  {name}: zip {zip_s:.1f} s")
+    zip_s = None
+    if zipped:
+        zip_s, _ = export(env, work / "copy.zip", "--zip")
+        log(f"  {name}: zip {zip_s:.1f} s")
     return {
         "name": name,
         "full_s": full_s,
@@ -95,7 +109,7 @@ def measure(name, work, env):
         "again_s": again_s,
         "again": again,
         "zip_s": zip_s,
-        "zip_bytes": (work / "copy.zip").stat().st_size,
+        "zip_bytes": (work / "copy.zip").stat().st_size if zipped else None,
     }
 
 
@@ -109,14 +123,12 @@ def main():
         manage(env, "render_programme_pdfs", "-v0")
         pdf_s = time.monotonic() - started
         results.append(measure("seed", work, env))
-    with throwaway_site() as (work, env):
+    log(f"Archive site ({ARCHIVE_YEARS} years) ...")
+    with archive_site(ARCHIVE_YEARS) as (work, env):
         env = {**env, "TASKS_BACKEND": "immediate" if ARCHIVE_PDFS else "database"}
-        log(f"Archive site ({ARCHIVE_YEARS} years) in {work} ...")
-        seed_site(env)
-        manage(env, "generate_archive", "-v0", "--years", ARCHIVE_YEARS)
         if ARCHIVE_PDFS:
             manage(env, "render_programme_pdfs", "-v0")
-        results.append(measure(f"archive ({ARCHIVE_YEARS} years)", work, env))
+        results.append(measure(f"archive ({ARCHIVE_YEARS} years)", work, env, ARCHIVE_ZIP))
 
     log("")
     log(
@@ -137,11 +149,16 @@ def main():
             f"    after one edit    : {r['again_s']:8.1f} s, {again['written']:,} written, "
             f"{again['kept']:,} kept, {again['removed']:,} removed"
         )
-        log(f"    zip               : {r['zip_s']:8.1f} s, {r['zip_bytes'] / 1e6:.1f} MB")
+        if r["zip_s"] is None:
+            log("    zip               : not timed (BENCH_ARCHIVE_ZIP=1 times it)")
+        else:
+            log(f"    zip               : {r['zip_s']:8.1f} s, {r['zip_bytes'] / 1e6:.1f} MB")
+        zip_ratio = (
+            "" if r["zip_s"] is None else f"; zip/folder bytes {r['zip_bytes'] / r['bytes']:.2f}"
+        )
         log(
             f"    ratios incremental/full: time {r['again_s'] / r['full_s']:.2f}, files written "
-            f"{again['written'] / max(full['written'], 1):.4f}; zip/folder bytes "
-            f"{r['zip_bytes'] / r['bytes']:.2f}"
+            f"{again['written'] / max(full['written'], 1):.4f}{zip_ratio}"
         )
     seed, archive = results
     per_page = (archive["full_s"] / archive["full"]["pages"]) / (

@@ -18,7 +18,8 @@
 The load comes from wrk in another process. Each site has a throw-away database of its own on
 the PostgreSQL server of DATABASE_URL (the embedded one of ./dev when it is not set).
 BENCH_PAGE_SECONDS (default 3) is how long each page is loaded in part 3; BENCH_ARCHIVE_YEARS
-(default 20) shrinks the archive for a quicker run.
+(default 20) shrinks the archive for a quicker run; BENCH_ARCHIVE_DATABASE_URL takes one generated
+before (bench/common.py's archive_site).
 """
 
 import json
@@ -28,10 +29,10 @@ import urllib.request
 
 from common import (
     PARALLEL,
+    archive_site,
     django_script,
     free_port,
     log,
-    manage,
     seed_site,
     server,
     throwaway_site,
@@ -139,10 +140,9 @@ def programme_against_static(env, port, cache_seconds):
 
 
 def main():
-    with throwaway_site() as (work, env), throwaway_site() as (_, archive_env):
+    with throwaway_site() as (work, env):
         log(f"Setting up in {work} ...")
-        for site in (env, archive_env):
-            seed_site(site)
+        seed_site(env)
         fill_in_addresses(env)
         port = free_port()  # the page names its own address (og:url): the same in both copies
         page_bytes = django_script(
@@ -157,11 +157,11 @@ def main():
         log("Programme page against the same bytes as a static file ...")
         cached, static_a = programme_against_static(env, port, cache_seconds=3600)
         rendered, static_b = programme_against_static(env, port, cache_seconds=0)
-        log("Generating the archive in a second site ...")
-        manage(archive_env, "generate_archive", "-v0", "--years", ARCHIVE_YEARS)
-        seed_queries, archive_queries = query_counts(env), query_counts(archive_env)
-        log(f"Every page on the seed site and on the archive's, {ROUNDS} rounds ...")
-        pages = latencies(env, archive_env)
+        log("The archive in a second site ...")
+        with archive_site(ARCHIVE_YEARS) as (_, archive_env):
+            seed_queries, archive_queries = query_counts(env), query_counts(archive_env)
+            log(f"Every page on the seed site and on the archive's, {ROUNDS} rounds ...")
+            pages = latencies(env, archive_env)
 
     log("")
     log("Public pages benchmark (granian, 2 workers; wrk from another process)")
