@@ -95,6 +95,7 @@ def content(programme, make_session):
     activity.actions.add(action)
     factories.NewsPostFactory(meeting=meeting).categories.add(factories.NewsCategoryFactory())
     factories.ObligationFactory(convention=convention, state=state)
+    factories.show_published(programme)  # the published copy holds a row of each table too
     return meeting
 
 
@@ -167,11 +168,11 @@ def test_every_trigger_is_in_a_migration():
     "write",
     [
         lambda: Meeting.objects.update(title="Retitled"),  # no save(), no signal
-        lambda: SessionModel.objects.filter(pk=SessionModel.objects.first().pk).delete(),
+        lambda: SessionModel.objects.filter(pk=SessionModel.objects.public().first().pk).delete(),
         lambda: DiscussionQuestion.objects.bulk_create(
-            [DiscussionQuestion(session=SessionModel.objects.first(), text="New?")]
+            [DiscussionQuestion(session=SessionModel.objects.public().first(), text="New?")]
         ),
-        lambda: SessionModel.objects.exclude(actions=None).first().actions.clear(),  # m2m
+        lambda: SessionModel.objects.public().exclude(actions=None).first().actions.clear(),
         lambda: connection.cursor().execute("UPDATE meetings_venue SET city = 'Genève'"),
     ],
     ids=["update", "delete", "bulk_create", "many-to-many", "raw SQL"],
@@ -198,65 +199,78 @@ def test_the_caches_own_bookkeeping_counts_nothing(content, counts):
 # -- by meeting, and what all meetings share ----------------------------------------------------
 
 
-def _session():
-    """A session of MEETING's working copy, the one staff edit."""
+def _session(edition):
+    """A session of MEETING's copy `edition`: the working copy staff edit, or the published copy
+    delegates read."""
     return SessionModel.objects.filter(
-        programme__meeting__slug=MEETING, programme__edition=Edition.WORKING
+        programme__meeting__slug=MEETING, programme__edition=edition
     ).first()
 
 
-def _presentation():
+def _presentation(edition):
     return Presentation.objects.filter(
-        session__programme__meeting__slug=MEETING, session__programme__edition=Edition.WORKING
+        session__programme__meeting__slug=MEETING, session__programme__edition=edition
     ).first()
 
 
-# One write per table inside a meeting, each to the rows of MEETING only.
+# One write per table inside a meeting, each to the rows of MEETING only; where the table lies
+# inside a programme's copies, to the rows of the copy `e`.
 WRITES_INSIDE_A_MEETING = {
-    "meetings_meeting": lambda: Meeting.objects.filter(slug=MEETING).update(title="New"),
-    "meetings_programme": lambda: Programme.objects.filter(meeting__slug=MEETING).update(
-        title="New"
-    ),
-    "meetings_programme_convened_by": lambda: (
-        Programme.objects.filter(meeting__slug=MEETING)
-        .first()
+    "meetings_meeting": lambda e: Meeting.objects.filter(slug=MEETING).update(title="New"),
+    "meetings_programme": lambda e: Programme.objects.filter(
+        meeting__slug=MEETING, edition=e
+    ).update(title="New"),
+    "meetings_programme_convened_by": lambda e: (
+        Programme.objects.filter(meeting__slug=MEETING, edition=e)
+        .get()
         .convened_by.add(Mandate.objects.filter(programmes=None).get())
     ),
-    "meetings_programme_published_documents": lambda: (
+    "meetings_programme_published_documents": lambda e: (
         Programme.objects.filter(meeting__slug=MEETING, edition=Edition.PUBLISHED)
         .get()
         .published_documents.add(Document.objects.first())
     ),
-    "meetings_programmerevision": lambda: ProgrammeRevision.objects.filter(
+    "meetings_programmerevision": lambda e: ProgrammeRevision.objects.filter(
         programme__meeting__slug=MEETING
     ).update(note="New"),
-    "meetings_session": lambda: SessionModel.objects.filter(pk=_session().pk).delete(),
-    "meetings_session_actions": lambda: (
-        SessionModel.objects.filter(programme__meeting__slug=MEETING)
-        .exclude(actions=None)
-        .first()
-        .actions.clear()
-    ),
-    "meetings_presentation": lambda: Presentation.objects.filter(pk=_presentation().pk).update(
+    "meetings_session": lambda e: SessionModel.objects.filter(pk=_session(e).pk).update(
         title="New"
     ),
-    "meetings_discussionquestion": lambda: DiscussionQuestion.objects.bulk_create(
-        [DiscussionQuestion(session=_session(), text="New?")]
+    "meetings_session_actions": lambda e: _session(e).actions.clear(),
+    "meetings_presentation": lambda e: Presentation.objects.filter(pk=_presentation(e).pk).update(
+        title="New"
     ),
-    "meetings_presentation_presenters": lambda: _presentation().presenters.clear(),
-    "meetings_presentation_organisations": lambda: _presentation().organisations.clear(),
+    "meetings_discussionquestion": lambda e: DiscussionQuestion.objects.bulk_create(
+        [DiscussionQuestion(session=_session(e), text="New?")]
+    ),
+    "meetings_presentation_presenters": lambda e: _presentation(e).presenters.clear(),
+    "meetings_presentation_organisations": lambda e: _presentation(e).organisations.clear(),
     # Issue 19's statements by delegation, their files, and panellists.
-    "meetings_statement": lambda: Statement.objects.filter(session=_session()).update(position=9),
-    "meetings_statement_documents": lambda: (
-        Statement.objects.filter(session=_session()).get().documents.clear()
+    "meetings_statement": lambda e: Statement.objects.filter(session=_session(e)).update(
+        position=9
     ),
-    "meetings_panellist": lambda: Panellist.objects.filter(session=_session()).update(
+    "meetings_statement_documents": lambda e: (
+        Statement.objects.filter(session=_session(e)).get().documents.clear()
+    ),
+    "meetings_panellist": lambda e: Panellist.objects.filter(session=_session(e)).update(
         name="Ms. New"
     ),
     # Issue 20's recordings.
-    "meetings_recording": lambda: Recording.objects.create(
-        session=_session(), kind="video", url="https://webtv.un.org/en/asset/new"
+    "meetings_recording": lambda e: Recording.objects.create(
+        session=_session(e), kind="video", url="https://webtv.un.org/en/asset/new"
     ),
+}
+# The tables inside a working copy's sessions that no public page reads (migration 0032): staff
+# writing them leave the meeting's cached pages in place until they publish.
+SEEN_ONCE_PUBLISHED = {
+    "meetings_session",
+    "meetings_session_actions",
+    "meetings_discussionquestion",
+    "meetings_presentation_presenters",
+    "meetings_presentation_organisations",
+    "meetings_statement",
+    "meetings_panellist",
+    "meetings_recording",
 }
 
 
@@ -272,7 +286,7 @@ def test_a_write_inside_a_meeting_counts_for_that_meeting_only(
     content, other_meeting, counts, table
 ):
     before = counts()
-    WRITES_INSIDE_A_MEETING[table]()
+    WRITES_INSIDE_A_MEETING[table](Edition.PUBLISHED)
     after = counts()
     assert after["meeting"] > before["meeting"]
     assert after["everything"] > before["everything"]
@@ -281,16 +295,63 @@ def test_a_write_inside_a_meeting_counts_for_that_meeting_only(
 
 
 @pytest.mark.django_db
-def test_moving_a_session_to_another_meeting_counts_for_both(content, other_meeting, counts):
+@pytest.mark.parametrize("table", sorted(SEEN_ONCE_PUBLISHED))
+def test_a_write_inside_a_working_copys_sessions_counts_for_no_public_page(content, counts, table):
     before = counts()
-    session = _session()
-    session.programme = other_meeting.programmes.get(edition=Edition.WORKING)
-    session.date = other_meeting.start_date
-    session.save()
+    WRITES_INSIDE_A_MEETING[table](Edition.WORKING)
+    assert counts() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "table", sorted(set(WRITES_INSIDE_A_MEETING) - SEEN_ONCE_PUBLISHED - {"meetings_meeting"})
+)
+def test_a_write_to_a_working_copy_that_public_pages_read_still_counts(content, counts, table):
+    """Its programme row (its status hides the documents it holds), its revisions, and the
+    rows naming documents (a document shown only by a working copy is hidden until published)."""
+    before = counts()
+    WRITES_INSIDE_A_MEETING[table](Edition.WORKING)
+    assert counts()["meeting"] > before["meeting"]
+
+
+@pytest.mark.django_db
+def test_a_document_a_working_copys_presentation_takes_up_leaves_the_public_library(
+    content, counts
+):
+    """Why a presentation's write in a working copy still counts: the library changes."""
+    document = factories.DocumentFactory(title="Guidance on referral pathways")
+    assert Document.objects.public().filter(pk=document.pk).exists()
+    before = counts()
+    Presentation.objects.filter(pk=_presentation(Edition.WORKING).pk).update(document=document)
+    assert not Document.objects.public().filter(pk=document.pk).exists()
+    assert counts()["meeting"] > before["meeting"]
+
+
+@pytest.mark.django_db
+def test_moving_a_published_session_to_another_meeting_counts_for_both(
+    content, other_meeting, counts
+):
+    before = counts()
+    SessionModel.objects.filter(pk=_session(Edition.PUBLISHED).pk).update(
+        programme=other_meeting.programmes.get(edition=Edition.PUBLISHED),
+        date=other_meeting.start_date,
+    )
     after = counts()
     assert after["meeting"] > before["meeting"]
     assert after["other meeting"] > before["other meeting"]
     assert after["shared"] == before["shared"]
+
+
+@pytest.mark.django_db
+def test_moving_a_working_copys_session_to_another_meeting_counts_for_neither(
+    content, other_meeting, counts
+):
+    before = counts()
+    session = _session(Edition.WORKING)
+    session.programme = other_meeting.programmes.get(edition=Edition.WORKING)
+    session.date = other_meeting.start_date
+    session.save()
+    assert counts() == before
 
 
 @pytest.mark.django_db
@@ -409,7 +470,7 @@ def test_two_editors_saving_in_two_meetings_do_not_wait_for_each_other(content, 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_saving_in_the_same_meeting_both_succeed_one_after_the_other(content):
-    pk = _session().pk
+    pk = _session(Edition.WORKING).pk
 
     def edit(title):
         def save():
@@ -441,3 +502,17 @@ def test_a_step_back_over_migration_0013_and_forward_keeps_the_schema_whole(cont
     assert triggers() == before
     SessionModel.objects.update(title="Again")
     assert MeetingGeneration.objects.filter(meeting__slug=MEETING).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_step_back_over_migration_0032_counts_working_copy_writes_again(content, counts):
+    call_command("migrate", "meetings", "0031", verbosity=0)
+    try:
+        before = counts()
+        WRITES_INSIDE_A_MEETING["meetings_session"](Edition.WORKING)
+        assert counts()["meeting"] > before["meeting"]
+    finally:
+        call_command("migrate", verbosity=0)
+    before = counts()
+    WRITES_INSIDE_A_MEETING["meetings_session"](Edition.WORKING)
+    assert counts() == before

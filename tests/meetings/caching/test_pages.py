@@ -235,6 +235,29 @@ def test_a_change_is_on_the_next_request_once_published(client, content):
 
 
 @pytest.mark.django_db
+def test_editing_a_working_copys_sessions_leaves_its_meetings_cached_pages_in_place(
+    client, content
+):
+    """On a meeting day staff save a session many times before they publish: until they do,
+    delegates' pages stay stored (migration 0032), then the publish shows the edit at once."""
+    urls = [PROGRAMME, PROGRAMME + "sessions/coordination/", MEETING]
+    stored = {url: get(client, url)[0].content for url in urls}
+    session = content
+    session.title = "Coordination, retitled on the day"
+    session.save()
+    session.questions.create(text="Who refers survivors?", position=9)
+    for url in urls:
+        again, queries = get(client, url)
+        assert again["Cache-Status"] == "vapp; hit" and queries == 1  # the version only
+        assert again.content == stored[url]
+    revisions.publish(session.programme, "Session retitled.")
+    for url in urls[:2]:
+        fresh, _ = get(client, url)
+        assert fresh["Cache-Status"] == "vapp; fwd=miss; stored"
+        assert b"Coordination, retitled on the day" in fresh.content
+
+
+@pytest.mark.django_db
 def test_an_edit_invalidates_exactly_the_pages_whose_bytes_change(client, content):
     programme, _ = get(client, PROGRAMME)
     news, _ = get(client, "/news/")
