@@ -356,6 +356,13 @@ DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # Programme PDFs render in a child process held to these limits (meetings/publishing/pdf.py).
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60, minimum=1)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024, minimum=64)
+# How much lower than the web workers' the render's CPU priority is (nice(2): 0 the same, 19 the
+# lowest): on a meeting day a render after each publish yields the cores to delegates' requests.
+PDF_RENDER_NICENESS = env_int("PDF_RENDER_NICENESS", 10, minimum=0)
+if PDF_RENDER_NICENESS > 19:
+    raise ImproperlyConfigured(
+        f"PDF_RENDER_NICENESS must be at most 19; got {PDF_RENDER_NICENESS}."
+    )
 PDF_FETCH_MAX_BYTES = env_int("PDF_FETCH_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # A render that fails, or whose worker stops, is tried again after PDF_RENDER_RETRY_SECONDS,
 # then four times as long, and so on, PDF_RENDER_TRIES times in all.

@@ -309,6 +309,7 @@ def _child_main(receiver, parent, args):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl
         os._exit(1)
+    os.nice(settings.PDF_RENDER_NICENESS)  # web requests first; the render has the cores left
     signal.alarm(args[2] + 5)  # wall time: RLIMIT_CPU does not run out while blocked
     _render_in_child(*args)
 

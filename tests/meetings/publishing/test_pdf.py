@@ -7,6 +7,7 @@ build a programme of their own (tests/factories.py)."""
 
 import http.server
 import io
+import os
 import re
 import threading
 from html import unescape
@@ -574,6 +575,17 @@ def test_a_render_past_the_time_limit_ends_with_a_clear_error(settings):
     huge = html_page("".join(f"<p>Session {n}</p>" for n in range(200_000)))
     with pytest.raises(pdf.RenderError, match="longer than the 1 second limit"):
         pdf.render_pdf(huge)
+
+
+def test_a_render_runs_at_a_lower_cpu_priority_than_the_web_workers(settings, monkeypatch):
+    """On a meeting day a render after each publish must not take the cores from delegates."""
+
+    def report_niceness(html, memory_bytes, cpu_seconds, conn):
+        conn.send(("ok", os.nice(0), b""))  # `pages`: the child's niceness
+
+    settings.PDF_RENDER_NICENESS = 7
+    monkeypatch.setattr(pdf, "_render_in_child", report_niceness)  # the child is forked after
+    assert pdf.render_pdf(html_page("<p>x</p>")).pages == os.nice(0) + 7
 
 
 def test_a_render_past_the_memory_limit_ends_with_a_clear_error(settings):
