@@ -157,9 +157,11 @@ def _remote(row):
     }
 
 
-def snapshot(programme):
+def snapshot(programme, sessions=None):
     """What the public reads of `programme` (loaded by queries.programmes_in_full), its
-    sessions keyed by their uid, the same in every copy of the programme."""
+    sessions keyed by their uid, the same in every copy of the programme. `sessions`: its
+    sessions read apart (copying.content_rows), when they are not loaded on it."""
+    sessions = programme.sessions.all() if sessions is None else sessions
     return {
         "title": programme.title,
         "background": programme.background,
@@ -168,7 +170,7 @@ def snapshot(programme):
         "documents": [_document(d) for d in programme.listed_documents],
         "document_files": [_document_file(d) for d in programme.listed_documents],
         **_remote(programme),
-        "sessions": {str(s.uid): session_entry(s) for s in programme.sessions.all()},
+        "sessions": {str(s.uid): session_entry(s) for s in sessions},
     }
 
 
@@ -727,9 +729,10 @@ def _published_copy(programme):
     return programme.editions.filter(edition=Edition.PUBLISHED).first()
 
 
-def make_copy(working, previous=None):
+def make_copy(working, previous=None, rows=None):
     """A published copy of the working programme `working`; each session's calendar sequence
-    one more than in `previous` (the copy published before) where this revision changes it."""
+    one more than in `previous` (the copy published before) where this revision changes it.
+    `rows`: the working copy's sessions, if read already (copying.content_rows)."""
     before = {}
     if previous is not None:
         before = {s.uid: s for s in copying.content_rows(previous)}
@@ -749,7 +752,8 @@ def make_copy(working, previous=None):
     )
     copy.convened_by.set(working.convened_by.all())
     copy.published_documents.set(Document.objects.filter(programme=working))
-    copying.copy_sessions(copying.content_rows(working), copy, adjust=count_change)
+    rows = copying.content_rows(working) if rows is None else rows
+    copying.copy_sessions(rows, copy, adjust=count_change)
     return copy
 
 
@@ -801,15 +805,16 @@ def new_revision(working, **fields):
     """Revision `fields["number"]` of the working copy `working`, as it is now: the published
     copy before it becomes an earlier revision, a new copy is made and the revision keeps it
     and its snapshot. publish() checks and locks first."""
-    from meetings import queries
-
     previous = _published_copy(working)
     if previous is not None:
         previous.edition = Edition.SUPERSEDED
         previous.save(update_fields=["edition"])
-    copy = make_copy(working, previous)
+    # The working copy's sessions are read once, for the copy and for its snapshot: the copy
+    # says what they say (the snapshot holds no id), so reading it back would read the same.
+    rows = copying.content_rows(working)
+    copy = make_copy(working, previous, rows)
     if "snapshot" not in fields:
-        fields["snapshot"] = snapshot(queries.programmes_in_full([copy.pk]).get())
+        fields["snapshot"] = snapshot(working, rows)
     return ProgrammeRevision.objects.create(programme=working, copy=copy, **fields)
 
 

@@ -6,6 +6,7 @@ their own (tests/factories.py)."""
 
 import datetime
 import io
+import json
 import re
 import threading
 
@@ -13,8 +14,10 @@ import factories
 import pytest
 from bs4 import BeautifulSoup
 from django.contrib.auth.models import Group, Permission
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from pypdf import PdfReader
 from seed_sources import kept_keys, source
@@ -262,6 +265,35 @@ def test_changes_name_moves_rooms_removals_and_questions():
         "Question removed from “A”: “Why?”.",
         "Question added to “A”: “How?”.",
     ]
+
+
+def test_a_revisions_snapshot_is_what_its_published_copy_says(parallel):
+    """Publishing takes the snapshot from the working copy's rows it copies (one read): it must
+    equal the snapshot of the copy read back, statements, files and translations included."""
+    parallel.sessions.update(title_fr="Séance", purpose_es="Propósito")
+    revision = revisions.publish(parallel, "Checked.")
+    revision.refresh_from_db()
+    copy = queries.programmes_in_full([revision.copy_id]).get()
+    read_back = json.loads(json.dumps(revisions.snapshot(copy), cls=DjangoJSONEncoder))
+    assert revision.snapshot == read_back
+    assert len(read_back["sessions"]) == parallel.sessions.count() > 3
+
+
+def test_publishing_asks_the_same_queries_whatever_the_number_of_sessions(programme):
+    def publish_counting(note):
+        with CaptureQueriesContext(connections["default"]) as queries_made:
+            revisions.publish(programme, note)
+        return len(queries_made)
+
+    session = factories.SessionFactory(programme=programme, date=datetime.date(2030, 5, 22))
+    factories.PresentationFactory(session=session, presenters=[factories.PersonFactory()])
+    factories.DiscussionQuestionFactory(session=session)
+    few = publish_counting("One session.")
+    for _ in range(5):
+        more = factories.SessionFactory(programme=programme, date=datetime.date(2030, 5, 22))
+        factories.PresentationFactory(session=more, presenters=[factories.PersonFactory()])
+        factories.DiscussionQuestionFactory(session=more)
+    assert publish_counting("Six sessions.") == few
 
 
 def test_revision_numbers_are_unique_in_a_programme(programme):
@@ -688,7 +720,7 @@ def test_two_editors_publishing_at_once_get_consecutive_revisions(programme, mon
             )
             return cursor.fetchone()[0] > 0 or second_read_the_number.is_set()
 
-    def snapshot(full):
+    def snapshot(*args, **kwargs):
         if threading.current_thread().name == "second":
             second_read_the_number.set()
         else:
@@ -696,7 +728,7 @@ def test_two_editors_publishing_at_once_get_consecutive_revisions(programme, mon
                 if second_has_caught_up():
                     break
                 threading.Event().wait(0.02)
-        return real_snapshot(full)
+        return real_snapshot(*args, **kwargs)
 
     monkeypatch.setattr(revisions, "snapshot", snapshot)
     results = {}
