@@ -16,7 +16,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -81,16 +81,11 @@ def throwaway_database():
 
 
 @contextmanager
-def _given_database(url):
-    yield url
-
-
-@contextmanager
 def throwaway_site(database_url=None):
     """A folder, a database and an environment for a site of its own. Yields (folder, env).
     `database_url`: a database made before, used as it is and kept (the folder is new)."""
     work = Path(tempfile.mkdtemp(prefix="vapp-bench-"))
-    database = _given_database(database_url) if database_url else throwaway_database()
+    database = nullcontext(database_url) if database_url else throwaway_database()
     with database as database_url:
         env = {
             **os.environ,

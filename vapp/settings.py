@@ -35,7 +35,7 @@ def env_bool(name, default):
     )
 
 
-def env_int(name, default, minimum=0):
+def env_int(name, default, minimum=0, maximum=None):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
@@ -45,6 +45,8 @@ def env_int(name, default, minimum=0):
         raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}; got {value}.")
     return value
 
 
@@ -358,11 +360,7 @@ PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60, minimum=1)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024, minimum=64)
 # How much lower than the web workers' the render's CPU priority is (nice(2): 0 the same, 19 the
 # lowest): on a meeting day a render after each publish yields the cores to delegates' requests.
-PDF_RENDER_NICENESS = env_int("PDF_RENDER_NICENESS", 10, minimum=0)
-if PDF_RENDER_NICENESS > 19:
-    raise ImproperlyConfigured(
-        f"PDF_RENDER_NICENESS must be at most 19; got {PDF_RENDER_NICENESS}."
-    )
+PDF_RENDER_NICENESS = env_int("PDF_RENDER_NICENESS", 10, minimum=0, maximum=19)
 PDF_FETCH_MAX_BYTES = env_int("PDF_FETCH_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # A render that fails, or whose worker stops, is tried again after PDF_RENDER_RETRY_SECONDS,
 # then four times as long, and so on, PDF_RENDER_TRIES times in all.
