@@ -678,38 +678,34 @@ def action_page(plan_slug, number, page=None):
     end = page_obj.end_index()
     # The newest `end` sessions: those with a day by walking the index session_newest_first
     # (an action of the archive is served by 3,000 sessions: no sort of them all), those
-    # without one (few) by their meeting's start, as the timeline sorts them. Their ids are
-    # read first (as two subqueries OR-ed in one query they made PostgreSQL scan every
-    # session); then only these sessions are read whole, with their programme and meeting.
+    # without one (few) by their meeting's start, as the timeline sorts them. Only their ids
+    # and days are read (as two subqueries OR-ed in one query they made PostgreSQL scan every
+    # session), to place them in the timeline; then only the page's sessions are read whole,
+    # with their programme and meeting: a deep page costs little more than the first.
+    key_fields = ("pk", "date", "start_time", "programme__meeting__start_date")
     dated = (
         serving.filter(date__isnull=False)
         .order_by("-date", F("start_time").desc(nulls_last=True), "-pk")
-        .values_list("pk", flat=True)[:end]
+        .values_list(*key_fields)[:end]
     )
     undated = (
         serving.filter(date__isnull=True)
         .order_by("-programme__meeting__start_date", "-pk")
-        .values_list("pk", flat=True)[:end]
+        .values_list(*key_fields)[:end]
     )
-    sessions = (
-        Session.objects.filter(pk__in=[*dated, *undated])  # no query for an empty page
-        .select_related("programme__meeting__convention")
-        .order_by("-pk")  # ties in the timeline's sort: the newest row first
-    )
+    newest = sorted([*dated, *undated], reverse=True)  # ties in the timeline's sort: newest row
     timeline = others + [
-        Discussed(
-            "session",
-            (s.date or s.programme.meeting.start_date, s.start_time or datetime.time.min),
-            s,
-        )
-        for s in sessions
+        Discussed("session", (date or start_date, start_time or datetime.time.min), pk)
+        for pk, date, start_time, start_date in newest
     ]
     timeline.sort(key=lambda entry: entry.sort_key, reverse=True)
-    return {
-        "action": action,
-        "timeline": timeline[page_obj.start_index() - 1 : end] if end else [],
-        "page_obj": page_obj,
-    }
+    timeline = timeline[page_obj.start_index() - 1 : end] if end else []
+    on_page = [entry.item for entry in timeline if entry.kind == "session"]
+    sessions = Session.objects.select_related("programme__meeting__convention").in_bulk(on_page)
+    for entry in timeline:
+        if entry.kind == "session":
+            entry.item = sessions[entry.item]
+    return {"action": action, "timeline": timeline, "page_obj": page_obj}
 
 
 # -- coordination -------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ import re
 
 import factories
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Session, Status
 from meetings.queries import PER_PAGE
@@ -120,6 +122,29 @@ def test_the_action_page_pages_its_places_newest_first(client, meeting):
     shown = [sessions[url] for url in urls if url in sessions]
     keys = [(s.date, s.start_time) for s in shown]
     assert keys == sorted(keys, reverse=True)
+
+
+@pytest.mark.django_db
+def test_a_deep_action_page_reads_only_its_own_sessions_whole(client, meeting):
+    """A page n places the n pages' newest sessions by their ids and days alone; only the page's
+    own sessions are read whole (walking an action's 128 pages was quadratic otherwise)."""
+    action = factories.ActionFactory(
+        plan=factories.ActionPlanFactory(convention=meeting.convention, slug="plan"), number=1
+    )
+    programme = factories.ProgrammeFactory(meeting=meeting)
+    sessions = [
+        factories.SessionFactory(programme=programme, start_time=None, actions=[action])
+        for _n in range(2 * PER_PAGE + 3)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        third = page(client, "/action-plans/plan/1/", page="3")
+    whole = [q["sql"] for q in queries if '"meetings_session"."purpose"' in q["sql"]]
+    assert len(whole) == 1, whole
+    read = {int(pk) for pk in re.findall(r"\d+", whole[0].split(" IN (")[1].split(")")[0])}
+    shown = {s.get_absolute_url() for s in sessions if s.get_absolute_url() in third}
+    assert len(shown) == 3  # the last page: the three left over
+    assert {s.get_absolute_url() for s in Session.objects.filter(pk__in=read)} == shown
+    assert len(read) == 3
 
 
 @pytest.mark.django_db
