@@ -11,13 +11,18 @@ sizes, on the seed site and on the generated archive; ratios measured in one run
    export takes PDFs as the site serves them, never rendering one itself. The archive's 1,000
    programmes are not rendered (BENCH_ARCHIVE_PDFS=1 renders them: hours): its PDFs are then
    counted among the addresses not exported.
-3. A full export into an empty folder; one edit (a news post's title, saved as the admin saves
-   it); an incremental export into the same folder; a zip of the same site (the archive's only
-   with BENCH_ARCHIVE_ZIP=1: another full render, as long as the first). Each export renders in
-   as many processes as the machine has cores (export_static's --jobs default).
+3. A full export into an empty folder; one edit (a session of the newest published programme
+   retitled and a revision published, as staff do on a meeting day); an incremental export into
+   the same folder, which renders again only that meeting's pages and the pages about every
+   meeting (lists, actions, feeds), and keeps the others unrendered (its manifest); a zip of
+   the same site (the archive's only with BENCH_ARCHIVE_ZIP=1: another full render, as long as
+   the first). Each export renders in as many processes as the machine has cores
+   (export_static's --jobs default). An edit outside any meeting (a news post) changes the
+   menus of every page and renders them all again: that export is as long as a full one.
 
-Printed: seconds, files, pages, bytes, what the incremental export wrote, kept and removed, and
-the ratios incremental/full (time, files written) and archive/seed (time per page).
+Printed: seconds, files, pages, bytes, what the incremental export rendered, wrote, kept and
+removed, and the ratios incremental/full (time, pages rendered, files written) and archive/seed
+(time per page).
 """
 
 import os
@@ -41,16 +46,24 @@ ARCHIVE_PDFS = os.environ.get("BENCH_ARCHIVE_PDFS") == "1"
 ARCHIVE_ZIP = os.environ.get("BENCH_ARCHIVE_ZIP") == "1"
 JOBS = os.cpu_count() or 1
 SUMMARY = re.compile(
-    r"Exported ([\d,]+) pages; ([\d,]+) files \((.+?)\) "
+    r"Exported ([\d,]+) pages \(([\d,]+) rendered, [\d,]+ unchanged since the last export\); "
+    r"([\d,]+) files \((.+?)\) "
     r"(?:in .+?: ([\d,]+) written, ([\d,]+) kept, ([\d,]+) removed|zipped into .+?); "
     r"(\d+) address"
 )
 EDIT = """
-from meetings.models import NewsPost
-post = NewsPost.objects.public().order_by("-posted_on").first()
-post.title = post.title + " (corrected)"
-post.save()
-print(post.slug)
+from django.contrib.auth import get_user_model
+from meetings.models import Programme, Session
+from meetings.publishing.revisions import publish
+newest = Programme.objects.public().order_by("-meeting__start_date", "-pk").first()
+session = Session.objects.filter(
+    programme__meeting=newest.meeting, programme__slug=newest.slug, programme__edition="working"
+).order_by("position").first()
+session.title = session.title + " (retitled)"
+session.save()
+editor, _ = get_user_model().objects.get_or_create(username="export-bench", is_staff=True)
+publish(session.programme, "A session retitled (export benchmark).", editor)
+print(session.programme.meeting.slug)
 """
 
 
@@ -72,9 +85,10 @@ def export(env, out, *extra):
     if result.returncode:
         raise SystemExit(f"export_static failed:\n{result.stderr[-3000:]}")
     found = SUMMARY.search(result.stdout)
-    pages, files, size, written, kept, removed, failed = found.groups()
+    pages, rendered, files, size, written, kept, removed, failed = found.groups()
     return seconds, {
         "pages": number(pages),
+        "rendered": number(rendered),
         "files": number(files),
         "size": size,
         "written": number(written),
@@ -96,7 +110,10 @@ def measure(name, work, env, zipped=True):
     log(f"  {name}: full export {full_s:.1f} s, {full['pages']:,} pages, {full['files']:,} files")
     django_script(env, EDIT)
     again_s, again = export(env, out)
-    log(f"  {name}: after one edit {again_s:.1f} s, {again['written']:,} written")
+    log(
+        f"  {name}: after one edit {again_s:.1f} s, {again['rendered']:,} pages rendered, "
+        f"{again['written']:,} files written"
+    )
     zip_s = None
     if zipped:
         zip_s, _ = export(env, work / "copy.zip", "--zip")
@@ -146,7 +163,8 @@ def main():
             "not exported"
         )
         log(
-            f"    after one edit    : {r['again_s']:8.1f} s, {again['written']:,} written, "
+            f"    after one edit    : {r['again_s']:8.1f} s, {again['rendered']:,} of "
+            f"{again['pages']:,} pages rendered; files: {again['written']:,} written, "
             f"{again['kept']:,} kept, {again['removed']:,} removed"
         )
         if r["zip_s"] is None:
@@ -157,7 +175,8 @@ def main():
             "" if r["zip_s"] is None else f"; zip/folder bytes {r['zip_bytes'] / r['bytes']:.2f}"
         )
         log(
-            f"    ratios incremental/full: time {r['again_s'] / r['full_s']:.2f}, files written "
+            f"    ratios incremental/full: time {r['again_s'] / r['full_s']:.2f}, pages rendered "
+            f"{again['rendered'] / max(full['rendered'], 1):.4f}, files written "
             f"{again['written'] / max(full['written'], 1):.4f}{zip_ratio}"
         )
     seed, archive = results

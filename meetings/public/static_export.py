@@ -19,10 +19,15 @@ copy's own index (static_search.js).
 
 Exporting again into the same folder writes only the files whose bytes changed and removes the
 files no longer exported. The folder must be empty or an earlier export (MARKER): a folder of
-other files is refused rather than pruned.
+other files is refused rather than pruned. An export leaves a manifest (Manifest) of what each
+page showed, as the page cache keys it (caching/generations.py), and on what day, by what code:
+the next export renders again only the pages whose meeting, or the site, changed since, and
+takes the others as they are on disk, their links and search text from the manifest.
 """
 
 import functools
+import gzip
+import hashlib
 import html
 import json
 import multiprocessing
@@ -32,7 +37,9 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 import zipfile
+import zlib
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -40,6 +47,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, unquote, urljoin, urlsplit
 
+import django
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.db import connection, connections
@@ -49,8 +57,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from meetings import queries
+from meetings.caching import generations
 
 MARKER = ".static-export"
+MANIFEST = ".static-export-manifest.json.gz"
 # Query parameters of the lists whose pages the copy holds (meetings/public/views.py), each a
 # slug-like value; any other query (a search's words) needs the server.
 LIST_PARAMETERS = frozenset({"page", "kind", "convention", "meeting", "language", "year"})
@@ -83,6 +93,8 @@ class Summary:
     kept: int = 0
     removed: int = 0
     pages: int = 0
+    # Of the pages, those taken from the earlier export unrendered: nothing they show changed.
+    unchanged: int = 0
     bytes: int = 0
     # The processes that rendered the pages: 1, or the worker processes of --jobs.
     processes: int = 1
@@ -102,20 +114,38 @@ class Folder:
     def __init__(self, root, summary):
         self.root = Path(root)
         self.summary = summary
-        self.expected = {MARKER}
+        self.expected = {MARKER, MANIFEST}
 
     def put(self, relative, data):
+        """Write `data` as the file `relative`, unless the file says the same already. Returns
+        the size of the file left there."""
         self.expected.add(relative)
         self.summary.bytes += len(data)
         target = self.root / relative
-        if target.is_file() and equivalent(relative, target.read_bytes(), data):
-            self.summary.kept += 1
-            return
+        if target.is_file():
+            old = target.read_bytes()
+            if equivalent(relative, old, data):
+                self.summary.kept += 1
+                return len(old)
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.tmp")
         temporary.write_bytes(data)
         os.replace(temporary, target)
         self.summary.written += 1
+        return len(data)
+
+    def size(self, relative):
+        """The size of the file `relative` in the folder, or None when there is none."""
+        try:
+            return (self.root / relative).stat().st_size
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+    def keep(self, relative, size):
+        """Keep the file `relative` as it is (`size` bytes), unread."""
+        self.expected.add(relative)
+        self.summary.bytes += size
+        self.summary.kept += 1
 
     def prune(self, keep=()):
         """Remove the files of an earlier export that this one did not write (but those under the
@@ -282,6 +312,15 @@ def static_file(path):
     return Path(found).read_bytes() if found else None
 
 
+def static_prefix():
+    return "/" + settings.STATIC_URL.lstrip("/")
+
+
+def address_of(path, query):
+    """The address (quoted) of `path` with `query` (pairs)."""
+    return quote(path) + ("?" + "&".join(f"{n}={v}" for n, v in query) if query else "")
+
+
 def relative_link(here, target, fragment=""):
     """The link from the file `here` to the file `target`, both relative to the copy's root."""
     start = posixpath.dirname(here) or "."
@@ -303,6 +342,8 @@ class Rendered:
     found: list = field(default_factory=list)
     unexported: list = field(default_factory=list)
     indexed: tuple | None = None
+    # Not rendered: the file of the earlier export, of this size, says what it would say.
+    unchanged_size: int | None = None
 
 
 class Renderer:
@@ -311,10 +352,10 @@ class Renderer:
 
     def __init__(self):
         self.site = Site()
-        self.static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+        self.static_prefix = static_prefix()
 
     def render(self, path, query, local):
-        address = quote(path) + ("?" + "&".join(f"{n}={v}" for n, v in query) if query else "")
+        address = address_of(path, query)
         result = Rendered(address, local)
         if path.startswith(self.static_prefix):
             data = static_file(path)
@@ -397,6 +438,113 @@ class Renderer:
         return text
 
 
+# What decides a page's bytes besides the database: the site's code, templates, translations and
+# static files (beside the settings and the day, code_stamp).
+STAMPED_FOLDERS = ("meetings", "vapp", "templates", "locale", "static")
+MANIFEST_FORMAT = 1
+
+
+def code_stamp():
+    """A digest of what, besides the database, decides the bytes of the copy's files: the site's
+    code, templates, translations and static files (and their collected names), the settings
+    that make addresses, and the day (a page says what is upcoming: the page cache's key holds
+    the day too). Pages rendered under another stamp are all rendered again."""
+    digest = hashlib.blake2b(digest_size=16)
+    base = Path(settings.BASE_DIR)
+    for name in STAMPED_FOLDERS:
+        for path in sorted((base / name).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(base).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    collected = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if collected.is_file():
+        digest.update(collected.read_bytes())
+    decided_by = (
+        settings.SITE_URL,
+        settings.STATIC_URL,
+        settings.MEDIA_URL,
+        settings.LANGUAGES,
+        settings.TIME_ZONE,
+        django.__version__,
+        time.strftime("%Y-%m-%d"),
+        MANIFEST_FORMAT,
+    )
+    digest.update(repr(decided_by).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Entry:
+    """What the manifest says of one file: the version of what it showed (generations), its size,
+    whether it is a page, the addresses it links to [(path, query)], the live site's it links to,
+    and the language of the folder index that holds it (None: not indexed)."""
+
+    version: str
+    size: int
+    page: bool
+    found: list
+    unexported: list
+    language: str | None
+
+
+class Manifest:
+    """What an export rendered, file by file (Entry), under the stamp of the code and day that
+    rendered it; kept gzipped in the copy (MANIFEST). The folder index's rows of the pages are
+    not repeated in it: they are read back from the copy's index files."""
+
+    def __init__(self, stamp):
+        self.stamp = stamp
+        self.entries = {}
+        self.rows = {}  # {file: (file, title, text)} of the folder indexes read back
+
+    def add(self, local, entry):
+        self.entries[local] = entry
+
+    def write(self, root):
+        links, ids = [], {}
+
+        def number(link):
+            if link not in ids:
+                ids[link] = len(links)
+                links.append([link[0], [list(pair) for pair in link[1]]])
+            return ids[link]
+
+        entries = {
+            local: [e.version, e.size, e.page, [number(link) for link in e.found], e.unexported,
+                    e.language]
+            for local, e in self.entries.items()
+        }  # fmt: skip
+        data = {"format": MANIFEST_FORMAT, "stamp": self.stamp, "links": links, "files": entries}
+        packed = gzip.compress(json.dumps(data, separators=(",", ":")).encode(), mtime=0)
+        target = Path(root) / MANIFEST
+        temporary = target.with_name(f"{target.name}.tmp")
+        temporary.write_bytes(packed)
+        os.replace(temporary, target)
+
+    @classmethod
+    def read(cls, root, stamp):
+        """The manifest an earlier export left in the folder `root`, if that export was made
+        under `stamp`; otherwise (none, another stamp, a damaged file) an empty one, so that
+        every page is rendered."""
+        manifest = cls(stamp)
+        try:
+            data = json.loads(gzip.decompress((Path(root) / MANIFEST).read_bytes()))
+            if data["format"] != MANIFEST_FORMAT or data["stamp"] != stamp:
+                return manifest
+            links = [(path, tuple(tuple(pair) for pair in query)) for path, query in data["links"]]
+            for local, (version, size, page, found, unexported, language) in data["files"].items():
+                manifest.entries[local] = Entry(
+                    version, size, page, [links[n] for n in found], unexported, language
+                )
+            for language in {e.language for e in manifest.entries.values()} - {None}:
+                index_file = Path(root) / FOLDER_INDEX.format(language=language)
+                for row in read_folder_index(index_file.read_bytes()):
+                    manifest.rows[row[0]] = tuple(row)
+        except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError, IndexError):
+            return cls(stamp)
+        return manifest
+
+
 # The renderer of a worker process (--jobs), made once the process has started.
 _worker_renderer = None
 
@@ -423,7 +571,7 @@ class Exporter:
     order the pages name them and their results taken in that order whichever process rendered
     them, so the copy, its indexes and the summary are the same for any number of jobs."""
 
-    def __init__(self, folder, progress=None, jobs=1):
+    def __init__(self, folder, progress=None, jobs=1, previous=None, stamp=None):
         self.folder = folder
         self.summary = folder.summary
         self.progress = progress or (lambda done, total: None)
@@ -435,9 +583,16 @@ class Exporter:
         # The content pages of each language for the folder index: {language: [(file, title,
         # text)]}, in the order exported.
         self.indexed = {}
+        # What the earlier export rendered, and what this one renders or keeps, for the next.
+        self.previous = previous or Manifest(stamp)
+        self.manifest = Manifest(stamp)
+        self.version = None  # the version of what an address shows, read as the export starts
+        self.versions = {}  # {file: version} of the addresses queued
+        self.static_prefix = static_prefix()
 
     def add(self, path, query):
-        """Queue an address (its rendering starts at once in a worker)."""
+        """Queue an address (its rendering starts at once in a worker), or the file the earlier
+        export left for it when what it shows has not changed since."""
         key = (path, query)
         if key in self.queued:
             return
@@ -445,13 +600,47 @@ class Exporter:
         if local is None:
             return
         self.queued.add(key)
+        if not path.startswith(self.static_prefix):  # static files are read: no version
+            self.versions[local] = self.version(path)
+            unchanged = self.unchanged(path, query, local)
+            if unchanged is not None:
+                self.queue.append(unchanged)
+                return
         if self.pool is not None:
             self.queue.append(self.pool.submit(_render_in_worker, path, query, local))
         else:
             self.queue.append((path, query, local))
 
+    def unchanged(self, path, query, local):
+        """The earlier export's file for the address, as a Rendered that is not rendered, when
+        it showed the same version and is still there, whole; otherwise None."""
+        entry = self.previous.entries.get(local)
+        if entry is None or entry.version != self.versions[local]:
+            return None
+        if self.folder.size(local) != entry.size:
+            return None
+        indexed = None
+        if entry.language is not None:
+            row = self.previous.rows.get(local)
+            if row is None:
+                return None
+            indexed = (entry.language, row)
+        address = address_of(path, query)
+        return Rendered(
+            address,
+            local,
+            page=entry.page,
+            found=entry.found,
+            unexported=[(target, address) for target in entry.unexported],
+            indexed=indexed,
+            unchanged_size=entry.size,
+        )
+
     def run(self):
         addresses = seeds() + static_seeds()
+        # Read before any page is rendered (and before worker processes fork): a page edited
+        # during the export is rendered again by the next one.
+        self.version = generations.every_version()
         if self.jobs > 1 and not connection.in_atomic_block:
             # Each worker opens its own connection; none may share this one's socket. Inside
             # a transaction (a test's), workers could not see its rows: one process renders.
@@ -478,7 +667,12 @@ class Exporter:
         done = 0
         while self.queue:
             head = self.queue.popleft()
-            result = head.result() if self.pool is not None else self.renderer.render(*head)
+            if isinstance(head, Rendered):
+                result = head
+            elif self.pool is not None:
+                result = head.result()
+            else:
+                result = self.renderer.render(*head)
             self.take(result)
             done += 1
             self.progress(done, done + len(self.queue))
@@ -489,15 +683,33 @@ class Exporter:
             self.add(path, query)
         for target, address in result.unexported:
             self.summary.unexported.setdefault(target, []).append(address)
-        if result.data is None:
+        if result.unchanged_size is not None:
+            size = result.unchanged_size
+            self.folder.keep(result.local, size)
+            self.summary.unchanged += result.page
+        elif result.data is None:
             self.summary.failed[result.address] = result.status
             return
+        else:
+            size = self.folder.put(result.local, result.data)
         if result.indexed is not None:
             language, row = result.indexed
             self.indexed.setdefault(language, []).append(row)
         if result.page:
             self.summary.pages += 1
-        self.folder.put(result.local, result.data)
+        version = self.versions.get(result.local)
+        if version is not None:
+            self.manifest.add(
+                result.local,
+                Entry(
+                    version,
+                    size,
+                    result.page,
+                    list(dict.fromkeys(result.found)),
+                    list(dict.fromkeys(target for target, _address in result.unexported)),
+                    result.indexed[0] if result.indexed is not None else None,
+                ),
+            )
 
 
 class PageText(HTMLParser):
@@ -550,10 +762,22 @@ class PageText(HTMLParser):
                 self.title.append(data)
 
 
+FOLDER_INDEX_START = "window.staticCopyPages = "
+FOLDER_INDEX_END = ";\n"
+
+
 def folder_index(pages):
     """The script file that gives static_search.js a language's pages: [file, title, text]."""
     rows = json.dumps([list(page) for page in pages], ensure_ascii=False, separators=(",", ":"))
-    return f"window.staticCopyPages = {rows};\n".encode()
+    return f"{FOLDER_INDEX_START}{rows}{FOLDER_INDEX_END}".encode()
+
+
+def read_folder_index(data):
+    """The rows of a folder index file (folder_index's bytes); ValueError for other bytes."""
+    text = data.decode()
+    if not (text.startswith(FOLDER_INDEX_START) and text.endswith(FOLDER_INDEX_END)):
+        raise ValueError("not a folder index")
+    return json.loads(text[len(FOLDER_INDEX_START) : -len(FOLDER_INDEX_END)])
 
 
 def filters_note():
@@ -640,9 +864,10 @@ def index(folder):
                 folder.put(relative, path.read_bytes())
 
 
-def export(out, progress=None, jobs=1):
+def export(out, progress=None, jobs=1, full=False):
     """Export the site into the folder `out` (made, or brought up to date), rendering in `jobs`
-    processes. Returns a Summary."""
+    processes the pages that changed since the export there (every page with `full`). Returns a
+    Summary."""
     check_folder(out)
     root = Path(out)
     root.mkdir(parents=True, exist_ok=True)
@@ -651,8 +876,13 @@ def export(out, progress=None, jobs=1):
     # Written first: should the export stop half way, the folder is still known as one.
     if not (root / MARKER).is_file():
         (root / MARKER).write_text("A static copy of the site: manage.py export_static.\n")
+    stamp = code_stamp()
+    previous = Manifest(stamp) if full else Manifest.read(root, stamp)
+    # Written again at the end: an export stopped half way leaves none, and the next one renders
+    # every page rather than trust files this one may have rewritten.
+    (root / MANIFEST).unlink(missing_ok=True)
     with translation.override(settings.LANGUAGE_CODE):
-        exporter = Exporter(folder, progress, jobs)
+        exporter = Exporter(folder, progress, jobs, previous, stamp)
         exporter.run()
         folder.put(SEARCH_SCRIPT, (Path(__file__).parent / "static_search.js").read_bytes())
         for code, _name in settings.LANGUAGES:
@@ -662,6 +892,7 @@ def export(out, progress=None, jobs=1):
     folder.prune(keep=f"{PAGEFIND_FOLDER}/")
     index(folder)
     folder.prune()
+    exporter.manifest.write(root)
     return summary
 
 
@@ -678,7 +909,7 @@ def export_zip(path, progress=None, jobs=1):
         site = Path(work) / "site"
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as archive:
             for file in sorted(site.rglob("*")):
-                if file.is_file() and file.name != MARKER:
+                if file.is_file() and file.name not in (MARKER, MANIFEST):
                     info = zipfile.ZipInfo(file.relative_to(site).as_posix())
                     info.compress_type = zipfile.ZIP_DEFLATED
                     archive.writestr(info, file.read_bytes())

@@ -5,7 +5,10 @@ folder (or one zip file), with a progress bar.
     manage.py export_static OUT --zip    one zip file OUT
     manage.py export_static OUT --jobs 4 rendered in 4 processes (default: one per core)
 
-Exporting again into the same folder rewrites only the files whose bytes changed and removes
+    manage.py export_static OUT --full   every page rendered again, changed or not
+
+Exporting again into the same folder renders again only the pages whose content changed since
+(the others are kept as they are), rewrites only the files whose bytes changed and removes
 those no longer exported. How: meetings/public/static_export.py.
 """
 
@@ -50,8 +53,13 @@ class Command(BaseCommand):
             help="processes rendering the pages at once (default: one per core); any number "
             "gives the same copy",
         )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="render every page again, even those unchanged since the export in OUT",
+        )
 
-    def handle(self, *args, out, zip=False, jobs=None, **options):
+    def handle(self, *args, out, zip=False, jobs=None, full=False, **options):
         started = time.monotonic()
         jobs = parse_jobs(jobs)
         with tqdm(
@@ -68,7 +76,7 @@ class Command(BaseCommand):
                 if zip:
                     summary = static_export.export_zip(out, progress, jobs)
                 else:
-                    summary = static_export.export(out, progress, jobs)
+                    summary = static_export.export(out, progress, jobs, full=full)
             except static_export.ExportError as error:
                 raise CommandError(str(error)) from None
         for address, status in sorted(summary.failed.items()):
@@ -84,8 +92,10 @@ class Command(BaseCommand):
                 f"{summary.files:,} files ({filesizeformat(summary.bytes)}) in {out}: "
                 f"{summary.written:,} written, {summary.kept:,} kept, {summary.removed:,} removed"
             )
+        rendered = summary.pages - summary.unchanged
         self.stdout.write(
-            f"Exported {summary.pages:,} pages; {what}; {len(summary.failed)} address(es) not "
+            f"Exported {summary.pages:,} pages ({rendered:,} rendered, {summary.unchanged:,} "
+            f"unchanged since the last export); {what}; {len(summary.failed)} address(es) not "
             f"exported, in {time.monotonic() - started:.0f} s by {summary.processes} "
             f"process{'es' if summary.processes > 1 else ''}."
         )

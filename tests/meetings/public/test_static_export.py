@@ -230,12 +230,163 @@ def test_exporting_again_rewrites_only_what_changed_and_removes_what_is_gone(sit
     assert not (out / "fr/news/withdrawn").exists()
     assert after.removed >= 3  # the post in three languages
     assert 0 < after.written < after.files / 4, (after.written, after.files)
-    rewritten = {p for p in stamps if p.exists() and p.stat().st_mtime_ns != stamps[p]}
+    manifest = out / static_export.MANIFEST  # written anew by every export, not counted
+    rewritten = {
+        p for p in stamps if p.exists() and p.stat().st_mtime_ns != stamps[p] and p != manifest
+    }
     new = {p for p in out.rglob("*") if p.is_file() and p not in stamps}
     assert len(rewritten) + len(new) == after.written
     assert out / "news/index.html" in rewritten  # the list no longer names it
     assert out / site.get_absolute_url().lstrip("/") / "index.html" not in rewritten
     assert broken_links(out) == []
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The addresses the export renders through the site (not static files), in order."""
+    addresses = []
+    get = static_export.Site.get
+
+    def counting(self, address):
+        addresses.append(address)
+        return get(self, address)
+
+    monkeypatch.setattr(static_export.Site, "get", counting)
+    return addresses
+
+
+def same_copy(first, second):
+    """The files that differ between two exported folders ({file: bytes}), but for what no two
+    exports share (equivalent)."""
+    both = set(first) & set(second)
+    differ = {n for n in both if not static_export.equivalent(n, first[n], second[n])}
+    return sorted(set(first) ^ set(second) | differ)
+
+
+def test_an_unchanged_site_exported_again_renders_no_page(site, tmp_path, rendered):
+    out = tmp_path / "copy"
+    first = static_export.export(out)
+    assert first.unchanged == 0 and len(rendered) >= first.pages
+    before = files_of(out)
+    rendered.clear()
+    again = static_export.export(out)
+    assert rendered == []
+    assert (again.pages, again.unchanged, again.written) == (first.pages, first.pages, 0)
+    assert again.bytes == first.bytes and again.unexported == first.unexported
+    assert same_copy(before, files_of(out)) == []
+
+
+def test_exporting_after_a_publish_renders_only_that_meetings_pages_and_the_lists(
+    site, tmp_path, rendered
+):
+    out = tmp_path / "copy"
+    static_export.export(out)
+    from meetings.models import Meeting, Session
+
+    session = Session.objects.get(programme=site, slug="monitoring")
+    session.title = "Monitoring of plans and of budgets"
+    session.save()
+    publish(site, "Monitoring retitled.", factories.UserFactory(is_staff=True))
+    rendered.clear()
+    after = static_export.export(out)
+
+    meeting = site.meeting.get_absolute_url()
+    assert 0 < after.unchanged < after.pages
+    assert f"{meeting}parallel/sessions/monitoring/" in rendered
+    assert "/fr/meetings/" in rendered  # a list: it names every meeting
+    untouched = Meeting.objects.get(title="Earlier meeting 1").get_absolute_url()
+    assert untouched not in rendered and f"/es{untouched}" not in rendered
+    page = out / site.get_absolute_url().lstrip("/") / "sessions/monitoring/index.html"
+    assert "Monitoring of plans and of budgets" in page.read_text()
+    # The copy is the one a full export gives.
+    full = static_export.export(tmp_path / "full")
+    assert full.unchanged == 0
+    assert same_copy(files_of(out), files_of(tmp_path / "full")) == []
+    assert after.bytes == full.bytes and after.unexported == full.unexported
+
+
+def test_a_page_removed_from_the_copy_is_rendered_again(site, tmp_path, rendered):
+    out = tmp_path / "copy"
+    static_export.export(out)
+    page = out / "fr" / site.get_absolute_url().lstrip("/") / "index.html"
+    text = page.read_bytes()
+    page.unlink()
+    rendered.clear()
+    static_export.export(out)
+    assert rendered == ["/fr" + site.get_absolute_url()]
+    assert page.read_bytes() == text
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda manifest: manifest.write_bytes(b"not gzip"),
+        lambda manifest: manifest.write_bytes(__import__("gzip").compress(b"[1, 2]")),
+        lambda manifest: manifest.write_bytes(__import__("gzip").compress(b'{"format": 1}')),
+        lambda manifest: manifest.unlink(),
+        lambda manifest: (manifest.parent / "search-index.fr.js").write_text("nonsense"),
+    ],
+    ids=["not-gzip", "not-an-object", "no-files", "removed", "folder-index-damaged"],
+)
+def test_a_damaged_or_missing_manifest_renders_every_page_and_loses_nothing(
+    site, tmp_path, rendered, damage
+):
+    out = tmp_path / "copy"
+    first = static_export.export(out)
+    before = files_of(out)
+    damage(out / static_export.MANIFEST)
+    rendered.clear()
+    again = static_export.export(out)
+    assert again.unchanged == 0 and len(rendered) == len(set(rendered)) >= first.pages
+    assert same_copy(before, files_of(out)) == []
+
+
+def test_another_day_or_code_renders_every_page_and_full_does_too(
+    site, tmp_path, rendered, monkeypatch
+):
+    out = tmp_path / "copy"
+    first = static_export.export(out)
+    monkeypatch.setattr(static_export, "code_stamp", lambda: "another day's")
+    assert static_export.export(out).unchanged == 0
+    assert static_export.export(out).unchanged == first.pages  # the same stamp again
+    assert static_export.export(out, full=True).unchanged == 0
+
+
+def test_an_export_stopped_half_way_leaves_no_manifest_so_the_next_renders_everything(
+    site, tmp_path, monkeypatch
+):
+    out = tmp_path / "copy"
+    first = static_export.export(out)
+    take = static_export.Exporter.take
+    taken = []
+
+    def failing(self, result):
+        taken.append(result)
+        if len(taken) == 20:
+            raise KeyboardInterrupt
+        take(self, result)
+
+    monkeypatch.setattr(static_export.Exporter, "take", failing)
+    with pytest.raises(KeyboardInterrupt):
+        static_export.export(out)
+    assert not (out / static_export.MANIFEST).exists()
+    monkeypatch.setattr(static_export.Exporter, "take", take)
+    assert static_export.export(out).unchanged == 0
+    assert static_export.export(out).unchanged == first.pages
+
+
+def test_the_code_stamp_changes_with_a_template_and_with_the_day(tmp_path, settings, monkeypatch):
+    (tmp_path / "templates").mkdir()
+    template = tmp_path / "templates" / "page.html"
+    template.write_text("<p>one</p>")
+    settings.BASE_DIR = tmp_path
+    first = static_export.code_stamp()
+    assert static_export.code_stamp() == first
+    template.write_text("<p>two</p>")
+    second = static_export.code_stamp()
+    assert second != first
+    monkeypatch.setattr(static_export.time, "strftime", lambda _format: "2099-01-01")
+    assert static_export.code_stamp() != second
 
 
 def test_a_folder_holding_other_files_is_refused_and_left_alone(site, tmp_path):
@@ -255,10 +406,17 @@ def test_the_command_summarises_and_zip_writes_one_file(site, tmp_path, capsys):
     call_command("export_static", str(tmp_path / "copy"), verbosity=0)
     line = capsys.readouterr().out.strip()
     assert re.fullmatch(
-        r"Exported \d+ pages; \d+ files \(.+\) in .+: \d+ written, 0 kept, 0 removed; "
-        r"0 address\(es\) not exported, in \d+ s by 1 process\.",
+        r"Exported (\d+) pages \(\1 rendered, 0 unchanged since the last export\); \d+ files "
+        r"\(.+\) in .+: \d+ written, 0 kept, 0 removed; 0 address\(es\) not exported, in \d+ s "
+        r"by 1 process\.",
         line,
     ), line
+    call_command("export_static", str(tmp_path / "copy"), verbosity=0)
+    line = capsys.readouterr().out.strip()
+    assert re.match(r"Exported (\d+) pages \(0 rendered, \1 unchanged since the last", line), line
+    call_command("export_static", str(tmp_path / "copy"), "--full", verbosity=0)
+    line = capsys.readouterr().out.strip()
+    assert re.match(r"Exported (\d+) pages \(\1 rendered, 0 unchanged since the last", line), line
     call_command("export_static", str(tmp_path / "site.zip"), "--zip", verbosity=0)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy", "site.zip"]
     with zipfile.ZipFile(tmp_path / "site.zip") as archive:
@@ -266,7 +424,7 @@ def test_the_command_summarises_and_zip_writes_one_file(site, tmp_path, capsys):
     expected = {
         p.relative_to(tmp_path / "copy").as_posix()
         for p in (tmp_path / "copy").rglob("*")
-        if p.is_file() and p.name != static_export.MARKER
+        if p.is_file() and p.name not in (static_export.MARKER, static_export.MANIFEST)
     }
     assert names == expected
 
