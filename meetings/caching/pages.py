@@ -6,7 +6,10 @@ was stored under the current generation of what it shows (generations.py), that 
 the view's 200 is stored, unless it sets a cookie, is private, or streams a file; a process
 answers a repeat from its own copy of it (below) while it has one. Every public
 response carries an ETag and, unless the view set its own, `public, max-age=0, must-revalidate,
-s-maxage=PAGE_CDN_MAX_AGE`; a matching If-None-Match gets a 304. A signed-in session (staff
+s-maxage=PAGE_CDN_MAX_AGE`; a matching If-None-Match gets a 304. While one request renders an
+address's new copy, the others asking for it meanwhile get this process's copy of the version
+before, where it has one (stale-while-revalidate: a publish on a meeting day no longer sets every
+worker rendering the same pages at once). A signed-in session (staff
 previewing drafts) is never served from the cache nor stored, and is answered `private,
 no-store`; a made-up, expired or signed-out session cookie is any visitor's. An answer from a
 stored copy says so, `Cache-Status: vapp; hit` (RFC 9211), and the one that stored it
@@ -139,6 +142,8 @@ def _conditional(request, response):
 # its own entry after this one): what bench/meeting_day_bench.py waits for after a publish.
 HIT = "vapp; hit"
 STORED = "vapp; fwd=miss; stored"
+# The copy of the version before, answered while another request renders the new one.
+STALE = "vapp; hit; detail=stale"
 
 
 # This process's own copies of the responses it last read from the shared cache or stored there:
@@ -150,6 +155,9 @@ KEPT_SECONDS = 300
 KEPT_MOST = 64  # copies, each at most KEPT_LARGEST bytes: a bound on this process's memory
 KEPT_LARGEST = 1024 * 1024
 _kept = {}
+# This process's newest copy of each address, whatever its version: {key: (until, version,
+# response)}, answered stale while a new copy is rendered (below).
+_latest = {}
 
 
 def _keep(key, version, response):
@@ -157,7 +165,10 @@ def _keep(key, version, response):
         return
     if len(_kept) >= KEPT_MOST:
         _kept.clear()
-    _kept[key, version] = (time.monotonic() + KEPT_SECONDS, response)
+        _latest.clear()
+    until = time.monotonic() + KEPT_SECONDS
+    _kept[key, version] = (until, response)
+    _latest[key] = (until, version, response)
 
 
 def _kept_copy(key, version):
@@ -165,6 +176,29 @@ def _kept_copy(key, version):
     if found is None or found[0] < time.monotonic():
         return None
     return _own(found[1])
+
+
+# Who renders an address's new copy: a claim in the page cache (one across every process with
+# Redis, one per process with local memory), released once the copy is stored, and lapsing
+# after RENDER_CLAIM_SECONDS should its request never release it.
+RENDER_CLAIM_SECONDS = 10
+
+
+def _claim(cache, key, version):
+    """True when this request is the one to render the copy of `key` under `version`."""
+    return cache.add(f"rendering:{key}", True, RENDER_CLAIM_SECONDS, version=version)
+
+
+def _release(cache, key, version):
+    cache.delete(f"rendering:{key}", version=version)
+
+
+def _stale_copy(key, version):
+    """This process's copy of the address under an earlier version, or None."""
+    found = _latest.get(key)
+    if found is None or found[0] < time.monotonic() or found[1] == version:
+        return None
+    return _own(found[2])
 
 
 def _own(response):
@@ -186,6 +220,7 @@ def forget(shared=True):
     """Drops this process's copies (as a fresh process starts) and, with `shared`, every copy in
     the shared cache too (tests)."""
     _kept.clear()
+    _latest.clear()
     if shared:
         caches[settings.PAGE_CACHE_ALIAS].clear()
 
@@ -234,12 +269,28 @@ class PublicCacheMiddleware:
                     _keep(key, version, stored)
                     stored = _own(stored)
             if stored is not None:
-                response = _conditional(request, stored)
-                response["Cache-Status"] = HIT
-                if hasattr(request, "session"):  # a cookie that signs nobody in: removed
-                    response = self.sessions.process_response(request, response)
-                return response
+                return self.answer_stored(request, stored, HIT)
+            claimed = _claim(cache, key, version)
+            if not claimed:  # another request renders it: the copy before meanwhile
+                stale = _stale_copy(key, version)
+                if stale is not None:
+                    return self.answer_stored(request, stale, STALE)
+            try:
+                return self.answer_rendered(request, cache, key, version)
+            finally:
+                if claimed:
+                    _release(cache, key, version)
+        return self.answer_rendered(request, cache, key, version)
 
+    def answer_stored(self, request, stored, status):
+        response = _conditional(request, stored)
+        response["Cache-Status"] = status
+        if hasattr(request, "session"):  # a cookie that signs nobody in: removed
+            response = self.sessions.process_response(request, response)
+        return response
+
+    def answer_rendered(self, request, cache, key, version):
+        """The view's answer, stored under `key` and `version` when it may be (key None: not)."""
         response = self.get_response(request)
         # A cookie that signs nobody in is removed from the browser (SessionMiddleware), not
         # from the copy stored for everyone: that stays free of cookies.

@@ -5,6 +5,7 @@ import factories
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from meetings.caching import generations, pages
@@ -115,6 +116,57 @@ def test_an_answer_says_whether_it_came_from_a_stored_copy(client, content, edit
     staff = type(client)()
     staff.force_login(editor)
     assert "Cache-Status" not in staff.get(PROGRAMME)  # never stored, never from a copy
+
+
+def claim(url):
+    """Claim the rendering of `url`'s copy under its current version, as another request
+    rendering it holds it meanwhile (pages._claim). Returns its key and version."""
+    key, version = pages._key(RequestFactory().get(url)), generations.for_path(url)
+    assert pages._claim(cache, key, version)
+    return key, version
+
+
+@pytest.mark.django_db
+def test_while_another_request_renders_the_new_copy_the_copy_before_is_answered(client, content):
+    before = client.get(PROGRAMME)
+    Session.objects.filter(pk=content.pk).update(title="Retitled for the day")
+    revisions.publish(content.programme, "Session retitled.")
+    key, version = claim(PROGRAMME)
+    stale, queries = get(client, PROGRAMME)
+    assert stale["Cache-Status"] == pages.STALE and queries == 1  # the generation only
+    assert stale.content == before.content and stale["ETag"] == before["ETag"]
+    assert get(client, PROGRAMME, if_none_match=before["ETag"])[0].status_code == 304
+    pages._release(cache, key, version)
+    fresh = client.get(PROGRAMME)
+    assert b"Retitled for the day" in fresh.content
+    assert fresh["Cache-Status"] == pages.STORED
+    assert client.get(PROGRAMME)["Cache-Status"] == pages.HIT
+
+
+@pytest.mark.django_db
+def test_a_claimed_address_this_process_has_no_copy_of_is_rendered_all_the_same(client, content):
+    claim(PROGRAMME)
+    response = client.get(PROGRAMME)
+    assert response.status_code == 200 and response["Cache-Status"] == pages.STORED
+
+
+@pytest.mark.django_db
+def test_a_render_that_fails_releases_its_claim(client, content, monkeypatch):
+    client.get(PROGRAMME)  # a copy of the version before
+    Session.objects.filter(pk=content.pk).update(title="Retitled for the day")
+    revisions.publish(content.programme, "Session retitled.")
+    from meetings import queries
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(queries, "programme_page", failing)
+    client.raise_request_exception = False
+    assert client.get(PROGRAMME).status_code == 500
+    monkeypatch.undo()
+    fresh = client.get(PROGRAMME)  # rendered, not the copy before: nobody claims it now
+    assert fresh["Cache-Status"] == pages.STORED
+    assert b"Retitled for the day" in fresh.content
 
 
 # -- this process's own copies ------------------------------------------------------------------
