@@ -12,6 +12,9 @@ def command():
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     workers = env_int("WEB_WORKERS", cores or 2, minimum=1)
+    # Threads per worker answering requests: while one renders a page, another can answer a copy
+    # from the cache (bench/meeting_day_bench.py measures both).
+    threads = env_int("WEB_THREADS", 1, minimum=1, maximum=64)
     port = env_int("PORT", 8000, minimum=1)
     host = os.environ.get("HOST", "").strip() or "127.0.0.1"
     # A worker that dies (killed, out of memory) is replaced while the others keep serving.
@@ -19,8 +22,8 @@ def command():
     # replaced (a crash loop), for the service manager to restart (docs/deploy.md).
     return [
         sys.executable, "-m", "granian", "--interface", "wsgi", "vapp.wsgi:application",
-        "--host", host, "--port", str(port), "--workers", str(workers), "--blocking-threads", "1",
-        "--respawn-failed-workers", "--no-access-log",
+        "--host", host, "--port", str(port), "--workers", str(workers),
+        "--blocking-threads", str(threads), "--respawn-failed-workers", "--no-access-log",
     ]  # fmt: skip
 
 

@@ -89,6 +89,27 @@ def test_production_will_not_start_without_a_database_url(monkeypatch):
         server.refuse_without_database()
 
 
+@pytest.mark.parametrize(("value", "threads"), [(None, "1"), ("4", "4"), (" 64 ", "64")])
+def test_web_threads_sets_the_threads_each_worker_answers_with(monkeypatch, value, threads):
+    from vapp import server
+
+    if value is None:
+        monkeypatch.delenv("WEB_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("WEB_THREADS", value)
+    argv = server.command()
+    assert argv[argv.index("--blocking-threads") + 1] == threads
+
+
+@pytest.mark.parametrize("value", ["0", "65", "many"])
+def test_a_bad_web_threads_value_names_the_variable(monkeypatch, value):
+    from vapp import server
+
+    monkeypatch.setenv("WEB_THREADS", value)
+    with pytest.raises(ImproperlyConfigured, match=r"^WEB_THREADS"):
+        server.command()
+
+
 def test_a_socket_folder_in_the_url_is_the_host(load):
     """How ./dev names the embedded server: its socket's folder, percent-encoded, as the host."""
     url = "postgres://postgres@%2Fsrv%2Fvapp%2F.postgres/vapp"
