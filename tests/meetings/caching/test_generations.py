@@ -409,6 +409,32 @@ def test_an_unknown_meeting_and_an_overlong_address_are_keyed_by_everything(cont
 
 
 @pytest.mark.django_db
+def test_every_version_read_at_once_answers_as_for_path_and_never_reads_again(
+    content, other_meeting, django_assert_num_queries
+):
+    """What the static export reads as it starts: the versions for_path gives, in two queries,
+    kept as they were when read."""
+    paths = [
+        f"/fr/meetings/{MEETING}/parallel/",
+        "/meetings/other/",
+        "/es/meetings/other/programme.ics",
+        "/meetings/no-such-meeting/",
+        "/meetings/",
+        "/",
+        "/news/feed.atom",
+    ]
+    generations.forget()
+    expected = {path: generations.for_path(path) for path in paths}
+    with django_assert_num_queries(2):
+        version = generations.every_version()
+    assert {path: version(path) for path in paths} == expected
+    Meeting.objects.filter(slug="other").update(title="Retitled")
+    with django_assert_num_queries(0):
+        assert version("/meetings/other/") == expected["/meetings/other/"]
+    assert generations.every_version()("/meetings/other/") != expected["/meetings/other/"]
+
+
+@pytest.mark.django_db
 def test_a_process_trusts_what_it_read_for_the_freshness_time_only(content, settings):
     settings.CONTENT_FRESHNESS_SECONDS = 60
     first = generations.everything()
