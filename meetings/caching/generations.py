@@ -38,17 +38,21 @@ def count_everything():
     )["total"]
 
 
-def _read_meeting(slug):
-    """One query: the meeting's id, its count and the shared sum, as a version string; None
-    when no meeting has that slug."""
+def _versions(meetings):
+    """{slug: version} of `meetings` (a queryset), in one query: each one's id, its count and
+    the shared sum."""
     count = MeetingGeneration.objects.filter(meeting=OuterRef("pk")).values("number")[:1]
-    row = (
-        Meeting.objects.filter(slug=slug)
+    rows = (
+        meetings.order_by()
         .annotate(count=Coalesce(Subquery(count), Value(0)), shared=_sum(SharedGeneration))
-        .values_list("pk", "count", "shared")
-        .first()
+        .values_list("slug", "pk", "count", "shared")
     )
-    return None if row is None else "m{}.{}.{}".format(*row)
+    return {slug: f"m{pk}.{number}.{shared}" for slug, pk, number, shared in rows}
+
+
+def _read_meeting(slug):
+    """One query: the meeting's version string; None when no meeting has that slug."""
+    return _versions(Meeting.objects.filter(slug=slug)).get(slug)
 
 
 # What this process read, by key: (read again after, value). A plain dict rather than a LocMem
@@ -99,13 +103,7 @@ def every_version():
     # Read before the meetings' counts: an edit made in between keys the pages about every
     # meeting as older than they are, which renders them again next time, never too few.
     every = count_everything()
-    count = MeetingGeneration.objects.filter(meeting=OuterRef("pk")).values("number")[:1]
-    meetings = {
-        slug: f"m{pk}.{number}.{shared}"
-        for slug, pk, number, shared in Meeting.objects.order_by()
-        .annotate(count=Coalesce(Subquery(count), Value(0)), shared=_sum(SharedGeneration))
-        .values_list("slug", "pk", "count", "shared")
-    }
+    meetings = _versions(Meeting.objects.all())
 
     def version(path):
         match = MEETING_PATH.match(path)

@@ -154,10 +154,9 @@ STALE = "vapp; hit; detail=stale"
 KEPT_SECONDS = 300
 KEPT_MOST = 64  # copies, each at most KEPT_LARGEST bytes: a bound on this process's memory
 KEPT_LARGEST = 1024 * 1024
+# {key: (until, version, response)}: the newest copy of each address this process has, which
+# answers a repeat under its version, and stale while a newer one is rendered (below).
 _kept = {}
-# This process's newest copy of each address, whatever its version: {key: (until, version,
-# response)}, answered stale while a new copy is rendered (below).
-_latest = {}
 
 
 def _keep(key, version, response):
@@ -165,17 +164,16 @@ def _keep(key, version, response):
         return
     if len(_kept) >= KEPT_MOST:
         _kept.clear()
-        _latest.clear()
-    until = time.monotonic() + KEPT_SECONDS
-    _kept[key, version] = (until, response)
-    _latest[key] = (until, version, response)
+    _kept[key] = (time.monotonic() + KEPT_SECONDS, version, response)
 
 
-def _kept_copy(key, version):
-    found = _kept.get((key, version))
-    if found is None or found[0] < time.monotonic():
+def _kept_copy(key, version, stale=False):
+    """This process's copy of the address under `version`; with `stale`, under an earlier one
+    instead. None when it has no such copy."""
+    found = _kept.get(key)
+    if found is None or found[0] < time.monotonic() or (found[1] == version) is stale:
         return None
-    return _own(found[1])
+    return _own(found[2])
 
 
 # Who renders an address's new copy: a claim in the page cache (one across every process with
@@ -191,14 +189,6 @@ def _claim(cache, key, version):
 
 def _release(cache, key, version):
     cache.delete(f"rendering:{key}", version=version)
-
-
-def _stale_copy(key, version):
-    """This process's copy of the address under an earlier version, or None."""
-    found = _latest.get(key)
-    if found is None or found[0] < time.monotonic() or found[1] == version:
-        return None
-    return _own(found[2])
 
 
 def _own(response):
@@ -220,7 +210,6 @@ def forget(shared=True):
     """Drops this process's copies (as a fresh process starts) and, with `shared`, every copy in
     the shared cache too (tests)."""
     _kept.clear()
-    _latest.clear()
     if shared:
         caches[settings.PAGE_CACHE_ALIAS].clear()
 
@@ -272,7 +261,7 @@ class PublicCacheMiddleware:
                 return self.answer_stored(request, stored, HIT)
             claimed = _claim(cache, key, version)
             if not claimed:  # another request renders it: the copy before meanwhile
-                stale = _stale_copy(key, version)
+                stale = _kept_copy(key, version, stale=True)
                 if stale is not None:
                     return self.answer_stored(request, stale, STALE)
             try:
