@@ -20,9 +20,10 @@ sizes, on the seed site and on the generated archive; ratios measured in one run
    (export_static's --jobs default). An edit outside any meeting (a news post) changes the
    menus of every page and renders them all again: that export is as long as a full one.
 
-Printed: seconds, files, pages, bytes, what the incremental export rendered, wrote, kept and
-removed, and the ratios incremental/full (time, pages rendered, files written) and archive/seed
-(time per page).
+Printed: seconds, files, pages, bytes, the peak resident memory of export_static's process and
+of its children (the rendering workers, Pagefind: bench/common.py's PeakMemory), what the
+incremental export rendered, wrote, kept and removed, and the ratios incremental/full (time,
+pages rendered, files written) and archive/seed (time per page).
 """
 
 import os
@@ -33,6 +34,7 @@ import time
 from common import (
     PYTHON,
     ROOT,
+    PeakMemory,
     archive_site,
     django_script,
     log,
@@ -74,17 +76,20 @@ def number(text):
 def export(env, out, *extra):
     """(seconds, summary fields) of one export_static run."""
     started = time.monotonic()
-    result = subprocess.run(
+    process = subprocess.Popen(
         [PYTHON, "manage.py", "export_static", str(out), "-v0", *extra],
         cwd=ROOT,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
     )
+    with PeakMemory(process.pid) as memory:
+        stdout, stderr = process.communicate()
     seconds = time.monotonic() - started
-    if result.returncode:
-        raise SystemExit(f"export_static failed:\n{result.stderr[-3000:]}")
-    found = SUMMARY.search(result.stdout)
+    if process.returncode:
+        raise SystemExit(f"export_static failed:\n{stderr[-3000:]}")
+    found = SUMMARY.search(stdout)
     pages, rendered, files, size, written, kept, removed, failed = found.groups()
     return seconds, {
         "pages": number(pages),
@@ -95,6 +100,7 @@ def export(env, out, *extra):
         "kept": number(kept),
         "removed": number(removed),
         "not exported": int(failed),
+        "memory": memory.report(),
     }
 
 
@@ -107,12 +113,15 @@ def measure(name, work, env, zipped=True):
     out = work / "copy"
     full_s, full = export(env, out)
     size = folder_bytes(out)
-    log(f"  {name}: full export {full_s:.1f} s, {full['pages']:,} pages, {full['files']:,} files")
+    log(
+        f"  {name}: full export {full_s:.1f} s, {full['pages']:,} pages, {full['files']:,} files;"
+        f" peak memory {full['memory']}"
+    )
     django_script(env, EDIT)
     again_s, again = export(env, out)
     log(
         f"  {name}: after one edit {again_s:.1f} s, {again['rendered']:,} pages rendered, "
-        f"{again['written']:,} files written"
+        f"{again['written']:,} files written; peak memory {again['memory']}"
     )
     zip_s = None
     if zipped:
@@ -162,11 +171,13 @@ def main():
             f"{full['pages'] / r['full_s']:.0f} pages/s; {full['not exported']} address(es) "
             "not exported"
         )
+        log(f"      peak memory   : {full['memory']}")
         log(
             f"    after one edit    : {r['again_s']:8.1f} s, {again['rendered']:,} of "
             f"{again['pages']:,} pages rendered; files: {again['written']:,} written, "
             f"{again['kept']:,} kept, {again['removed']:,} removed"
         )
+        log(f"      peak memory   : {again['memory']}")
         if r["zip_s"] is None:
             log("    zip               : not timed (BENCH_ARCHIVE_ZIP=1 times it)")
         else:
