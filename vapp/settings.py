@@ -50,6 +50,19 @@ def env_int(name, default, minimum=0, maximum=None):
     return value
 
 
+def env_float(name, default, minimum=0.0):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number; got {raw!r}.") from None
+    if not minimum <= value < float("inf"):  # NaN and infinity fail too
+        raise ImproperlyConfigured(f"{name} must be a number of at least {minimum:g}; got {raw!r}.")
+    return value
+
+
 def env_list(name, default):
     raw = os.environ.get(name)
     if raw is None:
@@ -392,7 +405,10 @@ NOTICE_CONFIRMATION_DAYS = env_int("NOTICE_CONFIRMATION_DAYS", 7, minimum=1)
 CALENDAR_UID_DOMAIN = os.environ.get("CALENDAR_UID_DOMAIN", "programmes.va-isu.org")
 # How long a process trusts the content generation it last read before serving a stored
 # response without asking the database (meetings/caching/generations.py); 0 asks every time.
-CONTENT_FRESHNESS_SECONDS = env_int("CONTENT_FRESHNESS_SECONDS", 1, minimum=0)
+# A quarter of a second costs a process at most four queries a second per meeting it serves;
+# with 1 s, a meeting day's edits were not all cached again within a second of their publish
+# (bench/meeting_day_bench.py: worst 1.22 s with 1, 0.50 s with 0.25, with Redis).
+CONTENT_FRESHNESS_SECONDS = env_float("CONTENT_FRESHNESS_SECONDS", 0.25)
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -15,6 +15,7 @@ VARIABLES = [
     "EMAIL_HOST", "EMAIL_PORT", "EMAIL_SECURITY", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD",
     "EMAIL_TIMEOUT", "DEFAULT_FROM_EMAIL", "NOTICE_MAIL_TRIES", "NOTICE_MAIL_RETRY_SECONDS",
     "NOTICE_CONFIRMATION_INTERVAL_MINUTES", "NOTICE_CONFIRMATION_DAYS",
+    "CONTENT_FRESHNESS_SECONDS",
 ]  # fmt: skip
 
 
@@ -140,6 +141,19 @@ def test_unknown_time_zone_names_the_variable(load):
 def test_malformed_number_names_the_variable(load, value):
     with pytest.raises(ImproperlyConfigured, match=r"^DOCUMENT_MAX_BYTES must"):
         load(SECRET_KEY="k", DOCUMENT_MAX_BYTES=value)
+
+
+def test_content_freshness_defaults_to_a_quarter_second_and_takes_decimals(load):
+    assert load(SECRET_KEY="k")["CONTENT_FRESHNESS_SECONDS"] == 0.25
+    assert load(SECRET_KEY="k", CONTENT_FRESHNESS_SECONDS="0.1")["CONTENT_FRESHNESS_SECONDS"] == 0.1
+    assert load(SECRET_KEY="k", CONTENT_FRESHNESS_SECONDS="2")["CONTENT_FRESHNESS_SECONDS"] == 2.0
+    assert load(SECRET_KEY="k", CONTENT_FRESHNESS_SECONDS="0")["CONTENT_FRESHNESS_SECONDS"] == 0.0
+
+
+@pytest.mark.parametrize("value", ["soon", "-0.5", "nan", "inf", "1,5"])
+def test_a_malformed_content_freshness_names_the_variable(load, value):
+    with pytest.raises(ImproperlyConfigured, match=r"^CONTENT_FRESHNESS_SECONDS must be a number"):
+        load(SECRET_KEY="k", CONTENT_FRESHNESS_SECONDS=value)
 
 
 def test_unknown_log_level_names_the_variable(load):
