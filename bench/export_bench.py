@@ -19,6 +19,7 @@ sizes, on the seed site and on the generated archive; ratios measured in one run
    the first). Each export renders in as many processes as the machine has cores
    (export_static's --jobs default). An edit outside any meeting (a news post) changes the
    menus of every page and renders them all again: that export is as long as a full one.
+   BENCH_EXPORT_KEEP=FOLDER keeps the archive's copy there at the end.
 
 Printed: seconds, files, pages, bytes, the peak resident memory of export_static's process and
 of its children (the rendering workers, Pagefind: bench/common.py's PeakMemory), what the
@@ -28,6 +29,7 @@ pages rendered, files written) and archive/seed (time per page).
 
 import os
 import re
+import shutil
 import subprocess
 import time
 
@@ -46,6 +48,9 @@ from common import (
 ARCHIVE_YEARS = os.environ.get("BENCH_ARCHIVE_YEARS", "20")
 ARCHIVE_PDFS = os.environ.get("BENCH_ARCHIVE_PDFS") == "1"
 ARCHIVE_ZIP = os.environ.get("BENCH_ARCHIVE_ZIP") == "1"
+# A folder to move the archive's copy into at the end (to look at it, or export into it again),
+# rather than delete it with the rest of the bench's work.
+KEEP = os.environ.get("BENCH_EXPORT_KEEP")
 JOBS = os.cpu_count() or 1
 SUMMARY = re.compile(
     r"Exported ([\d,]+) pages \(([\d,]+) rendered, [\d,]+ unchanged since the last export\); "
@@ -155,6 +160,9 @@ def main():
         if ARCHIVE_PDFS:
             manage(env, "render_programme_pdfs", "-v0")
         results.append(measure(f"archive ({ARCHIVE_YEARS} years)", work, env, ARCHIVE_ZIP))
+        if KEEP:
+            shutil.move(work / "copy", KEEP)
+            log(f"  the archive's copy kept in {KEEP}")
 
     log("")
     log(
