@@ -75,6 +75,7 @@ SEARCH_FORM = re.compile(r'<form class="filters search"[^>]*>.*?</form>', re.S)
 AGENDA_PICKER = re.compile(r'<details class="agenda-picker"[^>]*>.*?</details>', re.S)
 MAIN = '<main id="content" tabindex="-1">'
 PAGEFIND_FOLDER = "pagefind"
+PAGEFIND_ENTRY = "pagefind-entry.json"  # what the bundle holds, by language
 SEARCH_SCRIPT = "static-search.js"
 # The copy's own index of each language's pages, a script the search page loads where Pagefind
 # cannot run (a copy opened from a folder): static_search.js searches it.
@@ -172,7 +173,7 @@ def equivalent(relative, old, new):
         return True
     if relative.endswith(".ics"):
         return DTSTAMP.sub(b"", old) == DTSTAMP.sub(b"", new)
-    if relative == f"{PAGEFIND_FOLDER}/pagefind-entry.json":
+    if relative == f"{PAGEFIND_FOLDER}/{PAGEFIND_ENTRY}":
         try:
             return json.loads(old) == json.loads(new)
         except ValueError:
@@ -838,30 +839,60 @@ def pagefind_executable():
     return str(get_executable())
 
 
-def index(folder):
-    """Pagefind's index of the pages in `folder` (one per language, told by <html lang>), put
-    into the copy's pagefind/ folder like any other file."""
-    with tempfile.TemporaryDirectory(prefix="pagefind-") as work:
-        bundle = Path(work) / PAGEFIND_FOLDER
-        result = subprocess.run(
-            [
-                pagefind_executable(),
-                "--site",
-                str(folder.root),
-                "--output-path",
-                str(bundle),
-                "--keep-index-url",
-                "--silent",
-            ],
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode:
-            raise ExportError(f"Pagefind could not index the copy: {result.stderr[-2000:]}")
-        for path in sorted(bundle.rglob("*")):
-            if path.is_file():
-                relative = f"{PAGEFIND_FOLDER}/{path.relative_to(bundle).as_posix()}"
-                folder.put(relative, path.read_bytes())
+def index(folder, indexed):
+    """Pagefind's index of the copy's content pages, `indexed` {language: [(file, ...)]}, put
+    into the copy's pagefind/ folder like any other file. Pagefind keeps every page it indexes
+    in memory until it writes (about 100 KB a page), so each language is indexed by a run of its
+    own, from a folder of links to that language's pages only: a third of the memory of one run
+    over the copy. The runs' bundles are one: their files are named by their content, and the
+    entry files' languages are merged."""
+    entry, put = None, set()
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=folder.root) as work:
+        for language, pages in indexed.items():
+            if not pages:
+                continue
+            site, bundle = Path(work) / language, Path(work) / f"{language}-bundle"
+            for row in pages:
+                _link(folder.root / row[0], site / row[0])
+            result = subprocess.run(
+                [
+                    pagefind_executable(),
+                    "--site",
+                    str(site),
+                    "--output-path",
+                    str(bundle),
+                    "--keep-index-url",
+                    "--silent",
+                ],
+                capture_output=True,
+                text=True,
+            )
+            if result.returncode:
+                raise ExportError(f"Pagefind could not index the copy: {result.stderr[-2000:]}")
+            shutil.rmtree(site)
+            ran = json.loads((bundle / PAGEFIND_ENTRY).read_bytes())
+            if entry is None:
+                entry = ran
+            else:
+                entry["languages"].update(ran["languages"])
+            for path in sorted(bundle.rglob("*")):
+                relative = path.relative_to(bundle).as_posix()
+                if path.is_file() and relative != PAGEFIND_ENTRY and relative not in put:
+                    put.add(relative)  # the scripts every run writes: once
+                    folder.put(f"{PAGEFIND_FOLDER}/{relative}", path.read_bytes())
+            shutil.rmtree(bundle)
+    if entry is not None:
+        data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode()
+        folder.put(f"{PAGEFIND_FOLDER}/{PAGEFIND_ENTRY}", data)
+
+
+def _link(source, target):
+    """`target` made the file `source`: a hard link where the file system allows, or a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def export(out, progress=None, jobs=1, full=False):
@@ -890,7 +921,7 @@ def export(out, progress=None, jobs=1, full=False):
             folder.put(FOLDER_INDEX.format(language=code), folder_index(pages))
     # Pagefind reads the pages from the folder: pages an earlier export left must go first.
     folder.prune(keep=f"{PAGEFIND_FOLDER}/")
-    index(folder)
+    index(folder, {code: exporter.indexed.get(code, []) for code, _name in settings.LANGUAGES})
     folder.prune()
     exporter.manifest.write(root)
     return summary

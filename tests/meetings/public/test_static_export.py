@@ -214,6 +214,39 @@ def test_the_search_page_uses_pagefind_and_a_folder_index_per_language_and_says_
     assert session.relative_to(out).as_posix() in {row[0] for row in english}
 
 
+def test_pagefind_indexes_each_language_in_a_run_of_its_own_pages_only(site, tmp_path, monkeypatch):
+    """Pagefind holds every page it indexes in memory: one run per language holds a third."""
+    real_run, runs = subprocess.run, []
+
+    def run(command, **kwargs):
+        if "--site" in command:
+            folder = Path(command[command.index("--site") + 1])
+            runs.append(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")))
+        return real_run(command, **kwargs)
+
+    monkeypatch.setattr(static_export.subprocess, "run", run)
+    out = tmp_path / "copy"
+    static_export.export(out)
+
+    assert len(runs) == 3
+    english, french, spanish = runs
+    assert all(page.startswith("fr/") for page in french)
+    assert all(page.startswith("es/") for page in spanish)
+    assert not any(page.startswith(("fr/", "es/")) for page in english)
+    session = site.get_absolute_url().lstrip("/") + "sessions/coordination/index.html"
+    assert session in english and f"fr/{session}" in french and f"es/{session}" in spanish
+    assert "meetings/index.page-2.html" not in english  # only what the index holds
+    entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
+    assert {language: e["page_count"] for language, e in entry["languages"].items()} == {
+        "en": len(english),
+        "fr": len(french),
+        "es": len(spanish),
+    }
+    for e in entry["languages"].values():
+        assert (out / f"pagefind/pagefind.{e['hash']}.pf_meta").is_file()
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".pagefind-")]
+
+
 def test_exporting_again_rewrites_only_what_changed_and_removes_what_is_gone(site, tmp_path):
     out = tmp_path / "copy"
     first = static_export.export(out)
