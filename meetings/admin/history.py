@@ -47,7 +47,7 @@ from .text import InvisibleIsEmpty
 # What one admin page saves together: reverting or recovering the parent brings these back too.
 FOLLOW = {
     models.Meeting: ("office_holders",),
-    models.Programme: ("sessions", "revisions"),
+    models.Programme: ("sessions",),
     models.Session: ("presentations", "questions", "statements", "panellists", "recordings"),
     models.WorkPlan: ("milestones",),
 }
@@ -62,6 +62,13 @@ def register_content_models():
             excluded = Searched.columns(model)
             reversion.register(model, follow=FOLLOW.get(model, ()), exclude=excluded)
 
+
+# Records that the state kept of a deleted object holds besides what it follows, so that
+# recovering it brings them back: a programme's revisions, the record of what was published and
+# when. Not followed on every save: reverting a programme's content to an earlier version must
+# not delete the record of later publications (whose copies stay public), and each save would
+# write every revision's snapshot again, a meeting day's saves slower with each publish.
+KEPT_WHEN_DELETED = {models.Programme: ("revisions",)}
 
 BASELINE_COMMENT = "As it stood before its first edit in the admin"
 DELETION_COMMENT = "As it stood when it was deleted"
@@ -91,6 +98,10 @@ def keep_state(obj, user, comment):
 def _save_revision(obj, user, comment):
     with reversion.create_revision(), followed_at_once(obj):
         describe(obj, user, comment)
+        if comment == DELETION_COMMENT:
+            for name in KEPT_WHEN_DELETED.get(type(obj), ()):
+                for record in getattr(obj, name).all():
+                    reversion.add_to_revision(record)
 
 
 # What the name of a followed row reads (its version's object_repr is str() of it).

@@ -539,6 +539,21 @@ def publish_in_the_admin(client, programme, note):
     assert client.post(url, {"note": note}).status_code == 302
 
 
+def test_saving_a_programme_keeps_its_sessions_not_the_record_of_its_publications(
+    programme, sessions, editor_client
+):
+    """Each save would otherwise store every revision's snapshot again: a meeting day's saves
+    slower and larger with each publish."""
+    for note in ("First", "Second", "Third"):
+        publish_in_the_admin(editor_client, programme, note)
+    assert edit(editor_client, programme, title="Renamed").status_code == 302
+
+    (version,) = Version.objects.get_for_object(programme)[:1]
+    kept = {v.content_type.model for v in version.revision.version_set.all()}
+    assert {"programme", "session"} <= kept
+    assert "programmerevision" not in kept
+
+
 @pytest.mark.parametrize("deleted_from", ["its delete page", "the list"])
 def test_a_published_programme_deleted_and_recovered_keeps_its_revisions_not_its_copies(
     programme, sessions, editor_client, deleted_from
@@ -605,3 +620,8 @@ def test_reverting_to_the_version_a_publication_kept_leaves_the_published_copies
         for copy in Programme.objects.filter(working=programme)
     } == copies
     assert "Retitled" in Client().get(programme.get_absolute_url()).content.decode()
+    # The record of each publication stays: reverting the content does not unpublish.
+    assert list(programme.revisions.values_list("number", "note")) == [
+        (2, "Second"),
+        (1, "First"),
+    ]
