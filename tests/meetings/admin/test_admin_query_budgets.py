@@ -25,6 +25,7 @@ from meetings.models import (
     Session,
     WorkPlan,
 )
+from meetings.publishing.revisions import publish
 
 LISTS = [
     "meeting",
@@ -166,3 +167,24 @@ def test_no_admin_save_grows_its_queries_with_its_rows(editor_client):
     with_three = measure_saves(editor_client, 3)
     grown = {name: with_three[name] - with_one[name] for name in with_one}
     assert {name: more for name, more in grown.items() if more} == {}, (with_one, with_three)
+
+
+@pytest.mark.django_db
+def test_a_programmes_form_and_save_read_no_snapshot_but_the_latest_revisions(editor_client):
+    """Each revision holds a snapshot of the whole programme, which the form's rows of revisions
+    do not show: a meeting day's saves decoded every one of them. The form compares the
+    programme with its latest revision's snapshot (unpublished changes), and reads that one."""
+    add_everything(1)
+    programme = Programme.objects.get(slug="p1", edition=Edition.WORKING)
+    publish(programme, "Second.", factories.EditorFactory())
+    publish(programme, "Third.", factories.EditorFactory())
+    assert programme.revisions.count() >= 3
+    url = change_forms()["programme"]
+    with CaptureQueriesContext(connection) as captured:
+        data = form_data(editor_client.get(url))
+        data["title"] = ["Renamed"]
+        assert editor_client.post(url, data).status_code == 302
+    revisions = [q["sql"] for q in captured if 'FROM "meetings_programmerevision"' in q["sql"]]
+    assert len(revisions) >= 2  # the rows are read, to be listed
+    snapshots = [sql for sql in revisions if '"meetings_programmerevision"."snapshot"' in sql]
+    assert all(sql.endswith("LIMIT 1") for sql in snapshots), snapshots
