@@ -19,6 +19,10 @@ Prints each figure beside its goal (issue 23, goal 5): no error (non-2xx/3xx ans
 errors, an answer slower than wrk's 2 s timeout among them, failed saves or publishes, visitors'
 errors), the p99 latency, and the edited pages served from the cache again within 1 s of each
 publish (the median and the worst). Exits 1 when a goal is missed.
+
+The page cache is the environment's: CACHE_URL=redis://127.0.0.1:6379/13 measures the shared
+cache a deployment of several processes uses (docs/deploy.md); without it, each process has its
+own and renders each edited page itself.
 """
 
 import http.client
@@ -188,6 +192,8 @@ def main():
     load = load_figures(output)
     log("")
     log(f"Meeting day: {SECONDS} s, {CONNECTIONS} connections, {len(ADDRESSES)} addresses")
+    cache = os.environ.get("CACHE_URL") or "local memory, one cache per process (no CACHE_URL)"
+    log(f"  page cache: {cache}; WEB_THREADS {os.environ.get('WEB_THREADS') or 1}")
     for n, save, publish, found in rounds:
         log(
             f"  round {n}: save {save:.3f} s, publish {publish:.3f} s; cached again: "
