@@ -35,14 +35,21 @@ def env_bool(name, default):
     )
 
 
-def env_int(name, default, minimum=0, maximum=None):
+def _env_number(name, convert, kind):
+    """The variable's value made a number by `convert`; None when it is not set."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
-        return default
+        return None
     try:
-        value = int(raw)
+        return convert(raw)
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a whole number; got {raw!r}.") from None
+        raise ImproperlyConfigured(f"{name} must be {kind}; got {raw!r}.") from None
+
+
+def env_int(name, default, minimum=0, maximum=None):
+    value = _env_number(name, int, "a whole number")
+    if value is None:
+        return default
     if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}; got {value}.")
     if maximum is not None and value > maximum:
@@ -51,14 +58,11 @@ def env_int(name, default, minimum=0, maximum=None):
 
 
 def env_float(name, default, minimum=0.0):
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    value = _env_number(name, float, "a number")
+    if value is None:
         return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number; got {raw!r}.") from None
     if not minimum <= value < float("inf"):  # NaN and infinity fail too
+        raw = os.environ[name]
         raise ImproperlyConfigured(f"{name} must be a number of at least {minimum:g}; got {raw!r}.")
     return value
 
