@@ -272,6 +272,10 @@ INSTALLED_APPS = [
     "meetings",
 ]
 
+# Django's JSON serialization, writing the same text faster where the history writes a
+# programme with everything it holds (meetings/serialization.py).
+SERIALIZATION_MODULES = {"json": "meetings.serialization"}
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves STATIC_ROOT (after collectstatic) from the app server itself, with compression
