@@ -454,6 +454,40 @@ def test_a_session_left_as_it_was_is_still_refused_outside_its_new_meetings_date
     assert programme.meeting_id != later.pk
 
 
+def test_only_the_rows_changed_are_checked_against_their_constraints(
+    editor_client, programme, make_session
+):
+    """A row left as it was holds the stored values, which the database already holds to its
+    constraints: only the changed row is checked, and its broken constraint is refused with its
+    message, nothing saved."""
+    from unittest import mock
+
+    from django.db.models import CheckConstraint
+
+    sessions = [make_session(n) for n in range(1, 4)]
+    url = admin_url(Programme, "change", programme.pk)
+    data = form_data(editor_client.get(url))
+    data["title"] = ["Retitled programme"]
+    data["sessions-1-start_time"] = ["14:00"]
+    data["sessions-1-end_time"] = ["13:00"]
+    checked = []
+
+    def validate(constraint, model, instance, **kwargs):
+        checked.append(instance.pk)
+        return validate.original(constraint, model, instance, **kwargs)
+
+    validate.original = CheckConstraint.validate
+    with mock.patch.object(CheckConstraint, "validate", autospec=True, side_effect=validate):
+        response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "A session must end after it starts." in response.content.decode()
+    session_rows = {pk for pk in checked if pk in {s.pk for s in sessions}}
+    assert session_rows == {sessions[1].pk}
+    programme.refresh_from_db()
+    assert programme.title != "Retitled programme"
+
+
 def test_a_programmes_save_keeps_each_session_and_what_it_holds_in_its_history(
     editor_client, programme, make_session
 ):
