@@ -118,15 +118,22 @@ NAMED_WITH = {
 
 def followed_lookups(model, prefix=""):
     """The prefetch lookups of what a version of `model` holds beyond its own row: what it
-    follows (FOLLOW), and what they follow, with each one's many-to-many values."""
+    follows (FOLLOW), and what they follow, with each one's many-to-many values. A version
+    holds the keys of many-to-many values only, and its rows in no order: nothing more is read
+    or sorted."""
     lookups = [
-        Prefetch(prefix + field.name)
+        Prefetch(
+            prefix + field.name,
+            queryset=field.related_model._default_manager.only("pk").order_by(),
+        )
         for field in model._meta.local_many_to_many
         if field.remote_field.through._meta.auto_created  # what the serializer writes
     ]
     for name in FOLLOW.get(model, ()):
         related = model._meta.get_field(name).related_model
-        rows = related._default_manager.select_related(*NAMED_WITH.get(related, ()))
+        rows = related._default_manager.order_by()
+        if related in NAMED_WITH:  # select_related() with no names would join every parent
+            rows = rows.select_related(*NAMED_WITH[related])
         lookups.append(Prefetch(prefix + name, queryset=rows))
         lookups += followed_lookups(related, f"{prefix}{name}__")
     return lookups

@@ -188,3 +188,35 @@ def test_a_programmes_form_and_save_read_no_snapshot_but_the_latest_revisions(ed
     assert len(revisions) >= 2  # the rows are read, to be listed
     snapshots = [sql for sql in revisions if '"meetings_programmerevision"."snapshot"' in sql]
     assert all(sql.endswith("LIMIT 1") for sql in snapshots), snapshots
+
+
+@pytest.mark.django_db
+def test_a_programmes_save_reads_only_the_keys_of_what_its_sessions_name_for_its_history(
+    editor_client,
+):
+    """The history writes the keys of a session's actions, presenters, organisations and
+    documents, not their texts, and its rows in no particular order: the reads it makes for a
+    programme's save ask for nothing more."""
+    add_everything(1)
+    url = change_forms()["programme"]
+    data = form_data(editor_client.get(url))
+    data["title"] = ["Renamed"]
+    with CaptureQueriesContext(connection) as captured:
+        assert editor_client.post(url, data).status_code == 302
+    actions = [
+        q["sql"]
+        for q in captured
+        if 'FROM "meetings_action" INNER JOIN "meetings_session_actions"' in q["sql"]
+    ]
+    assert actions, [q["sql"] for q in captured]
+    assert all('"meetings_action"."title"' not in sql for sql in actions), actions
+    # A session's questions, read for the history: neither sorted nor joined to their session,
+    # programme, meeting and convention (select_related() with no names joins them all).
+    followed = [
+        q["sql"]
+        for q in captured
+        if q["sql"].startswith('SELECT "meetings_discussionquestion"."id", ')
+        and 'WHERE "meetings_discussionquestion"."session_id" IN (' in q["sql"]
+    ]
+    assert followed, [q["sql"] for q in captured]
+    assert all("ORDER BY" not in sql and " JOIN " not in sql for sql in followed), followed
