@@ -9,7 +9,8 @@ production), both with the seed data:
 - the small site ("seed") also holds the archive's first meeting only (100 sessions),
 - the archive site holds the whole generated archive (200 meetings, 20,000 sessions;
   BENCH_ARCHIVE_YEARS shrinks it), whose first meeting is the same rows (same random seed, same
-  first year).
+  first year). BENCH_ARCHIVE_DATABASE_URL names one generated before (bench/common.py's
+  archive_site; the saves below edit it, as an editor would).
 
 So the same programme of 20 sessions is on both, at the same address, and the ratio of a page's
 two p50s is what the archive's size costs it (target: at most 1.5):
@@ -44,7 +45,16 @@ import os
 import statistics
 import urllib.request
 
-from common import django_script, log, manage, seed_site, server, throwaway_site, wrk
+from common import (
+    archive_site,
+    django_script,
+    log,
+    manage,
+    seed_site,
+    server,
+    throwaway_site,
+    wrk,
+)
 
 SAVES = int(os.environ.get("BENCH_SAVES", "15"))
 ARCHIVE_YEARS = int(os.environ.get("BENCH_ARCHIVE_YEARS", "20"))
@@ -220,14 +230,11 @@ def verdict(passed):
 
 
 def main():
-    with throwaway_site() as (work, env), throwaway_site() as (_, archive_env):
-        log(f"Setting up in {work} ...")
-        for site in (env, archive_env):
-            seed_site(site)
-        log("The archive's first meeting in the small site ...")
+    log(f"The whole archive ({ARCHIVE_YEARS} years) in one site ...")
+    with archive_site(ARCHIVE_YEARS) as (_, archive_env), throwaway_site() as (work, env):
+        log(f"The seed and the archive's first meeting in the small site, in {work} ...")
+        seed_site(env)
         generate(env, "--years", "1", "--meetings", "1")
-        log(f"The whole archive ({ARCHIVE_YEARS} years) in the other ...")
-        generate(archive_env, "--years", str(ARCHIVE_YEARS))
         seed_editor, archive_editor = editor_session(env), editor_session(archive_env)
         assert seed_editor["programme"] == archive_editor["programme"], "not the same programme"
         PAGES["programme form, 20 sessions"] = seed_editor["programme"]
