@@ -23,13 +23,13 @@ two p50s is what the archive's size costs it (target: at most 1.5):
 
 Each page is loaded as an ISU editor (the "ISU editor" group, logged in with a session cookie)
 by wrk from another process, with 2 connections (one editor per server worker: the latency is
-the page's own, not a queue's), on one site then the other, BENCH_ROUNDS times (default 4, the
-order swapped every round), BENCH_PAGE_SECONDS each (default 3; a slow page longer, for a dozen
-requests at least): each figure is the median of its rounds, the ratio the median of the
-rounds' ratios, as bench/pages_bench.py measures the public pages. Both halves of a ratio
-thus meet the same load on this shared machine; a ratio is only comparable with ratios of the
-same run. The SQL queries of each page are counted on both sites with the test client
-(target: the same number).
+the page's own, not a queue's), on both sites at the same time, each by a wrk of its own,
+BENCH_ROUNDS times (default 4), BENCH_PAGE_SECONDS each (default 3; a slow page longer, for a
+dozen requests at least): each figure is the median of its rounds, the ratio the median of the
+rounds' ratios. Both halves of a ratio thus meet the same load on this shared machine (the two
+sites' servers share its 2 cores, so the figures are higher than either site's alone); a ratio
+is only comparable with ratios of the same run. The SQL queries of each page are counted on
+both sites with the test client (target: the same number).
 
 4. Admin saves on the archive site, in one Django process with the test client (no HTTP
    server: what is measured is the save itself), BENCH_SAVES times each (default 15): an
@@ -44,6 +44,7 @@ import math
 import os
 import statistics
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 from common import (
     archive_site,
@@ -204,21 +205,27 @@ def latencies(seed_env, archive_env, seed_cookie, archive_cookie):
             # Long enough for SAMPLES requests of the slower site in each round.
             seconds = max(PAGE_SECONDS, math.ceil(SAMPLES * slowest / CONNECTIONS))
             rounds = []
-            for round_ in range(ROUNDS):
-                # Seed first in even rounds, archive first in odd ones: an order effect cancels.
-                order = ["seed", "archive"][:: 1 if round_ % 2 == 0 else -1]
-                found = {}
-                for which in order:
-                    base, cookie = sites[which]
-                    found[which] = wrk(
-                        base + url,
-                        CONNECTIONS,
-                        seconds,
-                        latency=True,
-                        headers=[f"Cookie: {cookie}"],
-                        timeout=30,
-                    )[1:]
-                    assert found[which][0] > 0, f"no request of {url} was answered"
+            for _round in range(ROUNDS):
+                # Both sites at once, each by its own wrk: whatever else loads this shared
+                # machine meanwhile slows both halves of the ratio alike. (One after the other,
+                # a page of 10 ms measured 0.6 to 1.7 times as slow on one site as on the other
+                # in one run, for the same queries over the same rows.)
+                with ThreadPoolExecutor(max_workers=2) as pool:
+                    loads = {
+                        which: pool.submit(
+                            wrk,
+                            base + url,
+                            CONNECTIONS,
+                            seconds,
+                            latency=True,
+                            headers=[f"Cookie: {cookie}"],
+                            timeout=30,
+                        )
+                        for which, (base, cookie) in sites.items()
+                    }
+                    found = {which: load.result()[1:] for which, load in loads.items()}
+                for which, (p50, _p99) in found.items():
+                    assert p50 > 0, f"no request of {url} was answered by the {which} site"
                 (s50, s99), (a50, a99) = found["seed"], found["archive"]
                 rounds.append((s50, s99, a50, a99, a50 / s50))
             results[name] = tuple(statistics.median(column) for column in zip(*rounds, strict=True))
