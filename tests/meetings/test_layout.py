@@ -14,6 +14,8 @@ MAY_IMPORT = {
     "models": set(),
     "markdown": set(),
     "addresses": set(),
+    # Django's JSON serialization, faster where the history writes a programme (settings).
+    "serialization": set(),
     "languages": {"markdown", "addresses"},
     # The static copy remembers programmes under their meeting's generation (caching).
     "queries": {"models", "languages", "caching"},
