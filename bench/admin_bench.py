@@ -3,8 +3,8 @@ and its saves.
 
     ./dev bench admin_bench
 
-Two throw-away sites side by side, each with its own database and server (granian, as in
-production), both with the seed data:
+Two sites side by side, each with its own database and server (granian, as in production),
+both with the seed data (the small one throw-away, the archive one too unless it is reused):
 
 - the small site ("seed") also holds the archive's first meeting only (100 sessions),
 - the archive site holds the whole generated archive (200 meetings, 20,000 sessions;
