@@ -31,11 +31,12 @@ sites' servers share its 2 cores, so the figures are higher than either site's a
 is only comparable with ratios of the same run. The SQL queries of each page are counted on
 both sites with the test client (target: the same number).
 
-4. Admin saves on the archive site, in one Django process with the test client (no HTTP
-   server: what is measured is the save itself), BENCH_SAVES times each (default 15): an
-   action's change form (an action of the archive serves about 3,000 sessions), a session's
-   (its presentations and questions inline), a programme's (its 20 sessions inline); the change
-   form read, then posted back unchanged but for its title. Target: p50 under 0.15 s.
+4. Admin saves on the archive site, through its server (granian, as in production), by an
+   editor signed in as a browser is (cookies and the CSRF token), BENCH_SAVES times each
+   (default 15): an action's change form (an action of the archive serves about 3,000
+   sessions), a session's (its presentations and questions inline), a programme's (its 20
+   sessions inline); the change form read, then posted back unchanged but for its title, and
+   the POST timed until its redirect answers. Target: p50 under 0.15 s.
 """
 
 import datetime
@@ -44,15 +45,16 @@ import math
 import os
 import statistics
 import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 
 from common import (
+    Editor,
     archive_site,
     django_script,
     log,
     manage,
     seed_site,
     server,
+    side_by_side,
     throwaway_site,
     wrk,
 )
@@ -86,7 +88,7 @@ GOALS = {  # the pages of the goal; the others are shown beside them
 }
 
 EDITOR = f"""
-import json
+import json, secrets
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -97,6 +99,9 @@ editor, _ = get_user_model().objects.get_or_create(
     username="bench-editor", defaults={{"is_staff": True}}
 )
 editor.groups.add(Group.objects.get(name="ISU editor"))
+password = secrets.token_urlsafe(16)  # for the saves, signed in as a browser is
+editor.set_password(password)
+editor.save()
 client = Client(HTTP_HOST="127.0.0.1")
 client.force_login(editor)
 programme = Programme.objects.get(
@@ -106,6 +111,7 @@ print(json.dumps({{
     "cookie": f"{{settings.SESSION_COOKIE_NAME}}={{client.cookies[settings.SESSION_COOKIE_NAME].value}}",
     "programme": f"/admin/meetings/programme/{{programme.pk}}/change/",
     "sessions": programme.sessions.count(),
+    "password": password,
 }}))
 """  # noqa: E501
 
@@ -126,17 +132,11 @@ for name, url in json.loads(%r).items():
 print(json.dumps(counts))
 """
 
-SAVE = r"""
-import json, statistics, sys, time
-sys.path.insert(0, "tests")
-from admin_forms import form_data
-from django.contrib.auth import get_user_model
+FORMS = r"""
+import json
 from django.db.models import Count
-from django.test import Client
 from meetings.models import Action, Programme, Session
 
-client = Client(HTTP_HOST="127.0.0.1")
-client.force_login(get_user_model().objects.get(username="bench-editor"))
 action = Action.objects.annotate(n=Count("sessions")).order_by("-n").first()
 session = (
     Session.objects.filter(programme__meeting__slug__startswith="archive-", programme__edition="working")
@@ -146,27 +146,12 @@ programme = (
     Programme.objects.filter(meeting__slug__startswith="archive-", edition="working")
     .annotate(n=Count("sessions")).order_by("-n", "pk").first()
 )
-forms = {
-    "action": (f"/admin/meetings/action/{action.pk}/change/", "title"),
-    "session": (f"/admin/meetings/session/{session.pk}/change/", "title"),
-    "programme": (f"/admin/meetings/programme/{programme.pk}/change/", "title"),
-}
-sizes = {"action": action.n, "session": session.n, "programme": programme.n}
-results = {}
-for name, (url, field) in forms.items():
-    seconds = []
-    for n in range(SAVES + 1):
-        data = form_data(client.get(url))
-        data[field] = [f"{data[field][0].split(' #bench')[0]} #bench {n}"]
-        started = time.perf_counter()
-        response = client.post(url, data)
-        elapsed = time.perf_counter() - started
-        assert response.status_code == 302, (name, response.status_code, response.content[:3000])
-        if n:  # the first save also records the object's history baseline
-            seconds.append(elapsed)
-    results[name] = (statistics.median(seconds), max(seconds), sizes[name])
-print(json.dumps(results))
+print(json.dumps({
+    name: (f"/admin/meetings/{name}/{row.pk}/change/", row.title.split(MARK)[0], row.n)
+    for name, row in (("action", action), ("session", session), ("programme", programme))
+}))
 """  # noqa: E501
+MARK = " (admin_bench"  # what the saves add to a title, taken off again by the next run
 
 
 def generate(env, *options):
@@ -183,52 +168,54 @@ def query_counts(env):
     return json.loads(django_script(env, COUNT_QUERIES % json.dumps(PAGES)).splitlines()[-1])
 
 
-def check_logged_in(base, url, cookie):
+def check_logged_in(base, url, headers):
     """The page answers the editor itself (200), not the login page."""
-    request = urllib.request.Request(base + url, headers={"Cookie": cookie})
+    request = urllib.request.Request(base + url, headers=dict(h.split(": ", 1) for h in headers))
     with urllib.request.urlopen(request) as response:
         assert response.status == 200 and response.url == base + url, (url, response.url)
 
 
 def latencies(seed_env, archive_env, seed_cookie, archive_cookie):
     """{page: (seed p50, seed p99, archive p50, archive p99, p50 ratio)} in ms: each page loaded
-    on one site then the other, ROUNDS times, each figure the median of its rounds."""
+    on both sites at the same time, ROUNDS times, each figure the median of its rounds."""
     results = {}
     with server(seed_env) as seed, server(archive_env) as archive:
-        sites = {"seed": (seed, seed_cookie), "archive": (archive, archive_cookie)}
+        sites = {
+            "seed": (seed, [f"Cookie: {seed_cookie}"]),
+            "archive": (archive, [f"Cookie: {archive_cookie}"]),
+        }
         for name, url in PAGES.items():
             slowest = 0.0
-            for base, cookie in sites.values():
-                check_logged_in(base, url, cookie)
-                warm = wrk(base + url, CONNECTIONS, 2, True, [f"Cookie: {cookie}"], timeout=30)
+            for base, headers in sites.values():
+                check_logged_in(base, url, headers)
+                warm = wrk(base + url, CONNECTIONS, 2, True, headers, timeout=30)
                 slowest = max(slowest, warm[1] / 1000)
             # Long enough for SAMPLES requests of the slower site in each round.
             seconds = max(PAGE_SECONDS, math.ceil(SAMPLES * slowest / CONNECTIONS))
-            rounds = []
-            for _round in range(ROUNDS):
-                # Both sites at once, each by its own wrk: whatever else loads this shared
-                # machine meanwhile slows both halves of the ratio alike. (One after the other,
-                # a page of 10 ms measured 0.6 to 1.7 times as slow on one site as on the other
-                # in one run, for the same queries over the same rows.)
-                with ThreadPoolExecutor(max_workers=2) as pool:
-                    loads = {
-                        which: pool.submit(
-                            wrk,
-                            base + url,
-                            CONNECTIONS,
-                            seconds,
-                            latency=True,
-                            headers=[f"Cookie: {cookie}"],
-                            timeout=30,
-                        )
-                        for which, (base, cookie) in sites.items()
-                    }
-                    found = {which: load.result()[1:] for which, load in loads.items()}
-                for which, (p50, _p99) in found.items():
-                    assert p50 > 0, f"no request of {url} was answered by the {which} site"
-                (s50, s99), (a50, a99) = found["seed"], found["archive"]
-                rounds.append((s50, s99, a50, a99, a50 / s50))
+            rounds = [
+                (*found["seed"], *found["archive"], found["archive"][0] / found["seed"][0])
+                for found in side_by_side(sites, url, CONNECTIONS, seconds, ROUNDS, timeout=30)
+            ]
             results[name] = tuple(statistics.median(column) for column in zip(*rounds, strict=True))
+    return results
+
+
+def saves(env, password):
+    """{form: (p50, slowest, size)} in s: each form of FORMS read and posted back through the
+    archive site's server, SAVES times, by an editor signed in as a browser is."""
+    forms = json.loads(django_script(env, FORMS.replace("MARK", repr(MARK))).splitlines()[-1])
+    results = {}
+    with server(env) as base:
+        editor = Editor(base)
+        editor.sign_in("bench-editor", password)
+        for name, (url, title, size) in forms.items():
+            editor.titles[url] = title
+            editor.saves.clear()
+            for n in range(SAVES + 1):
+                editor.save(url, f"{MARK.strip(' (')} {n}")
+            assert not editor.errors, editor.errors
+            seconds = editor.saves[1:]  # the first save also records the history's baseline
+            results[name] = (statistics.median(seconds), max(seconds), size)
     return results
 
 
@@ -249,8 +236,7 @@ def main():
         log(f"Every page on both sites, {ROUNDS} rounds ...")
         pages = latencies(env, archive_env, seed_editor["cookie"], archive_editor["cookie"])
         log(f"Saving each form {SAVES} times on the archive site ...")
-        code = SAVE.replace("SAVES + 1", str(SAVES + 1))
-        saves = json.loads(django_script(archive_env, code).splitlines()[-1])
+        saved = saves(archive_env, archive_editor["password"])
         sizes = django_script(
             archive_env,
             "from meetings.models import Meeting, Session\n"
@@ -282,14 +268,14 @@ def main():
         )
     log(f"  addresses: {json.dumps(PAGES)}")
     log("")
-    log(f"Admin saves on the archive site (test client, in process; {SAVES} saves each)")
+    log(f"Admin saves on the archive site (over HTTP, granian; {SAVES} saves each)")
     log(f"  {'form':10} {'p50':>8} {'slowest':>9} {'goal':>15}  what it holds")
     holds = {
         "action": "an action serving {} sessions",
         "session": "a session with {} questions, inline",
         "programme": "a programme with {} sessions, inline",
     }
-    for name, (p50, slowest, size) in saves.items():
+    for name, (p50, slowest, size) in saved.items():
         goal = f"< {SAVE_GOAL} s  {verdict(p50 < SAVE_GOAL)}"
         log(f"  {name:10} {p50:7.3f}s {slowest:8.3f}s {goal:>15}  {holds[name].format(size)}")
 

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 from types import SimpleNamespace
@@ -209,6 +210,28 @@ def wrk(url, connections=16, seconds=None, latency=False, headers=(), timeout=No
     if not latency:
         return rps
     return rps, ms(output, "50%"), ms(output, "99%")
+
+
+def side_by_side(sites, path, connections, seconds, rounds, timeout=None):
+    """`path` loaded on every site of `sites` ({name: (base URL, headers)}) at the same time,
+    each by a wrk of its own, `rounds` times: [{name: (p50, p99)}, ...] in ms, one dict a
+    round. Whatever else loads this shared machine meanwhile slows every site alike. (One
+    after the other, a page of 10 ms measured 0.6 to 1.7 times as slow on one site as on the
+    other in one run, for the same queries over the same rows: admin_bench, 2026-12-03.)"""
+    found = []
+    with ThreadPoolExecutor(max_workers=len(sites)) as pool:
+        for _round in range(rounds):
+            loads = {
+                name: pool.submit(
+                    wrk, base + path, connections, seconds, True, headers, timeout=timeout
+                )
+                for name, (base, headers) in sites.items()
+            }
+            answers = {name: load.result()[1:] for name, load in loads.items()}
+            for name, (p50, _p99) in answers.items():
+                assert p50 > 0, f"no request of {path} was answered by the {name} site"
+            found.append(answers)
+    return found
 
 
 def ms(output, percentile):
