@@ -102,6 +102,11 @@ def env_database(name):
         raise ImproperlyConfigured(f"{name} is not a valid database URL ({exc}).") from None
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://host/vapp.")
+    # No JIT compilation: it pays off for analytic queries of seconds, and the library's
+    # queries (EXISTS over presentations, estimated costly) spent 0.2 s a request compiling
+    # on the 20-year archive (bench/pages_bench.py). The URL's own options come after, and win.
+    options = config.setdefault("OPTIONS", {})
+    options["options"] = f"-c jit=off {options.get('options', '')}".strip()
     return config
 
 
