@@ -760,7 +760,9 @@ class DocumentQuerySet(PublicQuerySet):
 
     @staticmethod
     def _showing(rows):
-        return Exists(rows.filter(document=OuterRef("pk")))
+        # "IS NOT NULL" says nothing new to the EXISTS, but PostgreSQL runs a large one as a set
+        # computed once (a hashed subplan), and without it that set read every presentation.
+        return Exists(rows.filter(document__isnull=False, document=OuterRef("pk")))
 
     @staticmethod
     def _statements_showing(statements):
@@ -788,18 +790,19 @@ class DocumentQuerySet(PublicQuerySet):
         )
 
     @classmethod
-    def _awaiting_publication(cls):
-        in_a_working_copy = (
+    def _in_a_working_copy(cls):
+        return (
             Q(programme__isnull=False)
             | cls._showing(Presentation.objects.filter(session__programme__edition=Edition.WORKING))
             | cls._statements_showing(
                 cls._statements().filter(session__programme__edition=Edition.WORKING)
             )
         )
-        return in_a_working_copy & ~cls._shown_in_public()
 
     @classmethod
-    def _shown_only_by_drafts(cls):
+    def _loose_and_shown_by_drafts(cls):
+        """Loose (no meeting or programme of its own) and shown by drafts: a draft itself,
+        unless something public shows it too."""
         from .coordination import WorkPlan  # it refers to Document
 
         by_drafts = (
@@ -807,21 +810,27 @@ class DocumentQuerySet(PublicQuerySet):
             | cls._statements_showing(cls._statements().not_public())
             | cls._showing(WorkPlan.objects.not_public())
         )
-        return Q(meeting__isnull=True, programme__isnull=True) & by_drafts & ~cls._shown_in_public()
+        return Q(meeting__isnull=True, programme__isnull=True) & by_drafts
+
+    @classmethod
+    def _public_outside_drafts(cls):
+        """Neither awaiting publication (in a working copy, shown by no public row) nor shown
+        only by drafts: shown in public, or neither. What is shown in public is asked once, so
+        PostgreSQL plans each EXISTS once (the library's pages plan this on every request)."""
+        return cls._shown_in_public() | (
+            ~cls._in_a_working_copy() & ~cls._loose_and_shown_by_drafts()
+        )
 
     def public(self):
         return (
             self.exclude(meeting__status=Status.DRAFT)
             .exclude(programme__status=Status.DRAFT)
             .exclude(programme__meeting__status=Status.DRAFT)
-            .exclude(self._awaiting_publication())
-            .exclude(self._shown_only_by_drafts())
+            .filter(self._public_outside_drafts())
         )
 
     def not_public(self):
-        return self.filter(
-            self._inside_a_draft() | self._awaiting_publication() | self._shown_only_by_drafts()
-        )
+        return self.filter(self._inside_a_draft() | ~self._public_outside_drafts())
 
 
 class Document(Publishable, models.Model):

@@ -132,3 +132,20 @@ def test_a_document_shown_only_by_drafts_is_not_public():
 
     revisions.publish(draft_programme, "First published.")
     assert by_draft_presentation in Document.objects.public()
+
+
+def test_a_documents_rule_asks_once_whether_something_public_shows_it():
+    """The library's pages plan the rule on every request: asked twice (awaiting publication,
+    shown only by drafts), its 15 EXISTS took PostgreSQL 5.4 ms to plan on the 20-year
+    archive; asked once, 10 took 3.9 ms."""
+    for rows in (Document.objects.public(), Document.objects.not_public()):
+        assert str(rows.query).count("EXISTS") == 10
+
+
+def test_a_documents_rule_reads_only_the_rows_that_show_a_document():
+    """Each EXISTS names rows with a document: as a set computed once (a hashed subplan), the
+    rows showing none were read too, every presentation of the archive's 20,000 sessions."""
+    sql = str(Document.objects.public().query)
+    # Presentations public, in a working copy and in drafts; work plans public and drafts;
+    # activities. (A statement's files are a join table's rows: never without a document.)
+    assert sql.count('"document_id" IS NOT NULL') == 6
