@@ -41,7 +41,6 @@ both sites with the test client (target: the same number).
 
 import datetime
 import json
-import math
 import os
 import statistics
 import urllib.request
@@ -56,7 +55,6 @@ from common import (
     server,
     side_by_side,
     throwaway_site,
-    wrk,
 )
 
 SAVES = int(os.environ.get("BENCH_SAVES", "15"))
@@ -64,7 +62,6 @@ ARCHIVE_YEARS = int(os.environ.get("BENCH_ARCHIVE_YEARS", "20"))
 PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "3"))
 # One editor per server worker: the latency is the page's own, not a queue's.
 CONNECTIONS = 2
-SAMPLES = 12  # a slow page is loaded longer than BENCH_PAGE_SECONDS: this many requests at least
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
 FIRST_YEAR = datetime.date.today().year - ARCHIVE_YEARS
 RATIO_GOAL = 1.5
@@ -185,16 +182,11 @@ def latencies(seed_env, archive_env, seed_cookie, archive_cookie):
             "archive": (archive, [f"Cookie: {archive_cookie}"]),
         }
         for name, url in PAGES.items():
-            slowest = 0.0
             for base, headers in sites.values():
                 check_logged_in(base, url, headers)
-                warm = wrk(base + url, CONNECTIONS, 2, True, headers, timeout=30)
-                slowest = max(slowest, warm[1] / 1000)
-            # Long enough for SAMPLES requests of the slower site in each round.
-            seconds = max(PAGE_SECONDS, math.ceil(SAMPLES * slowest / CONNECTIONS))
             rounds = [
                 (*found["seed"], *found["archive"], found["archive"][0] / found["seed"][0])
-                for found in side_by_side(sites, url, CONNECTIONS, seconds, ROUNDS, timeout=30)
+                for found in side_by_side(sites, url, CONNECTIONS, PAGE_SECONDS, ROUNDS)
             ]
             results[name] = tuple(statistics.median(column) for column in zip(*rounds, strict=True))
     return results

@@ -3,6 +3,7 @@ app server (granian as in production, or gunicorn to compare) on 127.0.0.1, and 
 generator in another process."""
 
 import http.cookiejar
+import math
 import os
 import re
 import shutil
@@ -212,25 +213,36 @@ def wrk(url, connections=16, seconds=None, latency=False, headers=(), timeout=No
     return rps, ms(output, "50%"), ms(output, "99%")
 
 
-def side_by_side(sites, path, connections, seconds, rounds, timeout=None):
+def side_by_side(sites, path, connections, seconds, rounds, samples=12, timeout=30):
     """`path` loaded on every site of `sites` ({name: (base URL, headers)}) at the same time,
     each by a wrk of its own, `rounds` times: [{name: (p50, p99)}, ...] in ms, one dict a
     round. Whatever else loads this shared machine meanwhile slows every site alike. (One
     after the other, a page of 10 ms measured 0.6 to 1.7 times as slow on one site as on the
-    other in one run, for the same queries over the same rows: admin_bench, 2026-12-03.)"""
-    found = []
-    with ThreadPoolExecutor(max_workers=len(sites)) as pool:
-        for _round in range(rounds):
+    other in one run, for the same queries over the same rows: admin_bench, 2026-12-03.)
+    A round lasts `seconds`, or longer for a slow page: long enough for `samples` answers of
+    the slower site, as a warm-up under the same load found it (a request unanswered after
+    `timeout` seconds is an error)."""
+
+    def load(duration):
+        with ThreadPoolExecutor(max_workers=len(sites)) as pool:
             loads = {
                 name: pool.submit(
-                    wrk, base + path, connections, seconds, True, headers, timeout=timeout
+                    wrk, base + path, connections, duration, True, headers, timeout=timeout
                 )
                 for name, (base, headers) in sites.items()
             }
-            answers = {name: load.result()[1:] for name, load in loads.items()}
-            for name, (p50, _p99) in answers.items():
-                assert p50 > 0, f"no request of {path} was answered by the {name} site"
-            found.append(answers)
+            return {name: load.result()[1:] for name, load in loads.items()}
+
+    warm_seconds = 2
+    # A site that answered nothing while warming up takes longer than the warm-up.
+    slowest = max(p50 / 1000 or 2 * warm_seconds for p50, _p99 in load(warm_seconds).values())
+    seconds = max(seconds, math.ceil(samples * slowest / connections))
+    found = []
+    for _round in range(rounds):
+        answers = load(seconds)
+        for name, (p50, _p99) in answers.items():
+            assert p50 > 0, f"no request of {path} was answered by the {name} site"
+        found.append(answers)
     return found
 
 
