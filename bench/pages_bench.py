@@ -117,13 +117,10 @@ def latencies(seed_env, archive_env):
     ):
         sites = {"seed": (seed, []), "archive": (archive, [])}
         for name, url in PAGES.items():
-            rounds = [
-                (s50, s99, a50, a99, a50 / s50, a99 / s99)
-                for (s50, s99), (a50, a99) in (
-                    (found["seed"], found["archive"])
-                    for found in side_by_side(sites, url, CONNECTIONS, PAGE_SECONDS, ROUNDS)
-                )
-            ]
+            rounds = []
+            for found in side_by_side(sites, url, CONNECTIONS, PAGE_SECONDS, ROUNDS):
+                (s50, s99), (a50, a99) = found["seed"], found["archive"]
+                rounds.append((s50, s99, a50, a99, a50 / s50, a99 / s99))
             results[name] = tuple(statistics.median(column) for column in zip(*rounds, strict=True))
     return results
 
