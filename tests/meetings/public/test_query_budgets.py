@@ -35,15 +35,15 @@ PAGES = {
     "meetings": ("/meetings/", 3, 5),
     "meetings filtered": ("/meetings/?convention=APMBC&kind=intersessional", 3, 5),
     "meeting": ("/meetings/m1/", 4, 9),
-    # An editor's: 5, the working copy with its revisions (16), its published copy (1), and that
-    # copy in full, to say what publishing the working copy would change (17).
-    "programme": ("/meetings/m1/p1/", 15, 39),
-    # The programme's page data alone (an editor's: 5, the working copy with its revisions, 16).
-    "schedule.json": ("/meetings/m1/p1/schedule.json", 15, 21),
-    "programme.json": ("/meetings/m1/p1/programme.json", 15, 21),
+    # An editor's: 5, the working copy with its revisions (15), its published copy (1), and that
+    # copy in full, to say what publishing the working copy would change (16).
+    "programme": ("/meetings/m1/p1/", 14, 37),
+    # The programme's page data alone (an editor's: 5, the working copy with its revisions, 15).
+    "schedule.json": ("/meetings/m1/p1/schedule.json", 14, 20),
+    "programme.json": ("/meetings/m1/p1/programme.json", 14, 20),
     "changes": ("/meetings/m1/p1/changes/", 2, 4),
-    "revision": ("/meetings/m1/p1/changes/1/", 17, 19),
-    "session": ("/meetings/m1/p1/sessions/s1/", 12, 18),
+    "revision": ("/meetings/m1/p1/changes/1/", 16, 18),
+    "session": ("/meetings/m1/p1/sessions/s1/", 11, 17),
     "session calendar": ("/meetings/m1/p1/sessions/s1/session.ics", 6, 11),
     "action plans": ("/action-plans/", 1, 3),
     "action plan": ("/action-plans/plan-1/", 2, 4),
