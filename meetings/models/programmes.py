@@ -1,5 +1,6 @@
 """Meetings, their programmes, timed sessions, presentations, questions and documents."""
 
+import functools
 import uuid
 from pathlib import PurePath
 
@@ -345,23 +346,26 @@ class DayTime(Expression):
     def resolve_expression(
         self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
     ):
-        placed_before = (
-            models.QuerySet(query.model)
-            .filter(
-                programme=OuterRef("programme"),
-                date=OuterRef("date"),
-                start_time__isnull=False,
-            )
-            .filter(
-                Q(position__lt=OuterRef("position"))
-                | Q(position=OuterRef("position"), pk__lt=OuterRef("pk"))
-            )
-            .order_by("-position", "-pk")
-            .values("start_time")[:1]
-        )
-        return Coalesce("start_time", Subquery(placed_before)).resolve_expression(
+        return Coalesce("start_time", Subquery(_placed_before(query.model))).resolve_expression(
             query, allow_joins, reuse, summarize, for_save
         )
+
+
+@functools.cache
+def _placed_before(model):
+    """The start time of the timed session placed before a session of `model` on its day, as
+    a subquery: built once per process, since every query of sessions sorts by it (Subquery
+    works on a copy)."""
+    return (
+        models.QuerySet(model)
+        .filter(programme=OuterRef("programme"), date=OuterRef("date"), start_time__isnull=False)
+        .filter(
+            Q(position__lt=OuterRef("position"))
+            | Q(position=OuterRef("position"), pk__lt=OuterRef("pk"))
+        )
+        .order_by("-position", "-pk")
+        .values("start_time")[:1]
+    )
 
 
 @translated("title", "purpose", "questions_intro")

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +27,7 @@ class UNLanguage(models.TextChoices):
 
 
 UN_ORDER = {code: n for n, code in enumerate(UNLanguage.values)}
+FLOOR = "floor"  # a recording of the floor: the speakers' own languages
 
 validate_https = URLValidator(
     schemes=["https"],
@@ -122,6 +123,25 @@ def language_names(codes):
     return [str(UNLanguage(code).label) for code in codes if code in UN_ORDER]
 
 
+class LanguageOrder(models.Func):
+    """A recording's place by its language: the floor first, then the UN languages in the UN's
+    order; any other code NULL. One SQL function of a fixed list, which costs a query little to
+    build (a CASE of a WHEN per language cost each query of recordings 1.3 ms to build)."""
+
+    CODES = [FLOOR, *UN_ORDER]
+    template = "array_position(ARRAY[%(codes)s]::text[], %(expressions)s::text)"
+    output_field = models.IntegerField()
+
+    def __init__(self):
+        super().__init__(F("language"))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        # Constants of this module, not input: written into the SQL as they are.
+        assert all(code.isalpha() for code in self.CODES)
+        codes = ", ".join(f"'{code}'" for code in self.CODES)
+        return super().as_sql(compiler, connection, codes=codes, **extra_context)
+
+
 class Recording(Publishable, models.Model):
     """A recording of a session, published with the programme's revisions like the rest of it."""
 
@@ -129,7 +149,7 @@ class Recording(Publishable, models.Model):
         VIDEO = "video", _("Video (UN Web TV)")
         AUDIO = "audio", _("Audio (UN Geneva Digital Recordings Portal)")
 
-    FLOOR = "floor"
+    FLOOR = FLOOR
     LANGUAGES = [(FLOOR, _("Floor (the speakers' own languages)")), *UNLanguage.choices]
 
     session = models.ForeignKey(
@@ -162,16 +182,7 @@ class Recording(Publishable, models.Model):
 
     class Meta:
         # Video first, then the floor's audio, then each interpretation in the UN's order.
-        ordering = [
-            "session_id",
-            F("kind").desc(),
-            Case(
-                When(language="floor", then=Value(-1)),
-                *(When(language=code, then=Value(n)) for code, n in UN_ORDER.items()),
-                default=Value(99),
-            ).asc(),
-            "pk",
-        ]
+        ordering = ["session_id", F("kind").desc(), LanguageOrder().asc(nulls_last=True), "pk"]
         verbose_name = _("recording")
         verbose_name_plural = _("recordings")
         constraints = [

@@ -97,13 +97,15 @@ def test_a_session_follows_its_programmes_remote_participation_unless_it_has_its
 
 def test_recordings_are_listed_video_first_then_the_floor_then_each_language(make_session):
     session = make_session(1)
-    made = (("audio", "es"), ("audio", "ar"), ("audio", "floor"), ("video", "floor"))
-    for kind, language in made:
-        factories.RecordingFactory(session=session, kind=kind, language=language)
+    made = ["es", "fr", "zh", "floor", "ru", "ar", "en"]  # none in its place
+    for language in made:
+        factories.RecordingFactory(session=session, kind="audio", language=language)
+    factories.RecordingFactory(session=session, kind="video", language="floor")
     listed = [str(r) for r in Recording.objects.filter(session=session)]
+    audio = "Audio (UN Geneva Digital Recordings Portal)"
     assert listed == [
         "Video (UN Web TV), Floor (the speakers' own languages)",
-        "Audio (UN Geneva Digital Recordings Portal), Floor (the speakers' own languages)",
-        "Audio (UN Geneva Digital Recordings Portal), Arabic",
-        "Audio (UN Geneva Digital Recordings Portal), Spanish",
+        f"{audio}, Floor (the speakers' own languages)",
+        *(f"{audio}, {name}" for name in ["Arabic", "Chinese", "English", "French", "Russian"]),
+        f"{audio}, Spanish",
     ]
