@@ -8,6 +8,7 @@ page gets one note (at UNTRANSLATED_NOTE) that parts of it are shown in English.
 """
 
 import datetime
+import functools
 import re
 from typing import NamedTuple
 
@@ -182,7 +183,18 @@ def day_texts(start, end):
     (None, "22 May 2012") for one day, ("21", "25 May 2012") within a month ("du 21 au 25 mai
     2012", "del 16 al 19 de abril de 2012", never the month twice), ("30 April", "2 May 2012")
     within a year, ("30 December 2012", "2 January 2013") across years. The pages' <time> markup
-    and the plain text of descriptions are both made from these."""
+    and the plain text of descriptions are both made from these.
+
+    Kept per language: Django's date_format took about 45 µs a range, paid once a row by the
+    lists of meetings (25 a page), and two dates always give the same text in one language."""
+    if type(start) is datetime.date and type(end) is datetime.date:
+        return _day_texts(start, end, active())
+    return _day_texts.__wrapped__(start, end, active())
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_texts(start, end, _language):
+    """day_texts() in `_language`, the active one (part of the key, not read)."""
     end_text = day_format(end, gettext("j F Y"))
     if start == end:
         return None, end_text

@@ -829,7 +829,7 @@ def document_list(meeting="", kind="", language="", page=None):
     3 queries. A symbol's files in several languages make one row; a page boundary may fall
     between them.
     `meeting` is a slug, "" for all, or None for a value that names none."""
-    documents = Document.objects.public().select_related("meeting", "programme__meeting")
+    documents = _public_documents().select_related("meeting", "programme__meeting")
     if meeting is None:
         documents = documents.none()
     elif meeting:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from .common import (
+    ChoiceLabels,
     Edition,
     PublicManager,
     PublicQuerySet,
@@ -45,7 +46,7 @@ from .translations import translated
 
 
 @translated("title", "summary")
-class Meeting(Publishable, models.Model):
+class Meeting(ChoiceLabels, Publishable, models.Model):
     class Kind(models.TextChoices):
         INTERSESSIONAL = "intersessional", _("Intersessional Meetings")
         MSP = "msp", _("Meeting of the States Parties")
@@ -369,7 +370,7 @@ def _placed_before(model):
 
 
 @translated("title", "purpose", "questions_intro")
-class Session(Publishable, models.Model):
+class Session(ChoiceLabels, Publishable, models.Model):
     class Kind(models.TextChoices):
         OPENING = "opening", _("Opening")
         DISCUSSION = "discussion", _("Discussion")
@@ -577,7 +578,7 @@ class Session(Publishable, models.Model):
 
 
 @translated("title")
-class Presentation(Publishable, models.Model):
+class Presentation(ChoiceLabels, Publishable, models.Model):
     class Kind(models.TextChoices):
         SCENE_SETTING = "scene_setting", _("Scene-setting presentation")
         PRESENTATION = "presentation", _("Presentation")
@@ -660,7 +661,7 @@ class Presentation(Publishable, models.Model):
 
 
 @translated("text")
-class DiscussionQuestion(Publishable, models.Model):
+class DiscussionQuestion(ChoiceLabels, Publishable, models.Model):
     class Audience(models.TextChoices):
         ALL = "all", _("All participants")
         STATES_PARTIES = "states_parties", _("States Parties' experts")
@@ -841,7 +842,7 @@ class DocumentQuerySet(PublicQuerySet):
         return self.filter(self._inside_a_draft() | ~self._public_outside_drafts())
 
 
-class Document(Publishable, models.Model):
+class Document(ChoiceLabels, Publishable, models.Model):
     class Kind(models.TextChoices):
         PROGRAMME = "programme", _("Programme")
         PRESENTATION = "presentation", _("Presentation")

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .common import Edition, PublicQuerySet, Publishable
+from .common import ChoiceLabels, Edition, PublicQuerySet, Publishable
 
 HTTPS = "https://"
 
@@ -141,7 +141,7 @@ class LanguageOrder(models.Func):
         super().__init__(F("language"))
 
 
-class Recording(Publishable, models.Model):
+class Recording(ChoiceLabels, Publishable, models.Model):
     """A recording of a session, published with the programme's revisions like the rest of it."""
 
     class Kind(models.TextChoices):

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .common import Edition, PublicQuerySet, Publishable
+from .common import ChoiceLabels, Edition, PublicQuerySet, Publishable
 from .programmes import Document, Session
 from .reference import Organisation, State
 
@@ -19,7 +19,7 @@ def one_of(first, second, name, message):
     )
 
 
-class Statement(Publishable, models.Model):
+class Statement(ChoiceLabels, Publishable, models.Model):
     """A delegation that took the floor under an agenda item (a session), in the order given."""
 
     class Group(models.IntegerChoices):

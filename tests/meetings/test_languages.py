@@ -457,6 +457,22 @@ def test_the_first_of_a_month_is_written_1er_in_french_only(language, expected):
         assert languages.day_format(datetime.date(2026, 12, 2), gettext("j F Y")).startswith("2")
 
 
+def test_a_range_of_days_is_written_in_each_language_in_turn():
+    """The same two days asked again in another language give that language's words, and
+    datetimes (not kept) the same words as their dates."""
+    start, end = datetime.date(2026, 11, 30), datetime.date(2026, 12, 1)
+    expected = {
+        "en": ("30 November", "1 December 2026"),
+        "fr": ("30 novembre", "1er décembre 2026"),
+        "es": ("30 de noviembre", "1 de diciembre de 2026"),
+    }
+    for language in ["en", "fr", "es", "en", "fr"]:
+        with translation.override(language):
+            assert languages.day_texts(start, end) == expected[language]
+            moments = [datetime.datetime.combine(day, datetime.time(9)) for day in (start, end)]
+            assert languages.day_texts(*moments) == expected[language]
+
+
 def test_french_pages_and_the_pdf_write_the_first_of_a_month_1er(programme, make_session, client):
     make_session(1, date=datetime.date(2030, 5, 21))
     programme.meeting.start_date = datetime.date(2030, 5, 1)
