@@ -24,16 +24,16 @@ from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     F,
     FloatField,
     Func,
-    IntegerField,
     Q,
     TextField,
     Value,
     When,
+    Window,
 )
-from django.db.models.expressions import RawSQL
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop
@@ -395,18 +395,16 @@ class _among(Func):
 
 def _ranked(kind, query, rows):
     """The newest RANKED + 1 of `rows` (those of `kind` a visitor may see) matching `query`,
-    best first, and an expression counting them. Matched by their stored words; a session also
-    by the words of the actions it serves: the newest of each set, then the newest of both.
-    The candidates' SQL is written once and used twice, as the ranking's set and the count's:
-    building it (for documents, the conditions of a public one) costs more than running it."""
+    best first, with what their lines show. Matched by their stored words; a session also by
+    the words of the actions it serves: the newest of each set, then the newest of both. The
+    candidates are found once, in a subquery run first (`_among`); a query of them ranks and
+    counts them in the same pass (`_best`)."""
     matching = _newest(kind, rows.filter(search_vector=query.tsquery()))
     if kind.model is Session:
         serving = _newest(kind, rows.filter(pk__in=_served_by_matching_actions(query)))
         matching = _newest(kind, kind.model.objects.filter(Q(pk__in=matching) | Q(pk__in=serving)))
-    sql, params = matching.query.sql_with_params()
-    candidates = kind.model.objects.filter(_among(RawSQL(sql, params)))
-    count = RawSQL(f"SELECT COUNT(*) FROM ({sql}) candidates", params, IntegerField())
-    return candidates.alias(rank=_rank(kind, query)).order_by("-rank", "pk"), count
+    candidates = kind.shown().filter(_among(matching))
+    return candidates.alias(rank=_rank(kind, query)).order_by("-rank", "pk")
 
 
 def _marked_rows(kind, query, rows):
@@ -436,16 +434,17 @@ def _marked_rows(kind, query, rows):
     )
 
 
-def _best(kind, query, rows, how_many, count=None):
-    """The best `how_many` of `rows`, marked, in one query: the ranking reads bare ids, the
-    outer query reads the few rows shown, whole, and marks them; with `count`, each row also
-    says how many were found (`total`), so that one query, run whether or not anything is
-    found, answers both."""
-    best = rows.values("pk")[:how_many]
-    shown = kind.shown().filter(pk__in=best).annotate(rank=_rank(kind, query))
-    if count is not None:
-        shown = shown.annotate(total=count)
-    return _marked_rows(kind, query, shown.order_by("-rank", "pk"))
+def _best(kind, query, rows, how_many, start=0, counted=False):
+    """The best `how_many` of the ranked `rows` from the `start`th, marked, in one query.
+    PostgreSQL marks only the rows shown (ts_headline, costly, is computed after the sort and
+    the limit). With `counted`, each row also says how many were found (`total`, counted over
+    every candidate as they are ranked): one query, run whether or not anything is found,
+    answers both and finds the candidates once (counted in a subquery of their own, as before,
+    they were found twice: 93 ms against 45 ms for a common word in the 20-year archive's
+    sessions)."""
+    if counted:
+        rows = rows.annotate(total=Window(Count("*")))
+    return _marked_rows(kind, query, rows)[start : start + how_many]
 
 
 def _drafts_among(kind, rows):
@@ -542,17 +541,17 @@ def search_page(raw_query="", convention="", year="", kind="", page=None, user=N
     groups = []
     if query:
         for each in [chosen] if chosen else KINDS:
-            rows, counted = _ranked(each, query, _visible(each, user, convention, year))
+            rows = _ranked(each, query, _visible(each, user, convention, year))
             drafts = each.may_be_draft and may_view_drafts(user, each.model)
             if chosen:
                 found = Paginator(rows, PER_PAGE).get_page(page)
                 count = found.paginator.count
                 start = found.start_index() - 1  # -1 when nothing is found
-                shown = list(_best(each, query, rows[start:], PER_PAGE)) if count else []
+                shown = list(_best(each, query, rows, PER_PAGE, start)) if count else []
                 found.object_list = shown  # the page's rows are the rows shown
             else:
                 found = None
-                shown = list(_best(each, query, rows, PER_KIND, counted))
+                shown = list(_best(each, query, rows, PER_KIND, counted=True))
                 count = shown[0].total if shown else 0
             if count:
                 marked = _drafts_among(each, shown) if drafts else set()

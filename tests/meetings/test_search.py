@@ -168,6 +168,33 @@ def test_search_asks_the_same_queries_whether_or_not_a_kind_finds_anything(
     assert queries_of("survivors") == queries_of("Zanzibarian") == 2 + len(search.KINDS)
 
 
+@pytest.mark.django_db
+def test_each_kind_finds_its_candidates_once_and_counts_them_all_while_showing_a_few(
+    client, meeting, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    sessions = [
+        a_session(meeting, f"Test session {n} for survivors") for n in range(search.PER_KIND + 2)
+    ]
+    with CaptureQueriesContext(connection) as captured:
+        links, status, html = results(client, q="survivors")
+    assert 'Sessions <span class="count">(5)</span>' in html
+    shown = {s.get_absolute_url() for s in sessions} & set(links)
+    assert len(shown) == search.PER_KIND
+    # The newest matches are looked for once a kind: not again in a subquery counting them.
+    session_query = next(
+        q["sql"]
+        for q in captured
+        if "ts_headline" in q["sql"] and '"meetings_session"."title"' in q["sql"]
+    )
+    assert session_query.count("= ANY(ARRAY(") == 1
+    assert "COUNT(*) FROM (" not in session_query
+    assert "COUNT(*) OVER ()" in session_query
+    # The page of sessions alone counts as many.
+    _, status, _ = results(client, q="survivors", kind="sessions")
+    assert status.startswith("5 results for")
+
+
 # -- hostile and odd queries ----------------------------------------------------------------------
 
 HOSTILE = [
