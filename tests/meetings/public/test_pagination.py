@@ -53,6 +53,17 @@ def test_the_meeting_list_pages_keep_their_filters(client, many_meetings):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("number", ["3", "999999", "1000001"])
+def test_a_page_past_the_end_gives_the_last_page_with_the_whole_count(
+    client, many_meetings, number
+):
+    last = page(client, "/meetings/", page=number)
+    assert len(links(last, r'<li><a href="/meetings/m\d\d/">')) == 5
+    assert "/meetings/m00/" in last
+    assert f"{COUNT} meetings; 26 to {COUNT} shown here" in last
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("junk", ["0", "-1", "abc", "99999999999999999999", "2.5", "\x00"])
 def test_a_junk_page_number_gives_a_page_never_an_error(client, many_meetings, junk):
     assert "Page " in page(client, "/meetings/", page=junk)
