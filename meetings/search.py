@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.paginator import Paginator
 from django.db.models import (
     BooleanField,
     Case,
@@ -52,6 +51,7 @@ from .models import (
     WorkPlan,
 )
 from .models.common import SEARCH_CONFIG, may_view_drafts
+from .queries import paginate
 
 MAX_QUERY_CHARS = 200
 PER_KIND = 3  # results shown for each kind when all kinds are listed
@@ -434,17 +434,16 @@ def _marked_rows(kind, query, rows):
     )
 
 
-def _best(kind, query, rows, how_many, start=0, counted=False):
-    """The best `how_many` of the ranked `rows` from the `start`th, marked, in one query.
+def _best(kind, query, rows, how_many):
+    """The best `how_many` of the ranked `rows`, marked, in one query.
     PostgreSQL marks only the rows shown (ts_headline, costly, is computed after the sort and
-    the limit). With `counted`, each row also says how many were found (`total`, counted over
-    every candidate as they are ranked): one query, run whether or not anything is found,
-    answers both and finds the candidates once (counted in a subquery of their own, as before,
-    they were found twice: 93 ms against 45 ms for a common word in the 20-year archive's
-    sessions)."""
-    if counted:
-        rows = rows.annotate(total=Window(Count("*")))
-    return _marked_rows(kind, query, rows)[start : start + how_many]
+    the limit). Each row also says how many were found (`total`, counted over every candidate
+    as they are ranked): one query, run whether or not anything is found, answers both and
+    finds the candidates once (counted in a subquery of their own, as before, they were found
+    twice: 93 ms against 45 ms for a common word in the 20-year archive's sessions). A page of
+    one kind is read the same way (queries.paginate)."""
+    rows = rows.annotate(total=Window(Count("*")))
+    return _marked_rows(kind, query, rows)[:how_many]
 
 
 def _drafts_among(kind, rows):
@@ -528,7 +527,8 @@ def search_page(raw_query="", convention="", year="", kind="", page=None, user=N
     only for a `user` allowed to view them (may_view_drafts).
 
     Queries: 2 for the filters, then with all kinds 1 per kind (its best PER_KIND with the
-    count of all it found, found or not), with one kind 2 (count and the page). Each kind
+    count of all it found, found or not), with one kind 1 (its page, with the count of all
+    it found; 2 for a page number past the end: queries.paginate). Each kind
     counts and ranks its RANKED newest matches only (Group.more: there were more). Unknown filter
     values are ignored; a hostile page number gives the first or last page.
     """
@@ -544,14 +544,12 @@ def search_page(raw_query="", convention="", year="", kind="", page=None, user=N
             rows = _ranked(each, query, _visible(each, user, convention, year))
             drafts = each.may_be_draft and may_view_drafts(user, each.model)
             if chosen:
-                found = Paginator(rows, PER_PAGE).get_page(page)
+                found = paginate(_marked_rows(each, query, rows), page, PER_PAGE)
+                shown = list(found)
                 count = found.paginator.count
-                start = found.start_index() - 1  # -1 when nothing is found
-                shown = list(_best(each, query, rows, PER_PAGE, start)) if count else []
-                found.object_list = shown  # the page's rows are the rows shown
             else:
                 found = None
-                shown = list(_best(each, query, rows, PER_KIND, counted=True))
+                shown = list(_best(each, query, rows, PER_KIND))
                 count = shown[0].total if shown else 0
             if count:
                 marked = _drafts_among(each, shown) if drafts else set()

@@ -55,7 +55,7 @@ PAGES = {
     "documents": ("/documents/", 2, 4),
     "documents filtered": ("/documents/?meeting=m1&kind=presentation&language=en", 2, 4),
     "search": ("/search/?q=meeting", 10, 15),  # 2 + one per kind (its best and their count)
-    "search one kind": ("/search/?q=session&kind=sessions&convention=APMBC", 4, 9),
+    "search one kind": ("/search/?q=session&kind=sessions&convention=APMBC", 3, 8),
     "sitemap index": ("/sitemap.xml", 8, 10),  # 1 + a count per section but the fixed pages
     "sitemap of sessions": ("/sitemap-sessions.xml", 1, 3),
 }
