@@ -363,6 +363,28 @@ def _font_folder():
     return Path(tempfile.mkdtemp(prefix=f"{FONT_FOLDER_PREFIX}{os.getpid()}-"))
 
 
+def _open_arrays(ffi):
+    """WeasyPrint's font subsetting makes its arrays of glyph ids with cffi as
+    `ffi.new("hb_codepoint_t[N]", items)`, N the number of items: cffi parses each C type it has
+    not seen with pycparser, 5.4 ms for each new N, and a render asks for about six new ones (the
+    glyphs each font uses), in a child whose parsed types die with it. Made instead from the open
+    type `hb_codepoint_t[]` and the same N items, the array is the same, and the type is parsed
+    once, in the parent."""
+    if getattr(ffi.new, "open_arrays", False):
+        return
+    new = ffi.new
+    sized = re.compile(r"hb_codepoint_t\[(\d+)\]")
+
+    def new_with_open_arrays(cdecl, init=None):
+        match = sized.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        if match and hasattr(init, "__len__") and len(init) == int(match[1]):
+            return new("hb_codepoint_t[]", init)
+        return new(cdecl, init)
+
+    new_with_open_arrays.open_arrays = True
+    ffi.new = new_with_open_arrays
+
+
 def _warm_up():
     """Render a small page with the programme's stylesheet and fonts once in this process, so
     every forked child inherits loaded fonts and caches. The children render with this
@@ -375,8 +397,10 @@ def _warm_up():
     folder = getattr(fonts, "_folder", None)
     if fonts is None or folder is None or not Path(folder).is_dir():
         import weasyprint
+        from weasyprint.text.ffi import ffi
         from weasyprint.text.fonts import FontConfiguration
 
+        _open_arrays(ffi)
         fonts = FontConfiguration()
         fonts._folder = _font_folder()
         weasyprint.HTML(

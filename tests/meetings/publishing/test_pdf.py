@@ -196,6 +196,35 @@ def test_renders_share_one_font_configuration_built_again_if_its_files_vanish():
     assert names and all("Programme-Sans" in name for name in names), names
 
 
+def test_glyph_id_arrays_are_made_from_one_parsed_type_and_hold_the_same_items():
+    from weasyprint.text.ffi import ffi
+
+    pdf._warm_up()
+    assert list(ffi.new("hb_codepoint_t[3]", [7, 1, 5])) == [7, 1, 5]
+    assert ffi.typeof(ffi.new("hb_codepoint_t[3]", [7, 1, 5])) is ffi.typeof("hb_codepoint_t[]")
+    # Anything else is cffi's own: a sized array given fewer items is padded with zeros.
+    assert list(ffi.new("hb_codepoint_t[4]", [9])) == [9, 0, 0, 0]
+    assert ffi.typeof(ffi.new("hb_codepoint_t[4]", [9])) is ffi.typeof("hb_codepoint_t[4]")
+    assert ffi.new("int *", 3)[0] == 3
+
+
+def test_a_render_parses_no_c_type_its_warm_parent_has_not():
+    """WeasyPrint's font subsetting asks for arrays of each font's glyph count; a new count
+    once cost a parse by pycparser (5 ms) in every forked child. Rendered in process here, so
+    that what the render parses shows in this process's cache of parsed types."""
+    import weasyprint
+    from weasyprint.text.ffi import ffi
+
+    pdf._warm_up()
+    parsed = set(ffi._parsed_types)
+    words = "Réadaptation, « inclusion » ¿Añadir? Ĉiuj ŝtatoj; 0123456789 — ÆØÅ ßẞ"
+    html = pdf.WARM_UP_HTML.replace("Question?", words)
+    weasyprint.HTML(string=html, base_url=pdf.BASE_URL, url_fetcher=pdf._fetcher_class()()).render(
+        font_config=pdf._warm["fonts"]
+    ).write_pdf(pdf_variant="pdf/ua-1")
+    assert set(ffi._parsed_types) == parsed
+
+
 @pytest.mark.parametrize("prefix", ["", "/fr", "/es"])
 def test_no_word_is_broken_by_a_hyphen_at_a_line_end(printed, client, pdf_url, prefix):
     """A word cut at a line's end reaches a screen reader, a search and a copy as two pieces
