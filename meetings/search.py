@@ -23,7 +23,6 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db.models import (
     BooleanField,
     Case,
-    Count,
     F,
     FloatField,
     Func,
@@ -31,7 +30,6 @@ from django.db.models import (
     TextField,
     Value,
     When,
-    Window,
 )
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -398,7 +396,7 @@ def _ranked(kind, query, rows):
     best first, with what their lines show. Matched by their stored words; a session also by
     the words of the actions it serves: the newest of each set, then the newest of both. The
     candidates are found once, in a subquery run first (`_among`); a query of them ranks and
-    counts them in the same pass (`_best`)."""
+    counts them in the same pass (`search_page`)."""
     matching = _newest(kind, rows.filter(search_vector=query.tsquery()))
     if kind.model is Session:
         serving = _newest(kind, rows.filter(pk__in=_served_by_matching_actions(query)))
@@ -432,18 +430,6 @@ def _marked_rows(kind, query, rows):
         ),
         **bodies,
     )
-
-
-def _best(kind, query, rows, how_many):
-    """The best `how_many` of the ranked `rows`, marked, in one query.
-    PostgreSQL marks only the rows shown (ts_headline, costly, is computed after the sort and
-    the limit). Each row also says how many were found (`total`, counted over every candidate
-    as they are ranked): one query, run whether or not anything is found, answers both and
-    finds the candidates once (counted in a subquery of their own, as before, they were found
-    twice: 93 ms against 45 ms for a common word in the 20-year archive's sessions). A page of
-    one kind is read the same way (queries.paginate)."""
-    rows = rows.annotate(total=Window(Count("*")))
-    return _marked_rows(kind, query, rows)[:how_many]
 
 
 def _drafts_among(kind, rows):
@@ -543,18 +529,25 @@ def search_page(raw_query="", convention="", year="", kind="", page=None, user=N
         for each in [chosen] if chosen else KINDS:
             rows = _ranked(each, query, _visible(each, user, convention, year))
             drafts = each.may_be_draft and may_view_drafts(user, each.model)
-            if chosen:
-                found = paginate(_marked_rows(each, query, rows), page, PER_PAGE)
-                shown = list(found)
-                count = found.paginator.count
-            else:
-                found = None
-                shown = list(_best(each, query, rows, PER_KIND))
-                count = shown[0].total if shown else 0
+            # The best of the candidates, marked, with how many there are (`paginate`'s count
+            # over them as they are ranked): one query, run whether or not anything is found.
+            # PostgreSQL marks only the rows shown (ts_headline, costly, is computed after the
+            # sort and the limit). Counted in a subquery of their own, as before, the candidates
+            # were found twice: 93 ms against 45 ms for a common word in the archive's sessions.
+            marked_rows = _marked_rows(each, query, rows)
+            found = (
+                paginate(marked_rows, page, PER_PAGE)
+                if chosen
+                else paginate(marked_rows, 1, PER_KIND)
+            )
+            shown = list(found)
+            count = found.paginator.count
             if count:
                 marked = _drafts_among(each, shown) if drafts else set()
                 hits = [_hit(each, row, row.pk in marked) for row in shown]
-                groups.append(Group(kind=each, count=count, hits=hits, page=found))
+                groups.append(
+                    Group(kind=each, count=count, hits=hits, page=found if chosen else None)
+                )
     return {
         "query": query,
         "groups": groups,
