@@ -36,7 +36,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from . import languages
+from . import languages, paging
 from .models import (
     Action,
     Convention,
@@ -49,7 +49,6 @@ from .models import (
     WorkPlan,
 )
 from .models.common import SEARCH_CONFIG, may_view_drafts
-from .queries import paginate
 
 MAX_QUERY_CHARS = 200
 PER_KIND = 3  # results shown for each kind when all kinds are listed
@@ -514,7 +513,7 @@ def search_page(raw_query="", convention="", year="", kind="", page=None, user=N
 
     Queries: 2 for the filters, then with all kinds 1 per kind (its best PER_KIND with the
     count of all it found, found or not), with one kind 1 (its page, with the count of all
-    it found; 2 for a page number past the end: queries.paginate). Each kind
+    it found; 2 for a page number past the end: paging.read_page). Each kind
     counts and ranks its RANKED newest matches only (Group.more: there were more). Unknown filter
     values are ignored; a hostile page number gives the first or last page.
     """
@@ -529,16 +528,16 @@ def search_page(raw_query="", convention="", year="", kind="", page=None, user=N
         for each in [chosen] if chosen else KINDS:
             rows = _ranked(each, query, _visible(each, user, convention, year))
             drafts = each.may_be_draft and may_view_drafts(user, each.model)
-            # The best of the candidates, marked, with how many there are (`paginate`'s count
+            # The best of the candidates, marked, with how many there are (`read_page`'s count
             # over them as they are ranked): one query, run whether or not anything is found.
             # PostgreSQL marks only the rows shown (ts_headline, costly, is computed after the
             # sort and the limit). Counted in a subquery of their own, as before, the candidates
             # were found twice: 93 ms against 45 ms for a common word in the archive's sessions.
             marked_rows = _marked_rows(each, query, rows)
             found = (
-                paginate(marked_rows, page, PER_PAGE)
+                paging.read_page(marked_rows, page, PER_PAGE)
                 if chosen
-                else paginate(marked_rows, 1, PER_KIND)
+                else paging.read_page(marked_rows, 1, PER_KIND)
             )
             shown = list(found)
             count = found.paginator.count

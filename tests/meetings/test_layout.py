@@ -17,11 +17,13 @@ MAY_IMPORT = {
     # Django's JSON serialization, faster where the history writes a programme (settings).
     "serialization": set(),
     "languages": {"markdown", "addresses"},
+    # A page of a long list with its count, in one query (lists and search).
+    "paging": set(),
     # The static copy remembers programmes under their meeting's generation (caching).
-    "queries": {"models", "languages", "caching"},
+    "queries": {"models", "languages", "caching", "paging"},
     # Copies a session with what queries.session_prefetches says it holds.
     "copying": {"models", "queries"},
-    "search": {"models", "languages"},
+    "search": {"models", "languages", "paging"},
     # Delegations as the ISU names them, matched to States and organisations.
     "delegations": {"models"},
     # Statements and panellists as running text, in the page's language.
