@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from ..addresses import page_path
 from .common import MONTH_CHOICES, PublicManager, Publishable, Searched, status_field
 from .plans import Action
 from .programmes import Document, Meeting
@@ -332,7 +333,7 @@ class WorkPlan(Publishable, models.Model):
         return f"{self.convention}: {self.title}" if self.convention_id else self.title
 
     def get_absolute_url(self):
-        return reverse("meetings:work_plan_detail", args=[self.slug])
+        return page_path("meetings:work_plan_detail", self.slug)
 
 
 @translated("text")

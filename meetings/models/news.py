@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from ..addresses import page_path
 from .common import PublicManager, Publishable, Searched, status_field
 from .programmes import Meeting
 from .translations import in_language, translated
@@ -61,4 +62,4 @@ class NewsPost(Publishable, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("meetings:news_detail", args=[self.slug])
+        return page_path("meetings:news_detail", self.slug)

@@ -3,11 +3,11 @@
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from ..addresses import page_path
 from .common import Searched, SearchedManager
 from .reference import Convention
 from .translations import in_language, translated
@@ -61,7 +61,7 @@ class ActionPlan(models.Model):
         return name
 
     def get_absolute_url(self):
-        return reverse("meetings:action_plan_detail", args=[self.slug])
+        return page_path("meetings:action_plan_detail", self.slug)
 
     def abbreviation_field(self, language):
         """The field a page shows where it would abbreviate the plan (CAP, LAP) in `language`:
@@ -138,7 +138,7 @@ class Action(models.Model):
         return f"{label}: {self.title}" if self.title else label
 
     def get_absolute_url(self):
-        return reverse("meetings:action_detail", args=[self.plan.slug, self.number])
+        return page_path("meetings:action_detail", self.plan.slug, self.number)
 
     def label(self):
         """'CAP #28 (Cartagena Action Plan 2010-2014): monitor and evaluate progress ...', as

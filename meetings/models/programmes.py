@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from ..addresses import page_path
 from .common import (
     ChoiceLabels,
     Edition,
@@ -117,7 +118,7 @@ class Meeting(ChoiceLabels, Publishable, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("meetings:meeting_detail", args=[self.slug])
+        return page_path("meetings:meeting_detail", self.slug)
 
     def clean(self):
         super().clean()
@@ -251,7 +252,7 @@ class Programme(Publishable, models.Model):
         return f"{self.title} ({self.get_edition_display()})"
 
     def get_absolute_url(self):
-        return reverse("meetings:programme_detail", args=[self.meeting.slug, self.slug])
+        return page_path("meetings:programme_detail", self.meeting.slug, self.slug)
 
     def clean(self):
         super().clean()
@@ -527,9 +528,8 @@ class Session(ChoiceLabels, Publishable, models.Model):
 
     def get_absolute_url(self):
         programme = self.programme
-        return reverse(
-            "meetings:session_detail",
-            args=[programme.meeting.slug, programme.slug, self.slug],
+        return page_path(
+            "meetings:session_detail", programme.meeting.slug, programme.slug, self.slug
         )
 
     @property

@@ -21,7 +21,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import translation
 
-from meetings.addresses import absolute
+from meetings.addresses import absolute, path_template
 from meetings.models import Action, ActionPlan, Meeting, NewsPost, Programme, Session, WorkPlan
 
 PER_PAGE = 1000
@@ -30,17 +30,6 @@ DEFAULT = settings.LANGUAGE_CODE
 # An index lists at most 50,000 sitemaps (the sitemap protocol): a page number above that is
 # past the end, and read as an offset it would overflow the database's 64-bit integer.
 MAX_PAGES = 50_000
-
-
-def path_template(url_name, arguments):
-    """The path of `url_name` with {0}, {1}, ... where its `arguments` go: one reverse() per
-    sitemap page instead of one per address. The marks are digits, which every converter the
-    site uses (slug, int) accepts, and ten digits long, which no fixed part of a path holds."""
-    marks = [str(1_000_000_000 + i) for i in range(arguments)]
-    path = reverse(url_name, args=marks).replace("{", "{{").replace("}", "}}")
-    for i, mark in enumerate(marks):
-        path = path.replace(mark, f"{{{i}}}")
-    return path
 
 
 def in_every_language(make):
