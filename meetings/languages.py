@@ -226,7 +226,12 @@ def text(obj, name, language=None):
     language = language or active()
     if language == settings.LANGUAGE_CODE or name not in getattr(obj, "translated_fields", ()):
         return english, False
-    translated = getattr(obj, f"{name}_{language}", "")
+    return chosen(english, getattr(obj, f"{name}_{language}", ""))
+
+
+def chosen(english, translated):
+    """(`translated`, False) where there is a translation; else (`english`, True where that
+    stands in for it), as text() reads a field."""
     if translated and translated.strip():
         return translated, False
     return english, bool(english and str(english).strip())

@@ -13,6 +13,7 @@ from meetings.templatetags.meetings_tags import (
     and_list,
     date_range,
     document_size,
+    meeting_options,
     session_time,
     term,
 )
@@ -156,3 +157,15 @@ def test_a_sessions_time_is_machine_readable_and_written_as_its_language_writes_
     session = SimpleNamespace(date=datetime.date(2012, 5, 22), start_time=start, end_time=end)
     with translation.override(language):
         assert session_time(session) == expected
+
+
+def test_meeting_options_escape_each_title_and_mark_the_english_and_the_chosen():
+    options = meeting_options(
+        [("a-1", 'Tom & "Jerry" <b>', False), ("b-2", "Réunion", False), ("c-3", "C", True)],
+        "c-3",
+    )
+    assert options == (
+        '<option value="a-1">Tom &amp; &quot;Jerry&quot; &lt;b&gt;</option>'
+        '<option value="b-2">Réunion</option>'
+        '<option value="c-3" lang="en" data-untranslated selected>C</option>'
+    )
