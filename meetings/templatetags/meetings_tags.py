@@ -4,7 +4,7 @@ import unicodedata
 from django import template
 from django.conf import settings
 from django.urls import reverse
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext, pgettext
@@ -112,6 +112,26 @@ def meeting_options(choices, selected):
             f"{' selected' if slug == selected else ''}>{html.escape(title)}</option>"
             for slug, title, english in choices
         )
+    )
+
+
+@register.simple_tag
+def meeting_item(meeting, with_kind=False):
+    """A meeting in a list (the home page, the meetings): its title linked, then its convention,
+    its kind where `with_kind`, its days and its city, on one line. Written here rather than as
+    an included template: the archive's list of 25 spent 16 million instructions a page on
+    them there (callgrind), as much as the rest of the page."""
+    facts = [conditional_escape(str(meeting.convention))]
+    if with_kind:
+        facts.append(conditional_escape(meeting.get_kind_display()))
+    facts.append(date_range(meeting.start_date, meeting.end_date))
+    if meeting.venue:
+        facts.append(languages.html(meeting.venue, "city"))
+    return format_html(
+        '<li><a href="{}">{}</a> <span class="meta">{}</span></li>',
+        meeting.get_absolute_url(),
+        languages.html(meeting, "title"),
+        mark_safe(" · ".join(facts)),  # noqa: S308 - each part escaped
     )
 
 
