@@ -39,10 +39,10 @@ _PLAIN = re.compile(r"[-a-zA-Z0-9_]+")
 
 def page_path(url_name, *args):
     """reverse(url_name, args=args), the same path, from a template kept per name, language and
-    script prefix: reverse() matched every pattern of the name again for each address, about
-    160,000 instructions a link (a list of 25 meetings spent 4 million on its links). Arguments
-    that are not plain slugs or numbers go to reverse() itself, which quotes them or refuses
-    them as it always has."""
+    script prefix: reverse() matched the name's patterns again for each address (25 µs a link
+    against 10-12 µs; the archive's list of 25 meetings 1.8 million instructions less).
+    Arguments that are not plain slugs or numbers go to reverse() itself, which quotes them or
+    refuses them as it always has."""
     if all(
         (type(arg) is int and arg >= 0) or (type(arg) is str and _PLAIN.fullmatch(arg))
         for arg in args
