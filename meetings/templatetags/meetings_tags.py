@@ -135,6 +135,31 @@ def meeting_item(meeting, with_kind=False):
     )
 
 
+@register.simple_tag
+def document_file(document):
+    """One file of a document in the documents list: its language, linked where the file is
+    online, then its format and size. Written here rather than as an included template, as
+    meeting_item is: one for each of the page's files."""
+    language = document.get_language_display()
+    size = languages.size_text(document.size_bytes)
+    if document.is_available:
+        return format_html(
+            '<a href="{}" hreflang="{}">{}</a> <span class="file-meta">{} {}</span>',
+            document.get_absolute_url(),
+            document.language,
+            language,
+            document.format_label,
+            size,
+        )
+    return format_html(
+        '{} <span class="file-meta">{}{}, {}</span>',
+        language,
+        document.format_label,
+        f" {size}" if size else "",
+        gettext("not available online"),
+    )
+
+
 @register.filter(expects_localtime=True)
 def day_format(value, format):
     """The `date` filter, but for the first of a month in French: "1er décembre 2026"."""

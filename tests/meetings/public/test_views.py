@@ -8,6 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from meetings.models import Meeting, NewsPost, Status
+from meetings.templatetags.meetings_tags import document_size
 
 
 @pytest.fixture
@@ -211,6 +212,21 @@ def test_a_document_set_is_one_row_with_a_link_per_language(db, client):
     # One row, whatever its language: a second row would be marked lang="fr".
     assert len(re.findall(r'<span class="document-title"[^>]*>Test guidance<', page)) == 1
     assert "English</a> <span" in page and "French</a> <span" in page
+
+
+def test_a_documents_file_line_links_it_or_says_it_is_not_online(db, client):
+    fields = {"title": "Test guidance", "kind": "guidance", "symbol": "TEST/2030/WP.1"}
+    online = factories.DocumentFactory(language="en", **fields)
+    factories.DocumentFactory(language="fr", file=None, size_bytes=418 * 1024, **fields)
+    page = client.get("/documents/").content.decode()
+    files = re.findall(r'<ul class="files">(.*?)</ul>', page, re.S)
+    lines = re.findall(r"<li>(.*?)</li>", files[0], re.S)
+    size = document_size(online.size_bytes)
+    assert lines == [
+        f'<a href="{online.get_absolute_url()}" hreflang="en">English</a>'
+        f' <span class="file-meta">PDF {size}</span>',
+        'French <span class="file-meta">PDF 418KB, not available online</span>',
+    ]
 
 
 def test_the_action_page_lists_sessions_work_plans_and_activities_newest_first(
