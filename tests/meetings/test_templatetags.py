@@ -92,6 +92,23 @@ def test_date_range_writes_the_days_in_the_pages_language(language, start, end, 
     assert shown == expected
 
 
+def test_a_kept_date_range_is_kept_per_language():
+    """The same two days, asked in turn in three languages: each gets its own markup."""
+    start, end = _day("2012-05-21"), _day("2012-05-25")
+    shown = {}
+    for language in ("en", "fr", "en", "es", "fr"):
+        with translation.override(language):
+            shown.setdefault(language, set()).add(str(date_range(start, end)))
+    assert {language: len(texts) for language, texts in shown.items()} == {
+        "en": 1,
+        "fr": 1,
+        "es": 1,
+    }
+    assert "May 2012" in shown["en"].pop()
+    assert "mai 2012" in shown["fr"].pop()
+    assert "de mayo de 2012" in shown["es"].pop()
+
+
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
