@@ -10,20 +10,44 @@ from django.db.models import Count, QuerySet, Window
 MAX_PAGE = 1_000_000  # a page number past any list's end: read as past the end, not as an OFFSET
 
 
-def read_page(items, page, per_page):
+def read_page(items, page, per_page, whole=None):
     """Page `page` of `items` (a queryset or a list), `per_page` items a page: 1 query for a
     queryset. A page number that is not one (junk, 0, past the end) gives the first or last
-    page, never an error; 0 and past the end cost a COUNT first, as Django's paginator does."""
+    page, never an error; 0 and past the end cost a COUNT first, as Django's paginator does.
+
+    With `whole` (a queryset of the same model), the list is read narrow, only its ids and its
+    count, and then the page's rows whole from `whole`, by id: 2 queries, but the joins and the
+    wide rows of `whole` are made for the page's rows only, not for every row the list counts
+    (the archive's documents page: its 943 public documents joined to their programmes and
+    meetings and counted wide, 6.4 ms of PostgreSQL's time against 1 ms on the seed site)."""
     paginator = Paginator(items, per_page)
     try:
         number = int(page)
     except (TypeError, ValueError):
         number = 1  # none, or not a whole number: the first page, as Django's paginator gives
     if not isinstance(items, QuerySet) or not 1 <= number <= MAX_PAGE:
-        return paginator.get_page(page)
+        return _whole(paginator.get_page(page), whole)
     bottom = (number - 1) * per_page
-    rows = list(items.annotate(rows_in_list=Window(Count("*")))[bottom : bottom + per_page])
+    counted = items.annotate(rows_in_list=Window(Count("*")))[bottom : bottom + per_page]
+    if whole is None:
+        rows = list(counted)
+        count = rows[0].rows_in_list if rows else 0
+    else:
+        ids = list(counted.values_list("pk", "rows_in_list"))
+        count = ids[0][1] if ids else 0
+        found = whole.in_bulk([pk for pk, _count in ids])
+        rows = [found[pk] for pk, _count in ids if pk in found]
     if not rows and number > 1:
-        return paginator.get_page(page)  # past the end: the last page
-    paginator.count = rows[0].rows_in_list if rows else 0
+        return _whole(paginator.get_page(page), whole)  # past the end: the last page
+    paginator.count = count
     return Page(rows, number, paginator)
+
+
+def _whole(page, whole):
+    """`page` (read by Django's paginator) with its rows read from `whole` where it is given."""
+    if whole is None or not isinstance(page.object_list, QuerySet):
+        return page
+    ids = list(page.object_list.values_list("pk", flat=True))
+    found = whole.in_bulk(ids)
+    page.object_list = [found[pk] for pk in ids if pk in found]
+    return page

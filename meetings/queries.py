@@ -48,10 +48,11 @@ from .models.common import may_view_drafts
 PER_PAGE = 25  # items on a page of a long list (meetings, documents, news, an action's uses)
 
 
-def paginate(items, page):
-    """One page of PER_PAGE items of a queryset (read with its count in one query) or list: see
-    paging.read_page. PER_PAGE is read on each call."""
-    return paging.read_page(items, page, PER_PAGE)
+def paginate(items, page, whole=None):
+    """One page of PER_PAGE items of a queryset (read with its count in one query; its rows
+    then read from `whole` where that is given) or list: see paging.read_page. PER_PAGE is read
+    on each call."""
+    return paging.read_page(items, page, PER_PAGE, whole)
 
 
 def _meetings(user=None):
@@ -825,10 +826,10 @@ def document_sets(documents, language=None):
 
 def document_list(meeting="", kind="", language="", page=None):
     """A page of the public library, filtered, with the published meetings to filter by:
-    2 queries. A symbol's files in several languages make one row; a page boundary may fall
+    3 queries. A symbol's files in several languages make one row; a page boundary may fall
     between them.
     `meeting` is a slug, "" for all, or None for a value that names none."""
-    documents = _public_documents().select_related("meeting", "programme__meeting")
+    documents = _public_documents().all()
     if meeting is None:
         documents = documents.none()
     elif meeting:
@@ -837,7 +838,11 @@ def document_list(meeting="", kind="", language="", page=None):
         documents = documents.filter(kind=kind)
     if language:
         documents = documents.filter(language=language)
-    page_obj = paginate(documents, page)
+    # The page's ids and the count first, then its 25 rows with their meetings: joined before
+    # the page was cut, every public document of the archive was joined and counted wide.
+    page_obj = paginate(
+        documents, page, whole=Document.objects.select_related("meeting", "programme__meeting")
+    )
     return {
         "document_sets": document_sets(page_obj),
         "page_obj": page_obj,

@@ -52,8 +52,8 @@ PAGES = {
     "work plan": ("/coordination/work-plans/w1/", 5, 10),
     "news": ("/news/", 2, 4),
     "news post": ("/news/n1/", 2, 7),
-    "documents": ("/documents/", 2, 4),
-    "documents filtered": ("/documents/?meeting=m1&kind=presentation&language=en", 2, 4),
+    "documents": ("/documents/", 3, 5),
+    "documents filtered": ("/documents/?meeting=m1&kind=presentation&language=en", 3, 5),
     "search": ("/search/?q=meeting", 10, 15),  # 2 + one per kind (its best and their count)
     "search one kind": ("/search/?q=session&kind=sessions&convention=APMBC", 3, 8),
     "sitemap index": ("/sitemap.xml", 8, 10),  # 1 + a count per section but the fixed pages
