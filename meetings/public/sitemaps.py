@@ -1,5 +1,9 @@
 """sitemap.xml: an index of one sitemap per kind of page, each in pages of PER_PAGE addresses,
-so that no response grows with the archive; every public page, drafts left out.
+so that no response grows with the archive; every public page, drafts left out. Sessions, the
+most numerous, come in a page per meeting, each listed in the index with the day its meeting
+last changed: a crawler reads again only the meetings that changed (in pages of 1,000 by id, a
+publication anywhere dated every page alike), and a page weighs what a meeting holds, whatever
+the archive's size.
 
 Both are written here, with addresses at SITE_URL (Django's views take the host from the
 request). Each page is listed in every language, each address naming the others (xhtml:link
@@ -9,17 +13,17 @@ revision; a news post's, the day it was posted. A section's page is one query fo
 addresses' parts and one string, where Django's view builds a model instance, reverses an
 address and loops a template for each of its 1,000 addresses (bench/pages_bench.py measures it)."""
 
+import datetime
 import math
 from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.http import Http404, HttpResponse
-from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from meetings.addresses import absolute, path_template
 from meetings.models import Action, ActionPlan, Meeting, NewsPost, Programme, Session, WorkPlan
@@ -30,6 +34,9 @@ DEFAULT = settings.LANGUAGE_CODE
 # An index lists at most 50,000 sitemaps (the sitemap protocol): a page number above that is
 # past the end, and read as an offset it would overflow the database's 64-bit integer.
 MAX_PAGES = 50_000
+# A sitemap holds at most 50,000 addresses (the protocol): a meeting's page lists at most this
+# many sessions, in each of three languages. The largest meetings hold a few hundred.
+MOST_SESSIONS_A_MEETING = 16_000
 
 
 def in_every_language(make):
@@ -59,6 +66,21 @@ class PagedSitemap(Sitemap):
     def count(self):
         """How many addresses the section has, for the index's pages."""
         return self.rows().count()
+
+    def index_entries(self, url):
+        """The index's entries for this section, at `url`: its first page, then ?p=2, ..."""
+        lastmod = self.get_latest_lastmod()
+        pages = max(1, math.ceil(self.count() / self.limit))
+        return [
+            SitemapIndexItem(url if page == 1 else f"{url}?p={page}", lastmod)
+            for page in range(1, pages + 1)
+        ]
+
+    def page_rows(self, page):
+        """The rows of page `page` (from 1), read without counting them all first (the index,
+        which needs the number of pages, counts)."""
+        start = (page - 1) * self.limit
+        return list(self.items()[start : start + self.limit])
 
     def paths(self, rows):
         """({language: path}, last changed or None) for each row."""
@@ -123,6 +145,8 @@ class ProgrammesSitemap(PagedSitemap):
 
 
 class SessionsSitemap(PagedSitemap):
+    """A page per meeting that has public sessions, in the order of the meetings' ids."""
+
     url_name = "meetings:session_detail"
     dated = True
 
@@ -136,6 +160,26 @@ class SessionsSitemap(PagedSitemap):
             "slug",
             _latest_revision("programme__working__"),
         )
+
+    @staticmethod
+    def meetings():
+        """The public meetings with a public session, one a page."""
+        public_sessions = Session.objects.public().filter(programme__meeting=OuterRef("pk"))
+        return Meeting.objects.public().filter(Exists(public_sessions)).order_by("pk")
+
+    def index_entries(self, url):
+        """A page per meeting, dated by its newest revision: one query over the meetings (the
+        first page listed even when there is none, as every section's is)."""
+        dated = self.meetings().values_list("pk", _latest_revision("programmes__"))
+        return [
+            SitemapIndexItem(url if page == 1 else f"{url}?p={page}", lastmod)
+            for page, (_pk, lastmod) in enumerate(dated, 1)
+        ] or [SitemapIndexItem(url, None)]
+
+    def page_rows(self, page):
+        """The sessions of the page's meeting (one query)."""
+        meeting = Subquery(self.meetings().values("pk")[page - 1 : page])
+        return list(self.items().filter(programme__meeting=meeting)[:MOST_SESSIONS_A_MEETING])
 
 
 class PlansSitemap(PagedSitemap):
@@ -188,15 +232,29 @@ def index(request):
     """sitemap.xml: the address of each section, and of each further page of a long one."""
     entries = []
     for name, sitemap_class in SITEMAPS.items():
-        sitemap = sitemap_class()
         url = absolute(reverse("sitemap_section", kwargs={"section": name}))
-        lastmod = sitemap.get_latest_lastmod()
-        entries.append(SitemapIndexItem(url, lastmod))
-        for page in range(2, math.ceil(sitemap.count() / sitemap.limit) + 1):
-            entries.append(SitemapIndexItem(f"{url}?p={page}", lastmod))
-    return TemplateResponse(
-        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+        entries += sitemap_class().index_entries(url)
+    # One string, as a section's page is: Django's template took 40 µs an entry, and the
+    # sessions' pages are one a meeting (200 on the archive).
+    return HttpResponse(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "\n".join(
+            f"<sitemap><loc>{escape(entry.location)}</loc>{_index_lastmod(entry.last_mod)}</sitemap>"
+            for entry in entries
+        )
+        + "\n</sitemapindex>\n",
+        content_type="application/xml",
     )
+
+
+def _index_lastmod(value):
+    """An index entry's <lastmod>, in W3C Datetime: a day, or a moment in the site's time zone."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value).replace(microsecond=0)
+    return f"<lastmod>{value.isoformat()}</lastmod>"
 
 
 @x_robots_tag
@@ -205,15 +263,13 @@ def section(request, section):
     if section not in SITEMAPS:
         raise Http404(f"No sitemap named {section!r}.")
     sitemap = SITEMAPS[section]()
-    # Page N is rows (N-1)*limit to N*limit, read without counting them all first (the index,
-    # which needs the number of pages, counts); a page past the end is empty, so 404.
+    # A page past the end is empty, so 404.
     number = request.GET.get("p", "1")
     digits = number.isascii() and number.isdecimal() and len(number) <= len(str(MAX_PAGES))
     page = int(number) if digits else 0
     if not 1 <= page <= MAX_PAGES:
         raise Http404(f"No page {number[:20]!r}.")
-    start = (page - 1) * sitemap.limit
-    rows = list(sitemap.items()[start : start + sitemap.limit])
+    rows = sitemap.page_rows(page)
     if not rows and page != 1:
         raise Http404(f"Page {page} is past the end.")
     entries = []
