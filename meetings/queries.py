@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from . import languages, paging
+from .caching import generations
 from .models import (
     Action,
     ActionPlan,
@@ -643,15 +644,19 @@ class Discussed:
     item: object
 
 
-def _count_public(sessions):
-    """How many of `sessions` (a related manager's sessions) are public: those in a published
-    copy of a published programme and meeting (one query)."""
-    return sessions.filter(programme__in=Programme.objects.public().values("pk")).count()
+def _count_serving(action):
+    """How many public sessions serve `action` (in a published copy of a published programme
+    and meeting): one query, once for each change of the content (caching.generations.kept).
+    PostgreSQL reads every link of the action to count them: on the archive, 3,064 public
+    sessions among 6,329 links, 10 ms of a 25 ms page, against 0.1 ms on the seed site."""
+    sessions = action.sessions.filter(programme__in=Programme.objects.public().values("pk"))
+    return generations.kept(("sessions serving", action.pk), sessions.count)
 
 
 def action_page(plan_slug, number, page=None):
     """The action, and a page of every published session, work plan and activity that serves it,
-    newest first, in one list: 7 queries.
+    newest first, in one list: 7 queries, 8 after a change of content (the number of sessions
+    serving it is kept until the content changes, read with the count of every change).
 
     Work plans and activities are few and read whole; sessions can be thousands over the years,
     so only the newest that can reach the page asked for are read (a page n needs at most the n
@@ -675,7 +680,7 @@ def action_page(plan_slug, number, page=None):
                 activity,
             )
         )
-    page_obj = paginate(range(_count_public(action.sessions) + len(others)), page)
+    page_obj = paginate(range(_count_serving(action) + len(others)), page)
     end = page_obj.end_index()
     # The newest `end` sessions: those with a day by walking the index session_newest_first
     # (an action of the archive is served by 3,000 sessions: no sort of them all), those

@@ -542,3 +542,20 @@ def test_a_step_back_over_migration_0032_counts_working_copy_writes_again(conten
     before = counts()
     WRITES_INSIDE_A_MEETING["meetings_session"](Edition.WORKING)
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_kept_value_is_worked_out_once_until_the_content_changes(content):
+    worked_out = []
+
+    def work_out():
+        worked_out.append(len(worked_out))
+        return len(worked_out)
+
+    assert generations.kept("a count", work_out) == 1
+    assert generations.kept("a count", work_out) == 1
+    assert generations.kept("another count", work_out) == 2  # each key its own
+    Venue.objects.update(name="Elsewhere")  # a write to any content table
+    assert generations.kept("a count", work_out) == 3
+    generations.forget()
+    assert generations.kept("a count", work_out) == 4

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from meetings.models import Session, Status
+from meetings.models import Meeting, Session, Status
 from meetings.queries import PER_PAGE
 
 COUNT = PER_PAGE + 5
@@ -200,6 +200,26 @@ def test_the_action_page_counts_and_lists_only_public_sessions_undated_ones_in_p
     last = page(client, "/action-plans/plan/1/", page="2")
     titles += links(last, r'<span class="badge">Session</span> <a href="[^"]+">([^<]+)</a>')
     assert len(titles) == COUNT + 1 and "Hidden" not in titles
+
+
+@pytest.mark.django_db
+def test_the_action_pages_count_of_sessions_follows_every_change_of_content(client, meeting):
+    """The count is kept until the content changes (caching.generations.kept): a session added,
+    a programme made a draft, each shows in the next count."""
+    action = factories.ActionFactory(
+        plan=factories.ActionPlanFactory(convention=meeting.convention, slug="plan"), number=1
+    )
+    programme = factories.ProgrammeFactory(meeting=meeting)
+    for _n in range(3):
+        factories.SessionFactory(programme=programme, actions=[action])
+    assert "3 places, newest first" in page(client, "/action-plans/plan/1/")
+    with CaptureQueriesContext(connection) as kept:
+        assert "3 places, newest first" in page(client, "/action-plans/plan/1/")
+    assert not any("COUNT(" in query["sql"] for query in kept)  # kept, not counted again
+    factories.SessionFactory(programme=programme, actions=[action])
+    assert "4 places, newest first" in page(client, "/action-plans/plan/1/")
+    Meeting.objects.filter(pk=meeting.pk).update(status=Status.DRAFT)
+    assert "4 places" not in page(client, "/action-plans/plan/1/")
 
 
 @pytest.mark.django_db
