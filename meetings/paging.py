@@ -16,10 +16,11 @@ def read_page(items, page, per_page, whole=None):
     page, never an error; 0 and past the end cost a COUNT first, as Django's paginator does.
 
     With `whole` (a queryset of the same model), the list is read narrow, only its ids and its
-    count, and then the page's rows whole from `whole`, by id: 2 queries, but the joins and the
-    wide rows of `whole` are made for the page's rows only, not for every row the list counts
-    (the archive's documents page: its 943 public documents joined to their programmes and
-    meetings and counted wide, 6.4 ms of PostgreSQL's time against 1 ms on the seed site)."""
+    count (or it is a list of ids), and then the page's rows whole from `whole`, by id: 2
+    queries, but the joins and the wide rows of `whole` are made for the page's rows only, not
+    for every row the list counts (the archive's documents page: its 943 public documents
+    joined to their programmes and meetings and counted wide, 6.4 ms of PostgreSQL's time
+    against 1 ms on the seed site)."""
     paginator = Paginator(items, per_page)
     try:
         number = int(page)
@@ -45,9 +46,12 @@ def read_page(items, page, per_page, whole=None):
 
 def _whole(page, whole):
     """`page` (read by Django's paginator) with its rows read from `whole` where it is given."""
-    if whole is None or not isinstance(page.object_list, QuerySet):
+    if whole is None:
         return page
-    ids = list(page.object_list.values_list("pk", flat=True))
+    if isinstance(page.object_list, QuerySet):
+        ids = list(page.object_list.values_list("pk", flat=True))
+    else:
+        ids = list(page.object_list)
     found = whole.in_bulk(ids)
     page.object_list = [found[pk] for pk in ids if pk in found]
     return page

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import CharField, F, Prefetch, Q, Value, prefetch_related_objects
+from django.db.models import CharField, F, Prefetch, Value, prefetch_related_objects
 from django.db.models.functions import Cast, Left
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -829,24 +829,39 @@ def document_sets(documents, language=None):
     return list(sets.values())
 
 
+def _public_library():
+    """(id, meeting's slug, its programme's meeting's slug, kind, language) of every public
+    document, in the library's order: read once for each change of the content
+    (caching.generations.kept). The public rule (EXISTS over five tables) cost PostgreSQL 4.4 ms
+    to plan and 3.2 ms to run over the archive's 943 public documents on every request, 3.3 ms
+    on the seed site's 3; kept, a page's filters are a loop over tuples."""
+    # By id after title and language: documents of one title in one language (a programme's
+    # of each year) stand in one order on every page.
+    rows = (
+        _public_documents()
+        .order_by("title", "language", "pk")
+        .values_list("pk", "meeting__slug", "programme__meeting__slug", "kind", "language")
+    )
+    return generations.kept("public library", lambda: list(rows))
+
+
 def document_list(meeting="", kind="", language="", page=None):
     """A page of the public library, filtered, with the published meetings to filter by:
-    3 queries. A symbol's files in several languages make one row; a page boundary may fall
-    between them.
+    2 queries, 3 after a change of content (the library's list, caching.generations.kept). A
+    symbol's files in several languages make one row; a page boundary may fall between them.
     `meeting` is a slug, "" for all, or None for a value that names none."""
-    documents = _public_documents().all()
-    if meeting is None:
-        documents = documents.none()
-    elif meeting:
-        documents = documents.filter(Q(meeting__slug=meeting) | Q(programme__meeting__slug=meeting))
+    rows = _public_library() if meeting is not None else []
+    if meeting:
+        rows = [row for row in rows if meeting in (row[1], row[2])]
     if kind:
-        documents = documents.filter(kind=kind)
+        rows = [row for row in rows if row[3] == kind]
     if language:
-        documents = documents.filter(language=language)
-    # The page's ids and the count first, then its 25 rows with their meetings: joined before
-    # the page was cut, every public document of the archive was joined and counted wide.
+        rows = [row for row in rows if row[4] == language]
+    # The page's 25 rows whole, with their meetings, by id.
     page_obj = paginate(
-        documents, page, whole=Document.objects.select_related("meeting", "programme__meeting")
+        [row[0] for row in rows],
+        page,
+        whole=Document.objects.select_related("meeting", "programme__meeting"),
     )
     return {
         "document_sets": document_sets(page_obj),

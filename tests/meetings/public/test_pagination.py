@@ -234,3 +234,21 @@ def test_news_and_documents_paginate(client):
     assert len(links(documents, r'class="document-title"')) == PER_PAGE
     assert f"{COUNT} files; 1 to {PER_PAGE} shown here" in documents
     assert len(links(page(client, "/documents/", page="2"), r'class="document-title"')) == 5
+
+
+@pytest.mark.django_db
+def test_the_librarys_pages_follow_every_change_of_content_in_one_order(client, meeting):
+    """The public library's list is kept until the content changes (caching.generations.kept):
+    a document added or hidden shows on the next page read; files of one title and language
+    stand in the order they were added, so no page repeats or skips one."""
+    for n in range(COUNT):
+        factories.DocumentFactory(title="Programme", symbol=f"DOC/{n:02d}", meeting=meeting)
+    symbols = r'<span class="file-meta">(DOC/\d\d)</span>'
+    listed = links(page(client, "/documents/"), symbols)
+    listed += links(page(client, "/documents/", page="2"), symbols)
+    assert listed == [f"DOC/{n:02d}" for n in range(COUNT)]
+    factories.DocumentFactory(title="Another")
+    assert f"{COUNT + 1} files; 1 to {PER_PAGE} shown here" in page(client, "/documents/")
+    Meeting.objects.filter(pk=meeting.pk).update(status=Status.DRAFT)
+    library = page(client, "/documents/")
+    assert "Another" in library and links(library, symbols) == []
