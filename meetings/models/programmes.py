@@ -12,7 +12,6 @@ from django.db import models
 from django.db.models import Exists, Expression, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils import formats
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
@@ -21,7 +20,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from ..addresses import page_path
+from ..addresses import made_path, page_path
 from .common import (
     ChoiceLabels,
     Edition,
@@ -941,8 +940,8 @@ class Document(ChoiceLabels, Publishable, models.Model):
     def get_absolute_url(self):
         """The file, served by the site with safe headers (meetings.views.document_file)."""
         if not self.file:
-            return reverse("meetings:document_list")
-        return reverse("meetings:document_file", args=[self.pk, self.download_name])
+            return page_path("meetings:document_list")
+        return made_path("meetings:document_file", self.pk, self.download_name)
 
     @property
     def download_name(self):

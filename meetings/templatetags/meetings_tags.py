@@ -6,6 +6,7 @@ import unicodedata
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, capfirst
@@ -13,7 +14,7 @@ from django.utils.translation import gettext, pgettext
 
 from meetings import addresses, languages, speakers
 from meetings.markdown import render_markdown
-from meetings.models import Edition, Mandate
+from meetings.models import Document, Edition, Mandate
 
 register = template.Library()
 
@@ -147,64 +148,70 @@ def meeting_item(meeting, with_kind=False):
     )
 
 
+@functools.lru_cache(maxsize=16)
+def _library_words(language):
+    """The documents list's words in `language`, escaped: ({kind: label}, {language: name},
+    "not available online"). Read through gettext for each document, they were four lookups of
+    the active language through asgiref's Local a document."""
+    with translation.override(language):
+        return (
+            {value: html.escape(str(label)) for value, label in Document.Kind.choices},
+            {value: html.escape(str(label)) for value, label in Document.Language.choices},
+            html.escape(gettext("not available online")),
+        )
+
+
 @register.simple_tag
-def document_item(document_set, page_language):
+def document_item(document_set, page_language, meeting_titles):
     """A document in the documents list: its title (marked with its language where that is not
-    the page's), its symbol, its kind and meeting, then a line for each of its files. Written
-    here rather than in the template's loop, as meeting_item is: 25 a page on the archive,
-    against 3 on the seed site."""
+    the page's), its symbol, its kind and its meeting, then a line for each of its files.
+    Written here rather than in the template's loop, and as one string rather than through
+    format_html (whose escaping checks every argument for a lazy string): 25 a page on the
+    archive, against 3 on the seed site. Its meeting is named by `meeting_slug`
+    (queries.document_list), titled from `meeting_titles` ({slug: (title, True where that is
+    the English standing in for a translation)}, the meeting filter's)."""
+    words = _library_words(page_language)
     doc = document_set.first
     marks = ""
     if doc.language != page_language:
         untranslated = " data-untranslated" if doc.language == settings.LANGUAGE_CODE else ""
-        marks = format_html(' lang="{}"{}', doc.language, untranslated)
+        marks = f' lang="{html.escape(doc.language)}"{untranslated}'
     symbol = ""
     if doc.symbol:
         revision = f" {doc.revision}" if doc.revision else ""
-        symbol = format_html(' <span class="file-meta">{}{}</span>', doc.symbol, revision)
-    meeting = doc.meeting or (doc.programme.meeting if doc.programme else None)
+        symbol = f' <span class="file-meta">{html.escape(doc.symbol + revision)}</span>'
     where = ""
-    if meeting:
-        where = format_html(
-            ' · <a href="{}">{}</a>', meeting.get_absolute_url(), languages.html(meeting, "title")
-        )
-    files = format_html_join(
-        "", "<li>{}</li>", ((document_file(d),) for d in document_set.documents)
-    )
-    return format_html(
-        '<li><span class="document-title"{}>{}</span>{} <span class="meta">{}{}</span>'
-        '<ul class="files">{}</ul></li>',
-        marks,
-        doc.title,
-        symbol,
-        doc.get_kind_display(),
-        where,
-        files,
+    if doc.meeting_slug:
+        title, english = meeting_titles[doc.meeting_slug]
+        path = addresses.page_path("meetings:meeting_detail", doc.meeting_slug)
+        where = f' · <a href="{html.escape(path)}">{languages.marked(title, english)}</a>'
+    kind = words[0].get(doc.kind) or html.escape(str(doc.kind))
+    files = "".join(f"<li>{document_file(d, words)}</li>" for d in document_set.documents)
+    return mark_safe(  # noqa: S308 - every value escaped
+        f'<li><span class="document-title"{marks}>{html.escape(doc.title)}</span>{symbol}'
+        f' <span class="meta">{kind}{where}</span><ul class="files">{files}</ul></li>'
     )
 
 
 @register.simple_tag
-def document_file(document):
+def document_file(document, words=None):
     """One file of a document in the documents list: its language, linked where the file is
     online, then its format and size. Written here rather than as an included template, as
-    meeting_item is: one for each of the page's files."""
-    language = document.get_language_display()
-    size = languages.size_text(document.size_bytes)
+    meeting_item is: one for each of the page's files. `words`: _library_words() of the page's
+    language, where the caller has them."""
+    _kinds, names, not_online = words or _library_words(languages.active())
+    language = names.get(document.language) or html.escape(str(document.language))
+    size = html.escape(languages.size_text(document.size_bytes))
+    label = html.escape(document.format_label)
     if document.is_available:
-        return format_html(
-            '<a href="{}" hreflang="{}">{}</a> <span class="file-meta">{} {}</span>',
-            document.get_absolute_url(),
-            document.language,
-            language,
-            document.format_label,
-            size,
+        path = html.escape(document.get_absolute_url())
+        return mark_safe(  # noqa: S308 - every value escaped
+            f'<a href="{path}" hreflang="{html.escape(document.language)}">{language}</a>'
+            f' <span class="file-meta">{label} {size}</span>'
         )
-    return format_html(
-        '{} <span class="file-meta">{}{}, {}</span>',
-        language,
-        document.format_label,
-        f" {size}" if size else "",
-        gettext("not available online"),
+    size = f" {size}" if size else ""
+    return mark_safe(  # noqa: S308 - every value escaped
+        f'{language} <span class="file-meta">{label}{size}, {not_online}</span>'
     )
 
 

@@ -6,6 +6,7 @@ from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
 
 from meetings import addresses
+from meetings.models import Document
 
 # Every name page_path() is given by a model, with plain arguments of each converter.
 NAMED = [
@@ -72,3 +73,17 @@ def test_a_negative_number_or_a_flag_is_refused_as_reverse_refuses_it(number):
         reverse("meetings:action_detail", args=["plan", number])
     with pytest.raises(NoReverseMatch):
         addresses.page_path("meetings:action_detail", "plan", number)
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+@pytest.mark.parametrize("prefix", ["/", "/va/"])
+def test_a_documents_file_address_is_the_one_reverse_writes(language, prefix, script_prefix):
+    document = Document(pk=12, title="Co-Chairs' paper: «Victim assistance»", language="fr")
+    document.file.name = "documents/0123.pdf"
+    script_prefix(prefix)
+    with translation.override(language):
+        assert document.get_absolute_url() == reverse(
+            "meetings:document_file", args=[12, "co-chairs-paper-victim-assistance-fr.pdf"]
+        )
+        document.file.name = ""  # not held: the library
+        assert document.get_absolute_url() == reverse("meetings:document_list")

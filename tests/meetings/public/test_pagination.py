@@ -252,3 +252,14 @@ def test_the_librarys_pages_follow_every_change_of_content_in_one_order(client, 
     Meeting.objects.filter(pk=meeting.pk).update(status=Status.DRAFT)
     library = page(client, "/documents/")
     assert "Another" in library and links(library, symbols) == []
+
+    # The meetings to filter by are kept too, in each language, until the content changes.
+    def meetings_to_filter_by(html):
+        select = html.split('name="meeting"')[1].split("</select>")[0]
+        return links(select, r'<option value="([-\w]+)"')
+
+    assert meetings_to_filter_by(library) == []
+    assert meetings_to_filter_by(page(client, "/fr/documents/")) == []
+    factories.MeetingFactory(slug="a-new-meeting", title_fr="Une nouvelle réunion")
+    assert meetings_to_filter_by(page(client, "/documents/")) == ["a-new-meeting"]
+    assert "Une nouvelle réunion</option>" in page(client, "/fr/documents/")

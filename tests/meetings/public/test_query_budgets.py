@@ -54,9 +54,10 @@ PAGES = {
     "work plan": ("/coordination/work-plans/w1/", 5, 10),
     "news": ("/news/", 2, 4),
     "news post": ("/news/n1/", 2, 7),
-    # The public library's list is read with the count of every change, and kept until that
-    # moves (caching.generations.kept): 4 after a change, 3 then (2 within the freshness time).
-    "documents": ("/documents/", 4, 5),
+    # The public library's list and the meetings to filter by are kept until the count of
+    # every change moves (caching.generations.kept), read for each (freshness 0 here): 5 after
+    # a change, 3 then; 1 (the page's rows) within the freshness time.
+    "documents": ("/documents/", 5, 5),
     "documents filtered": ("/documents/?meeting=m1&kind=presentation&language=en", 3, 5),
     "search": ("/search/?q=meeting", 10, 15),  # 2 + one per kind (its best and their count)
     "search one kind": ("/search/?q=session&kind=sessions&convention=APMBC", 3, 8),
