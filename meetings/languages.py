@@ -269,7 +269,12 @@ def _english(element, content):
 def marked(content, english, element="span"):
     """`content` (escaped unless safe) as a page in the active language shows it: marked as the
     English standing in for a translation where `english` is true and the page is not English."""
-    if english and active() != settings.LANGUAGE_CODE:
+    return marked_in(content, english, active(), element)
+
+
+def marked_in(content, english, language, element="span"):
+    """marked() on a page in `language`, the active one, given rather than looked up."""
+    if english and language != settings.LANGUAGE_CODE:
         return _english(element, content)
     return conditional_escape(content)
 
