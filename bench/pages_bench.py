@@ -44,7 +44,11 @@ from common import (
 
 PAGE_SECONDS = int(os.environ.get("BENCH_PAGE_SECONDS", "2"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "4"))
-CONNECTIONS = 4
+# One connection for each of a site's 2 workers (wrk's least: one a thread). With 4, two
+# requests waited in each worker and the machine's 2 cores were shared by 8: loading the seed
+# site against a second seed site, the rounds' p50 ratios of one page ran from 0.43 to 2.05
+# (documents, meetings, news; 2026-12-04); with 2, from 0.92 to 1.06 but one round of 12 (2.53).
+CONNECTIONS = 2
 RATIO_GOAL = 1.5  # goal 1: each page's p50 and p99 on the archive against the seed site's
 PROGRAMME_GOAL = 2.5  # goal 2: the programme page rendered against the changes page, p50
 ARCHIVE_YEARS = os.environ.get("BENCH_ARCHIVE_YEARS", "20")
