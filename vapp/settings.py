@@ -387,6 +387,9 @@ PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024, minimum=64)
 # How much lower than the web workers' the render's CPU priority is (nice(2): 0 the same, 19 the
 # lowest): on a meeting day a render after each publish yields the cores to delegates' requests.
 PDF_RENDER_NICENESS = env_int("PDF_RENDER_NICENESS", 10, minimum=0, maximum=19)
+# A web worker's first requests build what it keeps for its life; after this many, the garbage
+# collector leaves those objects out of its full collections (vapp/collector.py). 0: never.
+GC_FREEZE_AFTER_REQUESTS = env_int("GC_FREEZE_AFTER_REQUESTS", 50, minimum=0)
 PDF_FETCH_MAX_BYTES = env_int("PDF_FETCH_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # A render that fails, or whose worker stops, is tried again after PDF_RENDER_RETRY_SECONDS,
 # then four times as long, and so on, PDF_RENDER_TRIES times in all.
