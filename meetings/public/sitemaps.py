@@ -19,13 +19,14 @@ from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.contrib.sitemaps.views import x_robots_tag
+from django.db.models import Exists, Max, OuterRef
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from meetings.addresses import absolute, path_template
+from meetings.caching import generations
 from meetings.models import Action, ActionPlan, Meeting, NewsPost, Programme, Session, WorkPlan
 
 PER_PAGE = 1000
@@ -68,13 +69,11 @@ class PagedSitemap(Sitemap):
         return self.rows().count()
 
     def index_entries(self, url):
-        """The index's entries for this section, at `url`: its first page, then ?p=2, ..."""
-        lastmod = self.get_latest_lastmod()
+        """The index's entries for this section at `url` (escaped): (address, its <lastmod> or
+        ""), its first page, then ?p=2, ..."""
+        lastmod = _index_lastmod(self.get_latest_lastmod())
         pages = max(1, math.ceil(self.count() / self.limit))
-        return [
-            SitemapIndexItem(url if page == 1 else f"{url}?p={page}", lastmod)
-            for page in range(1, pages + 1)
-        ]
+        return [(url if page == 1 else f"{url}?p={page}", lastmod) for page in range(1, pages + 1)]
 
     def page_rows(self, page):
         """The rows of page `page` (from 1), read without counting them all first (the index,
@@ -167,19 +166,32 @@ class SessionsSitemap(PagedSitemap):
         public_sessions = Session.objects.public().filter(programme__meeting=OuterRef("pk"))
         return Meeting.objects.public().filter(Exists(public_sessions)).order_by("pk")
 
+    def dated_meetings(self):
+        """[(id, its index entry's <lastmod>, from its newest revision)] of meetings(): one
+        query over the meetings, kept until the content changes (caching.generations.kept),
+        for the index and the pages."""
+        return generations.kept("sitemap: meetings with sessions", self._read_dated_meetings)
+
+    def _read_dated_meetings(self):
+        rows = self.meetings().values_list("pk", _latest_revision("programmes__"))
+        return [(pk, _index_lastmod(latest)) for pk, latest in rows]
+
     def index_entries(self, url):
-        """A page per meeting, dated by its newest revision: one query over the meetings (the
-        first page listed even when there is none, as every section's is)."""
-        dated = self.meetings().values_list("pk", _latest_revision("programmes__"))
+        """A page per meeting, dated by its newest revision (the first page listed even when
+        there is none, as every section's is)."""
         return [
-            SitemapIndexItem(url if page == 1 else f"{url}?p={page}", lastmod)
-            for page, (_pk, lastmod) in enumerate(dated, 1)
-        ] or [SitemapIndexItem(url, None)]
+            (url if page == 1 else f"{url}?p={page}", lastmod)
+            for page, (_pk, lastmod) in enumerate(self.dated_meetings(), 1)
+        ] or [(url, "")]
 
     def page_rows(self, page):
-        """The sessions of the page's meeting (one query)."""
-        meeting = Subquery(self.meetings().values("pk")[page - 1 : page])
-        return list(self.items().filter(programme__meeting=meeting)[:MOST_SESSIONS_A_MEETING])
+        """The sessions of the page's meeting (one query; none past the last meeting)."""
+        dated = self.dated_meetings()
+        if page > len(dated):
+            return []
+        meeting_id = dated[page - 1][0]
+        sessions = self.items().filter(programme__meeting_id=meeting_id)
+        return list(sessions[:MOST_SESSIONS_A_MEETING])
 
 
 class PlansSitemap(PagedSitemap):
@@ -232,28 +244,26 @@ def index(request):
     """sitemap.xml: the address of each section, and of each further page of a long one."""
     entries = []
     for name, sitemap_class in SITEMAPS.items():
-        url = absolute(reverse("sitemap_section", kwargs={"section": name}))
+        url = escape(absolute(reverse("sitemap_section", kwargs={"section": name})))
         entries += sitemap_class().index_entries(url)
     # One string, as a section's page is: Django's template took 40 µs an entry, and the
     # sessions' pages are one a meeting (200 on the archive).
     return HttpResponse(
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-        + "\n".join(
-            f"<sitemap><loc>{escape(entry.location)}</loc>{_index_lastmod(entry.last_mod)}</sitemap>"
-            for entry in entries
-        )
+        + "\n".join(f"<sitemap><loc>{url}</loc>{lastmod}</sitemap>" for url, lastmod in entries)
         + "\n</sitemapindex>\n",
         content_type="application/xml",
     )
 
 
 def _index_lastmod(value):
-    """An index entry's <lastmod>, in W3C Datetime: a day, or a moment in the site's time zone."""
+    """An index entry's <lastmod> in W3C Datetime ("" for none): a day, or a moment to the
+    second in UTC."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value).replace(microsecond=0)
+        value = value.astimezone(datetime.UTC).replace(microsecond=0)
     return f"<lastmod>{value.isoformat()}</lastmod>"
 
 

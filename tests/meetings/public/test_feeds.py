@@ -208,6 +208,11 @@ def test_the_sessions_sitemap_has_a_page_for_each_meeting_dated_by_its_newest_re
     assert sessions_in(client, 1) == {"meeting-0-session-0", "meeting-0-session-1"}
     assert sessions_in(client, 2) == {"meeting-1-session-0", "meeting-1-session-1"}
     assert client.get("/sitemap-sessions.xml", {"p": 3}).status_code == 404
+    # The meetings are kept until the content changes: one published later has its page.
+    programme = factories.ProgrammeFactory(meeting=factories.MeetingFactory(slug="later"))
+    factories.SessionFactory(programme=programme, slug="later-session")
+    publish(programme, "First.", editor)
+    assert sessions_in(client, 3) == {"later-session"}
 
 
 def test_the_index_counts_each_section_without_reading_when_its_addresses_changed(

@@ -61,8 +61,10 @@ PAGES = {
     "documents filtered": ("/documents/?meeting=m1&kind=presentation&language=en", 3, 5),
     "search": ("/search/?q=meeting", 10, 15),  # 2 + one per kind (its best and their count)
     "search one kind": ("/search/?q=session&kind=sessions&convention=APMBC", 3, 8),
-    "sitemap index": ("/sitemap.xml", 8, 10),  # 1 + a count per section but the fixed pages
-    "sitemap of sessions": ("/sitemap-sessions.xml", 1, 3),
+    # 1 + a count per section but the fixed pages and the sessions', which are a page per meeting:
+    # the meetings with their dates, kept until the count of every change moves (read here).
+    "sitemap index": ("/sitemap.xml", 9, 10),
+    "sitemap of sessions": ("/sitemap-sessions.xml", 2, 4),  # the count of every change
 }
 
 
