@@ -47,9 +47,7 @@ def page_path(url_name, *args):
         (type(arg) is int and arg >= 0) or (type(arg) is str and _PLAIN.fullmatch(arg))
         for arg in args
     ):
-        urlconf = get_urlconf() or settings.ROOT_URLCONF
-        template = _kept_template(url_name, len(args), get_language(), get_script_prefix(), urlconf)
-        return template.format(*args)
+        return made_path(url_name, *args)
     return reverse(url_name, args=args)
 
 

@@ -266,23 +266,20 @@ def _english(element, content):
     )
 
 
-def marked(content, english, element="span"):
-    """`content` (escaped unless safe) as a page in the active language shows it: marked as the
-    English standing in for a translation where `english` is true and the page is not English."""
-    return marked_in(content, english, active(), element)
-
-
-def marked_in(content, english, language, element="span"):
-    """marked() on a page in `language`, the active one, given rather than looked up."""
-    if english and language != settings.LANGUAGE_CODE:
+def marked(content, english, element="span", language=None):
+    """`content` (escaped unless safe) as a page in `language` (the active one by default, where
+    a caller writing many has not looked it up) shows it: marked as the English standing in for
+    a translation where `english` is true and the page is not English."""
+    if english and (language or active()) != settings.LANGUAGE_CODE:
         return _english(element, content)
     return conditional_escape(content)
 
 
-def html(obj, name):
-    """Field `name` of `obj` in the active language, escaped; where that is the English standing
-    in for a missing translation, in a <span> marked lang="en" and UNTRANSLATED_MARK."""
-    text_, fallback = text(obj, name)
+def html(obj, name, language=None):
+    """Field `name` of `obj` in `language` (the active one by default), escaped; where that is
+    the English standing in for a missing translation, in a <span> marked lang="en" and
+    UNTRANSLATED_MARK."""
+    text_, fallback = text(obj, name, language)
     return _english("span", text_) if fallback else conditional_escape(text_)
 
 

@@ -36,8 +36,7 @@ def read_page(items, page, per_page, whole=None):
     else:
         ids = list(counted.values_list("pk", "rows_in_list"))
         count = ids[0][1] if ids else 0
-        found = whole.in_bulk([pk for pk, _count in ids])
-        rows = [found[pk] for pk, _count in ids if pk in found]
+        rows = _by_id(whole, [pk for pk, _count in ids])
     if not rows and number > 1:
         return _whole(paginator.get_page(page), whole)  # past the end: the last page
     paginator.count = count
@@ -52,6 +51,11 @@ def _whole(page, whole):
         ids = list(page.object_list.values_list("pk", flat=True))
     else:
         ids = list(page.object_list)
-    found = whole.in_bulk(ids)
-    page.object_list = [found[pk] for pk in ids if pk in found]
+    page.object_list = _by_id(whole, ids)
     return page
+
+
+def _by_id(whole, ids):
+    """The rows of `whole` with these ids, in their order (one query)."""
+    found = whole.in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

@@ -73,7 +73,7 @@ class PagedSitemap(Sitemap):
         ""), its first page, then ?p=2, ..."""
         lastmod = _index_lastmod(self.get_latest_lastmod())
         pages = max(1, math.ceil(self.count() / self.limit))
-        return [(url if page == 1 else f"{url}?p={page}", lastmod) for page in range(1, pages + 1)]
+        return [(_page_url(url, page), lastmod) for page in range(1, pages + 1)]
 
     def page_rows(self, page):
         """The rows of page `page` (from 1), read without counting them all first (the index,
@@ -180,7 +180,7 @@ class SessionsSitemap(PagedSitemap):
         """A page per meeting, dated by its newest revision (the first page listed even when
         there is none, as every section's is)."""
         return [
-            (url if page == 1 else f"{url}?p={page}", lastmod)
+            (_page_url(url, page), lastmod)
             for page, (_pk, lastmod) in enumerate(self.dated_meetings(), 1)
         ] or [(url, "")]
 
@@ -255,6 +255,11 @@ def index(request):
         + "\n</sitemapindex>\n",
         content_type="application/xml",
     )
+
+
+def _page_url(url, page):
+    """The address of page `page` of the section at `url`: the first without ?p=."""
+    return url if page == 1 else f"{url}?p={page}"
 
 
 def _index_lastmod(value):

@@ -128,18 +128,13 @@ def meeting_options(choices, selected):
     )
 
 
-@functools.lru_cache(maxsize=16)
-def _meeting_kinds(language):
-    """{kind: its label in `language`, escaped}: read through gettext for each meeting of a list
-    otherwise, a lookup of the active language through asgiref's Local each."""
+@functools.lru_cache(maxsize=64)
+def _labels(choices, language):
+    """{value: its label in `language`, escaped} of `choices` (a TextChoices class): read
+    through gettext for each row of a list otherwise, a lookup of the active language through
+    asgiref's Local each."""
     with translation.override(language):
-        return {value: html.escape(str(label)) for value, label in Meeting.Kind.choices}
-
-
-def _translated(obj, name, language):
-    """languages.html(obj, name) in `language`, the active one, given rather than looked up."""
-    text, english = languages.text(obj, name, language)
-    return languages.marked_in(text, english, language)
+        return {value: html.escape(str(label)) for value, label in choices.choices}
 
 
 @register.simple_tag
@@ -152,12 +147,13 @@ def meeting_item(meeting, with_kind=False):
     language = languages.active()
     facts = [html.escape(str(meeting.convention))]
     if with_kind:
-        facts.append(_meeting_kinds(language).get(meeting.kind) or html.escape(meeting.kind))
+        kinds = _labels(Meeting.Kind, language)
+        facts.append(kinds.get(meeting.kind) or html.escape(meeting.kind))
     facts.append(date_range(meeting.start_date, meeting.end_date))
     if meeting.venue:
-        facts.append(_translated(meeting.venue, "city", language))
+        facts.append(languages.html(meeting.venue, "city", language))
     path = html.escape(meeting.get_absolute_url())
-    title = _translated(meeting, "title", language)
+    title = languages.html(meeting, "title", language)
     return mark_safe(  # noqa: S308 - every part escaped
         f'<li><a href="{path}">{title}</a> <span class="meta">{" · ".join(facts)}</span></li>'
     )
@@ -169,11 +165,8 @@ def _library_words(language):
     "not available online"). Read through gettext for each document, they were four lookups of
     the active language through asgiref's Local a document."""
     with translation.override(language):
-        return (
-            {value: html.escape(str(label)) for value, label in Document.Kind.choices},
-            {value: html.escape(str(label)) for value, label in Document.Language.choices},
-            html.escape(gettext("not available online")),
-        )
+        not_online = html.escape(gettext("not available online"))
+    return _labels(Document.Kind, language), _labels(Document.Language, language), not_online
 
 
 @register.simple_tag
@@ -199,7 +192,8 @@ def document_item(document_set, page_language, meeting_titles):
     if doc.meeting_slug:
         title, english = meeting_titles[doc.meeting_slug]
         path = addresses.page_path("meetings:meeting_detail", doc.meeting_slug)
-        where = f' · <a href="{html.escape(path)}">{languages.marked(title, english)}</a>'
+        title = languages.marked(title, english, language=page_language)
+        where = f' · <a href="{html.escape(path)}">{title}</a>'
     kind = words[0].get(doc.kind) or html.escape(str(doc.kind))
     files = "".join(f"<li>{document_file(d, words)}</li>" for d in document_set.documents)
     return mark_safe(  # noqa: S308 - every value escaped
