@@ -122,9 +122,13 @@ class Meeting(ChoiceLabels, Publishable, models.Model):
     def clean(self):
         super().clean()
         if self.pk and self.start_date and self.end_date:
+            # As the database's trigger does: an undated session ("day to be confirmed") is
+            # outside no dates (exclude(date__range=...) would count it, NULL being no date).
             outside = Session.objects.filter(
-                programme__meeting=self, programme__edition=Edition.WORKING
-            ).exclude(date__range=(self.start_date, self.end_date))
+                Q(date__lt=self.start_date) | Q(date__gt=self.end_date),
+                programme__meeting=self,
+                programme__edition=Edition.WORKING,
+            )
             if outside.exists():
                 raise ValidationError(
                     _(

@@ -94,6 +94,33 @@ def test_shrinking_a_meeting_away_from_its_sessions_is_refused(meeting, make_ses
     assert meeting.end_date == datetime.date(2030, 5, 25)
 
 
+def test_a_meeting_with_an_undated_session_can_be_saved_and_still_not_shrunk(meeting, make_session):
+    """An undated session ("day to be confirmed") is outside no dates: it once made every save
+    of its meeting fail, so staff could not even make the meeting a draft."""
+    make_session(1, date=None, start_time=None, title="Undated")
+    make_session(2, date=datetime.date(2030, 5, 24), title="Dated")
+    data = {
+        "convention": meeting.convention_id,
+        "kind": meeting.kind,
+        "title": meeting.title,
+        "slug": meeting.slug,
+        "start_date": "2030-05-21",
+        "end_date": "2030-05-25",
+        "time_zone": "Europe/Zurich",
+        "status": "draft",
+    }
+    form = form_for(Meeting, data, instance=meeting)
+    assert form.is_valid(), form.errors
+    form.save()
+    meeting.refresh_from_db()
+    assert meeting.status == "draft"
+    form = form_for(Meeting, {**data, "end_date": "2030-05-22"}, instance=meeting)
+    assert not form.is_valid()
+    error = form.non_field_errors()[0]
+    assert "fall outside these dates" in error
+    assert "Dated" in error and "Undated" not in error
+
+
 def test_moving_a_programme_to_a_meeting_its_sessions_miss_is_refused(meeting, make_session):
     make_session(date=datetime.date(2030, 5, 24))
     other = factories.MeetingFactory(
