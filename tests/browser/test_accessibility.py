@@ -139,3 +139,37 @@ def test_the_programme_page_fits_a_320_px_screen_at_200_percent_text(site, phone
         "document.querySelector('table.timetable').getBoundingClientRect().right"
     )
     assert timetable <= width
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        PAGES["documents filtered"],
+        "/fr" + PAGES["meetings filtered"],
+        "/es" + PAGES["documents filtered"],
+    ],
+)
+def test_a_filtered_list_fits_a_320_px_screen_at_200_percent_text(site, phone, url):
+    """The filter form's button and "Clear the filters" wrap instead of running off the screen."""
+    phone.goto(site + url)
+    phone.evaluate("document.documentElement.style.setProperty('font-size', '200%', 'important')")
+    width = phone.evaluate("document.documentElement.clientWidth")
+    clear = phone.locator("form.filters .buttons a")
+    assert clear.count() == 1
+    box = clear.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (width, box)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_skip_link_is_wholly_hidden_until_focused_at_200_percent_text(site, phone):
+    """At 320 px and 200% text the link wraps onto several lines: none of it shows until it has
+    the focus, and then all of it does."""
+    phone.goto(site + "/fr" + PROGRAMME)
+    phone.evaluate("document.documentElement.style.setProperty('font-size', '200%', 'important')")
+    link = phone.locator(".skip-link")
+    hidden = link.bounding_box()
+    assert hidden["y"] + hidden["height"] <= 0, hidden
+    phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.classList.contains('skip-link')")
+    shown = link.bounding_box()
+    assert shown["y"] >= 0 and shown["height"] > 0, shown
