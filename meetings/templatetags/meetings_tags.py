@@ -195,7 +195,9 @@ def document_item(document_set, page_language, meeting_titles):
         title = languages.marked(title, english, language=page_language)
         where = f' · <a href="{html.escape(path)}">{title}</a>'
     kind = words[0].get(doc.kind) or html.escape(str(doc.kind))
-    files = "".join(f"<li>{document_file(d, words)}</li>" for d in document_set.documents)
+    files = "".join(
+        f"<li>{document_file(d, words, page_language)}</li>" for d in document_set.documents
+    )
     return mark_safe(  # noqa: S308 - every value escaped
         f'<li><span class="document-title"{marks}>{html.escape(doc.title)}</span>{symbol}'
         f' <span class="meta">{kind}{where}</span><ul class="files">{files}</ul></li>'
@@ -203,19 +205,27 @@ def document_item(document_set, page_language, meeting_titles):
 
 
 @register.simple_tag
-def document_file(document, words=None):
+def document_file(document, words=None, page_language=None):
     """One file of a document in the documents list: its language, linked where the file is
     online, then its format and size. Written here rather than as an included template, as
     meeting_item is: one for each of the page's files. `words`: _library_words() of the page's
-    language, where the caller has them."""
-    _kinds, names, not_online = words or _library_words(languages.active())
+    language, where the caller has them. The link is named by the file's language and, for
+    screen readers' lists of links (where every link read "English" or "French"), its title,
+    in its own language, after the language that is the link's visible name."""
+    page_language = page_language or languages.active()
+    _kinds, names, not_online = words or _library_words(page_language)
     language = names.get(document.language) or html.escape(str(document.language))
     size = html.escape(languages.size_text(document.size_bytes))
     label = html.escape(document.format_label)
     if document.is_available:
         path = html.escape(document.get_absolute_url())
+        code = html.escape(document.language)
+        title = html.escape(document.title)
+        if document.language != page_language:
+            title = f'<span lang="{code}">{title}</span>'
         return mark_safe(  # noqa: S308 - every value escaped
-            f'<a href="{path}" hreflang="{html.escape(document.language)}">{language}</a>'
+            f'<a href="{path}" hreflang="{code}">{language}'
+            f'<span class="visually-hidden">, {title}</span></a>'
             f' <span class="file-meta">{label} {size}</span>'
         )
     size = f" {size}" if size else ""

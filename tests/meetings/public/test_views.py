@@ -211,7 +211,9 @@ def test_a_document_set_is_one_row_with_a_link_per_language(db, client):
     page = client.get("/documents/?kind=guidance").content.decode()
     # One row, whatever its language: a second row would be marked lang="fr".
     assert len(re.findall(r'<span class="document-title"[^>]*>Test guidance<', page)) == 1
-    assert "English</a> <span" in page and "French</a> <span" in page
+    hidden = '<span class="visually-hidden">, {}</span></a> <span'
+    assert "English" + hidden.format("Test guidance") in page
+    assert "French" + hidden.format('<span lang="fr">Test guidance</span>') in page
 
 
 def test_a_documents_file_line_links_it_or_says_it_is_not_online(db, client):
@@ -223,10 +225,23 @@ def test_a_documents_file_line_links_it_or_says_it_is_not_online(db, client):
     lines = re.findall(r"<li>(.*?)</li>", files[0], re.S)
     size = document_size(online.size_bytes)
     assert lines == [
-        f'<a href="{online.get_absolute_url()}" hreflang="en">English</a>'
+        f'<a href="{online.get_absolute_url()}" hreflang="en">English'
+        '<span class="visually-hidden">, Test guidance</span></a>'
         f' <span class="file-meta">PDF {size}</span>',
         'French <span class="file-meta">PDF 418KB, not available online</span>',
     ]
+
+
+@pytest.mark.parametrize("prefix, name", [("", "English"), ("/fr", "anglais"), ("/es", "inglés")])
+def test_a_documents_file_link_is_named_by_its_language_then_its_title(db, client, prefix, name):
+    """Listed by a screen reader among the page's links, a link reads "English, Test guidance",
+    not "English" as every other English file's does; the title is marked as English on a page
+    in another language."""
+    document = factories.DocumentFactory(title="Test guidance", kind="guidance", language="en")
+    page = client.get(f"{prefix}/documents/").content.decode()
+    link = re.search(rf'<a href="[^"]*/documents/{document.pk}/[^"]*"[^>]*>(.*?)</a>', page)
+    title = "Test guidance" if not prefix else '<span lang="en">Test guidance</span>'
+    assert link[1] == f'{name}<span class="visually-hidden">, {title}</span>'
 
 
 def test_the_action_page_lists_sessions_work_plans_and_activities_newest_first(
