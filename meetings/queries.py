@@ -122,17 +122,23 @@ def current_mandates(mandates=None, today=None):
 
 def meeting_list(convention="", kind="", page=None):
     """A page of published meetings, newest first, with the conventions to filter by: 2 queries.
-    `convention` is a short name, "" for all, or None for a value that names none."""
+    `convention` is a short name in any case ("ccm" is CCM), "" for all, or None for a value
+    that names none; `selected_convention` is the one it names, `unknown_convention` whether it
+    names none."""
+    conventions = list(Convention.objects.all())
     # Each meeting's convention is one of the filter's, read anyway: not joined to every row.
     meetings = Meeting.objects.visible().select_related("venue")
-    if convention is None:
+    chosen = None
+    if convention:
+        wanted = convention.casefold()
+        chosen = next((c for c in conventions if c.short_name.casefold() == wanted), None)
+    if convention is None or (convention and chosen is None):
         meetings = meetings.none()
-    elif convention:
-        meetings = meetings.filter(convention__short_name=convention)
+    elif chosen is not None:
+        meetings = meetings.filter(convention=chosen)
     if kind:
         meetings = meetings.filter(kind=kind)
     page_obj = paginate(meetings, page)
-    conventions = list(Convention.objects.all())
     by_id = {row.pk: row for row in conventions}
     for meeting in page_obj.object_list:
         Meeting.convention.field.set_cached_value(meeting, by_id[meeting.convention_id])
@@ -140,6 +146,8 @@ def meeting_list(convention="", kind="", page=None):
         "meetings": list(page_obj),
         "page_obj": page_obj,
         "conventions": conventions,
+        "selected_convention": chosen.short_name if chosen else "",
+        "unknown_convention": convention != "" and chosen is None,
     }
 
 
@@ -839,32 +847,36 @@ def document_sets(documents, language=None):
 
 
 def _public_library():
-    """(id, meeting's slug, its programme's meeting's slug, kind, language) of every public
-    document, in the library's order: read once for each change of the content
-    (caching.generations.kept). The public rule (EXISTS over five tables) cost PostgreSQL 4.4 ms
-    to plan and 3.2 ms to run over the archive's 943 public documents on every request, 3.3 ms
-    on the seed site's 3; kept, a page's filters are a loop over tuples."""
+    """([(id, meeting's slug, its programme's meeting's slug, kind, language)] of every public
+    document, in the library's order; the slugs of the meetings they are in): read once for
+    each change of the content (caching.generations.kept). The public rule (EXISTS over five
+    tables) cost PostgreSQL 4.4 ms to plan and 3.2 ms to run over the archive's 943 public
+    documents on every request, 3.3 ms on the seed site's 3; kept, a page's filters are a loop
+    over tuples."""
     return generations.kept("public library", _read_public_library)
 
 
 def _read_public_library():
     # By id after title and language: documents of one title in one language (a programme's
     # of each year) stand in one order on every page.
-    rows = (
+    rows = list(
         _public_documents()
         .order_by("title", "language", "pk")
         .values_list("pk", "meeting__slug", "programme__meeting__slug", "kind", "language")
     )
-    return list(rows)
+    return rows, frozenset(slug for row in rows for slug in row[1:3] if slug)
 
 
 def document_list(meeting="", kind="", language="", page=None):
-    """A page of the public library, filtered, with the published meetings to filter by:
-    1 query, 5 after a change of content (the library's list and the meetings, each with the
-    count of every change, caching.generations.kept). A symbol's files in several languages
-    make one row; a page boundary may fall between them.
+    """A page of the public library, filtered, with the published meetings to filter by (those
+    with public documents, and `meeting` where it is published): 1 query, 5 after a change of
+    content (the library's list and the meetings, each with the count of every change,
+    caching.generations.kept). A symbol's files in several languages make one row; a page
+    boundary may fall between them. `unknown_meeting`: `meeting` names no published meeting.
     `meeting` is a slug, "" for all, or None for a value that names none."""
-    rows = _public_library() if meeting is not None else []
+    rows, listed = _public_library()
+    if meeting is None:
+        rows = []
     if meeting:
         rows = [row for row in rows if meeting in (row[1], row[2])]
     if kind:
@@ -878,12 +890,15 @@ def document_list(meeting="", kind="", language="", page=None):
     for pk, meeting_slug, programme_meeting_slug, *_rest in rows:
         if pk in on_page:
             on_page[pk].meeting_slug = meeting_slug or programme_meeting_slug
-    choices = meeting_choices()
+    published = meeting_choices()
+    # Only meetings with documents to show: the others' options each led to an empty list.
+    choices = [choice for choice in published if choice[0] in listed or choice[0] == meeting]
     return {
         "document_sets": document_sets(page_obj),
         "page_obj": page_obj,
         "meeting_choices": choices,
         "meeting_titles": {slug: (title, english) for slug, title, english in choices},
+        "unknown_meeting": meeting != "" and not any(c[0] == meeting for c in choices),
     }
 
 

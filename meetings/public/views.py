@@ -114,12 +114,11 @@ def home(request):
 
 def meeting_list(request):
     kind = _choice(request, "kind", Meeting.Kind.values)
-    # An unknown convention simply matches no meeting.
+    # An unknown convention matches no meeting, and the page says so.
     convention = _lookup(request, "convention")
     context = queries.meeting_list(convention=convention, kind=kind, page=request.GET.get("page"))
     context.update(
         kinds=Meeting.Kind.choices,
-        selected_convention=convention,
         filtered=convention != "" or bool(kind),
         selected_kind=kind,
         crumbs=[(_("Meetings"), None)],
@@ -761,7 +760,7 @@ def search_page(request):
 def document_list(request):
     kind = _choice(request, "kind", Document.Kind.values)
     language = _choice(request, "language", Document.Language.values)
-    # An unknown or draft meeting's slug simply matches no public document.
+    # An unknown or draft meeting's slug matches no public document, and the page says so.
     meeting = _lookup(request, "meeting")
     context = queries.document_list(
         meeting=meeting, kind=kind, language=language, page=request.GET.get("page")

@@ -260,6 +260,9 @@ def test_the_librarys_pages_follow_every_change_of_content_in_one_order(client, 
 
     assert meetings_to_filter_by(library) == []
     assert meetings_to_filter_by(page(client, "/fr/documents/")) == []
-    factories.MeetingFactory(slug="a-new-meeting", title_fr="Une nouvelle réunion")
+    # A meeting is one to filter by once it has a public document.
+    new = factories.MeetingFactory(slug="a-new-meeting", title_fr="Une nouvelle réunion")
+    assert meetings_to_filter_by(page(client, "/documents/")) == []
+    factories.DocumentFactory(title="Its report", meeting=new)
     assert meetings_to_filter_by(page(client, "/documents/")) == ["a-new-meeting"]
     assert "Une nouvelle réunion</option>" in page(client, "/fr/documents/")

@@ -184,6 +184,61 @@ def test_hostile_filter_values_match_nothing_and_never_fail(meeting, client, val
         assert "No meeting matches these filters." in page or "No document matches" in page
 
 
+@pytest.mark.parametrize(
+    "prefix, said",
+    [
+        ("", "No published meeting has the address given in the filter."),
+        ("/fr", "Aucune réunion publiée ne se trouve à l'adresse donnée dans le filtre."),
+        ("/es", "Ninguna reunión publicada se encuentra en la dirección indicada en el filtro."),
+    ],
+)
+def test_the_documents_meeting_filter_offers_meetings_with_documents_and_names_a_wrong_one(
+    meeting, client, prefix, said
+):
+    """Only meetings with public documents are offered (the others each led to an empty list);
+    one without, asked for by its address, is shown chosen; an address no published meeting has
+    (unknown, a draft's) is said to be one, instead of an empty list under "All meetings"."""
+    factories.DocumentFactory(meeting=meeting)
+    empty = factories.MeetingFactory(slug="no-documents-yet", convention=meeting.convention)
+    draft = factories.MeetingFactory(slug="a-draft", status=Status.DRAFT)
+
+    def read(query):
+        page = client.get(f"{prefix}/documents/{query}").content.decode()
+        select = page.split('name="meeting"')[1].split("</select>")[0]
+        options = [
+            (slug, " selected" if " selected" in rest else "")
+            for slug, rest in re.findall(r'<option value="([-\w]+)"([^>]*)>', select)
+        ]
+        status = re.search(r'<p role="status">(.*?)</p>', page, re.S)[1]
+        return options, " ".join(status.split())
+
+    options, status = read("")
+    assert options == [(meeting.slug, "")] and said not in status
+    options, status = read(f"?meeting={empty.slug}")
+    assert (empty.slug, " selected") in options and said not in status
+    for wrong in ("no-such-meeting", draft.slug, "%00"):
+        options, status = read(f"?meeting={wrong}")
+        assert options == [(meeting.slug, "")] and status.endswith(said), wrong
+
+
+@pytest.mark.parametrize("value", ["CCM", "ccm", "Ccm"])
+def test_the_meetings_convention_filter_takes_a_short_name_in_any_case(db, client, value):
+    ccm = factories.ConventionFactory(short_name="CCM")
+    factories.MeetingFactory(title="Test CCM meeting", convention=ccm)
+    factories.MeetingFactory(title="Test APMBC meeting")
+    page = client.get(f"/meetings/?convention={value}").content.decode()
+    assert "Test CCM meeting" in page and "Test APMBC meeting" not in page
+    assert '<option value="CCM" selected>' in page
+    assert "No convention has the short name" not in page
+
+
+def test_the_meetings_list_says_when_no_convention_has_the_short_name_asked_for(db, client):
+    factories.MeetingFactory(title="Test APMBC meeting")
+    page = client.get("/es/meetings/?convention=NOPE").content.decode()
+    assert "Test APMBC meeting" not in page
+    assert "Ninguna convención lleva el nombre abreviado indicado en el filtro." in page
+
+
 def test_documents_filter_by_meeting_kind_and_language(meeting, client):
     factories.DocumentFactory(title="Test presentation one", meeting=meeting)
     factories.DocumentFactory(title="Test presentation two", meeting=meeting)
