@@ -12,8 +12,9 @@ MAX_PAGE = 1_000_000  # a page number past any list's end: read as past the end,
 
 def read_page(items, page, per_page, whole=None):
     """Page `page` of `items` (a queryset or a list), `per_page` items a page: 1 query for a
-    queryset. A page number that is not one (junk, 0, past the end) gives the first or last
-    page, never an error; 0 and past the end cost a COUNT first, as Django's paginator does.
+    queryset. A page number that is not one gives a page, never an error: junk, 0 or below the
+    first page (Django's paginator gives the last for 0), past the end the last, which costs a
+    COUNT first, as Django's paginator does.
 
     With `whole` (a queryset of the same model), the list is read narrow, only its ids and its
     count (or it is a list of ids), and then the page's rows whole from `whole`, by id: 2
@@ -26,8 +27,9 @@ def read_page(items, page, per_page, whole=None):
         number = int(page)
     except (TypeError, ValueError):
         number = 1  # none, or not a whole number: the first page, as Django's paginator gives
-    if not isinstance(items, QuerySet) or not 1 <= number <= MAX_PAGE:
-        return _whole(paginator.get_page(page), whole)
+    number = max(number, 1)
+    if not isinstance(items, QuerySet) or number > MAX_PAGE:
+        return _whole(paginator.get_page(number), whole)
     bottom = (number - 1) * per_page
     counted = items.annotate(rows_in_list=Window(Count("*")))[bottom : bottom + per_page]
     if whole is None:

@@ -44,7 +44,9 @@ def test_a_page_read_narrow_then_whole_takes_two_queries_whatever_its_rows(meeti
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("number", "expected"), [("99", ["Meeting 6"]), ("junk", None)])
+@pytest.mark.parametrize(
+    ("number", "expected"), [("99", ["Meeting 6"]), ("junk", None), ("0", None), ("-5", None)]
+)
 def test_a_page_past_the_end_or_junk_is_read_whole_too(meetings, number, expected):
     listed = Meeting.objects.order_by("title")
     whole = Meeting.objects.select_related("convention")

@@ -64,6 +64,35 @@ def test_a_page_past_the_end_gives_the_last_page_with_the_whole_count(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("number", ["0", "-1"])
+def test_a_page_number_below_the_first_gives_the_first_page(client, many_meetings, number):
+    first = page(client, "/meetings/", page=number)
+    assert f"/meetings/m{COUNT - 1:02d}/" in first  # the newest
+    assert f"{COUNT} meetings; 1 to {PER_PAGE} shown here" in first
+
+
+def title(html):
+    return " ".join(re.search(r"<title>(.*?)</title>", html, re.S)[1].split())
+
+
+@pytest.mark.django_db
+def test_a_later_page_says_its_number_in_its_title_and_leads_back_to_the_first_pages_address(
+    client, many_meetings
+):
+    """The first page has one address (no "?page=1"), with its filters or without; the second
+    is told apart from it by its title, in the page's language."""
+    first = page(client, "/meetings/")
+    assert title(first).startswith("Meetings | ")
+    second = page(client, "/meetings/", page="2")
+    assert title(second).startswith("Meetings – Page 2 of 2 | ")
+    assert 'rel="prev" href="/meetings/"' in second
+    filtered = page(client, "/meetings/", convention="APMBC", page="2")
+    assert 'rel="prev" href="?convention=APMBC"' in filtered
+    assert title(page(client, "/fr/meetings/", page="2")).startswith("Réunions – Page 2 sur 2 | ")
+    assert 'rel="prev" href="/fr/meetings/"' in page(client, "/fr/meetings/", page="2")
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("junk", ["0", "-1", "abc", "99999999999999999999", "2.5", "\x00"])
 def test_a_junk_page_number_gives_a_page_never_an_error(client, many_meetings, junk):
     assert "Page " in page(client, "/meetings/", page=junk)
