@@ -402,6 +402,7 @@ def test_a_breadcrumb_standing_in_english_is_marked_english(content, client):
 
 
 def test_the_documents_meeting_filter_names_each_meeting_in_the_page_language(meeting, client):
+    factories.DocumentFactory(meeting=meeting)  # the filter offers meetings with documents
     _, soup = page(client, "/fr/documents/")
     option = soup.select_one(f'#f-meeting option[value="{meeting.slug}"]')
     assert option.text == meeting.title and option["lang"] == "en"  # English standing in
