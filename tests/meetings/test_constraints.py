@@ -73,19 +73,24 @@ def test_moving_a_session_outside_its_meeting_is_refused_by_the_database(make_se
     assert session.date == datetime.date(2030, 5, 25)
 
 
-def test_shrinking_a_meeting_away_from_its_sessions_is_refused(meeting, make_session):
-    make_session(date=datetime.date(2030, 5, 24))
-    data = {
+def meeting_form_data(meeting, **fields):
+    """The admin form's fields for `meeting`, as they stand but for `fields`."""
+    return {
         "convention": meeting.convention_id,
         "kind": meeting.kind,
         "title": meeting.title,
         "slug": meeting.slug,
         "start_date": "2030-05-21",
-        "end_date": "2030-05-22",
+        "end_date": "2030-05-25",
         "time_zone": "Europe/Zurich",
         "status": "published",
+        **fields,
     }
-    form = form_for(Meeting, data, instance=meeting)
+
+
+def test_shrinking_a_meeting_away_from_its_sessions_is_refused(meeting, make_session):
+    make_session(date=datetime.date(2030, 5, 24))
+    form = form_for(Meeting, meeting_form_data(meeting, end_date="2030-05-22"), instance=meeting)
     assert not form.is_valid()
     assert "fall outside these dates" in form.non_field_errors()[0]
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -99,16 +104,7 @@ def test_a_meeting_with_an_undated_session_can_be_saved_and_still_not_shrunk(mee
     of its meeting fail, so staff could not even make the meeting a draft."""
     make_session(1, date=None, start_time=None, title="Undated")
     make_session(2, date=datetime.date(2030, 5, 24), title="Dated")
-    data = {
-        "convention": meeting.convention_id,
-        "kind": meeting.kind,
-        "title": meeting.title,
-        "slug": meeting.slug,
-        "start_date": "2030-05-21",
-        "end_date": "2030-05-25",
-        "time_zone": "Europe/Zurich",
-        "status": "draft",
-    }
+    data = meeting_form_data(meeting, status="draft")
     form = form_for(Meeting, data, instance=meeting)
     assert form.is_valid(), form.errors
     form.save()
