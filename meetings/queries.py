@@ -128,11 +128,10 @@ def meeting_list(convention="", kind="", page=None):
     conventions = list(Convention.objects.all())
     # Each meeting's convention is one of the filter's, read anyway: not joined to every row.
     meetings = Meeting.objects.visible().select_related("venue")
-    chosen = None
-    if convention:
-        wanted = convention.casefold()
-        chosen = next((c for c in conventions if c.short_name.casefold() == wanted), None)
-    if convention is None or (convention and chosen is None):
+    wanted = (convention or "").casefold()
+    chosen = next((c for c in conventions if wanted and c.short_name.casefold() == wanted), None)
+    unknown = convention != "" and chosen is None
+    if unknown:
         meetings = meetings.none()
     elif chosen is not None:
         meetings = meetings.filter(convention=chosen)
@@ -147,7 +146,7 @@ def meeting_list(convention="", kind="", page=None):
         "page_obj": page_obj,
         "conventions": conventions,
         "selected_convention": chosen.short_name if chosen else "",
-        "unknown_convention": convention != "" and chosen is None,
+        "unknown_convention": unknown,
     }
 
 
