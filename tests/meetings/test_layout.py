@@ -20,8 +20,10 @@ MAY_IMPORT = {
     "languages": {"markdown", "addresses"},
     # A page of a long list with its count, in one query (lists and search).
     "paging": set(),
+    # Django's prefetch_related, its SQL compiled once per process (the programme's pages).
+    "prefetching": set(),
     # The static copy remembers programmes under their meeting's generation (caching).
-    "queries": {"models", "languages", "caching", "paging"},
+    "queries": {"models", "languages", "caching", "paging", "prefetching"},
     # Copies a session with what queries.session_prefetches says it holds.
     "copying": {"models", "queries"},
     "search": {"models", "languages", "paging"},
