@@ -247,9 +247,9 @@ def _one(programmes):
 
 def _load_everything(programmes, working=None):
     """The programmes of the queryset `programmes` (from `_programmes`), with everything
-    (`_everything`) loaded as `_with_everything` loads it, the SQL compiled once per process and
-    the queries of one depth sent together (prefetching.prefetch): 4 queries, whatever their
-    number. For the pages delegates wait for; 14 or 15 queries with `_with_everything`."""
+    (`_everything`) loaded as `_with_everything` loads it, but the SQL compiled once per process,
+    prepared, and the queries of one depth sent together (prefetching.prefetch): as many queries
+    (14 or 15), in 4 round trips whatever their number. For the pages delegates wait for."""
     loaded = list(programmes.select_related("published_as"))
     return prefetching.prefetch(loaded, _everything, working)
 
@@ -260,8 +260,9 @@ def _reads_working_copies(user):
 
 
 def programme_page(meeting_slug, programme_slug, user=None):
-    """The programme with everything its page (or PDF) shows: 4 queries, whatever its size (staff
-    read its working copy, in as many); none while an export remembers it."""
+    """The programme with everything its page (or PDF) shows: 14 queries in 4 round trips,
+    whatever its size (15 for staff, who read its working copy); none while an export remembers
+    it."""
     remembered = _remembered_programme(meeting_slug, programme_slug, user)
     if remembered is not None:
         return remembered
@@ -286,7 +287,7 @@ def programme_download(meeting_slug, programme_slug, user=None):
 
 
 def meeting_calendar(slug, user=None):
-    """A meeting and its programmes with their sessions, for its calendar: 5 queries."""
+    """A meeting and its programmes with their sessions, for its calendar: 15 queries."""
     meeting = get_object_or_404(_meetings(user), slug=slug)
     programmes = _programmes(Programme.objects.visible(user)).filter(meeting=meeting)
     return meeting, _load_everything(programmes, working=_reads_working_copies(user))
@@ -334,7 +335,7 @@ def _revision(meeting_slug, programme_slug, number):
 
 def programme_revision(meeting_slug, programme_slug, number):
     """A published programme's revision `number` as it published it, with everything its page
-    shows, and the current published copy: 6 queries; none while an export remembers it."""
+    shows, and the current published copy: 16 queries; none while an export remembers it."""
     if _programme_memory is not None:
         key = ("revision", meeting_slug, programme_slug, number)
         return _remember(

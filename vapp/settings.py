@@ -107,6 +107,10 @@ def env_database(name):
     # on the 20-year archive (bench/pages_bench.py). The URL's own options come after, and win.
     options = config.setdefault("OPTIONS", {})
     options["options"] = f"-c jit=off {options.get('options', '')}".strip()
+    # Django binds parameters in the query's text, and such queries are never prepared; the
+    # programme pages' prefetching (meetings/prefetching.py) binds them in the server and asks
+    # for its statements to be prepared, which psycopg does only with a threshold set.
+    options.setdefault("prepare_threshold", 5)
     return config
 
 

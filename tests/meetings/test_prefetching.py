@@ -80,14 +80,19 @@ def test_the_comparison_above_can_fail(everything):
 
 
 @pytest.mark.django_db
-def test_it_makes_one_query_a_depth_whatever_the_number_of_rows(everything):
+def test_it_makes_one_query_a_relation_whatever_the_number_of_rows(everything):
     rows = queries._programmes(Programme.objects.all())
     with CaptureQueriesContext(connection) as one:
-        queries._load_everything(rows.filter(slug="p1"), working=False)
+        queries._load_everything(rows.filter(slug="p1", edition="working"), working=None)
     with CaptureQueriesContext(connection) as all_:
         loaded = queries._load_everything(rows, working=None)
-    # The programmes, then their sessions and lists, the sessions' lists, and theirs.
-    assert len(one) == len(all_) == 4
+    # The programmes, then the 15 relations of queries._everything(None).
+    assert len(one) == len(all_) == 16
+    # PostgreSQL keeps the relations' statements, planned once for this connection.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [sql for (sql,) in cursor.fetchall()]
+    assert len(prepared) >= 15 and all("= ANY($" in sql for sql in prepared)
     with CaptureQueriesContext(connection) as reading:
         for programme in loaded:
             for session in programme.sessions.all():
@@ -96,6 +101,17 @@ def test_it_makes_one_query_a_depth_whatever_the_number_of_rows(everything):
                     list(presentation.presenters.all())
             list(programme.meeting.office_holders.all())
     assert len(reading) == 0
+
+
+@pytest.mark.django_db
+def test_the_relations_of_one_depth_are_sent_together(everything, monkeypatch):
+    sent = []
+    run = prefetching._run
+    monkeypatch.setattr(prefetching, "_run", lambda wanted: sent.append(len(wanted)) or run(wanted))
+    queries._load_everything(queries._programmes(Programme.objects.all()), working=None)
+    # The programmes' 6 lists (the meeting's office holders among them), the sessions' 6, and
+    # the presentations' 2 with the statements' files.
+    assert sent == [6, 6, 3]
 
 
 @pytest.mark.django_db
@@ -114,8 +130,8 @@ def test_parents_without_rows_get_empty_lists_and_nothing_is_asked_for_none(meet
     rows = queries._programmes(Programme.objects.filter(pk=programme.pk))
     with CaptureQueriesContext(connection) as captured:
         [loaded] = queries._load_everything(rows, working=True)
-    # The programme and its lists; no session, so nothing under them is asked for.
-    assert len(captured) == 2
+    # The programme and its five lists; no session, so nothing under them is asked for.
+    assert len(captured) == 6
     assert list(loaded.sessions.all()) == [] and list(loaded.documents.all()) == []
     with CaptureQueriesContext(connection) as none:
         assert prefetching.prefetch([], queries._everything, True) == []

@@ -35,15 +35,15 @@ PAGES = {
     "meetings": ("/meetings/", 2, 4),
     "meetings filtered": ("/meetings/?convention=APMBC&kind=intersessional", 2, 4),
     "meeting": ("/meetings/m1/", 4, 9),
-    # The programme and everything it shows, one query a depth (queries._load_everything). An
-    # editor's: 5, the working copy with its revisions (4), its published copy (1), and that
+    # The programme and everything it shows, sent in 4 round trips (queries._load_everything). An
+    # editor's: 5, the working copy with its revisions (15), its published copy (1), and that
     # copy in full, to say what publishing the working copy would change (16).
-    "programme": ("/meetings/m1/p1/", 4, 26),
-    # The programme's page data alone (an editor's: 5, the working copy with its revisions, 4).
-    "schedule.json": ("/meetings/m1/p1/schedule.json", 4, 9),
-    "programme.json": ("/meetings/m1/p1/programme.json", 4, 9),
+    "programme": ("/meetings/m1/p1/", 14, 37),
+    # The programme's page data alone (an editor's: 5, the working copy with its revisions, 15).
+    "schedule.json": ("/meetings/m1/p1/schedule.json", 14, 20),
+    "programme.json": ("/meetings/m1/p1/programme.json", 14, 20),
     "changes": ("/meetings/m1/p1/changes/", 2, 4),
-    "revision": ("/meetings/m1/p1/changes/1/", 6, 8),
+    "revision": ("/meetings/m1/p1/changes/1/", 16, 18),
     "session": ("/meetings/m1/p1/sessions/s1/", 11, 17),
     "session calendar": ("/meetings/m1/p1/sessions/s1/session.ics", 6, 11),
     "action plans": ("/action-plans/", 1, 3),
