@@ -72,6 +72,17 @@ def test_it_loads_what_prefetch_related_loads(everything, working):
 
 
 @pytest.mark.django_db
+def test_a_meetings_lists_for_visitors_are_those_prefetch_related_loads(everything):
+    meetings = list(Meeting.objects.order_by("pk"))
+    by_django = list(Meeting.objects.order_by("pk").prefetch_related(*queries._meeting_lists(None)))
+    prefetching.prefetch(meetings, queries._meeting_lists, None)
+    assert [graph(m) for m in meetings] == [graph(m) for m in by_django]
+    assert any(m.documents.all() for m in meetings) and any(
+        m.office_holders.all() for m in meetings
+    )
+
+
+@pytest.mark.django_db
 def test_the_comparison_above_can_fail(everything):
     by_django, ours = both_ways(False)
     session = next(s for p in ours for s in p.sessions.all() if len(s.presentations.all()) > 1)
