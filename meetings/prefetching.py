@@ -169,7 +169,8 @@ def _run(wanted):
     connection = connections[sent[0][0].db]
     cursors = [_prepared_cursor(connection) for _ in sent]
     try:
-        with connection.connection.pipeline():
+        # Django's errors, as its own cursors raise them (the pipeline raises at its end).
+        with connection.wrap_database_errors, connection.connection.pipeline():
             for cursor, (statement, keys) in zip(cursors, sent, strict=True):
                 cursor.execute(statement.sql, statement.params_for(keys))
         found = iter([cursor.fetchall() for cursor in cursors])

@@ -2,7 +2,7 @@
 
 import factories
 import pytest
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.db.models import Prefetch
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -155,6 +155,19 @@ def forward_key_not_loaded():
 
 def named_elsewhere():
     return [Prefetch("sessions", to_attr="kept")]
+
+
+def failing_lists():
+    return [Prefetch("sessions", queryset=Session.objects.extra(where=["1 / 0 = 1"]))]
+
+
+@pytest.mark.django_db
+def test_a_failing_statement_raises_djangos_error_and_the_connection_goes_on(meeting):
+    programme = factories.ProgrammeFactory(meeting=meeting)
+    factories.SessionFactory(programme=programme)
+    with pytest.raises(DataError, match="division by zero"), transaction.atomic():
+        prefetching.prefetch([Programme.objects.get(pk=programme.pk)], failing_lists)
+    assert Programme.objects.filter(pk=programme.pk).exists()
 
 
 @pytest.mark.django_db
