@@ -38,13 +38,16 @@ def name_text(delegation, language=None):
     language = language or languages.active()
     if isinstance(delegation, State):
         short, fallback = languages.text(delegation, "short_name", language)
-        if not short.strip():
-            short, fallback = languages.text(delegation, "name", language)
+        if not short.strip() or fallback:
+            # No short name in this language: its full name in it, where there is one.
+            name, name_fallback = languages.text(delegation, "name", language)
+            if not short.strip() or not name_fallback:
+                short, fallback = name, name_fallback
         if delegation.with_article and (language == settings.LANGUAGE_CODE or fallback):
             short = f"the {short}"
         return short, fallback
     if delegation.acronym:
-        return delegation.acronym, False
+        return languages.text(delegation, "acronym", language)
     return languages.text(delegation, "name", language)
 
 
@@ -54,7 +57,8 @@ def name_html(delegation):
     text, fallback = name_text(delegation)
     if not isinstance(delegation, State) and delegation.acronym:
         full = languages.text(delegation, "name")[0]
-        return format_html('<abbr title="{}">{}</abbr>', full, text)
+        abbr = format_html('<abbr title="{}">{}</abbr>', full, text)
+        return languages.marked(abbr, fallback)
     if fallback:
         return format_html(
             '<span lang="{}" {}>{}</span>',
