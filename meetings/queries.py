@@ -246,11 +246,15 @@ def _with_everything(programmes, working=None):
     return programmes.select_related("published_as").prefetch_related(*_everything(working))
 
 
-def _one(programmes):
-    """The one programme of a list found by its meeting's and its own address, or a 404."""
-    if not programmes:
+def _in_full_at(programmes, meeting_slug, programme_slug, working):
+    """The one programme of `programmes` at the meeting's and its own address, with everything
+    (`_load_everything`), or a 404."""
+    found = _load_everything(
+        _programmes(programmes).filter(meeting__slug=meeting_slug, slug=programme_slug), working
+    )
+    if not found:
         raise Http404("No programme has this address.")
-    [programme] = programmes
+    [programme] = found
     return programme
 
 
@@ -275,13 +279,11 @@ def programme_page(meeting_slug, programme_slug, user=None):
     remembered = _remembered_programme(meeting_slug, programme_slug, user)
     if remembered is not None:
         return remembered
-    return _one(
-        _load_everything(
-            _programmes(Programme.objects.visible(user)).filter(
-                meeting__slug=meeting_slug, slug=programme_slug
-            ),
-            working=_reads_working_copies(user),
-        )
+    return _in_full_at(
+        Programme.objects.visible(user),
+        meeting_slug,
+        programme_slug,
+        working=_reads_working_copies(user),
     )
 
 
@@ -495,13 +497,8 @@ def _remembered_programme(meeting_slug, programme_slug, user):
     return _remember(
         meeting_slug,
         ("programme", meeting_slug, programme_slug),
-        lambda: _one(
-            _load_everything(
-                _programmes(Programme.objects.public()).filter(
-                    meeting__slug=meeting_slug, slug=programme_slug
-                ),
-                working=False,
-            )
+        lambda: _in_full_at(
+            Programme.objects.public(), meeting_slug, programme_slug, working=False
         ),
     )
 

@@ -38,11 +38,10 @@ def name_text(delegation, language=None):
     language = language or languages.active()
     if isinstance(delegation, State):
         short, fallback = languages.text(delegation, "short_name", language)
-        if not short.strip() or fallback:
-            # No short name in this language: its full name in it, where there is one.
-            name, name_fallback = languages.text(delegation, "name", language)
-            if not short.strip() or not name_fallback:
-                short, fallback = name, name_fallback
+        name, name_fallback = languages.text(delegation, "name", language)
+        # No short name (in this language): the full name, in it where there is one.
+        if not short.strip() or (fallback and not name_fallback):
+            short, fallback = name, name_fallback
         if delegation.with_article and (language == settings.LANGUAGE_CODE or fallback):
             short = f"the {short}"
         return short, fallback
