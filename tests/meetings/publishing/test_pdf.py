@@ -5,12 +5,16 @@ whatever would reach outside the project or run away with time or memory.
 Only the first test loads the seeds, to compare the PDF with the printed programme; the others
 build a programme of their own (tests/factories.py)."""
 
+import gc
 import http.server
 import io
 import os
 import re
+import subprocess
+import sys
 import threading
 from html import unescape
+from pathlib import Path
 
 import factories
 import pytest
@@ -247,6 +251,71 @@ def test_page_numbers_say_page_n_of_total(printed, client, pdf_url):
     for number, page in enumerate(reader.pages, start=1):
         assert f"Page {number} of {total}" in page.extract_text()
     assert ProgrammePDF.objects.get(state="done", programme=published_copy(printed)).pages == total
+
+
+def test_pages_after_the_first_are_headed_by_the_convention_and_the_programme(
+    printed, client, pdf_url
+):
+    reader = PdfReader(io.BytesIO(download(client, pdf_url).data))
+    convention = flat(printed.meeting.convention.full_name)
+    first, *others = [flat(page.extract_text()) for page in reader.pages]
+    assert others
+    header = f"{convention} {printed.title}"  # the two boxes, side by side
+    assert all(header in text for text in others)
+    assert header not in first  # the first page has its letterhead instead
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "widths"),
+    [
+        ("Convention on the Prohibition of the Use, Stockpiling, Production", "Short", (71, 25)),
+        ("Convention on Cluster Munitions", "Programme", (71, 25)),
+        ("CCM", "A parallel programme of victim assistance experts, with a long title", (25, 71)),
+        ("Convention on Cluster Munitions", "Parallel Programme of Experts", (50, 46)),
+        ("", "", (25, 71)),
+    ],
+)
+def test_the_running_header_shares_the_line_by_its_two_texts_lengths(left, right, widths):
+    assert pdf.running_header_widths(left, right) == widths
+
+
+def test_the_printable_html_has_no_style_but_its_page_rules(printed):
+    """WeasyPrint is given the programme's stylesheet parsed, as the reader's (user) stylesheet:
+    the same cascade only while the HTML brings no style of its own to compete with it."""
+    html = pdf.programme_html(printed)
+    assert "<link" not in html and " style=" not in html
+    (rule,) = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert rule.startswith("@page {") and rule.count("{") == rule.count("}") == 4
+    assert "@top-left { width: " in rule and "counter(pages)" in rule
+
+
+def test_a_process_that_rendered_leaves_no_font_folder_and_no_error_at_exit(tmp_path):
+    script = (
+        "import django; django.setup()\n"
+        "from meetings.publishing import pdf\n"
+        "pdf.render_pdf(pdf.WARM_UP_HTML)\n"
+        "print(pdf._warm['fonts']._folder)\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    folder = Path(done.stdout.strip())
+    assert folder.parent == tmp_path and not folder.exists()
+    assert "Exception ignored" not in done.stderr, done.stderr
+
+
+def test_a_render_child_never_walks_the_objects_it_inherited(monkeypatch):
+    """A parent due a full collection (a worker after rendering templates) otherwise made each
+    render walk the parent's whole heap, and copy every page of it the walk touched."""
+
+    def report_frozen(html, memory_bytes, cpu_seconds, conn):
+        conn.send(("ok", gc.get_freeze_count(), b""))  # `pages`: objects the collector skips
+
+    monkeypatch.setattr(pdf, "_render_in_child", report_frozen)  # the child is forked after
+    assert gc.get_freeze_count() == 0
+    assert pdf.render_pdf(html_page("<p>x</p>")).pages > len(gc.get_objects()) / 2
 
 
 def test_arabic_and_cyrillic_titles_render_with_their_glyphs(make_session, client, pdf_url):
