@@ -1,5 +1,6 @@
 """The printable programme: HTML from a template, rendered to a tagged PDF by WeasyPrint in a
-forked child bounded in time and memory, and kept in media storage once per version.
+renderer process (forked from the warm worker, one render after another) bounded in time and
+memory, and kept in media storage once per version.
 
 `programme_html()` and `fingerprint()` (equal fingerprints, equal PDFs); `render_pdf()` (a
 pathological programme ends in RenderError, never a hung process); `ensure_pdf()` (the stored
@@ -27,6 +28,7 @@ import shutil
 import signal
 import socket
 import tempfile
+import threading
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -288,51 +290,77 @@ def _fetcher_class():
 # -- rendering -----------------------------------------------------------------------------------
 
 
-def _render_in_child(html, memory_bytes, cpu_seconds, conn):
-    """Runs in the forked child: no database, bounded memory and CPU, nothing fetched but
-    static and media files (media through its storage, which may be object storage). The PDF
-    goes back through the pipe: no file is left behind, whichever side is killed."""
-    # A media storage of its own: never a connection to object storage shared with the parent.
-    default_storage._wrapped = storages.create_storage(settings.STORAGES["default"])
+def _render_in_renderer(html, conn):
+    """One render in the renderer process: nothing fetched but static and media files (media
+    through its storage, which may be object storage). The PDF goes back through the pipe, no
+    file left behind whichever side is killed, with whether this process may render again: not
+    after a failure, whose state nobody should build on."""
     try:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
         import weasyprint
 
         document = weasyprint.HTML(
             string=html, base_url=BASE_URL, url_fetcher=_fetcher_class()()
         ).render(font_config=_warm["fonts"], stylesheets=[_warm["stylesheet"]])
-        data = document.write_pdf(pdf_variant="pdf/ua-1")
-        conn.send(("ok", len(document.pages), data))
+        conn.send(("ok", len(document.pages), document.write_pdf(pdf_variant="pdf/ua-1")))
+        return True
     except MemoryError:
         conn.send(("error", "it needed more memory than the limit allows"))
     except RecursionError:
         conn.send(("error", "its content is nested too deeply to lay out"))
     except Exception as error:  # noqa: BLE001 - reported to the parent, which raises RenderError
         conn.send(("error", f"{type(error).__name__}: {str(error)[:500]}"))
-    finally:
-        conn.close()
+    return False
 
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+# A renderer renders this many PDFs, then gives way to a new one: what a render leaves behind
+# (caches, a heap grown by a long programme) never accumulates for long.
+RENDERS_PER_RENDERER = 50
 
 
-def _child_main(receiver, parent, args):
-    """The forked child's first steps, then the render. It never outlives its parent: a worker
-    killed mid-render leaves no child holding memory and the worker's database connection."""
-    receiver.close()  # only the parent reads: once it is gone, a send fails instead of blocking
-    # Not on Linux, prctl is missing: the closed pipe and the alarm below still end the child.
+def _renderer_main(conn, parents_end, parent, memory_bytes, cpu_seconds):
+    """The renderer process: forked from the warm worker, it renders each HTML the worker sends,
+    one at a time, and answers with the PDF. Each render is held to `cpu_seconds` of CPU (and a
+    few more of wall time); the process to `memory_bytes` of address space. It ends after a
+    failure, after RENDERS_PER_RENDERER renders, once a render has taken its address space past
+    half way to the limit, or when the worker closes the pipe, saying which in its last answer;
+    and it never outlives the worker: a worker killed mid-render leaves no process holding
+    memory and the worker's database connection."""
+    parents_end.close()  # once the parent is gone, a read ends instead of blocking
+    # Not on Linux, prctl is missing: the closed pipe and the alarm below still end the renderer.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl
         os._exit(1)
-    # What the child inherited is never garbage it must look for: frozen, the collector passes
-    # over it. A parent due a full collection (a worker after rendering templates) otherwise
-    # made the child walk its whole heap, copying every page it touched: 260 against 190 ms.
+    # What the process inherited is never garbage it must look for: frozen, the collector
+    # passes over it. A parent due a full collection (a worker after rendering templates)
+    # otherwise made a render walk its whole heap, copying every page it touched (260 ms
+    # against 190).
     gc.freeze()
-    os.nice(settings.PDF_RENDER_NICENESS)  # web requests first; the render has the cores left
-    signal.alarm(args[2] + 5)  # wall time: RLIMIT_CPU does not run out while blocked
-    _render_in_child(*args)
+    os.nice(settings.PDF_RENDER_NICENESS)  # web requests first; renders have the cores left
+    # A media storage of its own: never a connection to object storage shared with the parent.
+    default_storage._wrapped = storages.create_storage(settings.STORAGES["default"])
+    started_with = _address_space_now()
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
+    for done in range(1, RENDERS_PER_RENDERER + 1):
+        try:
+            html = conn.recv()
+        except EOFError:
+            break
+        # RLIMIT_CPU counts the process's whole life: the limit moves on with each render.
+        allowed = math.ceil(sum(os.times()[:2])) + cpu_seconds
+        resource.setrlimit(resource.RLIMIT_CPU, (min(allowed, cpu_hard), cpu_hard))
+        signal.alarm(cpu_seconds + 5)  # wall time: RLIMIT_CPU does not run out while blocked
+        goes_on = _render_in_renderer(html, conn)
+        signal.alarm(0)
+        grown = _address_space_now() - started_with > (memory_bytes - started_with) / 2
+        goes_on = bool(goes_on) and not grown and done < RENDERS_PER_RENDERER
+        conn.send(goes_on)
+        if not goes_on:
+            break
+    conn.close()
+    os._exit(0)
 
 
 def _address_space_now():
@@ -378,8 +406,8 @@ def process_alive(pid):
 def _remove_font_folder():
     """At this process's exit, the font folder of its warm configuration. WeasyPrint's own
     clean-up (FontConfiguration.__del__) runs too late for a configuration the warm stylesheet
-    keeps alive: at the interpreter's last collection, where it fails. A forked child ends
-    with os._exit and runs none of this: the folder is its parent's."""
+    keeps alive: at the interpreter's last collection, where it fails. The renderer ends with
+    os._exit and runs none of this: the folder is its parent's."""
     fonts = _warm["fonts"]
     folder = getattr(fonts, "_folder", None)
     if folder:
@@ -403,7 +431,7 @@ def _open_arrays(ffi):
     """WeasyPrint's font subsetting makes its arrays of glyph ids with cffi as
     `ffi.new("hb_codepoint_t[N]", items)`, N the number of items: cffi parses each C type it has
     not seen with pycparser, 5.4 ms for each new N, and a render asks for about six new ones (the
-    glyphs each font uses), in a child whose parsed types die with it. Made instead from the open
+    glyphs each font uses), in a renderer whose parsed types die with it. Made instead from the open
     type `hb_codepoint_t[]` and the same N items, the array is the same, and the type is parsed
     once, in the parent."""
     if getattr(ffi.new, "open_arrays", False):
@@ -441,7 +469,7 @@ def _stylesheet(fonts):
 
 def _warm_up():
     """Render a small page with the programme's stylesheet and fonts once in this process, so
-    every forked child inherits loaded fonts and caches. The children render with this
+    the renderer forked from it inherits loaded fonts and caches. The renderer renders with this
     render's font configuration: the system's fonts already scanned, the programme's own fonts
     already registered and opened, Pango's caches for them already filled (each render would
     otherwise build all of that again), and its stylesheet already parsed. Our own fixed page:
@@ -465,38 +493,97 @@ def _warm_up():
         _warm.update(fonts=fonts, stylesheet=stylesheet)
 
 
-def render_pdf(html):
-    """The PDF of `html`, rendered in a child process within PDF_RENDER_TIMEOUT seconds and
-    PDF_RENDER_MEMORY_MB of memory beyond what this process already maps."""
-    _warm_up()  # imports WeasyPrint and loads the fonts once, so each forked child starts warm
+class _Renderer:
+    """This process's renderer (_renderer_main), and what it was started with."""
 
-    timeout = settings.PDF_RENDER_TIMEOUT
-    memory = _address_space_now() + settings.PDF_RENDER_MEMORY_MB * 1024 * 1024
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    started = time.monotonic()
-    child = context.Process(
-        target=_child_main,
-        args=(receiver, os.getpid(), (html, memory, int(timeout) + 1, sender)),
-        daemon=True,
+    def __init__(self, key):
+        self.key = key
+        timeout = settings.PDF_RENDER_TIMEOUT
+        memory = _address_space_now() + settings.PDF_RENDER_MEMORY_MB * 1024 * 1024
+        context = multiprocessing.get_context("fork")
+        self.conn, renderers_end = context.Pipe()
+        self.process = context.Process(
+            target=_renderer_main,
+            args=(renderers_end, self.conn, os.getpid(), memory, int(timeout) + 1),
+            daemon=True,
+        )
+        self.process.start()
+        renderers_end.close()
+
+    def stop(self):
+        self.conn.close()  # a renderer waiting for work ends at once
+        self.process.join(1)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+_renderer = {"current": None}
+_renderer_lock = threading.Lock()  # one render at a time through this process's renderer
+
+
+# What a renderer reads of the settings, as they were when it was forked.
+RENDERER_SETTINGS = (
+    "PDF_RENDER_TIMEOUT",
+    "PDF_RENDER_MEMORY_MB",
+    "PDF_RENDER_NICENESS",
+    "PDF_FETCH_MAX_BYTES",
+    "STORAGES",
+    "MEDIA_ROOT",
+    "MEDIA_URL",
+    "STATIC_ROOT",
+    "STATIC_URL",
+    "STATICFILES_DIRS",
+)
+
+
+def _renderer_for():
+    """The running renderer started with this process's present settings, fonts and render
+    function, or a new one (a changed setting, a test's, never meets an older renderer)."""
+    key = (
+        os.getpid(),
+        _warm["fonts"],
+        _render_in_renderer,
+        *(repr(getattr(settings, name, None)) for name in RENDERER_SETTINGS),
     )
-    try:
-        child.start()
-        sender.close()
-        outcome = receiver.recv() if receiver.poll(timeout) else None
-        child.join(max(1.0, timeout - (time.monotonic() - started)))
-        if outcome is None:
-            raise RenderError(f"it took longer than the {timeout:g} second limit")
-        if outcome[0] == "error":
-            raise RenderError(outcome[1])
-        return Rendered(outcome[2], outcome[1], time.monotonic() - started)
-    except EOFError:
-        raise RenderError("the renderer stopped (out of memory or time, or killed)") from None
-    finally:
-        if child.is_alive():
-            child.kill()
-            child.join()
-        receiver.close()
+    renderer = _renderer["current"]
+    if renderer is not None and renderer.key[0] != os.getpid():
+        renderer.conn.close()  # a forked copy of this module: the renderer is another process's
+        renderer = None
+    if renderer is not None and (renderer.key != key or not renderer.process.is_alive()):
+        renderer.stop()
+        renderer = None
+    if renderer is None:
+        renderer = _renderer["current"] = _Renderer(key)
+    return renderer
+
+
+def render_pdf(html):
+    """The PDF of `html`, rendered by this process's renderer within PDF_RENDER_TIMEOUT seconds,
+    the renderer within PDF_RENDER_MEMORY_MB of memory beyond what this process mapped when it
+    started it. One renderer renders one PDF after another (RENDERS_PER_RENDERER): forking a
+    new process for each render made each one a fifth slower (its memory faulted in anew)."""
+    _warm_up()  # imports WeasyPrint, loads the fonts and the stylesheet: the renderer starts warm
+    timeout = settings.PDF_RENDER_TIMEOUT
+    with _renderer_lock:
+        renderer = _renderer_for()
+        started = time.monotonic()
+        try:
+            renderer.conn.send(html)
+            outcome = renderer.conn.recv() if renderer.conn.poll(timeout) else None
+            goes_on = outcome is not None and renderer.conn.recv()
+        except (EOFError, OSError):
+            outcome, goes_on = ("stopped",), False
+        if not goes_on:
+            renderer.stop()
+            _renderer["current"] = None
+    if outcome is None:
+        raise RenderError(f"it took longer than the {timeout:g} second limit")
+    if outcome[0] == "stopped":
+        raise RenderError("the renderer stopped (out of memory or time, or killed)")
+    if outcome[0] == "error":
+        raise RenderError(outcome[1])
+    return Rendered(outcome[2], outcome[1], time.monotonic() - started)
 
 
 # -- storing -------------------------------------------------------------------------------------
@@ -546,7 +633,7 @@ def first_pdf(copy, language):
 
 
 def render_bound():
-    """How long a render may hold its row: the child's time limit, the wait for it to end, and
+    """How long a render may hold its row: the renderer's time limit, the wait for it to end, and
     storing the file. A row still rendering after that was left by a worker that stopped."""
     return timedelta(seconds=settings.PDF_RENDER_TIMEOUT * 2 + 30)
 

@@ -1,4 +1,4 @@
-"""Faults around programme PDF renders (issue 22, item 4): a render child killed in the middle,
+"""Faults around programme PDF renders (issue 22, item 4): a renderer killed in the middle,
 a worker killed in the middle of a task, a download while a render is slow. In each, downloads
 go on being answered at once (the last good PDF, or 503 with Retry-After), the render is tried
 again later and ends done, and nothing is left in the temporary or media folders."""
@@ -72,7 +72,7 @@ def files_under(folder):
     return sorted(p.relative_to(folder) for p in folder.rglob("*")) if folder.exists() else []
 
 
-def test_a_killed_render_child_is_tried_again_later_while_the_old_pdf_is_served(
+def test_a_killed_renderer_is_tried_again_later_while_the_old_pdf_is_served(
     programme, good_pdf, client, pdf_url, settings, monkeypatch, tmp_path
 ):
     settings.TASKS = DUMMY_QUEUE  # the retry waits in the queue, for this test to run it
@@ -86,13 +86,13 @@ def test_a_killed_render_child_is_tried_again_later_while_the_old_pdf_is_served(
     media_before = files_under(settings.MEDIA_ROOT)
 
     started = tmp_path / "child.pid"
-    real_child = pdf._render_in_child
+    real_render = pdf._render_in_renderer
 
-    def hanging_child(*args):
+    def hanging_render(*args):
         started.write_text(str(os.getpid()))
         threading.Event().wait()  # until killed
 
-    monkeypatch.setattr(pdf, "_render_in_child", hanging_child)
+    monkeypatch.setattr(pdf, "_render_in_renderer", hanging_render)
 
     task_ended = threading.Event()
 
@@ -101,7 +101,7 @@ def test_a_killed_render_child_is_tried_again_later_while_the_old_pdf_is_served(
 
     def kill_child():
         # No longer waited for once the task has ended without a render (the test then fails).
-        wait_for(lambda: child_pid() or task_ended.is_set(), "the render child")
+        wait_for(lambda: child_pid() or task_ended.is_set(), "the renderer")
         if child_pid():
             os.kill(int(child_pid()), signal.SIGKILL)
 
@@ -125,7 +125,7 @@ def test_a_killed_render_child_is_tried_again_later_while_the_old_pdf_is_served(
     assert older.status_code == 200 and older["X-PDF-Status"] == "last-good"
     assert older["ETag"] == good_pdf["ETag"]
 
-    monkeypatch.setattr(pdf, "_render_in_child", real_child)
+    monkeypatch.setattr(pdf, "_render_in_renderer", real_render)
     ProgrammePDF.objects.filter(pk=row.pk).update(next_try_at=timezone.now())  # its time came
     (retry,) = [result for result in queued if result.task.run_after == row.next_try_at]
     assert retry.task.call(*retry.args, **retry.kwargs) == "rendered"
@@ -227,17 +227,17 @@ import django
 django.setup()
 from meetings.publishing import pdf
 
-def hanging_child(*args):
-    print(os.getpid(), flush=True)  # the render child's pid, on the worker's stdout
+def hanging_render(*args):
+    print(os.getpid(), flush=True)  # the renderer's pid, on the worker's stdout
     threading.Event().wait()  # a render that never ends
 
-pdf._render_in_child = hanging_child
+pdf._render_in_renderer = hanging_render
 pdf.render_pdf("<p>A render its worker will not see end.</p>")
 """
 
 
-def test_a_render_child_dies_with_its_worker(tmp_path):
-    """Only the worker is killed (not its process group): its render child must not run on,
+def test_the_renderer_dies_with_its_worker(tmp_path):
+    """Only the worker is killed (not its process group): its renderer must not run on,
     holding memory and the worker's database connection."""
     worker = subprocess.Popen(
         [sys.executable, "-c", CHILD_OF_A_WORKER],
@@ -252,7 +252,7 @@ def test_a_render_child_dies_with_its_worker(tmp_path):
         assert pdf.process_alive(child)
         os.kill(worker.pid, signal.SIGKILL)
         worker.wait()
-        wait_for(lambda: not pdf.process_alive(child), "the render child to end", seconds=30)
+        wait_for(lambda: not pdf.process_alive(child), "the renderer to end", seconds=30)
     finally:
         if worker.poll() is None:
             worker.kill()

@@ -306,14 +306,14 @@ def test_a_process_that_rendered_leaves_no_font_folder_and_no_error_at_exit(tmp_
     assert "Exception ignored" not in done.stderr, done.stderr
 
 
-def test_a_render_child_never_walks_the_objects_it_inherited(monkeypatch):
+def test_the_renderer_never_walks_the_objects_it_inherited(monkeypatch):
     """A parent due a full collection (a worker after rendering templates) otherwise made each
     render walk the parent's whole heap, and copy every page of it the walk touched."""
 
-    def report_frozen(html, memory_bytes, cpu_seconds, conn):
+    def report_frozen(html, conn):
         conn.send(("ok", gc.get_freeze_count(), b""))  # `pages`: objects the collector skips
 
-    monkeypatch.setattr(pdf, "_render_in_child", report_frozen)  # the child is forked after
+    monkeypatch.setattr(pdf, "_render_in_renderer", report_frozen)  # a renderer forked after
     assert gc.get_freeze_count() == 0
     assert pdf.render_pdf(html_page("<p>x</p>")).pages > len(gc.get_objects()) / 2
 
@@ -678,12 +678,83 @@ def test_a_render_past_the_time_limit_ends_with_a_clear_error(settings):
 def test_a_render_runs_at_a_lower_cpu_priority_than_the_web_workers(settings, monkeypatch):
     """On a meeting day a render after each publish must not take the cores from delegates."""
 
-    def report_niceness(html, memory_bytes, cpu_seconds, conn):
-        conn.send(("ok", os.nice(0), b""))  # `pages`: the child's niceness
+    def report_niceness(html, conn):
+        conn.send(("ok", os.nice(0), b""))  # `pages`: the renderer's niceness
 
     settings.PDF_RENDER_NICENESS = 7
-    monkeypatch.setattr(pdf, "_render_in_child", report_niceness)  # the child is forked after
+    monkeypatch.setattr(pdf, "_render_in_renderer", report_niceness)  # a renderer forked after
     assert pdf.render_pdf(html_page("<p>x</p>")).pages == os.nice(0) + 7
+
+
+def report_pid(html, conn):
+    conn.send(("ok", os.getpid(), b""))  # `pages`: the renderer's process id
+    return True
+
+
+def test_one_renderer_renders_one_pdf_after_another_then_gives_way(monkeypatch):
+    monkeypatch.setattr(pdf, "_render_in_renderer", report_pid)
+    monkeypatch.setattr(pdf, "RENDERS_PER_RENDERER", 3)
+    pids = [pdf.render_pdf("<p>x</p>").pages for _ in range(7)]
+    assert os.getpid() not in pids
+    assert len(set(pids[0:3])) == len(set(pids[3:6])) == 1 and len(set(pids)) == 3
+    assert not pdf.process_alive(pids[0])  # ended, and reaped
+
+
+def test_after_a_failed_render_the_next_is_rendered_by_a_new_renderer(settings, monkeypatch):
+    settings.PDF_RENDER_TIMEOUT = 2
+    monkeypatch.setattr(pdf, "_render_in_renderer", report_pid)
+    before = pdf.render_pdf("<p>x</p>").pages
+    monkeypatch.setattr(pdf, "_render_in_renderer", hanging_render)
+    with pytest.raises(pdf.RenderError, match="longer than the 2 second limit"):
+        pdf.render_pdf("<p>x</p>")
+    monkeypatch.setattr(pdf, "_render_in_renderer", report_pid)
+    after = pdf.render_pdf("<p>x</p>").pages
+    assert after != before and not pdf.process_alive(before)
+
+
+def hanging_render(html, conn):
+    threading.Event().wait()
+
+
+_GROWN = []
+
+
+def growing_render(html, conn):
+    _GROWN.append(bytearray(40 * 1024 * 1024))  # kept: the renderer's address space grows
+    return report_pid(html, conn)
+
+
+def test_a_renderer_grown_past_half_its_memory_gives_way(settings, monkeypatch):
+    settings.PDF_RENDER_MEMORY_MB = 64
+    monkeypatch.setattr(pdf, "_render_in_renderer", growing_render)
+    first, second = (pdf.render_pdf("<p>x</p>").pages for _ in range(2))
+    assert first != second
+    monkeypatch.setattr(pdf, "_render_in_renderer", report_pid)
+    third, fourth = (pdf.render_pdf("<p>x</p>").pages for _ in range(2))
+    assert third == fourth
+
+
+def test_a_forked_copy_of_a_worker_starts_a_renderer_of_its_own(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(pdf, "_render_in_renderer", report_pid)
+    workers = pdf.render_pdf("<p>x</p>").pages
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+
+    def in_the_copy():
+        try:
+            results.put(("ok", pdf.render_pdf("<p>x</p>").pages, os.getpid()))
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            results.put(("error", repr(error), os.getpid()))
+
+    copy = context.Process(target=in_the_copy)
+    copy.start()
+    outcome = results.get(timeout=60)
+    copy.join()
+    assert outcome[0] == "ok", outcome
+    assert outcome[1] not in (workers, outcome[2])
+    assert pdf.render_pdf("<p>x</p>").pages == workers  # the worker's own, untouched
 
 
 def test_a_render_past_the_memory_limit_ends_with_a_clear_error(settings):
