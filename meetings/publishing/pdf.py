@@ -350,7 +350,9 @@ def _renderer_main(conn, parents_end, parent, memory_bytes, cpu_seconds):
             break
         # RLIMIT_CPU counts the process's whole life: the limit moves on with each render.
         allowed = math.ceil(sum(os.times()[:2])) + cpu_seconds
-        resource.setrlimit(resource.RLIMIT_CPU, (min(allowed, cpu_hard), cpu_hard))
+        if cpu_hard != resource.RLIM_INFINITY:  # -1: min() would have lifted the limit
+            allowed = min(allowed, cpu_hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (allowed, cpu_hard))
         signal.alarm(cpu_seconds + 5)  # wall time: RLIMIT_CPU does not run out while blocked
         goes_on = _render_in_renderer(html, conn)
         signal.alarm(0)

@@ -712,6 +712,23 @@ def test_after_a_failed_render_the_next_is_rendered_by_a_new_renderer(settings, 
     assert after != before and not pdf.process_alive(before)
 
 
+def report_cpu_limit(html, conn):
+    import resource
+
+    used = sum(os.times()[:2])
+    conn.send(("ok", resource.getrlimit(resource.RLIMIT_CPU)[0] - used, b""))
+    return True
+
+
+def test_each_render_is_held_to_the_cpu_seconds_of_the_time_limit(settings, monkeypatch):
+    """RLIMIT_CPU counts the renderer's whole life: each render's limit is moved on from what
+    the renderer has used so far."""
+    settings.PDF_RENDER_TIMEOUT = 7
+    monkeypatch.setattr(pdf, "_render_in_renderer", report_cpu_limit)
+    for _ in range(3):  # `pages`: the CPU seconds left to this render
+        assert 7 <= pdf.render_pdf("<p>x</p>").pages <= 9
+
+
 def hanging_render(html, conn):
     threading.Event().wait()
 
