@@ -44,7 +44,6 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -316,17 +315,43 @@ PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 # A renderer renders this many PDFs, then gives way to a new one: what a render leaves behind
 # (caches, a heap grown by a long programme) never accumulates for long.
 RENDERS_PER_RENDERER = 50
+# A renderer with nothing to render for this long ends, and gives its memory back.
+RENDERER_IDLE_SECONDS = 300
+
+
+def _limit(kind, soft):
+    """Sets the soft limit `kind` to `soft`, within the hard limit the process was given."""
+    hard = resource.getrlimit(kind)[1]
+    if hard != resource.RLIM_INFINITY:  # -1: min() would have lifted the limit
+        soft = min(soft, hard)
+    resource.setrlimit(kind, (soft, hard))
 
 
 def _renderer_main(conn, parents_end, parent, memory_bytes, cpu_seconds):
     """The renderer process: forked from the warm worker, it renders each HTML the worker sends,
-    one at a time, and answers with the PDF. Each render is held to `cpu_seconds` of CPU (and a
-    few more of wall time); the process to `memory_bytes` of address space. It ends after a
-    failure, after RENDERS_PER_RENDERER renders, once a render has taken its address space past
-    half way to the limit, or when the worker closes the pipe, saying which in its last answer;
-    and it never outlives the worker: a worker killed mid-render leaves no process holding
-    memory and the worker's database connection."""
+    one at a time, and answers with the PDF, then whether it goes on. Each render is held to
+    `cpu_seconds` of CPU (and a few more of wall time) and to `memory_bytes` of memory beyond
+    what the process holds when it starts. It ends after a failure, after RENDERS_PER_RENDERER
+    renders, once its renders have grown it by half of `memory_bytes`, after
+    RENDERER_IDLE_SECONDS without work, or when the worker closes the pipe; and it never
+    outlives the worker: a worker killed mid-render leaves no process holding memory and the
+    worker's database connection."""
     parents_end.close()  # once the parent is gone, a read ends instead of blocking
+    # The worker's signal handlers are not the renderer's: db_worker's asks a task to finish and
+    # goes on, which kept a renderer waiting for work, and the worker, at its exit, waiting for
+    # it. Asked to stop, the renderer ends at once when it has nothing to render, and after
+    # answering when it has.
+    rendering = {"now": False, "stop": False}
+
+    def stop(number, frame):
+        if not rendering["now"]:
+            os._exit(0)
+        rendering["stop"] = True
+
+    for number in (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT):
+        signal.signal(number, stop)
+    for number in (signal.SIGALRM, signal.SIGXCPU):
+        signal.signal(number, signal.SIG_DFL)
     # Not on Linux, prctl is missing: the closed pipe and the alarm below still end the renderer.
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -341,24 +366,31 @@ def _renderer_main(conn, parents_end, parent, memory_bytes, cpu_seconds):
     # A media storage of its own: never a connection to object storage shared with the parent.
     default_storage._wrapped = storages.create_storage(settings.STORAGES["default"])
     started_with = _address_space_now()
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)[1]
     for done in range(1, RENDERS_PER_RENDERER + 1):
         try:
+            if not conn.poll(RENDERER_IDLE_SECONDS):
+                break
             html = conn.recv()
         except EOFError:
             break
-        # RLIMIT_CPU counts the process's whole life: the limit moves on with each render.
-        allowed = math.ceil(sum(os.times()[:2])) + cpu_seconds
-        if cpu_hard != resource.RLIM_INFINITY:  # -1: min() would have lifted the limit
-            allowed = min(allowed, cpu_hard)
-        resource.setrlimit(resource.RLIMIT_CPU, (allowed, cpu_hard))
-        signal.alarm(cpu_seconds + 5)  # wall time: RLIMIT_CPU does not run out while blocked
-        goes_on = _render_in_renderer(html, conn)
-        signal.alarm(0)
-        grown = _address_space_now() - started_with > (memory_bytes - started_with) / 2
-        goes_on = bool(goes_on) and not grown and done < RENDERS_PER_RENDERER
+        try:
+            # Each render has the whole memory allowance, whatever the ones before it left;
+            # RLIMIT_CPU counts the process's whole life: the limit moves on with each render.
+            _limit(resource.RLIMIT_AS, _address_space_now() + memory_bytes)
+            _limit(resource.RLIMIT_CPU, math.ceil(sum(os.times()[:2])) + cpu_seconds)
+        except (ValueError, OSError) as error:
+            conn.send(("error", f"its limits could not be set: {error}"))
+            goes_on = False
+        else:
+            signal.alarm(cpu_seconds + 5)  # wall time: RLIMIT_CPU does not run out while blocked
+            rendering["now"] = True
+            goes_on = _render_in_renderer(html, conn)
+            signal.alarm(0)
+        grown = _address_space_now() - started_with > memory_bytes / 2
+        goes_on = bool(goes_on) and not grown and not rendering["stop"]
+        goes_on = goes_on and done < RENDERS_PER_RENDERER
         conn.send(goes_on)
+        rendering["now"] = False
         if not goes_on:
             break
     conn.close()
@@ -463,7 +495,9 @@ def _stylesheet(fonts):
     import weasyprint
 
     return weasyprint.CSS(
-        url=BASE_URL + static("css/programme-pdf.css").lstrip("/"),
+        # Its own name, not the manifest's hashed copy: the fetcher finds it in the static
+        # folders or STATIC_ROOT, and a process that never collected the static files renders.
+        url=BASE_URL + settings.STATIC_URL.lstrip("/") + "css/programme-pdf.css",
         url_fetcher=_fetcher_class()(),
         font_config=fonts,
     )
@@ -496,12 +530,14 @@ def _warm_up():
 
 
 class _Renderer:
-    """This process's renderer (_renderer_main), and what it was started with."""
+    """This process's renderer (_renderer_main), what it was started with, and how many PDFs
+    it has answered."""
 
     def __init__(self, key):
         self.key = key
+        self.answered = 0
         timeout = settings.PDF_RENDER_TIMEOUT
-        memory = _address_space_now() + settings.PDF_RENDER_MEMORY_MB * 1024 * 1024
+        memory = settings.PDF_RENDER_MEMORY_MB * 1024 * 1024
         context = multiprocessing.get_context("fork")
         self.conn, renderers_end = context.Pipe()
         self.process = context.Process(
@@ -511,6 +547,10 @@ class _Renderer:
         )
         self.process.start()
         renderers_end.close()
+        # At exit, before multiprocessing's own handler (the last registered runs first), which
+        # would wait for a renderer that is waiting for work.
+        atexit.unregister(_stop_renderer)
+        atexit.register(_stop_renderer)
 
     def stop(self):
         self.conn.close()  # a renderer waiting for work ends at once
@@ -519,11 +559,24 @@ class _Renderer:
             self.process.kill()
             self.process.join()
 
+    def exchange(self, html, timeout):
+        """Sends `html`; (the answer, whether the renderer goes on). The answer is None when none
+        came within `timeout`, ("stopped",) when the renderer ended without one."""
+        try:
+            self.conn.send(html)
+            if not self.conn.poll(timeout):
+                return None, False
+            answer = self.conn.recv()
+        except (EOFError, OSError):
+            return ("stopped",), False
+        try:
+            return answer, self.conn.recv()
+        except (EOFError, OSError):
+            return answer, False
+
 
 _renderer = {"current": None}
 _renderer_lock = threading.Lock()  # one render at a time through this process's renderer
-
-
 # What a renderer reads of the settings, as they were when it was forked.
 RENDERER_SETTINGS = (
     "PDF_RENDER_TIMEOUT",
@@ -539,6 +592,12 @@ RENDERER_SETTINGS = (
 )
 
 
+def _stop_renderer():
+    renderer, _renderer["current"] = _renderer["current"], None
+    if renderer is not None and renderer.key[0] == os.getpid():
+        renderer.stop()
+
+
 def _renderer_for():
     """The running renderer started with this process's present settings, fonts and render
     function, or a new one (a changed setting, a test's, never meets an older renderer)."""
@@ -551,9 +610,9 @@ def _renderer_for():
     renderer = _renderer["current"]
     if renderer is not None and renderer.key[0] != os.getpid():
         renderer.conn.close()  # a forked copy of this module: the renderer is another process's
-        renderer = None
+        renderer = _renderer["current"] = None
     if renderer is not None and (renderer.key != key or not renderer.process.is_alive()):
-        renderer.stop()
+        _stop_renderer()
         renderer = None
     if renderer is None:
         renderer = _renderer["current"] = _Renderer(key)
@@ -561,31 +620,35 @@ def _renderer_for():
 
 
 def render_pdf(html):
-    """The PDF of `html`, rendered by this process's renderer within PDF_RENDER_TIMEOUT seconds,
-    the renderer within PDF_RENDER_MEMORY_MB of memory beyond what this process mapped when it
-    started it. One renderer renders one PDF after another (RENDERS_PER_RENDERER): forking a
-    new process for each render made each one a fifth slower (its memory faulted in anew)."""
+    """The PDF of `html`, rendered by this process's renderer within PDF_RENDER_TIMEOUT seconds
+    and PDF_RENDER_MEMORY_MB of memory. One renderer renders one PDF after another
+    (RENDERS_PER_RENDERER): forking a new process for each render made each one a fifth slower
+    (its memory faulted in anew)."""
     _warm_up()  # imports WeasyPrint, loads the fonts and the stylesheet: the renderer starts warm
     timeout = settings.PDF_RENDER_TIMEOUT
     with _renderer_lock:
-        renderer = _renderer_for()
-        started = time.monotonic()
-        try:
-            renderer.conn.send(html)
-            outcome = renderer.conn.recv() if renderer.conn.poll(timeout) else None
-            goes_on = outcome is not None and renderer.conn.recv()
-        except (EOFError, OSError):
-            outcome, goes_on = ("stopped",), False
-        if not goes_on:
-            renderer.stop()
-            _renderer["current"] = None
-    if outcome is None:
+        for _ in range(2):
+            renderer = _renderer_for()
+            started = time.monotonic()
+            answer, goes_on = None, False
+            try:
+                answer, goes_on = renderer.exchange(html, timeout)
+            finally:  # whatever stopped this: a late answer must never be read as the next one's
+                if not goes_on:
+                    _stop_renderer()
+            # A renderer that had answered before and ended without a word may have been ended
+            # for another reason (idle, the OOM killer, with the thread that started it): the
+            # render is tried once more, in a new renderer.
+            if answer != ("stopped",) or not renderer.answered:
+                break
+        renderer.answered += 1
+    if answer is None:
         raise RenderError(f"it took longer than the {timeout:g} second limit")
-    if outcome[0] == "stopped":
+    if answer[0] == "stopped":
         raise RenderError("the renderer stopped (out of memory or time, or killed)")
-    if outcome[0] == "error":
-        raise RenderError(outcome[1])
-    return Rendered(outcome[2], outcome[1], time.monotonic() - started)
+    if answer[0] == "error":
+        raise RenderError(answer[1])
+    return Rendered(answer[2], answer[1], time.monotonic() - started)
 
 
 # -- storing -------------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ import http.server
 import io
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
+import time
 from html import unescape
 from pathlib import Path
 
@@ -139,11 +141,11 @@ def test_the_pdf_holds_the_printed_programme_in_order(seeds, client):
     programme_part = text[text.index("Programme – Tuesday 22 May 2012") :]
     location = re.search(r"Location: (.+)", source("001")).group(1).strip()
     expected = []
-    for time, title in printed_timetable():
-        expected += [time, title]
-        if time != "13:00":  # the lunch break has no room
+    for hour, title in printed_timetable():
+        expected += [hour, title]
+        if hour != "13:00":  # the lunch break has no room
             expected.append(f"Location: {location}")
-        if time == "10:15":
+        if hour == "10:15":
             expected += ["Claude Tardif", "International Committee of the Red Cross (ICRC)"]
             expected += bullet_questions(source("000"))[:5]
         if time == "15:00":
@@ -737,7 +739,9 @@ _GROWN = []
 
 
 def growing_render(html, conn):
-    _GROWN.append(bytearray(40 * 1024 * 1024))  # kept: the renderer's address space grows
+    import mmap
+
+    _GROWN.append(mmap.mmap(-1, 40 * 1024 * 1024))  # kept: the renderer's address space grows
     return report_pid(html, conn)
 
 
@@ -749,6 +753,157 @@ def test_a_renderer_grown_past_half_its_memory_gives_way(settings, monkeypatch):
     monkeypatch.setattr(pdf, "_render_in_renderer", report_pid)
     third, fourth = (pdf.render_pdf("<p>x</p>").pages for _ in range(2))
     assert third == fourth
+
+
+def allocating_render(html, conn):
+    """`keep N`: the renderer keeps N MB; `need N`: the render needs N MB, then lets them go.
+    Mapped anew (mmap), never taken from free space the heap already holds."""
+    import mmap
+
+    what, megabytes = html.split()
+    block = mmap.mmap(-1, int(megabytes) * 1024 * 1024)
+    if what == "keep":
+        _GROWN.append(block)
+    return report_pid(html, conn)
+
+
+def test_each_render_has_the_whole_memory_allowance_whatever_the_ones_before_left(
+    settings, monkeypatch
+):
+    settings.PDF_RENDER_MEMORY_MB = 64
+    monkeypatch.setattr(pdf, "_render_in_renderer", allocating_render)
+    first = pdf.render_pdf("need 40").pages
+    assert pdf.render_pdf("keep 30").pages == first  # under half: the renderer goes on
+    assert pdf.render_pdf("need 40").pages == first  # 70 MB beyond what it started with
+    with pytest.raises(pdf.RenderError, match="memory"):
+        pdf.render_pdf("need 80")
+
+
+class Interrupted(Exception):
+    pass
+
+
+def answering_late(html, conn):
+    time.sleep(1.5 if html.startswith("slow") else 0)
+    conn.send(("ok", 1, html.encode()))
+    return True
+
+
+def test_a_render_interrupted_in_the_worker_never_answers_the_next_one(monkeypatch):
+    """An exception in the worker while it waits (a task's time limit, Ctrl-C) leaves an answer
+    on its way: the next render must not take it for its own."""
+    monkeypatch.setattr(pdf, "_render_in_renderer", answering_late)
+    pdf.render_pdf("started")
+
+    def interrupt(signum, frame):
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
+        with pytest.raises(Interrupted):
+            pdf.render_pdf("slow: programme A")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert pdf.render_pdf("programme B").data == b"programme B"
+    assert pdf.render_pdf("programme C").data == b"programme C"
+
+
+def dying_once(html, conn):
+    marker = Path(html)
+    if not marker.exists():
+        marker.touch()
+        os._exit(1)
+    return report_pid(html, conn)
+
+
+def test_a_renderer_that_had_rendered_and_ends_without_a_word_is_replaced_and_tried_again(
+    monkeypatch, tmp_path
+):
+    """Ended for its idleness, by the OOM killer, or with the thread that started it."""
+    monkeypatch.setattr(pdf, "_render_in_renderer", dying_once)
+    (tmp_path / "first").touch()
+    first = pdf.render_pdf(str(tmp_path / "first")).pages
+    again = pdf.render_pdf(str(tmp_path / "second")).pages  # its first try ended the renderer
+    assert again != first and (tmp_path / "second").exists()
+    pdf._stop_renderer()
+    with pytest.raises(pdf.RenderError, match="the renderer stopped"):
+        pdf.render_pdf(str(tmp_path / "third"))  # a new renderer's first answer: not tried again
+
+
+def test_an_idle_renderer_ends(monkeypatch):
+    monkeypatch.setattr(pdf, "_render_in_renderer", report_pid)
+    monkeypatch.setattr(pdf, "RENDERER_IDLE_SECONDS", 0.2)
+    first = pdf.render_pdf("<p>x</p>").pages
+    deadline = time.monotonic() + 30
+    while pdf._renderer["current"].process.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not pdf.process_alive(first)
+    assert pdf.render_pdf("<p>x</p>").pages != first
+
+
+WORKER_WITH_HANDLERS = """
+import signal, sys
+import django
+django.setup()
+from meetings.publishing import pdf
+
+# As db_worker's: a stop signal asks the running task to finish, and does not exit.
+signal.signal(signal.SIGTERM, lambda *args: print("asked to stop", flush=True))
+signal.signal(signal.SIGINT, lambda *args: print("asked to stop", flush=True))
+print(pdf.render_pdf(pdf.WARM_UP_HTML).pages, flush=True)
+"""
+
+
+def test_a_worker_with_stop_signal_handlers_of_its_own_exits_once_it_has_rendered(tmp_path):
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", WORKER_WITH_HANDLERS],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the worker waited at its exit for its renderer")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
+
+
+def slow_render(html, conn):
+    """Writes its process id to the file `html` names, then takes a second to answer."""
+    Path(html).write_text(str(os.getpid()))
+    time.sleep(1)
+    return report_pid(html, conn)
+
+
+def test_a_renderer_asked_to_stop_ends_at_once_when_idle_and_after_its_answer_when_not(
+    monkeypatch, tmp_path
+):
+    monkeypatch.setattr(pdf, "_render_in_renderer", slow_render)
+    first = pdf.render_pdf(str(tmp_path / "first")).pages
+    os.kill(first, signal.SIGTERM)  # waiting for work: it ends at once
+    deadline = time.monotonic() + 10
+    while pdf.process_alive(first) and time.monotonic() < deadline:
+        pdf._renderer["current"].process.is_alive()  # reaps it once it has ended
+        time.sleep(0.05)
+    assert not pdf.process_alive(first)
+
+    rendering = tmp_path / "second"
+
+    def stop_it_mid_render():
+        while not rendering.exists() or not rendering.read_text():
+            time.sleep(0.01)
+        os.kill(int(rendering.read_text()), signal.SIGTERM)
+
+    stopper = threading.Thread(target=stop_it_mid_render)
+    stopper.start()
+    answered = pdf.render_pdf(str(rendering))  # asked to stop mid-render: answers, then ends
+    stopper.join()
+    assert answered.pages == int(rendering.read_text()) != first
+    assert not pdf.process_alive(answered.pages)
 
 
 def test_a_forked_copy_of_a_worker_starts_a_renderer_of_its_own(monkeypatch):
