@@ -385,7 +385,8 @@ TASKS = env_tasks("TASKS_BACKEND")
 
 # Documents are programme PDFs and statements: a few MB each at most.
 DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
-# Programme PDFs render in a child process held to these limits (meetings/publishing/pdf.py).
+# Programme PDFs render in a renderer process, each render held to these limits
+# (meetings/publishing/pdf.py).
 PDF_RENDER_TIMEOUT = env_int("PDF_RENDER_TIMEOUT", 60, minimum=1)
 PDF_RENDER_MEMORY_MB = env_int("PDF_RENDER_MEMORY_MB", 1024, minimum=64)
 # How much lower than the web workers' the render's CPU priority is (nice(2): 0 the same, 19 the
