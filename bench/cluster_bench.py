@@ -232,7 +232,7 @@ def main():
 
 
 def measure(work, env, a, b, proxy, session_url, publish_url):
-    freshness = int(django_script(env, SETTING % "CONTENT_FRESHNESS_SECONDS"))
+    freshness = float(django_script(env, SETTING % "CONTENT_FRESHNESS_SECONDS"))
 
     # The session's page, as B and the proxy have it before the edit: kept by each.
     get(b + SESSION)
