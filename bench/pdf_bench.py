@@ -107,7 +107,7 @@ def measure(work, env):
     assert b"DejaVuSans" in (work / "chromium.pdf").read_bytes(), "Chromium had no stylesheet"
     warm = django_script(
         env,
-        "import statistics, time\n"
+        "import time\n"
         "from meetings.publishing import pdf\n"
         f"html = open({str(html_path)!r}).read()\n"
         "pdf.render_pdf(html)\n"

@@ -56,6 +56,7 @@ from meetings.publishing import revisions
 # WeasyPrint resolves the template's relative URLs against this origin. `.invalid` never
 # resolves (RFC 2606), and SafeURLFetcher maps it to files, so nothing goes to the network.
 BASE_URL = "http://programme-pdf.invalid/"
+STYLESHEET = "css/programme-pdf.css"  # in the static files; given to every render, parsed once
 PRINTED_ON = "@@printed-on@@"  # replaced after fingerprinting: the date is not content
 
 
@@ -166,7 +167,7 @@ def _static_digest():
 
     digest = hashlib.sha256(weasyprint.__version__.encode())
     static = Path(settings.BASE_DIR) / "static"
-    for path in sorted([static / "css" / "programme-pdf.css", *(static / "fonts").glob("*.ttf")]):
+    for path in sorted([static / STYLESHEET, *(static / "fonts").glob("*.ttf")]):
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -497,7 +498,7 @@ def _stylesheet(fonts):
     return weasyprint.CSS(
         # Its own name, not the manifest's hashed copy: the fetcher finds it in the static
         # folders or STATIC_ROOT, and a process that never collected the static files renders.
-        url=BASE_URL + settings.STATIC_URL.lstrip("/") + "css/programme-pdf.css",
+        url=BASE_URL + settings.STATIC_URL.lstrip("/") + STYLESHEET,
         url_fetcher=_fetcher_class()(),
         font_config=fonts,
     )
@@ -593,9 +594,15 @@ RENDERER_SETTINGS = (
 
 
 def _stop_renderer():
+    """Ends this process's renderer. In a forked copy of this module, the renderer is another
+    process's: the copy only lets go of its end of the pipe."""
     renderer, _renderer["current"] = _renderer["current"], None
-    if renderer is not None and renderer.key[0] == os.getpid():
+    if renderer is None:
+        return
+    if renderer.key[0] == os.getpid():
         renderer.stop()
+    else:
+        renderer.conn.close()
 
 
 def _renderer_for():
@@ -608,9 +615,8 @@ def _renderer_for():
         *(repr(getattr(settings, name, None)) for name in RENDERER_SETTINGS),
     )
     renderer = _renderer["current"]
-    if renderer is not None and renderer.key[0] != os.getpid():
-        renderer.conn.close()  # a forked copy of this module: the renderer is another process's
-        renderer = _renderer["current"] = None
+    # The key (its first item the process id) is compared first: only a process's own renderer
+    # may be asked whether it is alive.
     if renderer is not None and (renderer.key != key or not renderer.process.is_alive()):
         _stop_renderer()
         renderer = None
