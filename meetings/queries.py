@@ -888,6 +888,12 @@ def _public_library():
     return generations.kept("public library", _read_public_library)
 
 
+def public_document_ids():
+    """The ids of every public document, kept as the library is (`_public_library`): what
+    search looks for documents among."""
+    return [row[0] for row in _public_library()[0]]
+
+
 def _read_public_library():
     # By id after title and language: documents of one title in one language (a programme's
     # of each year) stand in one order on every page.

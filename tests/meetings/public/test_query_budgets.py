@@ -60,7 +60,9 @@ PAGES = {
     # a change, 3 then; 1 (the page's rows) within the freshness time.
     "documents": ("/documents/", 5, 5),
     "documents filtered": ("/documents/?meeting=m1&kind=presentation&language=en", 3, 5),
-    "search": ("/search/?q=meeting", 10, 15),  # 2 + one per kind (its best and their count)
+    # 2 + one per kind (its best and their count); a delegate's documents are looked for among
+    # the public library's, kept until the count of every change moves (read here).
+    "search": ("/search/?q=meeting", 11, 15),
     "search one kind": ("/search/?q=session&kind=sessions&convention=APMBC", 3, 8),
     # 1 + a count per section but the fixed pages and the sessions', which are a page per meeting:
     # the meetings with their dates, kept until the count of every change moves (read here).
