@@ -11,7 +11,8 @@
    same number of queries). The two sites run side by side, each with its own database and
    server, and each page is loaded on both at the same time, each by a wrk of its own,
    BENCH_ROUNDS times (default 4): each ratio is the median of the rounds' ratios, so that both
-   halves of a ratio meet the same load on this shared machine. (Measured one data set after
+   halves of a ratio meet the same load on this shared machine; the lowest and highest of the
+   rounds' p50 ratios are printed beside it. (Measured one data set after
    the other, minutes apart, the programme page, the same in both, came out at 1.78.)
 4. The SQL queries each page makes, with both data sets (goal 1: the same number).
 5. The programme page rendered against the cheapest page rendered, the changes page, on the
@@ -113,9 +114,10 @@ def query_counts(env):
 
 
 def latencies(seed_env, archive_env):
-    """{page: (seed p50, seed p99, archive p50, archive p99, p50 ratio, p99 ratio)} in ms, every
-    page rendered on every request; each page loaded on both sites at the same time, ROUNDS
-    times, each figure the median of its rounds."""
+    """{page: (seed p50, seed p99, archive p50, archive p99, p50 ratio, p99 ratio, lowest p50
+    ratio, highest p50 ratio)} in ms, every page rendered on every request; each page loaded on
+    both sites at the same time, ROUNDS times, each figure the median of its rounds, and the
+    spread of the rounds' p50 ratios: how far one round's ratio tells the page's."""
     results = {}
     with (
         server({**seed_env, "PAGE_CACHE_SECONDS": "0"}) as seed,
@@ -127,7 +129,9 @@ def latencies(seed_env, archive_env):
             for found in side_by_side(sites, url, CONNECTIONS, PAGE_SECONDS, ROUNDS):
                 (s50, s99), (a50, a99) = found["seed"], found["archive"]
                 rounds.append((s50, s99, a50, a99, a50 / s50, a99 / s99))
-            results[name] = tuple(statistics.median(column) for column in zip(*rounds, strict=True))
+            medians = tuple(statistics.median(column) for column in zip(*rounds, strict=True))
+            p50_ratios = [row[4] for row in rounds]
+            results[name] = (*medians, min(p50_ratios), max(p50_ratios))
     return results
 
 
@@ -185,12 +189,12 @@ def main():
     )
     log(
         f"  {'page':22} {'seed p50':>9} {'p99':>8} {'archive p50':>12} {'p99':>8}"
-        f" {'p50 ratio':>10} {'p99 ratio':>10} {'queries':>8}"
+        f" {'p50 ratio':>10} {'(rounds)':>11} {'p99 ratio':>10} {'queries':>8}"
         f"  goal 1: <= {RATIO_GOAL}, same queries"
     )
     met = 0
     for name in PAGES:
-        s50, s99, a50, a99, p50_ratio, p99_ratio = pages[name]
+        s50, s99, a50, a99, p50_ratio, p99_ratio, lowest, highest = pages[name]
         queries = f"{seed_queries[name]}/{archive_queries[name]}"
         passed = (
             p50_ratio <= RATIO_GOAL
@@ -200,7 +204,8 @@ def main():
         met += passed
         log(
             f"  {name:22} {s50:7.1f}ms {s99:6.1f}ms {a50:10.1f}ms {a99:6.1f}ms"
-            f" {p50_ratio:10.2f} {p99_ratio:10.2f} {queries:>8}  {'PASS' if passed else 'FAIL'}"
+            f" {p50_ratio:10.2f} {lowest:5.2f}-{highest:<5.2f} {p99_ratio:10.2f} {queries:>8}"
+            f"  {'PASS' if passed else 'FAIL'}"
         )
     log(f"  goal 1: {met} of {len(PAGES)} pages within it")
     programme, changes = pages["programme"][0], pages["changes"][0]
