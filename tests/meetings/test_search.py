@@ -191,8 +191,11 @@ def test_each_kind_finds_its_candidates_once_and_counts_them_all_while_showing_a
         if "ts_headline" in q["sql"] and '"meetings_session"."title"' in q["sql"]
     )
     assert session_query.count('"meetings_session"."id" = ANY(ARRAY(') == 1
-    # The actions matching are found once too, for the walk of the sessions serving them.
-    assert session_query.count('"action_id" = ANY(ARRAY(') == 1
+    # The actions matching are found once, first, for the walk of the sessions serving them,
+    # and once for the rank, which probes each candidate's links for them: never the set of
+    # every session serving them, read whole (thousands of links on the archive).
+    assert session_query.count('"action_id" = ANY(ARRAY(') == 2
+    assert '"meetings_session"."id" IN (SELECT' not in session_query
     assert "COUNT(*) FROM (" not in session_query
     assert "COUNT(*) OVER ()" in session_query
     # The page of sessions alone counts as many.
