@@ -19,10 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db.models import (
-    BigIntegerField,
     BooleanField,
     Case,
     Exists,
@@ -40,7 +38,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from . import languages, paging, queries
+from . import (
+    languages,
+    paging,
+    prefetching,  # noqa: F401 - registers the `any_of` lookup
+    queries,
+)
 from .models import (
     Action,
     Convention,
@@ -109,7 +112,7 @@ class Kind:
         if not self.may_be_draft:
             return rows
         if self.public_ids is not None and not may_view_drafts(user, self.model):
-            return rows.filter(_among_ids(self.public_ids()))
+            return rows.filter(pk__any_of=self.public_ids())  # one array parameter
         return rows.visible(user)
 
     def shown(self):
@@ -420,17 +423,6 @@ class _among(Func):
 
     def __init__(self, subquery, field="pk"):
         super().__init__(F(field), subquery)
-
-
-class _among_ids(Func):
-    """A row's id among `ids` (a list), `id = ANY(array)`: one parameter however many."""
-
-    arg_joiner = " = ANY("
-    template = "%(expressions)s)"
-    output_field = BooleanField()
-
-    def __init__(self, ids):
-        super().__init__(F("pk"), Value(list(ids), output_field=ArrayField(BigIntegerField())))
 
 
 def _ranked(kind, query, rows):
