@@ -11,7 +11,8 @@ its parent (tests/meetings/test_prefetching.py compares the two). Two things dif
   13 queries spent 8.9 ms compiling, a third of the 27 ms of loading them (issue 23);
 - the queries of one depth (a programme's sessions, convenors and documents; then the sessions'
   actions, presentations, questions...) go to PostgreSQL together, one round trip a depth, as
-  prepared statements, which PostgreSQL plans once per connection (settings' prepare_threshold).
+  prepared statements, which PostgreSQL plans once per connection (settings' prepare_threshold
+  and plan_cache_mode).
 
 Forward foreign keys on a lookup's path (`meeting__office_holders`) must already be loaded
 (`select_related`): they are followed, never queried. `Prefetch(to_attr=...)` is not supported.

@@ -105,11 +105,17 @@ def env_database(name):
     # No JIT compilation: it pays off for analytic queries of seconds, and the library's
     # queries (EXISTS over presentations, estimated costly) spent 0.2 s a request compiling
     # on the 20-year archive (bench/pages_bench.py). The URL's own options come after, and win.
-    options = config.setdefault("OPTIONS", {})
-    options["options"] = f"-c jit=off {options.get('options', '')}".strip()
     # Django binds parameters in the query's text, and such queries are never prepared; the
     # programme pages' prefetching (meetings/prefetching.py) binds them in the server and asks
     # for its statements to be prepared, which psycopg does only with a threshold set.
+    # A prepared statement is planned once, for any keys (a generic plan): by default
+    # PostgreSQL plans each of the first five runs for its keys and then goes on doing so
+    # wherever that plan's estimate looks cheaper, as it does on tables never analyzed (a site
+    # just loaded): a meeting's public documents (EXISTS over five tables) were planned again
+    # on every page, 5.2 ms against 0.37 once analyzed, or once planned.
+    options = config.setdefault("OPTIONS", {})
+    ours = "-c jit=off -c plan_cache_mode=force_generic_plan"
+    options["options"] = f"{ours} {options.get('options', '')}".strip()
     options.setdefault("prepare_threshold", 5)
     return config
 
