@@ -311,6 +311,10 @@ def test_a_visitor_finds_a_document_while_it_is_public_and_only_then(client, mee
     hidden.status = Status.DRAFT
     hidden.save()
     assert not found()
+    # Staff without the right to view drafts read what visitors read.
+    staff = Client()
+    staff.force_login(factories.UserFactory(is_staff=True))
+    assert document.get_absolute_url() not in results(staff, q="zanzibarian", kind="documents")[0]
     # Staff who may view drafts find it, through the rule itself.
     editor = Client()
     editor.force_login(factories.EditorFactory())
