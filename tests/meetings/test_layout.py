@@ -26,7 +26,9 @@ MAY_IMPORT = {
     "queries": {"models", "languages", "caching", "paging", "prefetching"},
     # Copies a session with what queries.session_prefetches says it holds.
     "copying": {"models", "queries"},
-    "search": {"models", "languages", "paging"},
+    # A visitor's documents among the public library's ids, kept by queries (the `any_of`
+    # lookup of prefetching).
+    "search": {"models", "languages", "paging", "queries", "prefetching"},
     # Delegations as the ISU names them, matched to States and organisations.
     "delegations": {"models"},
     # Statements and panellists as running text, in the page's language.
